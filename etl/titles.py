@@ -1,0 +1,139 @@
+"""Titles: read the four platform files, apply the five transformations, build display rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from etl import transforms as tf
+from etl.csvfiles import parse_csv
+from etl.errors import EtlError
+from etl.report import QualityReport
+from etl.schema import DISPLAY_COLUMNS, PLATFORM_LETTERS, TEXT_COLUMNS, TITLE_COLUMNS
+
+TITLES_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("platform", pa.string()),
+        ("show_id", pa.string()),
+        ("type", pa.string()),
+        ("title", pa.string()),
+        ("director", pa.string()),
+        ("cast", pa.string()),
+        ("country", pa.string()),
+        ("date_added", pa.date32()),
+        ("release_year", pa.int32()),
+        ("rating", pa.string()),
+        ("duration_int", pa.int32()),
+        ("duration_type", pa.string()),
+        ("listed_in", pa.string()),
+        ("description", pa.string()),
+    ]
+)
+DISPLAY_SCHEMA = pa.schema([("id", pa.string())] + [(c, pa.string()) for c in DISPLAY_COLUMNS])
+
+
+@dataclass
+class TitlesResult:
+    titles: pa.Table
+    display: pa.Table
+
+
+def platform_of(path: Path) -> str:
+    """The platform named by the file name's first word (`amazon_prime_titles.csv` → amazon)."""
+    word = path.name.lower().split("_", 1)[0].split(".", 1)[0]
+    if word not in PLATFORM_LETTERS:
+        raise EtlError(
+            f"{path}: the file name names no known platform ({word!r}); name it "
+            f"<platform>_titles.csv with platform one of {', '.join(PLATFORM_LETTERS)}"
+        )
+    return word
+
+
+def find_title_files(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir():
+        raise EtlError(f"{folder}: titles folder not found (expected <platform>_titles.csv files)")
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise EtlError(f"{folder}: no .csv titles files in the folder")
+    by_platform: dict[str, Path] = {}
+    for path in files:
+        platform = platform_of(path)
+        if platform in by_platform:
+            raise EtlError(
+                f"{path}: a second titles file for {platform} (the first is "
+                f"{by_platform[platform].name}); keep one file per platform"
+            )
+        by_platform[platform] = path
+    return by_platform
+
+
+def read_platform(path: Path, platform: str, report: QualityReport) -> pd.DataFrame:
+    parsed = parse_csv(path, TITLE_COLUMNS)
+    frame = pd.DataFrame(parsed.rows, columns=parsed.header, dtype="string")[list(TITLE_COLUMNS)]
+    # An empty cell is a gap in the data, not a value.
+    frame = frame.mask(frame.apply(lambda c: c.str.strip() == ""))
+    frame.insert(0, "platform", platform)
+    if parsed.malformed:
+        report.add(
+            "malformed_line",
+            len(parsed.malformed),
+            (f"{path.name}:{n}" for n in parsed.malformed),
+        )
+    report.files[str(path)] = {"rows_read": len(frame) + len(parsed.malformed)}
+    return frame
+
+
+def transform(raw: pd.DataFrame, report: QualityReport) -> TitlesResult:
+    """Apply the five transformations to all platforms' raw rows (one row out per row in)."""
+    ids = pd.concat(
+        [tf.make_id(g["show_id"], p) for p, g in raw.groupby("platform", sort=False)]
+    ).reindex(raw.index)
+
+    in_rating = tf.looks_like_duration(raw["rating"])
+    report.add("duration_in_rating_column", in_rating.sum(), ids[in_rating])
+
+    rating, filled = tf.fill_rating(raw["rating"])
+    report.nulls_filled["rating"] = filled
+
+    dates, bad_dates = tf.parse_date_added(raw["date_added"])
+    report.add("unparsable_date", bad_dates.sum(), ids[bad_dates])
+
+    duration_int, duration_type, bad_duration = tf.split_duration(raw["duration"])
+    report.add("unparsable_duration", bad_duration.sum(), ids[bad_duration])
+
+    year = pd.to_numeric(raw["release_year"].str.strip(), errors="coerce")
+    bad_year = raw["release_year"].notna() & (year.isna() | (year != year.round()))
+    report.add("unparsable_release_year", bad_year.sum(), ids[bad_year])
+
+    dup = ids.duplicated(keep=False)
+    report.add("duplicate_id", ids.duplicated().sum(), ids[dup].unique())
+
+    out = pd.DataFrame({"id": ids, "platform": raw["platform"]})
+    for column in TEXT_COLUMNS:
+        source = rating if column == "rating" else raw[column]
+        out[column] = tf.lower_text(source)
+    out["date_added"] = dates.dt.date
+    out["release_year"] = year.where(~bad_year).astype("Int32")
+    out["duration_int"] = duration_int
+    out["duration_type"] = duration_type
+    titles = pa.Table.from_pandas(out[TITLES_SCHEMA.names], schema=TITLES_SCHEMA, preserve_index=False)
+
+    display = raw[list(DISPLAY_COLUMNS)].copy()
+    display.insert(0, "id", ids)
+    display_table = pa.Table.from_pandas(display, schema=DISPLAY_SCHEMA, preserve_index=False)
+    return TitlesResult(titles, display_table)
+
+
+def load_titles(folder: Path, report: QualityReport) -> TitlesResult:
+    frames = [read_platform(path, p, report) for p, path in find_title_files(folder).items()]
+    raw = pd.concat(frames, ignore_index=True)
+    result = transform(raw, report)
+    for path_str in report.files:
+        if Path(path_str).parent == folder:
+            platform = platform_of(Path(path_str))
+            report.files[path_str]["rows_written"] = int((raw["platform"] == platform).sum())
+    return result
