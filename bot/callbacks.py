@@ -1,0 +1,96 @@
+"""Callback data: short, versioned, validated.
+
+Telegram returns at most 64 bytes with a button press, and anyone can send any bytes, so the
+data is a tiny positional format `v1|<action>|<field>|...` checked field by field against a
+schema. Whatever does not match — another version, an unknown action, a malformed field — is
+`ExpiredMenu`, which the bot answers with "this menu expired" and nothing else. Nothing in the
+data is trusted beyond its shape: the person is always taken from the update, never the data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "v1"
+MAX_BYTES = 64
+UNSET = "_"  # a wizard field not chosen yet
+ANY = "*"  # "no filter" for optional fields
+
+PLATFORM_CODES = {"a": "amazon", "d": "disney", "h": "hulu", "n": "netflix"}
+CODE_OF_PLATFORM = {v: k for k, v in PLATFORM_CODES.items()}
+TYPE_CODES = {"m": "min", "s": "season"}
+CODE_OF_TYPE = {v: k for k, v in TYPE_CODES.items()}
+
+_PAGE = r"\d{1,3}"
+_PLAT = r"[adhn*_]"
+_YEAR = r"\d{4}|[*_]"
+_TYPE = r"[ms*_]"
+_SCORE = r"[0-4](\.5)?|5|_"
+_ID = r"[a-z][a-z0-9]{1,20}"
+_UID = r"\d{1,12}"
+_STARS = r"[0-5]"
+_MENU = r"md|sc|pc|ac|rate|fy|help|search|top|rec"
+
+# action -> the regex of each field, in order
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "md": (_PAGE, _PLAT, _YEAR, _TYPE),  # max duration wizard: platform -> year -> type
+    "sc": (_PAGE, _PLAT, _YEAR, _SCORE),  # score count: platform -> year -> score
+    "pc": (_PLAT,),  # platform count
+    "ac": (_PAGE, _PLAT, _YEAR),  # actor: platform -> year
+    "w": (_ID,),  # where to watch one title
+    "sim": (_ID, _PAGE),  # similar titles, paged
+    "rec": (_UID, _ID),  # recommend: user + title chosen from candidates
+    "top": (_UID, _PAGE),  # top-N for a dataset user, paged
+    "fy": (_PAGE,),  # for you, paged
+    "rt": (_ID, _STARS),  # rate a title 1..5, 0 = skip
+    "menu": (_MENU,),  # main-menu entries
+    "noop": (),  # page indicator; pressing it does nothing
+}
+_COMPILED = {a: tuple(re.compile(rf"(?:{p})") for p in f) for a, f in SCHEMA.items()}
+
+
+class ExpiredMenu(ValueError):
+    """Callback data we did not make (forged) or no longer understand (stale)."""
+
+
+@dataclass(frozen=True)
+class Callback:
+    action: str
+    fields: tuple[str, ...]
+
+    def page(self) -> int:
+        return int(self.fields[0])
+
+
+def encode(action: str, *fields: object) -> str:
+    """Build callback data; raises ValueError on our own bugs (never on user input)."""
+    values = tuple(str(f) for f in fields)
+    data = "|".join((VERSION, action, *values))
+    if action not in SCHEMA or _check(action, values) is None:
+        raise ValueError(f"bad callback fields {data!r}")
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def _check(action: str, values: tuple[str, ...]) -> tuple[str, ...] | None:
+    patterns = _COMPILED[action]
+    if len(values) != len(patterns):
+        return None
+    if not all(p.fullmatch(v) for p, v in zip(patterns, values, strict=True)):
+        return None
+    return values
+
+
+def decode(data: str | None) -> Callback:
+    """Parse and validate callback data; anything unexpected raises ExpiredMenu."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        raise ExpiredMenu("empty or oversized callback data")
+    version, _, rest = data.partition("|")
+    if version != VERSION:
+        raise ExpiredMenu(f"unknown callback version {version!r}")
+    action, *values = rest.split("|") if rest else [""]
+    if action not in SCHEMA or _check(action, tuple(values)) is None:
+        raise ExpiredMenu(f"malformed callback data {data!r}")
+    return Callback(action, tuple(values))

@@ -1,0 +1,63 @@
+"""Configuration from the environment (and `.env` when present); see `.env.example`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot. Field names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    # A self-hosted Bot API server (or the tests' fake): "http://host:port/bot"
+    telegram_base_url: str | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    data_dir: Path = Path("data")
+    recommend_threshold: float = Field(3.5, ge=0.5, le=5.0)
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+    # Updates processed at once; the HTTP pool is sized from it (docs/bot.md has the numbers).
+    bot_concurrency: int = Field(16, ge=1, le=256)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # "1, 2 3" is friendlier in a .env file than JSON
+        if isinstance(value, str):
+            return frozenset(int(p) for p in value.replace(",", " ").split())
+        return value
+
+    @field_validator(
+        "telegram_bot_token", "webhook_secret", "webhook_url", "telegram_base_url", mode="before"
+    )
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        # An empty line `TELEGRAM_BOT_TOKEN=` in .env means "not set" (console mode)
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "state"
+
+    @property
+    def ratings_db(self) -> Path:
+        return self.state_dir / "ratings.sqlite3"
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        out = [s.get_secret_value() for s in (self.telegram_bot_token, self.webhook_secret) if s]
+        return [s for s in out if s]
