@@ -1,0 +1,322 @@
+"""Ratings in, Surprise trainsets out, without a Python tuple per rating.
+
+`Dataset.load_from_df` keeps every rating as a Python tuple (about 4 objects each) and
+`construct_trainset` keeps two more tuples per rating in `ur` and `ir`; at 11M ratings that is
+several GB of small objects. `CompactTrainset` holds the same information in numpy arrays and
+presents exactly the interface and iteration order Surprise's own `Trainset` has, so the
+algorithms fitted on it learn bit-identical parameters (tests/test_model_data.py checks it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from surprise import Trainset
+
+RATING_MIN, RATING_MAX = 0.5, 5.0
+RATING_SCALE = (RATING_MIN, RATING_MAX)
+COLUMNS = ("userId", "movieId", "rating")
+# Above this share of unusable rows the file is not "ratings with a few anomalies" but the wrong
+# file or the wrong scale, and training on the remainder would hide that.
+MAX_BAD_SHARE = 0.01
+
+
+class RatingsError(ValueError):
+    """The ratings file cannot be used for training; the message says why."""
+
+
+@dataclass
+class Ratings:
+    """Ratings as three aligned arrays, in file order (the order Surprise would see them)."""
+
+    users: np.ndarray  # int64 raw user ids
+    items: np.ndarray  # object array of str raw title ids
+    ratings: np.ndarray  # float64
+    source: str = ""
+    fingerprint: str = ""
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ratings)
+
+    def subset(self, index: np.ndarray) -> Ratings:
+        return Ratings(self.users[index], self.items[index], self.ratings[index], self.source)
+
+
+def file_fingerprint(path: Path) -> str:
+    """sha256 of the file bytes: the model is tied to exactly the data it was trained on."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+    return "sha256:" + h.hexdigest()
+
+
+def read_ratings(path: Path, strict: bool = False) -> Ratings:
+    """Read ratings.parquet (docs/data.md) or a raw ratings CSV (userId,rating,timestamp,movieId).
+
+    Rows with a null or a rating outside 0.5..5 are skipped and counted (the ETL keeps and reports
+    them, it does not fix them); when they are more than 1% of the file, or with `strict`, the
+    file is refused with a RatingsError.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RatingsError(f"ratings file not found: {path}")
+    try:
+        if path.suffix == ".parquet":
+            table = pq.read_table(path, columns=list(COLUMNS))
+        else:
+            table = _read_csv(path)
+    except RatingsError:
+        raise
+    except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, ValueError, OSError) as e:
+        raise RatingsError(f"cannot read ratings from {path}: {e}") from e
+    if table.num_rows == 0:
+        raise RatingsError(f"{path} holds no ratings")
+    users_col = table.column("userId")
+    items_col = table.column("movieId")
+    rating_col = table.column("rating")
+    if not pa.types.is_integer(users_col.type):
+        raise RatingsError(f"{path}: userId must be integers, found {users_col.type}")
+    if not (pa.types.is_string(items_col.type) or pa.types.is_large_string(items_col.type)):
+        items_col = items_col.cast(pa.string())
+    try:
+        rating_col = rating_col.cast(pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        raise RatingsError(f"{path}: rating must be numbers ({e})") from e
+
+    null = (
+        np.asarray(users_col.is_null())
+        | np.asarray(items_col.is_null())
+        | np.asarray(rating_col.is_null())
+    )
+    ratings = rating_col.to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        out = ~null & ~((ratings >= RATING_MIN) & (ratings <= RATING_MAX))
+    bad = null | out
+    skipped = {"null": int(null.sum()), "out_of_range": int(out.sum())}
+    n_bad = int(bad.sum())
+    if n_bad:
+        where = f"{path}: {skipped['null']} rows with a null and {skipped['out_of_range']}"
+        where += f" ratings outside {RATING_MIN}..{RATING_MAX} out of {len(bad)}"
+        if strict or n_bad > MAX_BAD_SHARE * len(bad):
+            raise RatingsError(where + "; the file is not on the 0.5..5 scale or is malformed")
+        print(f"warning: {where}; those rows are skipped", file=sys.stderr)
+    keep = ~bad
+    if not keep.any():
+        raise RatingsError(f"{path} holds no usable ratings")
+    users = users_col.to_numpy(zero_copy_only=False)[keep].astype(np.int64)
+    items = np.asarray(items_col.to_numpy(zero_copy_only=False), dtype=object)[keep]
+    return Ratings(
+        users=users,
+        items=items,
+        ratings=ratings[keep].astype(np.float64),
+        source=str(path),
+        fingerprint=file_fingerprint(path),
+        skipped=skipped,
+    )
+
+
+def _read_csv(path: Path) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    try:
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(COLUMNS),
+                column_types={"userId": pa.int64(), "movieId": pa.string(), "rating": pa.float64()},
+            ),
+        )
+    except pa.ArrowInvalid as e:
+        raise RatingsError(
+            f"{path} is not a ratings CSV with the columns userId,rating,timestamp,movieId: {e}"
+        ) from e
+    return table
+
+
+def ratings_from_frame(df: pd.DataFrame) -> Ratings:
+    """Ratings from a frame with userId, movieId, rating (tests and benchmarks)."""
+    return Ratings(
+        users=df["userId"].to_numpy(dtype=np.int64),
+        items=np.asarray(df["movieId"].astype(str).to_numpy(), dtype=object),
+        ratings=df["rating"].to_numpy(dtype=np.float64),
+    )
+
+
+class _Grouped:
+    """A read-only dict of inner id -> [(other inner id, rating), ...] backed by CSR arrays.
+
+    Built on demand per key, so Surprise code reading `trainset.ur[u]` sees the list its own
+    Trainset would hold while nothing is kept in Python objects between calls.
+    """
+
+    def __init__(self, indptr: np.ndarray, other: np.ndarray, ratings: np.ndarray) -> None:
+        self.indptr = indptr
+        self.other = other
+        self.ratings = ratings
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int | np.integer) and 0 <= key < len(self)
+
+    def __getitem__(self, key: int) -> list[tuple[int, float]]:
+        if key not in self:
+            raise KeyError(key)
+        a, b = self.indptr[key], self.indptr[key + 1]
+        return list(zip(self.other[a:b].tolist(), self.ratings[a:b].tolist(), strict=True))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self)))
+
+    def keys(self) -> range:
+        return range(len(self))
+
+    def items(self) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+        for k in range(len(self)):
+            yield k, self[k]
+
+
+class CompactTrainset(Trainset):
+    """A surprise.Trainset whose ratings live in numpy arrays (see the module docstring).
+
+    Inner ids follow first appearance in the given order, `all_ratings()` yields users in inner
+    id order and each user's ratings in the given order, and `global_mean` is np.mean over that
+    sequence: all three are what `Dataset.construct_trainset` produces.
+    """
+
+    CHUNK = 1 << 20
+
+    def __init__(
+        self, ratings: Ratings, rating_scale: tuple[float, float] = RATING_SCALE
+    ) -> None:
+        u_codes, u_raw = pd.factorize(ratings.users, sort=False)
+        i_codes, i_raw = pd.factorize(ratings.items, sort=False)
+        u_codes = u_codes.astype(np.int32)
+        i_codes = i_codes.astype(np.int32)
+        order = np.argsort(u_codes, kind="stable")
+        self.user_raw = np.asarray(u_raw, dtype=np.int64)
+        self.item_raw = np.asarray(i_raw, dtype=object)
+        self.u_sorted = u_codes[order]
+        self.i_sorted = i_codes[order]
+        self.r_sorted = ratings.ratings[order].astype(np.float64)
+        u_indptr = np.zeros(len(self.user_raw) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(u_codes, minlength=len(self.user_raw)), out=u_indptr[1:])
+        self._i_codes_fileorder = i_codes
+        self._u_codes_fileorder = u_codes
+        self._r_fileorder = ratings.ratings
+        self._ir: _Grouped | None = None
+        self.on_epoch: Callable[[], None] | None = None
+        self.progress: Callable[[int], None] | None = None
+        super().__init__(
+            ur=_Grouped(u_indptr, self.i_sorted, self.r_sorted),
+            ir=None,
+            n_users=len(self.user_raw),
+            n_items=len(self.item_raw),
+            n_ratings=len(self.r_sorted),
+            rating_scale=rating_scale,
+            raw2inner_id_users={u: k for k, u in enumerate(self.user_raw.tolist())},
+            raw2inner_id_items={t: k for k, t in enumerate(self.item_raw.tolist())},
+        )
+        self._global_mean = float(np.mean(self.r_sorted))
+
+    # Surprise's Trainset sets `ir` in __init__; the property builds it only when an algorithm
+    # (BaselineOnly's ALS) reads it, so SVD training never pays for the second orientation.
+    @property
+    def ir(self) -> _Grouped:
+        if self._ir is None:
+            order = np.argsort(self._i_codes_fileorder, kind="stable")
+            indptr = np.zeros(self.n_items + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self._i_codes_fileorder, minlength=self.n_items), out=indptr[1:])
+            self._ir = _Grouped(
+                indptr, self._u_codes_fileorder[order], self._r_fileorder[order].astype(np.float64)
+            )
+        return self._ir
+
+    @ir.setter
+    def ir(self, value: object) -> None:
+        self._ir = value  # type: ignore[assignment]
+
+    def all_ratings(self) -> Iterator[tuple[int, int, float]]:
+        # SVD.sgd calls this once per epoch: the natural place to report progress.
+        if self.on_epoch is not None:
+            self.on_epoch()
+        for a in range(0, self.n_ratings, self.CHUNK):
+            b = min(a + self.CHUNK, self.n_ratings)
+            yield from zip(
+                self.u_sorted[a:b].tolist(),
+                self.i_sorted[a:b].tolist(),
+                self.r_sorted[a:b].tolist(),
+                strict=True,
+            )
+            if self.progress is not None:
+                self.progress(b - a)
+
+    def seen_csr(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indptr, item inner ids) per user inner id: the compact 'already rated' index."""
+        dtype = np.uint16 if self.n_items <= np.iinfo(np.uint16).max else np.int32
+        return self.ur.indptr.copy(), self.i_sorted.astype(dtype)
+
+
+def kfold_indices(n: int, n_splits: int, seed: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) row indices exactly as surprise.model_selection.KFold(shuffle=True) splits."""
+    if n_splits < 2 or n_splits > n:
+        raise ValueError(f"cannot make {n_splits} folds of {n} ratings")
+    indices = np.arange(n)
+    np.random.RandomState(seed).shuffle(indices)
+    start = stop = 0
+    for fold in range(n_splits):
+        start = stop
+        stop += n // n_splits
+        if fold < n % n_splits:
+            stop += 1
+        yield np.concatenate([indices[:start], indices[stop:]]), indices[start:stop]
+
+
+class EpochProgress:
+    """Prints a line per epoch (at most one every `every` seconds) to stderr; tqdm's carriage
+    returns would flood a log file."""
+
+    def __init__(
+        self, n_epochs: int, n_ratings: int, label: str = "SVD", every: float = 2.0
+    ) -> None:
+        self.every = every
+        self.last_print = 0.0
+        self.n_epochs = n_epochs
+        self.n_ratings = n_ratings
+        self.label = label
+        self.epoch = 0
+        self.t0 = self.t_epoch = time.perf_counter()
+
+    def __call__(self) -> None:
+        now = time.perf_counter()
+        if self.epoch and (now - self.last_print >= self.every or self.epoch == self.n_epochs):
+            self.last_print = now
+            dt_ = now - self.t_epoch
+            print(
+                f"{self.label}: epoch {self.epoch}/{self.n_epochs} done in {dt_:.1f} s"
+                f" ({self.n_ratings / max(dt_, 1e-9) / 1e6:.2f}M ratings/s)",
+                file=sys.stderr,
+                flush=True,
+            )
+        self.epoch += 1
+        self.t_epoch = now
+
+    def finish(self) -> None:
+        self()
+        print(
+            f"{self.label}: {self.n_epochs} epochs in {time.perf_counter() - self.t0:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )

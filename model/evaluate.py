@@ -1,0 +1,243 @@
+"""Cross-validation of SVD against Surprise's BaselineOnly and NormalPredictor, grid search, and
+the accuracy of fold-in for users outside the training data.
+
+Folds are exactly Surprise's `KFold(n_splits, random_state=seed, shuffle=True)` folds and the
+algorithms are Surprise's own, fitted on `CompactTrainset` (bit-identical to Surprise's
+Trainset); only the scoring of the test sets is vectorised. Metric definitions: docs/model.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from surprise import SVD, AlgoBase, BaselineOnly, NormalPredictor
+
+from model.data import CompactTrainset, Ratings, kfold_indices
+from model.train import SVDParams
+
+ALGORITHMS = ("SVD", "BaselineOnly", "NormalPredictor")
+
+
+def make_algo(name: str, params: SVDParams) -> AlgoBase:
+    if name == "SVD":
+        return params.algo()
+    if name == "BaselineOnly":
+        return BaselineOnly(verbose=False)  # Surprise's defaults: ALS, 10 epochs
+    if name == "NormalPredictor":
+        return NormalPredictor()
+    raise ValueError(f"unknown algorithm {name!r}")
+
+
+def inner_ids(trainset: CompactTrainset, ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
+    """Inner ids of the given ratings' users and titles in the trainset; -1 where unknown."""
+    u = pd.Index(trainset.user_raw).get_indexer(ratings.users)
+    i = pd.Index(trainset.item_raw).get_indexer(ratings.items)
+    return u, i
+
+
+def predict_all(
+    algo: AlgoBase, trainset: CompactTrainset, u: np.ndarray, i: np.ndarray, seed: int = 0
+) -> np.ndarray:
+    """Clipped estimates equal to `algo.predict(raw_u, raw_i).est` for every pair, vectorised.
+
+    NormalPredictor draws from the same normal distribution Surprise's does, from a seeded
+    generator rather than numpy's global one so that runs repeat.
+    """
+    gm = trainset.global_mean
+    ku, ki = u >= 0, i >= 0
+    if isinstance(algo, NormalPredictor):
+        est = np.random.default_rng(seed).normal(gm, algo.sigma, size=len(u))
+    elif isinstance(algo, SVD | BaselineOnly):
+        bu, bi = np.asarray(algo.bu), np.asarray(algo.bi)
+        est = np.full(len(u), gm)
+        est[ku] += bu[u[ku]]
+        est[ki] += bi[i[ki]]
+        if isinstance(algo, SVD):
+            both = ku & ki
+            est[both] += np.einsum("ij,ij->i", algo.pu[u[both]], algo.qi[i[both]])
+    else:
+        raise TypeError(f"no vectorised predict for {type(algo).__name__}")
+    return np.clip(est, *trainset.rating_scale)
+
+
+def decision_metrics(
+    est: np.ndarray, true: np.ndarray, users: np.ndarray, threshold: float, k: int
+) -> dict[str, float]:
+    """RMSE, MAE, precision/recall of "recommend when est >= threshold", and precision@k/
+    recall@k per user as in Surprise's FAQ (averaged over users with held-out ratings)."""
+    err = est - true
+    rec, rel = est >= threshold, true >= threshold
+    tp = float(np.sum(rec & rel))
+    out = {
+        "rmse": float(np.sqrt(np.mean(err**2))),
+        "mae": float(np.mean(np.abs(err))),
+        "precision": tp / max(int(rec.sum()), 1),
+        "recall": tp / max(int(rel.sum()), 1),
+    }
+    # Rank each user's held-out titles by estimate, best first, and keep the first k.
+    order = np.lexsort((-est, users))
+    su, srec, srel = users[order], rec[order], rel[order]
+    starts = np.r_[0, np.flatnonzero(su[1:] != su[:-1]) + 1]
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(su)]))
+    rank = np.arange(len(su)) - starts[group]
+    top = rank < k
+    n_rec_k = np.bincount(group, weights=(top & srec), minlength=len(starts))
+    n_both_k = np.bincount(group, weights=(top & srec & srel), minlength=len(starts))
+    n_rel = np.bincount(group, weights=srel, minlength=len(starts))
+    out[f"precision@{k}"] = float(
+        np.mean(np.divide(n_both_k, n_rec_k, out=np.zeros_like(n_rec_k), where=n_rec_k > 0))
+    )
+    out[f"recall@{k}"] = float(
+        np.mean(np.divide(n_both_k, n_rel, out=np.zeros_like(n_rel), where=n_rel > 0))
+    )
+    return out
+
+
+def cross_validate(
+    ratings: Ratings,
+    params: SVDParams,
+    algorithms: Iterable[str] = ALGORITHMS,
+    folds: int = 5,
+    seed: int = 0,
+    threshold: float = 3.5,
+    k: int = 10,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per algorithm: mean and std of every metric over the folds, and fit seconds."""
+    algorithms = list(algorithms)
+    per: dict[str, list[dict[str, float]]] = {a: [] for a in algorithms}
+    for f, (tr, te) in enumerate(kfold_indices(len(ratings), folds, seed)):
+        trainset = CompactTrainset(ratings.subset(tr))
+        test = ratings.subset(te)
+        u, i = inner_ids(trainset, test)
+        for name in algorithms:
+            t0 = time.perf_counter()
+            algo = make_algo(name, params).fit(trainset)
+            fit_s = time.perf_counter() - t0
+            est = predict_all(algo, trainset, u, i, seed=seed + f)
+            m = decision_metrics(est, test.ratings, test.users, threshold, k)
+            m["fit_seconds"] = fit_s
+            per[name].append(m)
+            if log:
+                log(f"fold {f + 1}/{folds} {name}: RMSE {m['rmse']:.4f} ({fit_s:.1f} s)")
+    result = {}
+    for name, rows in per.items():
+        keys = rows[0].keys()
+        result[name] = {
+            "metrics": {key: float(np.mean([r[key] for r in rows])) for key in keys},
+            "std": {key: float(np.std([r[key] for r in rows])) for key in keys},
+            "folds": rows,
+        }
+        if name == "SVD":
+            result[name]["params"] = asdict(params)
+    return result
+
+
+def grid_search(
+    ratings: Ratings,
+    grid: Mapping[str, list],
+    base: SVDParams,
+    folds: int = 3,
+    seed: int = 0,
+    log: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Mean CV RMSE/MAE of SVD for every combination in `grid`, best (lowest RMSE) first.
+
+    Like Surprise's GridSearchCV but each fold's trainset is built once for all combinations.
+    """
+    names = list(grid)
+    combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
+    scores: list[list[tuple[float, float]]] = [[] for _ in combos]
+    for f, (tr, te) in enumerate(kfold_indices(len(ratings), folds, seed)):
+        trainset = CompactTrainset(ratings.subset(tr))
+        test = ratings.subset(te)
+        u, i = inner_ids(trainset, test)
+        for c, combo in enumerate(combos):
+            algo = replace(base, **combo).algo().fit(trainset)
+            err = predict_all(algo, trainset, u, i) - test.ratings
+            scores[c].append((float(np.sqrt(np.mean(err**2))), float(np.mean(np.abs(err)))))
+            if log:
+                log(f"fold {f + 1}/{folds} {combo}: RMSE {scores[c][-1][0]:.4f}")
+    rows = [
+        {
+            "params": asdict(replace(base, **combo)),
+            "rmse": float(np.mean([s[0] for s in sc])),
+            "mae": float(np.mean([s[1] for s in sc])),
+        }
+        for combo, sc in zip(combos, scores, strict=True)
+    ]
+    return sorted(rows, key=lambda r: r["rmse"])
+
+
+def fold_in_accuracy(
+    ratings: Ratings,
+    params: SVDParams,
+    given: Iterable[int] = (3, 5, 10, 20),
+    n_users: int = 500,
+    regs: Iterable[float] = (1.0,),
+    seed: int = 0,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """RMSE on held-out users' remaining ratings after folding in `g` of them, per g and reg.
+
+    Held-out users (drawn among those with more than max(given) + 5 ratings) are removed from
+    training entirely, so they are what a new Telegram user is to the model. The baseline is
+    Surprise's answer for an unknown user: global mean + title bias, from the same model.
+    """
+    from model.recommender import Recommender
+    from model.train import payload
+
+    given = sorted(given)
+    regs = list(regs)
+    counts = pd.Series(ratings.users).value_counts()
+    eligible = counts.index[counts > given[-1] + 5].to_numpy()
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(eligible, size=min(n_users, len(eligible)), replace=False)
+    held = np.isin(ratings.users, chosen)
+    trainset = CompactTrainset(ratings.subset(np.flatnonzero(~held)))
+    algo = params.algo().fit(trainset)
+    rec = Recommender(payload(algo, trainset, regs[0]), {})
+    test = ratings.subset(np.flatnonzero(held))
+    order = np.argsort(test.users, kind="stable")
+    users_sorted = test.users[order]
+    bounds = np.flatnonzero(np.r_[True, users_sorted[1:] != users_sorted[:-1], True])
+    sq: dict[str, dict[int, list[float]]] = {
+        name: {g: [] for g in given} for name in ["baseline", *[f"reg={r:g}" for r in regs]]
+    }
+    for a, b in itertools.pairwise(bounds):
+        rows = order[a:b][rng.permutation(b - a)]
+        items, true = test.items[rows], test.ratings[rows]
+        known = np.array([rec.knows_title(t) for t in items])
+        items, true = items[known], true[known]
+        for g in given:
+            if len(items) <= g:
+                continue
+            shown = dict(zip(items[:g].tolist(), true[:g].tolist(), strict=True))
+            rest_items, rest_true = items[g:], true[g:]
+            idx = np.array([rec._title_index[t] for t in rest_items])
+            base = np.clip(rec.global_mean + rec.bi[idx], *rec.rating_scale)
+            sq["baseline"][g].extend(((base - rest_true) ** 2).tolist())
+            for r in regs:
+                v = rec.fold_in(shown, reg=r)
+                est = rec.global_mean + v.bias + rec.bi[idx] + rec.qi[idx] @ v.factors
+                est = np.clip(est, *rec.rating_scale)
+                sq[f"reg={r:g}"][g].extend(((est - rest_true) ** 2).tolist())
+    result = {
+        name: {g: float(np.sqrt(np.mean(v))) if v else None for g, v in by_g.items()}
+        for name, by_g in sq.items()
+    }
+    if log:
+        for name, by_g in result.items():
+            log(f"fold-in {name}: " + ", ".join(f"{g}: {v:.4f}" for g, v in by_g.items() if v))
+    return {"users": len(chosen), "given": given, "rmse": result}
+
+
+def log_stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

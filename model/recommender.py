@@ -1,0 +1,449 @@
+"""The serving side of the recommender: load the trained SVD and answer from numpy arrays.
+
+Everything here reproduces Surprise's `SVD.predict` arithmetic (global mean + user bias + title
+bias + dot product, clipped to the rating scale) without Surprise's per-call Python overhead, so
+one user's scores for every title are a single matrix-vector product. The interface is fixed by
+docs/architecture.md; docs/model.md explains the choices.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = "svd.pkl"
+META_FILE = "svd.json"
+FORMAT = "streamrec-svd"
+FORMAT_VERSION = 1
+PLATFORM_LETTERS = {"amazon": "a", "disney": "d", "hulu": "h", "netflix": "n"}
+KINDS = ("movie", "tv show")
+# Below this share of its titles found in the catalogue, a model was trained on other data.
+MIN_TITLE_COVERAGE = 0.9
+
+# Only these globals may be rebuilt when unpickling: a model file is data, and a pickle naming
+# anything else (os.system, ...) is refused before it can run.
+_ALLOWED_GLOBALS = {
+    ("surprise.prediction_algorithms.matrix_factorization", "SVD"),
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("numpy.core.numeric", "_frombuffer"),
+}
+
+
+class ModelError(Exception):
+    """The model is missing, corrupt, or does not belong to this data; str(e) says which."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    user_id: int
+    title_id: str
+    estimate: float  # clipped to the rating scale exactly like Surprise's predict(...).est
+    recommended: bool  # estimate >= threshold
+    threshold: float
+    reason_code: str  # "known" | "unknown_user" | "unknown_title" | "unknown_both"
+    reason: str  # the same in plain English words
+
+
+@dataclass(frozen=True)
+class Scored:
+    title_id: str
+    estimate: float  # clipped like Surprise, for display
+    raw: float  # unclipped, used for ranking
+
+
+@dataclass(frozen=True, eq=False)
+class UserVector:
+    """Someone outside the training data, placed in the model's space by `fold_in`."""
+
+    bias: float
+    factors: np.ndarray
+    used: tuple[str, ...]  # title ids whose ratings were used
+    ignored: tuple[str, ...] = ()  # title ids the model does not know
+    user_id: int = 0
+    seen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def n_ratings(self) -> int:
+        return len(self.used)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED_GLOBALS:
+            raise ModelError(f"the model file refers to {module}.{name}, which a model never does")
+        return super().find_class(module, name)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+class Recommender:
+    """Predictions, top-N, fold-in and similar titles from a trained SVD (see module docstring)."""
+
+    def __init__(
+        self,
+        payload: Mapping[str, Any],
+        metadata: dict,
+        threshold: float = 3.5,
+        title_kinds: Mapping[str, str] | None = None,
+    ) -> None:
+        algo = payload["algo"]
+        self.threshold = float(threshold)
+        self.metadata = metadata
+        self.global_mean = float(payload["global_mean"])
+        self.rating_scale = (float(payload["rating_scale"][0]), float(payload["rating_scale"][1]))
+        self.bu = np.asarray(algo.bu, dtype=np.float64)
+        self.bi = np.asarray(algo.bi, dtype=np.float64)
+        self.pu = np.asarray(algo.pu, dtype=np.float64)
+        self.qi = np.asarray(algo.qi, dtype=np.float64)
+        self.user_ids = np.asarray(payload["user_ids"], dtype=np.int64)
+        self.title_ids: list[str] = list(payload["title_ids"])
+        self.seen_indptr = np.asarray(payload["seen_indptr"], dtype=np.int64)
+        self.seen_items = np.asarray(payload["seen_items"])
+        self.fold_in_reg = float(payload.get("fold_in_reg", metadata.get("fold_in_reg", 1.0)))
+        self._check_shapes()
+        self._user_index = {u: k for k, u in enumerate(self.user_ids.tolist())}
+        self._title_index = {t: k for k, t in enumerate(self.title_ids)}
+        norms = np.linalg.norm(self.qi, axis=1, keepdims=True)
+        self._qi_unit = self.qi / np.where(norms > 0, norms, 1.0)
+        self._platform_letter = np.array([t[:1] for t in self.title_ids])
+        self._kinds = None
+        self.title_coverage: float | None = None
+        if title_kinds is not None:
+            self._kinds = np.array([title_kinds.get(t, "") for t in self.title_ids], dtype=object)
+            self.title_coverage = self.coverage(title_kinds.keys())
+        self._masks: dict[tuple[str | None, str | None], np.ndarray | None] = {}
+
+    # ---- loading -------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        models_dir: Path,
+        threshold: float = 3.5,
+        title_kinds: Mapping[str, str] | None = None,
+    ) -> Recommender:
+        """Load svd.pkl + svd.json from models_dir; any problem raises ModelError.
+
+        With `title_kinds` (title id -> "movie"/"tv show" for the whole catalogue) the model is
+        also checked against the catalogue: when fewer than 90% of its titles are catalogue
+        titles it was trained on other data and is refused.
+        """
+        models_dir = Path(models_dir)
+        pkl, meta_path = models_dir / MODEL_FILE, models_dir / META_FILE
+        for p in (pkl, meta_path):
+            if not p.is_file():
+                raise ModelError(f"no model: {p} is missing (train one with `python -m model train`)")
+        try:
+            metadata = json.loads(meta_path.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ModelError(f"{meta_path} is not valid JSON: {e}") from e
+        if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+            raise ModelError(f"{meta_path} does not describe a {FORMAT} model")
+        try:
+            payload = _Unpickler(io.BytesIO(pkl.read_bytes())).load()
+        except ModelError as e:
+            raise ModelError(f"{pkl} is not a streamrec model: {e}") from e
+        except Exception as e:  # a corrupt pickle can raise nearly anything
+            raise ModelError(f"{pkl} is corrupt or not a model file ({type(e).__name__}: {e})") from e
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            raise ModelError(f"{pkl} is not a {FORMAT} model")
+        if payload.get("version") != FORMAT_VERSION:
+            raise ModelError(
+                f"{pkl} has model format version {payload.get('version')}, this code reads"
+                f" {FORMAT_VERSION}: retrain with `python -m model train`"
+            )
+        if payload.get("model_id") != metadata.get("model_id"):
+            raise ModelError(
+                f"{pkl} and {meta_path} come from different trainings: retrain or restore both"
+            )
+        if not (0.0 < float(threshold) <= 5.0):
+            raise ModelError(f"threshold {threshold} is outside the rating scale 0.5..5")
+        try:
+            rec = cls(payload, metadata, threshold=threshold, title_kinds=title_kinds)
+        except ModelError:
+            raise
+        except Exception as e:
+            raise ModelError(f"{pkl} is not a usable model ({type(e).__name__}: {e})") from e
+        if rec.title_coverage is not None and rec.title_coverage < MIN_TITLE_COVERAGE:
+            raise ModelError(
+                f"the model was trained on other data than this catalogue: only"
+                f" {rec.title_coverage:.0%} of its {len(rec.title_ids)} titles are in the catalogue"
+            )
+        return rec
+
+    def _check_shapes(self) -> None:
+        n_u, n_i = len(self.user_ids), len(self.title_ids)
+        k = self.pu.shape[1] if self.pu.ndim == 2 else -1
+        ok = (
+            self.pu.shape == (n_u, k)
+            and self.qi.shape == (n_i, k)
+            and self.bu.shape == (n_u,)
+            and self.bi.shape == (n_i,)
+            and self.seen_indptr.shape == (n_u + 1,)
+            and self.seen_indptr[-1] == len(self.seen_items)
+            and all(isinstance(t, str) and t for t in self.title_ids)
+        )
+        if not ok:
+            raise ModelError("the model's arrays do not fit together (truncated or edited file)")
+
+    # ---- catalogue checks ----------------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the ratings the model was trained on (see svd.json)."""
+        return str(self.metadata.get("data", {}).get("fingerprint", ""))
+
+    def coverage(self, catalogue_ids: Iterable[str]) -> float:
+        """Share of the model's titles that are catalogue titles (1.0 = all)."""
+        ids = set(catalogue_ids)
+        if not self.title_ids:
+            return 0.0
+        return sum(t in ids for t in self.title_ids) / len(self.title_ids)
+
+    def knows_user(self, user_id: int) -> bool:
+        return self._inner_user(user_id) is not None
+
+    def knows_title(self, title_id: str) -> bool:
+        return title_id in self._title_index
+
+    def _inner_user(self, user_id: object) -> int | None:
+        # Surprise's raw ids are the parquet's ints; accept "42" as well as 42 and np.int32(42).
+        if isinstance(user_id, bool):
+            return None
+        if isinstance(user_id, Integral):
+            return self._user_index.get(int(user_id))
+        if isinstance(user_id, str) and user_id.strip().lstrip("-").isdigit():
+            return self._user_index.get(int(user_id))
+        return None
+
+    def _inner_title(self, title_id: object) -> int | None:
+        return self._title_index.get(title_id) if isinstance(title_id, str) else None
+
+    def _clip(self, est: float) -> float:
+        lo, hi = self.rating_scale
+        return max(lo, min(hi, est))
+
+    # ---- predictions ---------------------------------------------------------------------
+
+    def predict(self, user_id: int, title_id: str) -> Prediction:
+        """Surprise's predict(user_id, title_id).est, with the decision and the reason."""
+        u, i = self._inner_user(user_id), self._inner_title(title_id)
+        # The same additions in the same order as SVD.estimate, so the result is bit-identical.
+        est = self.global_mean
+        if u is not None:
+            est += float(self.bu[u])
+        if i is not None:
+            est += float(self.bi[i])
+        if u is not None and i is not None:
+            est += float(np.dot(self.qi[i], self.pu[u]))
+        return self._prediction(
+            _as_int(user_id), str(title_id), est, u is not None, i is not None, f"user {user_id}"
+        )
+
+    def _prediction(
+        self, user_id: int, title_id: str, raw: float, known_user: bool, known_title: bool,
+        who: str | None = None,
+    ) -> Prediction:
+        est = self._clip(raw)
+        rec = est >= self.threshold
+        verdict = (
+            f"recommended: {_fmt(est)} is at least the threshold {_fmt(self.threshold)}"
+            if rec
+            else f"not recommended: {_fmt(est)} is below the threshold {_fmt(self.threshold)}"
+        )
+        who = who or f"user {user_id}"
+        if known_user and known_title:
+            code = "known"
+            why = f"predicted from {who}'s past ratings and what is known of title {title_id}"
+        elif known_title:
+            code = "unknown_user"
+            why = (
+                f"{who} has no ratings in the model, so the estimate is the average rating of all"
+                f" titles adjusted by how title {title_id} is rated by everyone"
+            )
+        elif known_user:
+            code = "unknown_title"
+            why = (
+                f"nobody rated title {title_id} in the training data, so the estimate is the"
+                f" average rating adjusted by how {who} rates in general"
+            )
+        else:
+            code = "unknown_both"
+            why = (
+                f"neither {who} nor title {title_id} is in the training data, so the estimate is"
+                " the average rating of all titles"
+            )
+        return Prediction(
+            user_id=user_id,
+            title_id=title_id,
+            estimate=est,
+            recommended=rec,
+            threshold=self.threshold,
+            reason_code=code,
+            reason=f"{verdict}; {why}",
+        )
+
+    # ---- top-N ---------------------------------------------------------------------------
+
+    def _filter_mask(self, platform: str | None, kind: str | None) -> np.ndarray | None:
+        key = (platform, kind)
+        if key not in self._masks:
+            mask = None
+            if platform is not None:
+                if platform not in PLATFORM_LETTERS:
+                    raise ValueError(
+                        f"unknown platform {platform!r}; use one of {', '.join(PLATFORM_LETTERS)}"
+                    )
+                mask = self._platform_letter == PLATFORM_LETTERS[platform]
+            if kind is not None:
+                if kind not in KINDS:
+                    raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+                if self._kinds is None:
+                    raise ValueError("filtering by kind needs the catalogue's title kinds at load")
+                kind_mask = self._kinds == kind
+                mask = kind_mask if mask is None else mask & kind_mask
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def _best(
+        self, raw: np.ndarray, n: int, exclude: np.ndarray | None, platform: str | None,
+        kind: str | None,
+    ) -> list[Scored]:
+        mask = self._filter_mask(platform, kind)
+        if n <= 0 or len(raw) == 0:
+            return []
+        # `raw` is a fresh array from the caller, so it can be overwritten in place.
+        if mask is not None:
+            raw[~mask] = -np.inf
+        if exclude is not None and len(exclude):
+            raw[exclude] = -np.inf
+        k = min(n, len(raw))
+        idx = np.argpartition(-raw, k - 1)[:k] if k < len(raw) else np.arange(len(raw))
+        # Best first; equal scores in title index order so results are deterministic.
+        idx = idx[np.lexsort((idx, -raw[idx]))]
+        idx = idx[np.isfinite(raw[idx])]
+        return [
+            Scored(self.title_ids[j], self._clip(float(raw[j])), float(raw[j])) for j in idx
+        ]
+
+    def top_n(
+        self, user_id: int, n: int = 10, platform: str | None = None, kind: str | None = None
+    ) -> list[Scored]:
+        """The n best titles the user has not rated, ranked on unclipped scores.
+
+        For a user the model does not know, Surprise's fallback (average + title bias) ranks the
+        titles, which is a popularity ranking; `knows_user` tells the two cases apart.
+        """
+        u = self._inner_user(user_id)
+        if u is None:
+            return self._best(self.global_mean + self.bi, n, None, platform, kind)
+        raw = (self.global_mean + float(self.bu[u])) + self.bi + self.qi @ self.pu[u]
+        seen = self.seen_items[self.seen_indptr[u] : self.seen_indptr[u + 1]]
+        return self._best(raw, n, seen.astype(np.int64), platform, kind)
+
+    # ---- fold-in -------------------------------------------------------------------------
+
+    def fold_in(
+        self, ratings: Mapping[str, float], user_id: int = 0, reg: float | None = None
+    ) -> UserVector:
+        """A user vector from a few (title id -> rating 0.5..5) pairs, without retraining.
+
+        Solves min sum (r - mu - b_i - b - q_i.p)^2 + reg * (b^2 + |p|^2) for the bias b and the
+        factors p together, the title factors q_i and biases b_i staying fixed. Titles the model
+        does not know are ignored (listed in `ignored`). A rating outside 0.5..5 raises ValueError.
+        """
+        lam = self.fold_in_reg if reg is None else float(reg)
+        idx: list[int] = []
+        vals: list[float] = []
+        used: list[str] = []
+        ignored: list[str] = []
+        lo, hi = self.rating_scale
+        for title, r in ratings.items():
+            if isinstance(r, bool) or not isinstance(r, Real) or not math.isfinite(float(r)):
+                raise ValueError(f"rating for {title!r} must be a number, got {r!r}")
+            if not lo <= float(r) <= hi:
+                raise ValueError(f"rating {r} for {title!r} is outside {lo}..{hi}")
+            i = self._inner_title(title)
+            if i is None:
+                ignored.append(str(title))
+            else:
+                idx.append(i)
+                vals.append(float(r))
+                used.append(title)
+        k = self.qi.shape[1]
+        if not idx:
+            return UserVector(0.0, np.zeros(k), (), tuple(ignored), user_id)
+        ii = np.asarray(idx, dtype=np.int64)
+        a = np.hstack([np.ones((len(ii), 1)), self.qi[ii]])
+        y = np.asarray(vals) - self.global_mean - self.bi[ii]
+        x = np.linalg.solve(a.T @ a + lam * np.eye(k + 1), a.T @ y)
+        return UserVector(float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii)
+
+    def predict_for(self, vector: UserVector, title_id: str) -> Prediction:
+        """predict() for a folded-in user; with no usable ratings it is the unknown-user case."""
+        i = self._inner_title(title_id)
+        known_user = vector.n_ratings > 0
+        est = self.global_mean
+        if known_user:
+            est += vector.bias
+        if i is not None:
+            est += float(self.bi[i])
+        if known_user and i is not None:
+            est += float(np.dot(self.qi[i], vector.factors))
+        who = f"you ({vector.n_ratings} ratings)" if known_user else "you"
+        return self._prediction(vector.user_id, str(title_id), est, known_user, i is not None, who)
+
+    def top_n_for(
+        self,
+        vector: UserVector,
+        n: int = 10,
+        platform: str | None = None,
+        kind: str | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[Scored]:
+        """top_n for a folded-in user; the titles they rated and `exclude` are left out."""
+        if vector.n_ratings:
+            raw = (self.global_mean + vector.bias) + self.bi + self.qi @ vector.factors
+        else:
+            raw = self.global_mean + self.bi
+        extra = [j for j in (self._inner_title(t) for t in exclude) if j is not None]
+        drop = np.concatenate([vector.seen, np.asarray(extra, dtype=np.int64)])
+        return self._best(raw, n, drop, platform, kind)
+
+    # ---- similar titles ------------------------------------------------------------------
+
+    def similar(self, title_id: str, n: int = 10) -> list[tuple[str, float]]:
+        """Titles whose factor vectors point the same way (cosine), best first; [] if unknown."""
+        i = self._inner_title(title_id)
+        if i is None or n <= 0:
+            return []
+        cos = self._qi_unit @ self._qi_unit[i]
+        cos[i] = -np.inf
+        k = min(n, len(cos) - 1)
+        if k <= 0:
+            return []
+        idx = np.argpartition(-cos, k - 1)[:k]
+        idx = idx[np.lexsort((idx, -cos[idx]))]
+        return [(self.title_ids[j], float(cos[j])) for j in idx]
+
+
+def _as_int(user_id: object) -> int:
+    try:
+        return int(user_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return -1
