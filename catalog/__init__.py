@@ -1,0 +1,77 @@
+"""The query layer: loads what etl and model produced and answers every question.
+
+Front ends (bot, console chat, API) only translate; see docs/architecture.md.
+"""
+
+from catalog.core import Catalog
+from catalog.functions import get_actor, get_count_platform, get_max_duration, get_score_count
+from catalog.holder import CatalogHolder
+from catalog.loading import CatalogLoadError
+from catalog.results import (
+    ActorResult,
+    CatalogInfo,
+    FileInfo,
+    MaxDuration,
+    Offer,
+    PlatformCount,
+    Recommendation,
+    RecommendedTitle,
+    ScoreCount,
+    SearchHit,
+    TitleInfo,
+    TitleMatch,
+    TitleRef,
+    WhereToWatch,
+)
+from catalog.text import fold
+from catalog.validate import (
+    KINDS,
+    PLATFORMS,
+    AmbiguousTitle,
+    CatalogError,
+    ModelUnavailable,
+    QueryError,
+    TitleNotFound,
+    parse_duration_type,
+    parse_kind,
+    parse_platform,
+    parse_score,
+    parse_year,
+)
+
+__all__ = [
+    "KINDS",
+    "PLATFORMS",
+    "ActorResult",
+    "AmbiguousTitle",
+    "Catalog",
+    "CatalogError",
+    "CatalogHolder",
+    "CatalogInfo",
+    "CatalogLoadError",
+    "FileInfo",
+    "MaxDuration",
+    "ModelUnavailable",
+    "Offer",
+    "PlatformCount",
+    "QueryError",
+    "Recommendation",
+    "RecommendedTitle",
+    "ScoreCount",
+    "SearchHit",
+    "TitleInfo",
+    "TitleMatch",
+    "TitleNotFound",
+    "TitleRef",
+    "WhereToWatch",
+    "fold",
+    "get_actor",
+    "get_count_platform",
+    "get_max_duration",
+    "get_score_count",
+    "parse_duration_type",
+    "parse_kind",
+    "parse_platform",
+    "parse_score",
+    "parse_year",
+]

@@ -1,0 +1,510 @@
+"""The catalogue: processed data loaded once, every question answered from precomputed tables.
+
+Answers to the four questions depend only on (platform, year, duration type), a few thousand
+keys in all, so they are computed at load time and a question is a dict lookup (plus a binary
+search for the score threshold). Nothing here mutates after `load`, so one instance may serve
+many threads while a new one is being built (see holder.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from catalog import validate as v
+from catalog.loading import (
+    RecommenderLoader,
+    load_recommender,
+    model_fingerprint,
+    read_parquet,
+)
+from catalog.results import (
+    ActorResult,
+    CatalogInfo,
+    FileInfo,
+    MaxDuration,
+    Offer,
+    PlatformCount,
+    Recommendation,
+    RecommendedTitle,
+    ScoreCount,
+    SearchHit,
+    TitleInfo,
+    TitleMatch,
+    TitleRef,
+    WhereToWatch,
+)
+from catalog.search import NameIndex
+from catalog.text import fold, split_cast
+
+KIND_OF_DURATION = {"min": "movie", "season": "tv show"}
+NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
+WHERE_TO_WATCH_NAMES = 5  # distinct names considered when the text matches no name exactly
+WHERE_TO_WATCH_SPREAD = 8.0  # ... and only those scoring within this of the best one
+AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
+
+LongestKey = tuple[str | None, int | None, str]
+
+
+class Catalog:
+    """Loaded catalogue; build with `Catalog.load(data_dir)`."""
+
+    recommender: Any | None
+    model_error: str | None
+    info: CatalogInfo
+
+    # ---------------------------------------------------------------- loading
+
+    @classmethod
+    def load(
+        cls,
+        data_dir: Path | str,
+        threshold: float = 3.5,
+        recommender_loader: RecommenderLoader | None = None,
+    ) -> Catalog:
+        """Read data_dir/processed/{titles,scores,display}.parquet and the model in data_dir/models.
+
+        Raises CatalogLoadError when the processed data is missing or malformed. A missing or
+        broken model does not raise: `recommender` is None and `model_error` says why.
+        `recommender_loader(models_dir, threshold, title_kinds)` replaces Recommender.load (tests).
+        """
+        started = time.perf_counter()
+        data_dir = Path(data_dir)
+        processed = data_dir / "processed"
+        titles, titles_file = read_parquet(processed / "titles.parquet")
+        scores, scores_file = read_parquet(processed / "scores.parquet")
+        display, display_file = read_parquet(processed / "display.parquet")
+
+        self = cls.__new__(cls)
+        self.threshold = float(threshold)
+        self._build_rows(titles, scores, display)
+        self._build_questions()
+        self._build_search()
+
+        kinds = dict(zip(self._col["id"], self._col["type"], strict=True))
+        models_dir = data_dir / "models"
+        self.recommender, self.model_error = load_recommender(
+            models_dir, self.threshold, kinds, recommender_loader
+        )
+        model_version, model_summary = model_fingerprint(models_dir)
+        files = (titles_file, scores_file, display_file)
+        self.info = CatalogInfo(
+            data_dir=str(data_dir),
+            version=_version(files),
+            model_version=model_version if self.recommender is not None else None,
+            model_error=self.model_error,
+            titles=len(self._refs),
+            scored_titles=int(np.count_nonzero(~np.isnan(self._score))),
+            per_platform={p: c.total for p, c in self._platform_counts.items()},
+            files=files,
+            model=model_summary if self.recommender is not None else {},
+            loaded_at=dt.datetime.now(dt.UTC),
+            load_seconds=time.perf_counter() - started,
+        )
+        return self
+
+    def _build_rows(self, titles: Any, scores: Any, display: Any) -> None:
+        col = {name: titles.column(name).to_pylist() for name in titles.column_names}
+        ids: list[str] = col["id"]
+        n = len(ids)
+        # display.parquet has the same rows as titles; fall back to a join by id if it does not.
+        disp = {name: display.column(name).to_pylist() for name in display.column_names}
+        if disp["id"] != ids:
+            first = {}
+            for i, tid in enumerate(disp["id"]):
+                first.setdefault(tid, i)
+            for name in ("title", "director", "cast"):
+                values = disp[name]
+                disp[name] = [values[first[t]] if t in first else None for t in ids]
+        self._display_title = [
+            d or t or i for d, t, i in zip(disp["title"], col["title"], ids, strict=True)
+        ]
+        self._display_director = [
+            d or t for d, t in zip(disp["director"], col["director"], strict=True)
+        ]
+        self._display_cast = disp["cast"]
+        self._col = col
+        self._refs = [
+            TitleRef(ids[i], self._display_title[i], col["platform"][i], col["type"][i], y)
+            for i, y in zip(range(n), col["release_year"], strict=True)
+        ]
+        self._row_of_id: dict[str, int] = {}
+        for i, tid in enumerate(ids):  # duplicate ids (reported by the ETL): the first one wins
+            self._row_of_id.setdefault(tid, i)
+        score_ids = scores.column("id").to_pylist()
+        score_of = dict(zip(score_ids, scores.column("score").to_pylist(), strict=True))
+        votes_of = dict(zip(score_ids, scores.column("votes").to_pylist(), strict=True))
+        self._score = np.array(
+            [np.nan if score_of.get(t) is None else score_of[t] for t in ids], dtype=np.float64
+        )
+        self._votes = np.array([votes_of.get(t) or 0 for t in ids], dtype=np.int64)
+        self._folded = [fold(t) for t in self._display_title]
+        # Ties are listed by name; folding makes 'Émile' sort with 'Emile', not after 'Z'.
+        self._sort_key = {i: (self._folded[i], ids[i]) for i in range(n)}
+
+    def _frame(self) -> pd.DataFrame:
+        c = self._col
+        return pd.DataFrame(
+            {
+                "row": np.arange(len(self._refs)),
+                "p": np.array(c["platform"], dtype=object),
+                "type": np.array(c["type"], dtype=object),
+                "y": np.array([NO_YEAR if y is None else y for y in c["release_year"]]),
+                "dur": np.array([-1 if d is None else d for d in c["duration_int"]]),
+                "dtype": np.array(c["duration_type"], dtype=object),
+                "score": self._score,
+            }
+        )
+
+    def _refs_sorted(self, rows: Iterable[int]) -> tuple[TitleRef, ...]:
+        return tuple(self._refs[r] for r in sorted(rows, key=self._sort_key.__getitem__))
+
+    def _build_questions(self) -> None:
+        df = self._frame()
+        self._build_longest(df)
+        self._build_platform_counts(df)
+        movies = df[(df.type == "movie") & (df.y != NO_YEAR)]
+        self._movies_per_year = {k: int(c) for k, c in movies.groupby(["p", "y"]).size().items()}
+        self._movie_scores = {
+            k: np.sort(g.to_numpy(dtype=np.float64))
+            for k, g in movies.dropna(subset=["score"]).groupby(["p", "y"])["score"]
+        }
+        self._build_actors()
+        self._years: dict[str | None, list[int]] = {
+            None: sorted(int(y) for y in df.y.unique() if y != NO_YEAR)
+        }
+        for p, g in df[df.y != NO_YEAR].groupby("p"):
+            self._years[p] = sorted(int(y) for y in g.y.unique())
+
+    def _build_longest(self, df: pd.DataFrame) -> None:
+        """Answer max_duration for every (platform|None, year|None, type) up front, ties kept."""
+        self._longest: dict[LongestKey, tuple[int, tuple[TitleRef, ...]]] = {}
+        for dtype, kind in KIND_OF_DURATION.items():
+            sub = df[(df.dtype == dtype) & (df.type == kind) & (df.dur >= 0)]
+            dated = sub[sub.y != NO_YEAR]
+            for keys, frame in ((["p", "y"], dated), (["p"], sub), (["y"], dated), ([], sub)):
+                if frame.empty:
+                    continue
+                if keys:
+                    top = frame[frame.dur == frame.groupby(keys).dur.transform("max")]
+                    groups = top.groupby(keys, sort=False)
+                else:
+                    top = frame[frame.dur == frame.dur.max()]
+                    groups = [((), top)]
+                for key, g in groups:
+                    named = dict(zip(keys, key, strict=True))
+                    p = named.get("p")
+                    y = int(named["y"]) if "y" in named else None
+                    self._longest[(p, y, dtype)] = (int(g.dur.iloc[0]), self._refs_sorted(g.row))
+
+    def _build_platform_counts(self, df: pd.DataFrame) -> None:
+        self._platform_counts: dict[str, PlatformCount] = {}
+        for p in v.PLATFORMS:
+            types = df.type[df.p == p]
+            movies, shows = int((types == "movie").sum()), int((types == "tv show").sum())
+            self._platform_counts[p] = PlatformCount(p, movies, shows, len(types))
+
+    def _build_actors(self) -> None:
+        """Cast members per (platform, year): counts of distinct titles, best and ties."""
+        c = self._col
+        counts: dict[tuple[str, int], Counter[str]] = {}
+        per_year: dict[tuple[str, int], list[int]] = {}
+        display_name: dict[str, str] = {}
+        rows = zip(c["platform"], c["release_year"], c["cast"], strict=True)
+        for i, (p, y, cast) in enumerate(rows):
+            members = split_cast(cast)
+            shown = split_cast(self._display_cast[i])
+            # Same split on the original casing gives the display form of each lower-case key.
+            if len(shown) == len(members):
+                for key, name in zip(members, shown, strict=True):
+                    display_name.setdefault(key, name)
+            if y is None:
+                continue
+            tally = per_year.setdefault((p, y), [0, 0])
+            tally[0] += 1
+            if members:
+                tally[1] += 1
+                counts.setdefault((p, y), Counter()).update(set(members))  # titles, not mentions
+        self._titles_per_year = {k: (a, b) for k, (a, b) in per_year.items()}
+        self._actors: dict[tuple[str, int], tuple[int, tuple[str, ...]]] = {}
+        for key, counter in counts.items():
+            best = max(counter.values())
+            tied = sorted((m for m, n in counter.items() if n == best), key=lambda m: (fold(m), m))
+            self._actors[key] = (best, tuple(display_name.get(m, m.title()) for m in tied))
+
+    def _build_search(self) -> None:
+        self._names = NameIndex(self._folded)
+        self._groups: dict[tuple[int, int | None], list[int]] = {}
+        for name_idx, rows in enumerate(self._names.rows):
+            for r in rows:
+                self._groups.setdefault((name_idx, self._col["release_year"][r]), []).append(r)
+
+    # ---------------------------------------------------------------- the four questions
+
+    def max_duration(
+        self, year: object = None, platform: object = None, duration_type: object = None
+    ) -> MaxDuration:
+        """Longest movie (minutes, default) or show (seasons); every filter optional; ties kept."""
+        y = v.parse_optional_year(year)
+        p = v.parse_optional_platform(platform)
+        d = v.parse_duration_type(duration_type)
+        duration, refs = self._longest.get((p, y, d), (None, ()))
+        return MaxDuration(year=y, platform=p, duration_type=d, duration=duration, titles=refs)
+
+    def score_count(self, platform: object, scored: object, year: object) -> ScoreCount:
+        """Movies of platform and release year with mean user score strictly above `scored`."""
+        p = v.parse_platform(platform)
+        s = v.parse_score(scored)
+        y = v.parse_year(year)
+        scores = self._movie_scores.get((p, y), np.empty(0))
+        above = int(len(scores) - np.searchsorted(scores, s, side="right"))
+        return ScoreCount(
+            platform=p,
+            year=y,
+            scored=s,
+            count=above,
+            movies=self._movies_per_year.get((p, y), 0),
+            rated=len(scores),
+        )
+
+    def count_platform(self, platform: object = None) -> list[PlatformCount]:
+        """Movies (and shows, total) of one platform, or of each platform when None."""
+        p = v.parse_optional_platform(platform)
+        if p is None:
+            return [self._platform_counts[q] for q in v.PLATFORMS]
+        return [self._platform_counts[p]]
+
+    def actor(self, platform: object, year: object) -> ActorResult:
+        """The cast member in most titles of that platform and year; ties alphabetical."""
+        p = v.parse_platform(platform)
+        y = v.parse_year(year)
+        count, tied = self._actors.get((p, y), (0, ()))
+        titles, with_cast = self._titles_per_year.get((p, y), (0, 0))
+        return ActorResult(
+            platform=p,
+            year=y,
+            actor=tied[0] if tied else None,
+            count=count,
+            tied=tied,
+            titles=titles,
+            titles_with_cast=with_cast,
+        )
+
+    # ---------------------------------------------------------------- titles
+
+    def search(self, text: object, limit: object = 10) -> list[SearchHit]:
+        """Titles whose name matches the text (typos and accents forgiven), best first."""
+        q = v.parse_text(text)
+        n = v.parse_limit(limit)
+        hits: list[SearchHit] = []
+        for name_idx, match in self._names.score(q, n):
+            rows = sorted(self._names.rows[name_idx], key=self._row_order)
+            for r in rows:
+                ref = self._refs[r]
+                hits.append(
+                    SearchHit(ref.id, ref.title, ref.platform, ref.type, ref.release_year, match)
+                )
+                if len(hits) == n:
+                    return hits
+        return hits
+
+    def _row_order(self, row: int) -> tuple:
+        """Within one name: most voted first, then newest, then platform order."""
+        year = self._col["release_year"][row]
+        return (-int(self._votes[row]), -(year or 0), self._col["platform"][row], row)
+
+    def where_to_watch(self, text: object) -> list[WhereToWatch]:
+        """Every platform carrying the title(s) the text names; one entry per name and year."""
+        q = v.parse_text(text)
+        ranked = self._names.score(q, WHERE_TO_WATCH_NAMES)
+        if not ranked:
+            return []
+        best = ranked[0][1]
+        if best == 100.0:  # an exact name: only that name, maybe several films of other years
+            ranked = ranked[:1]
+        ranked = [(i, m) for i, m in ranked if m >= best - WHERE_TO_WATCH_SPREAD]
+        answers: list[WhereToWatch] = []
+        for name_idx, match in ranked:
+            years = {self._col["release_year"][r] for r in self._names.rows[name_idx]}
+            for year in years:
+                rows = sorted(self._groups[(name_idx, year)], key=self._row_order)
+                first = self._refs[rows[0]]
+                offers = tuple(
+                    sorted((Offer(self._refs[r].platform, self._refs[r].id) for r in rows),
+                           key=lambda o: (o.platform, o.id))
+                )  # fmt: skip
+                answers.append(WhereToWatch(first.title, year, first.type, offers, match))
+        answers.sort(key=lambda w: (-w.match, -len(w.offers), -(w.release_year or 0)))
+        return answers
+
+    def title(self, title_id: object) -> TitleInfo | None:
+        """Everything about one title id (case-insensitive), or None when unknown."""
+        if not isinstance(title_id, str):
+            return None
+        row = self._row_of_id.get(title_id.strip().lower())
+        return None if row is None else self._info(row)
+
+    def _info(self, row: int) -> TitleInfo:
+        c = self._col
+        score = self._score[row]
+        return TitleInfo(
+            id=c["id"][row],
+            title=self._display_title[row],
+            platform=c["platform"][row],
+            type=c["type"][row],
+            release_year=c["release_year"][row],
+            director=self._display_director[row],
+            cast=tuple(split_cast(self._display_cast[row] or c["cast"][row])),
+            country=c["country"][row],
+            date_added=c["date_added"][row],
+            rating=c["rating"][row],
+            duration_int=c["duration_int"][row],
+            duration_type=c["duration_type"][row],
+            listed_in=c["listed_in"][row],
+            description=c["description"][row],
+            score=None if np.isnan(score) else float(score),
+            votes=int(self._votes[row]),
+        )
+
+    def resolve_title(self, text_or_id: object, limit: object = 10) -> TitleMatch:
+        """An id or an exact (folded) name naming one title -> that title; else candidates.
+
+        Several titles under the same name (the same film on two platforms, or remakes) are
+        returned as candidates so a front end can offer a choice; no candidates = not found.
+        """
+        text = v.parse_text(text_or_id)
+        found = self.title(text)
+        if found is not None:
+            return TitleMatch(found)
+        hits = tuple(self.search(text, limit))
+        exact = tuple(h for h in hits if h.match == 100.0)
+        if len(exact) == 1:
+            return TitleMatch(self._info(self._row_of_id[exact[0].id]))
+        if exact:
+            return TitleMatch(None, exact)
+        if len(hits) == 1 and hits[0].match >= AUTO_PICK_MATCH:
+            return TitleMatch(self._info(self._row_of_id[hits[0].id]))
+        return TitleMatch(None, hits)
+
+    def _resolve_row(self, title: object) -> int:
+        match = self.resolve_title(title)
+        if match.title is not None:
+            return self._row_of_id[match.title.id]
+        if match.candidates:
+            raise v.AmbiguousTitle(str(title), match.candidates)
+        raise v.TitleNotFound(str(title))
+
+    def years(self, platform: object = None) -> list[int]:
+        """Release years present (ascending), for one platform or all."""
+        return list(self._years.get(v.parse_optional_platform(platform), []))
+
+    # ---------------------------------------------------------------- recommendations
+
+    def _model(self) -> Any:
+        if self.recommender is None:
+            raise v.ModelUnavailable(self.model_error or "no recommendation model is loaded")
+        return self.recommender
+
+    def recommend(self, user_id: object, title: object) -> Recommendation:
+        """Predicted score of a user for a title (id or name) and the decision, with the reason."""
+        uid = v.parse_user_id(user_id)
+        model = self._model()
+        ref = self._refs[self._resolve_row(title)]
+        return _recommendation(uid, ref, model.predict(uid, ref.id))
+
+    def top(
+        self, user_id: object, n: object = 10, platform: object = None, kind: object = None
+    ) -> list[RecommendedTitle]:
+        """The user's best unseen titles by predicted score, optionally of one platform/kind."""
+        uid = v.parse_user_id(user_id)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        # Ask for a few spare: the model may know ids that the catalogue no longer carries.
+        scored = self._model().top_n(uid, count + 10, platform=p, kind=k)
+        return self._scored(scored, count)
+
+    def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
+        """Titles closest to the given one (id or name) in the model's factor space."""
+        count = v.parse_limit(n, "n")
+        model = self._model()
+        ref = self._refs[self._resolve_row(title)]
+        out: list[RecommendedTitle] = []
+        for tid, similarity in model.similar(ref.id, count + 10):
+            row = self._row_of_id.get(tid)
+            if row is not None and tid != ref.id:
+                out.append(RecommendedTitle(self._refs[row], similarity=float(similarity)))
+            if len(out) == count:
+                break
+        return out
+
+    def for_ratings(
+        self,
+        ratings: Mapping[str, float],
+        n: object = 10,
+        platform: object = None,
+        kind: object = None,
+    ) -> list[RecommendedTitle]:
+        """Top titles for someone known only by the ratings given (folded in, no retraining)."""
+        given = v.parse_ratings(ratings)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        model = self._model()
+        vector = model.fold_in(self._known(given))
+        scored = model.top_n_for(vector, count + 10, platform=p, kind=k, exclude=given.keys())
+        return self._scored(scored, count)
+
+    def recommend_for_ratings(self, ratings: Mapping[str, float], title: object) -> Recommendation:
+        """`recommend` for someone known only by the ratings given (user_id is None)."""
+        given = v.parse_ratings(ratings)
+        model = self._model()
+        ref = self._refs[self._resolve_row(title)]
+        vector = model.fold_in(self._known(given))
+        return _recommendation(None, ref, model.predict_for(vector, ref.id))
+
+    def _known(self, ratings: dict[str, float]) -> dict[str, float]:
+        # A stored rating of a title that a reload dropped must not break the user's list.
+        return {t: r for t, r in ratings.items() if t in self._row_of_id}
+
+    def _scored(self, scored: Iterable[Any], count: int) -> list[RecommendedTitle]:
+        out: list[RecommendedTitle] = []
+        for s in scored:
+            row = self._row_of_id.get(s.title_id)
+            if row is not None:
+                out.append(RecommendedTitle(self._refs[row], estimate=float(s.estimate)))
+            if len(out) == count:
+                break
+        return out
+
+    def __repr__(self) -> str:
+        i = self.info
+        return f"Catalog({i.data_dir!r}, version={i.version}, titles={i.titles})"
+
+
+def _recommendation(user_id: int | None, ref: TitleRef, pred: Any) -> Recommendation:
+    return Recommendation(
+        user_id=user_id,
+        title=ref,
+        estimate=float(pred.estimate),
+        recommended=bool(pred.recommended),
+        threshold=float(pred.threshold),
+        reason_code=str(pred.reason_code),
+        reason=str(pred.reason),
+    )
+
+
+def _version(files: Iterable[FileInfo]) -> str:
+    """Content fingerprint of the processed files: the same data gives the same version."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f"{f.name}:{f.sha256}\n".encode())
+    return h.hexdigest()[:12]

@@ -1,0 +1,184 @@
+"""What the query layer answers: small frozen dataclasses, never DataFrames or rendered text.
+
+Names (title, director, cast) are in their original casing from display.parquet; the other text
+fields are lower-case as the ETL wrote them (DESIGN.md rule 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TitleRef:
+    """Enough about a title to list it and to act on it (its id)."""
+
+    id: str
+    title: str
+    platform: str
+    type: str  # "movie" | "tv show"
+    release_year: int | None
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    """Everything the catalogue knows of one title."""
+
+    id: str
+    title: str
+    platform: str
+    type: str
+    release_year: int | None
+    director: str | None
+    cast: tuple[str, ...]
+    country: str | None
+    date_added: dt.date | None
+    rating: str | None  # maturity rating, lower-case
+    duration_int: int | None
+    duration_type: str | None  # "min" | "season"
+    listed_in: str | None
+    description: str | None
+    score: float | None  # mean user rating, None without votes
+    votes: int
+
+    @property
+    def ref(self) -> TitleRef:
+        return TitleRef(self.id, self.title, self.platform, self.type, self.release_year)
+
+
+@dataclass(frozen=True)
+class MaxDuration:
+    """The longest title(s) under the filters; all tied titles are listed (sorted by name)."""
+
+    year: int | None
+    platform: str | None
+    duration_type: str  # "min" (movies) | "season" (shows)
+    duration: int | None  # None when nothing matches the filters
+    titles: tuple[TitleRef, ...]
+
+    @property
+    def title(self) -> TitleRef | None:
+        """The first of the tied titles, for callers that want one answer."""
+        return self.titles[0] if self.titles else None
+
+
+@dataclass(frozen=True)
+class ScoreCount:
+    """Movies of a platform and release year whose mean user score is strictly above `scored`."""
+
+    platform: str
+    year: int
+    scored: float
+    count: int
+    movies: int  # movies of that platform and year
+    rated: int  # of which have a score (at least one vote)
+
+
+@dataclass(frozen=True)
+class PlatformCount:
+    platform: str
+    movies: int
+    shows: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ActorResult:
+    """The cast member in most titles of a platform and year; `tied` lists every one at `count`."""
+
+    platform: str
+    year: int
+    actor: str | None  # first alphabetically among the tied; None when no title has a cast
+    count: int
+    tied: tuple[str, ...]
+    titles: int  # titles of that platform and year
+    titles_with_cast: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str
+    platform: str
+    type: str
+    release_year: int | None
+    match: float  # 0..100, higher is better
+
+
+@dataclass(frozen=True)
+class Offer:
+    platform: str
+    id: str
+
+
+@dataclass(frozen=True)
+class WhereToWatch:
+    """One film or show (same normalised name and release year) and every platform carrying it."""
+
+    title: str
+    release_year: int | None
+    type: str
+    offers: tuple[Offer, ...]
+    match: float
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(o.platform for o in self.offers)
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """resolve_title's answer: `title` when one title is meant, else `candidates` to choose from."""
+
+    title: TitleInfo | None
+    candidates: tuple[SearchHit, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.title is None and len(self.candidates) > 0
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """Predicted score of a user for a title and the decision, with the reason."""
+
+    user_id: int | None  # None for ratings folded in from the chat
+    title: TitleRef
+    estimate: float
+    recommended: bool
+    threshold: float
+    reason_code: str  # "known" | "unknown_user" | "unknown_title" | "unknown_both"
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecommendedTitle:
+    title: TitleRef
+    estimate: float | None = None  # predicted score (top, for_ratings)
+    similarity: float | None = None  # cosine of title factors (similar)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    name: str
+    rows: int
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What the bot's /status and the API's /health show."""
+
+    data_dir: str
+    version: str  # short fingerprint of the processed files' contents
+    model_version: str | None  # fingerprint of svd.json, None without a model
+    model_error: str | None
+    titles: int
+    scored_titles: int
+    per_platform: dict[str, int]
+    files: tuple[FileInfo, ...]
+    model: dict = field(default_factory=dict)  # a few svd.json fields (params, sizes, rmse)
+    loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    load_seconds: float = 0.0

@@ -1,0 +1,167 @@
+"""Name index for typo- and accent-forgiving title search.
+
+Scoring a folded name against a folded query (0..100):
+- 100 for the exact name;
+- 80..99 when every query word is a word of the name (the last query word may be unfinished,
+  so search-as-you-type works; 'ironman' also finds 'iron man'), more for names the query covers
+  more of and for names that start with the query; a misspelt query word is replaced by close
+  vocabulary words at a penalty of its edit distance;
+- rapidfuzz's QRatio (whole-name edit similarity) for typos in short names ('the ofice').
+QRatio over ~22k names costs ~1.5 ms, far less than WRatio/token_set_ratio (~10-25 ms), which is
+why containment is done with an inverted word index instead of partial scorers.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from catalog.text import fold
+
+FUZZY_CUTOFF = 70.0  # below this a whole-name QRatio match is noise
+WORD_CUTOFF = 75.0  # how close a misspelt query word must be to a vocabulary word
+MAX_WORD_ALTERNATIVES = 3
+MAX_PREFIX_WORDS = 200  # bound on vocabulary words one unfinished word may stand for
+MIN_PREFIX = 4  # a lone query word is completed as a prefix only from this length
+SCAN_LIMIT = 300  # up to this many names, test an unfinished word against each name's words
+START_BONUS = 4.0  # the name starts with the query: 'pokemon' prefers 'Pokémon the Series'
+
+Options = list[tuple[set[int], float]]  # (names holding a stand-in word, penalty)
+
+
+class NameIndex:
+    """Unique folded names, each with the catalogue rows that carry it."""
+
+    def __init__(self, folded: Sequence[str]) -> None:
+        rows_by_name: dict[str, list[int]] = {}
+        for row, name in enumerate(folded):
+            rows_by_name.setdefault(name, []).append(row)
+        self.names: list[str] = list(rows_by_name)
+        self.rows: list[list[int]] = list(rows_by_name.values())
+        self.position: dict[str, int] = {name: i for i, name in enumerate(self.names)}
+        self.words: list[tuple[str, ...]] = [tuple(name.split()) for name in self.names]
+        self.lengths = np.array([len(name) for name in self.names], dtype=np.int64)
+        postings: dict[str, set[int]] = {}
+        joined: dict[str, set[int]] = {}  # adjacent word pairs written as one: 'spiderman'
+        for i, words in enumerate(self.words):
+            for k, word in enumerate(words):
+                postings.setdefault(word, set()).add(i)
+                if k:
+                    joined.setdefault(words[k - 1] + word, set()).add(i)
+        self.postings = postings
+        self.joined = joined
+        self.vocabulary: list[str] = sorted(postings)
+
+    def _prefixed(self, prefix: str) -> set[int]:
+        """Names holding a word that starts with `prefix` (bounded for very short prefixes)."""
+        start = bisect.bisect_left(self.vocabulary, prefix)
+        found: set[int] = set()
+        for word in self.vocabulary[start : start + MAX_PREFIX_WORDS]:
+            if not word.startswith(prefix):
+                break
+            found |= self.postings[word]
+        return found
+
+    def _options(self, word: str, complete: bool) -> Options:
+        """Names holding the word itself, the word as a prefix (`complete`), or close words."""
+        if complete and len(word) >= MIN_PREFIX:
+            prefixed = self._prefixed(word)
+            if prefixed:
+                return [(prefixed, 0.0)]
+        if word in self.postings:
+            return [(self.postings[word], 0.0)]
+        if word in self.joined:
+            return [(self.joined[word], 1.0)]
+        if len(word) < 3:
+            return []
+        return [
+            (self.postings[other], 100.0 - score)
+            for other, score, _ in process.extract(
+                word,
+                self.vocabulary,
+                scorer=fuzz.ratio,
+                limit=MAX_WORD_ALTERNATIVES,
+                score_cutoff=WORD_CUTOFF,
+            )
+        ]
+
+    def _contained(self, words: list[str]) -> dict[int, float]:
+        """name index -> penalty, for names that contain every query word (or a stand-in)."""
+        if len(words) == 1:
+            found: dict[int, float] = {}
+            for names, penalty in self._options(words[0], complete=True):
+                for i in names:
+                    found[i] = min(penalty, found.get(i, penalty))
+            return found
+        *full, last = words
+        groups = [self._options(w, complete=False) for w in full]
+        if not all(groups):
+            return {}
+        # Intersect from the rarest word, so a common word ('the') only costs set lookups.
+        groups.sort(key=lambda g: sum(len(names) for names, _ in g))
+        result: dict[int, float] = {}
+        for names, penalty in groups[0]:
+            for i in names:
+                result[i] = min(penalty, result.get(i, penalty))
+        for group in groups[1:]:
+            step: dict[int, float] = {}
+            for i, prior in result.items():
+                best = min((p for names, p in group if i in names), default=None)
+                if best is not None:
+                    step[i] = prior + best
+            result = step
+            if not result:
+                return {}
+        # The last word may be unfinished: test it as a prefix of the remaining names' words.
+        if len(result) <= SCAN_LIMIT or len(last) < 2:
+            finished = {
+                i: p for i, p in result.items() if any(w.startswith(last) for w in self.words[i])
+            }
+        else:  # many names left ('the ...'): look the prefix up in the vocabulary instead
+            prefixed = self._prefixed(last)
+            finished = {i: p for i, p in result.items() if i in prefixed}
+        if finished:
+            return finished
+        step = {}
+        for names, penalty in self._options(last, complete=False):
+            for i in names if len(names) < len(result) else result:
+                if i in names and i in result:
+                    total = result[i] + penalty
+                    step[i] = min(total, step.get(i, total))
+        return step
+
+    def score(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """Best (name index, score) pairs for the raw query text, best first."""
+        q = fold(query)
+        if not q:
+            return []
+        scores: dict[int, float] = {}
+        exact = self.position.get(q)
+        if exact is not None:
+            scores[exact] = 100.0
+        contained = self._contained(q.split())
+        if exact is not None:
+            contained.pop(exact, None)
+        if contained:
+            # Vectorised: a common word ('the') can be contained in thousands of names.
+            idx = np.fromiter(contained.keys(), dtype=np.int64, count=len(contained))
+            penalty = np.fromiter(contained.values(), dtype=np.float64, count=len(contained))
+            lengths = self.lengths[idx]
+            coverage = np.minimum(lengths, len(q)) / np.maximum(lengths, len(q))
+            starts = np.fromiter(
+                (self.names[i].startswith(q) for i in idx.tolist()), dtype=bool, count=len(idx)
+            )
+            value = np.minimum(80.0 + 15.0 * coverage + START_BONUS * starts - penalty, 99.0)
+            keep = np.lexsort((idx, lengths, -value))[: limit + 5]  # deterministic on ties
+            for i, s in zip(idx[keep].tolist(), value[keep].tolist(), strict=True):
+                scores[i] = s
+        for _, fuzzy, i in process.extract(
+            q, self.names, scorer=fuzz.QRatio, limit=limit + 5, score_cutoff=FUZZY_CUTOFF
+        ):
+            if i != exact:
+                scores[i] = max(scores.get(i, 0.0), min(float(fuzzy), 99.0))
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], len(self.names[kv[0]]), kv[0]))
+        return ranked[:limit]

@@ -1,0 +1,46 @@
+"""Text folding for matching: accents, case, punctuation and spacing never decide a match."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters NFKD does not decompose into base + accent; mapped by hand like unidecode would.
+_EXTRA = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+        "&": " and ",
+    }
+)
+# Apostrophes join ("don't" ~ "dont"); every other non-alphanumeric run separates words.
+_APOSTROPHES = re.compile(r"['’`´]")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def fold(text: str | None) -> str:
+    """'Amélie: Le Fabuleux Destin!' -> 'amelie le fabuleux destin'."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _APOSTROPHES.sub("", text)
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def split_cast(cast: str | None) -> list[str]:
+    """A cast cell split on commas and trimmed, empty members dropped (DESIGN.md)."""
+    if not cast:
+        return []
+    return [m for m in (part.strip() for part in cast.split(",")) if m]

@@ -1,0 +1,249 @@
+"""Every argument check of the query layer, in one place.
+
+The bot, the console chat and the API pass user text straight through; a wrong value raises
+`QueryError` whose message names the value and lists what is accepted, so each front end can
+show it as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from numbers import Integral, Real
+
+PLATFORMS: tuple[str, ...] = ("amazon", "disney", "hulu", "netflix")
+KINDS: tuple[str, ...] = ("movie", "tv show")
+DURATION_TYPES: tuple[str, ...] = ("min", "season")
+SCORE_MIN, SCORE_MAX = 0.0, 5.0
+RATING_MIN, RATING_MAX = 0.5, 5.0
+# Release years of the real catalogues run 1920..2021; anything outside this window is a typo.
+YEAR_MIN = 1850
+YEAR_MAX = dt.date.today().year + 5
+LIMIT_MAX = 100
+
+
+class CatalogError(Exception):
+    """Base of everything the query layer raises on purpose."""
+
+
+class QueryError(CatalogError, ValueError):
+    """A wrong argument; str(e) says what was wrong and what is accepted."""
+
+
+class TitleNotFound(QueryError):
+    """No title matches the given id or name."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"no title matches {text!r}; try a title id such as 'ns1' or another name")
+        self.text = text
+
+
+class AmbiguousTitle(QueryError):
+    """The name matches several titles; `candidates` (SearchHit) lets a front end offer a choice."""
+
+    def __init__(self, text: str, candidates: tuple) -> None:
+        names = "; ".join(
+            f"{c.title} ({c.platform}, {c.release_year}, id {c.id})" for c in candidates
+        )
+        super().__init__(f"{text!r} matches several titles, pick one by id: {names}")
+        self.text = text
+        self.candidates = candidates
+
+
+class ModelUnavailable(CatalogError):
+    """A recommendation was asked for but no model is loaded; the message says why."""
+
+
+_PLATFORM_ALIASES: dict[str, str] = {
+    "a": "amazon",
+    "amazon": "amazon",
+    "prime": "amazon",
+    "amazon prime": "amazon",
+    "prime video": "amazon",
+    "amazon prime video": "amazon",
+    "amazonprime": "amazon",
+    "d": "disney",
+    "disney": "disney",
+    "disney+": "disney",
+    "disney plus": "disney",
+    "disneyplus": "disney",
+    "h": "hulu",
+    "hulu": "hulu",
+    "n": "netflix",
+    "netflix": "netflix",
+}
+
+_DURATION_ALIASES: dict[str, str] = {
+    "min": "min",
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+    "minuto": "min",
+    "minutos": "min",
+    "season": "season",
+    "seasons": "season",
+    "temporada": "season",
+    "temporadas": "season",
+}
+
+_KIND_ALIASES: dict[str, str] = {
+    "movie": "movie",
+    "movies": "movie",
+    "film": "movie",
+    "films": "movie",
+    "pelicula": "movie",
+    "película": "movie",
+    "peliculas": "movie",
+    "películas": "movie",
+    "tv show": "tv show",
+    "tv shows": "tv show",
+    "show": "tv show",
+    "shows": "tv show",
+    "tv": "tv show",
+    "series": "tv show",
+    "serie": "tv show",
+}
+
+
+def _words(value: str) -> str:
+    """Lower-case and collapse inner whitespace, so 'Amazon  Prime ' equals 'amazon prime'."""
+    return re.sub(r"\s+", " ", value.strip().lower())
+
+
+def parse_platform(text: object) -> str:
+    """Loose platform alias -> canonical name ('amazon', 'disney', 'hulu', 'netflix')."""
+    if isinstance(text, str):
+        found = _PLATFORM_ALIASES.get(_words(text))
+        if found is not None:
+            return found
+    raise QueryError(
+        f"unknown platform {text!r}; use one of {', '.join(PLATFORMS)} "
+        "(also: prime, amazon prime, disney+, disney plus, or the first letter a/d/h/n)"
+    )
+
+
+def parse_optional_platform(text: object) -> str | None:
+    """None or '' (no filter) or a platform alias."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    return parse_platform(text)
+
+
+def _as_int(value: object) -> int | None:
+    """An integer from int, integral float or a digit string; None when it is not one."""
+    if isinstance(value, bool):  # True is an int in Python but never a year
+        return None
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    return None
+
+
+def parse_year(value: object) -> int:
+    """A release year as an int within YEAR_MIN..YEAR_MAX."""
+    year = _as_int(value)
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise QueryError(
+            f"invalid year {value!r}; give a release year as a whole number "
+            f"between {YEAR_MIN} and {YEAR_MAX}"
+        )
+    return year
+
+
+def parse_optional_year(value: object) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_year(value)
+
+
+def parse_score(value: object) -> float:
+    """A user score threshold within the rating scale 0..5 (a decimal comma is accepted)."""
+    number: float | None = None
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number) or not SCORE_MIN <= number <= SCORE_MAX:
+        raise QueryError(
+            f"invalid score {value!r}; give a number from {SCORE_MIN:g} to {SCORE_MAX:g} "
+            "(the user rating scale), e.g. 3.5"
+        )
+    return number
+
+
+def parse_duration_type(value: object) -> str:
+    """'min'/'minutes' -> 'min', 'season'/'seasons' -> 'season'; None -> 'min' (the default)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "min"
+    if isinstance(value, str):
+        found = _DURATION_ALIASES.get(_words(value))
+        if found is not None:
+            return found
+    raise QueryError(
+        f"invalid duration type {value!r}; use 'min' (or 'minutes') for movies "
+        "or 'season' (or 'seasons') for shows"
+    )
+
+
+def parse_kind(value: object) -> str | None:
+    """'movie' or 'tv show' (aliases movies, film, show, series, tv); None/'' -> None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        found = _KIND_ALIASES.get(_words(value))
+        if found is not None:
+            return found
+    raise QueryError(f"invalid kind {value!r}; use 'movie' or 'tv show' (or 'show', 'series')")
+
+
+def parse_limit(value: object, name: str = "limit") -> int:
+    """How many results to return: a whole number 1..LIMIT_MAX."""
+    number = _as_int(value)
+    if number is None or not 1 <= number <= LIMIT_MAX:
+        raise QueryError(f"invalid {name} {value!r}; give a whole number from 1 to {LIMIT_MAX}")
+    return number
+
+
+def parse_user_id(value: object) -> int:
+    """A user id: a non-negative whole number (ratings userId or a Telegram user id)."""
+    number = _as_int(value)
+    if number is None or number < 0:
+        raise QueryError(f"invalid user id {value!r}; give a non-negative whole number")
+    return number
+
+
+def parse_text(value: object, what: str = "title") -> str:
+    """Non-empty search text."""
+    if not isinstance(value, str) or not value.strip():
+        raise QueryError(f"invalid {what} {value!r}; give some text to search for")
+    return value.strip()
+
+
+def parse_rating(value: object) -> float:
+    """One user rating on the 0.5..5 scale (what the model's fold-in accepts)."""
+    number = None
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number) or not RATING_MIN <= number <= RATING_MAX:
+        raise QueryError(f"invalid rating {value!r}; give a number from 0.5 to 5")
+    return number
+
+
+def parse_ratings(value: object) -> dict[str, float]:
+    """A mapping title id -> rating; ids are lower-cased (ids in the data are lower-case)."""
+    if not isinstance(value, Mapping):
+        raise QueryError("ratings must be a mapping of title id to a rating from 0.5 to 5")
+    return {parse_text(k, "title id").lower(): parse_rating(v) for k, v in value.items()}
