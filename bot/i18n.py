@@ -63,6 +63,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "Netflix, where to watch each title and what to watch next.\n\n"
         "Type a title to find where to watch it, or tap an option:",
     },
+    "start_anon": {
+        "es": "¡Hola! Soy StreamRec: te digo qué hay en Amazon Prime Video, Disney+, "
+        "Hulu y Netflix, dónde ver cada título y qué ver después.\n\n"
+        "Escribe el nombre de un título para saber dónde verlo, o toca una opción:",
+        "en": "Hi! I'm StreamRec: I know what's on Amazon Prime Video, Disney+, Hulu and "
+        "Netflix, where to watch each title and what to watch next.\n\n"
+        "Type a title to find where to watch it, or tap an option:",
+    },
     "help": {
         "es": "<b>Qué puedo hacer</b>\n"
         "/search &lt;nombre&gt; — dónde ver un título (también basta con escribir el nombre)\n"
@@ -117,8 +125,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "any_platform": {"es": "Todas", "en": "All"},
     "any_year": {"es": "Cualquier año", "en": "Any year"},
-    "older": {"es": "« Anteriores", "en": "« Older"},
-    "newer": {"es": "Recientes »", "en": "Newer »"},
+    "older": {"es": "Anteriores »", "en": "Older »"},
+    "newer": {"es": "« Recientes", "en": "« Newer"},
     "prev": {"es": "« Anterior", "en": "« Previous"},
     "next": {"es": "Siguiente »", "en": "Next »"},
     "type_min": {"es": "Película (minutos)", "en": "Movie (minutes)"},

@@ -1,0 +1,68 @@
+"""`python -m bot`: the Telegram bot with TELEGRAM_BOT_TOKEN set, else a console chat."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from .i18n import lang_of
+from .logging_setup import setup_logging
+from .replies import Person
+from .settings import Settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="StreamRec Telegram bot; without TELEGRAM_BOT_TOKEN a console chat.",
+    )
+    parser.add_argument("--console", action="store_true", help="console chat even with a token")
+    parser.add_argument("--lang", help="console language: es (default) or en")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    setup_logging(settings.log_level, settings.secrets())
+    # Imported after logging is set up: loading pandas/surprise can log.
+    from catalog.holder import CatalogHolder
+    from catalog.validate import CatalogError
+
+    from .app import build_application, build_commands, run
+    from .console import run_console
+
+    try:
+        holder = CatalogHolder(settings.data_dir, settings.recommend_threshold)
+    except (CatalogError, OSError) as e:
+        print(
+            f"cannot load the catalogue from {settings.data_dir}: {e}\n"
+            "build it first: `make data` (or python -m etl.demo ... && python -m etl ...)",
+            file=sys.stderr,
+        )
+        return 2
+    if holder.current.recommender is None:
+        log.warning("no recommendation model: %s", holder.current.model_error)
+
+    if args.console or not settings.token:
+        commands = build_commands(settings, holder)
+        lang = args.lang or lang_of(os.environ.get("LANG", "es")[:2])
+        # The person at the terminal runs the bot, so they are its admin.
+        person = Person(user_id=0, chat_id=0, lang=lang, is_admin=True)
+        return asyncio.run(run_console(commands, person))
+
+    application = build_application(settings, holder)
+    log.info(
+        "starting bot: %s, concurrency %d, admins %d",
+        "webhook" if settings.webhook_url else "polling",
+        settings.bot_concurrency,
+        len(settings.admin_ids),
+    )
+    run(application, settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Admin commands: /status and /reload (a new catalogue built off the loop, swapped at once)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .i18n import number, t
+from .ratings_store import RatingsStore
+from .replies import Html, bold, esc
+from .stats import Stats
+
+log = logging.getLogger(__name__)
+
+
+def _uptime(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def status_text(lang: str, catalog: Any, stats: Stats, store: RatingsStore) -> Html:
+    """Versions, sizes, uptime and counters (labels are short and the same in both languages
+    except where a word matters)."""
+    info = catalog.info
+    es = lang == "es"
+    model = info.model_version or ("sin modelo" if es else "no model")
+    lines = [
+        bold("Estado" if es else "Status"),
+        f"{'Datos' if es else 'Data'}: {esc(info.version)} · {number(lang, info.titles)} "
+        f"{'títulos' if es else 'titles'} ({number(lang, info.scored_titles)} "
+        f"{'con nota' if es else 'scored'})",
+        f"{'Por plataforma' if es else 'Per platform'}: "
+        + esc(", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))),
+        f"{'Modelo' if es else 'Model'}: {esc(model)}",
+    ]
+    if info.model_error:
+        lines.append(f"{'Error del modelo' if es else 'Model error'}: {esc(info.model_error)}")
+    rmse = (info.model or {}).get("rmse")
+    if isinstance(rmse, int | float):
+        lines.append(f"RMSE: {number(lang, rmse, 3)}")
+    loaded = info.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    lines += [
+        f"{'Cargado' if es else 'Loaded'}: {esc(loaded)} ({number(lang, info.load_seconds, 1)} s)",
+        f"{'En marcha' if es else 'Uptime'}: {_uptime(stats.uptime())}",
+        f"{'Actualizaciones' if es else 'Updates'}: {number(lang, stats.updates)} · "
+        f"{'errores' if es else 'errors'}: {number(lang, stats.errors)} · "
+        f"{'denegadas' if es else 'denied'}: {number(lang, stats.denied)}",
+        f"{'Puntuaciones en el chat' if es else 'Chat ratings'}: {number(lang, store.count())} "
+        f"({'de' if es else 'from'} {number(lang, store.people())} "
+        f"{'personas' if es else 'people'})",
+    ]
+    top = ", ".join(f"/{c} {n}" for c, n in stats.commands.most_common(8))
+    if top:
+        lines.append(f"{'Comandos' if es else 'Commands'}: {esc(top)}")
+    return Html("\n".join(lines))
+
+
+class Reloader:
+    """Builds a new catalogue in a worker thread and swaps it in with one assignment.
+
+    Questions keep being answered from the old catalogue while the new one loads. The new one is
+    refused — and the old one kept — when loading raises, or when it came up without a model
+    while the old one had one (a corrupt or missing model must not silently turn
+    recommendations off).
+    """
+
+    def __init__(self, holder: Any, build: Callable[[], Any]) -> None:
+        self.holder = holder
+        self.build = build
+        self._lock = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    async def reload(self, lang: str) -> Html:
+        async with self._lock:
+            old = self.holder.current
+            started = time.monotonic()
+            try:
+                new = await asyncio.to_thread(self.build)
+            except Exception as e:  # any failure keeps the old catalogue
+                log.warning("reload failed, keeping %s: %s", old.info.version, e, exc_info=True)
+                return t(lang, "reload_failed", version=old.info.version, why=_short(e))
+            if new.recommender is None and old.recommender is not None:
+                why = new.info.model_error or "model missing"
+                log.warning("reload refused, new catalogue has no model: %s", why)
+                return t(lang, "reload_failed", version=old.info.version, why=_short(why))
+            self.holder.current = new  # the swap: one assignment, atomic for every reader
+            seconds = time.monotonic() - started
+            log.info("reloaded: data %s model %s", new.info.version, new.info.model_version)
+            return t(
+                lang,
+                "reload_ok",
+                seconds=number(lang, seconds, 1),
+                version=new.info.version,
+                model=new.info.model_version or "—",
+            )
+
+
+def _short(e: object, limit: int = 300) -> str:
+    text = str(e) or type(e).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

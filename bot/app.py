@@ -1,0 +1,238 @@
+"""The composition root: one `build_application` for `python -m bot` and for the tests.
+
+PTB handlers here are thin adapters: turn an Update into a `Person` and words (or callback
+data), ask `Commands`, and deliver the `Reply` objects — splitting long text, editing the
+pressed message in place, and treating "message is not modified" as success.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from .admin import Reloader
+from .commands import Commands
+from .i18n import COMMANDS, lang_of, t
+from .ratings_store import RatingsStore
+from .replies import Keyboard, Person, Reply, split_html
+from .settings import Settings
+from .stats import Stats
+
+log = logging.getLogger(__name__)
+
+# Long polling holds one connection for `timeout` seconds; give it its own small pool so it
+# never takes a slot that replies need.
+POLL_TIMEOUT = 10
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in keyboard]
+    )
+
+
+def person_of(update: Update, settings: Settings) -> Person:
+    user = update.effective_user
+    chat = update.effective_chat
+    user_id = user.id if user else (chat.id if chat else 0)
+    return Person(
+        user_id=user_id,
+        chat_id=chat.id if chat else user_id,
+        lang=lang_of(user.language_code if user else None),
+        is_admin=user_id in settings.admin_ids,
+        first_name=(user.first_name or "") if user else "",
+    )
+
+
+def _not_modified(e: BadRequest) -> bool:
+    return "not modified" in str(e).lower()
+
+
+async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> None:
+    """Send one Reply: edit the pressed message when asked (and it fits), else send; split
+    anything over Telegram's 4,096 characters at line boundaries."""
+    if not reply.text:
+        return
+    keyboard = markup(reply.keyboard)
+    chunks = split_html(reply.text)
+    if reply.edit and query is not None and query.message is not None and len(chunks) == 1:
+        try:
+            await query.edit_message_text(chunks[0], reply_markup=keyboard)
+        except BadRequest as e:
+            if not _not_modified(e):  # pressing the same button twice is not an error
+                raise
+        return
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await bot.send_message(chat_id, chunk, reply_markup=keyboard if last else None)
+
+
+class Handlers:
+    """The PTB callbacks, bound to one Commands and Settings."""
+
+    def __init__(self, commands: Commands, settings: Settings) -> None:
+        self.commands = commands
+        self.settings = settings
+
+    async def count(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Counts every update for /status (group -1, before the real handlers)."""
+        self.commands.stats.updates += 1
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A typed message or /command."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        person = person_of(update, self.settings)
+        async for reply in self.commands.on_text(person, message.text):
+            await deliver(context.bot, person.chat_id, reply)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press on one of our inline buttons."""
+        query = update.callback_query
+        if query is None:
+            return
+        person = person_of(update, self.settings)
+        answered = False
+        async for reply in self.commands.on_button(person, query.data):
+            if not answered:
+                # Always answer the query (clients show a spinner until we do).
+                await query.answer(reply.toast or None)
+                answered = True
+            await deliver(context.bot, person.chat_id, reply, query)
+        if not answered:
+            await query.answer()
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the cause with the update id and apologise to the person; never re-raise."""
+        self.commands.stats.errors += 1
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %s", update_id, context.error, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        lang = lang_of(update.effective_user.language_code if update.effective_user else None)
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(t(lang, "error")[:200])
+            await context.bot.send_message(update.effective_chat.id, t(lang, "error"))
+        except TelegramError as e:  # the apology itself failed: log, do not loop
+            log.warning("could not apologise for update %s: %s", update_id, e)
+
+
+async def set_commands(application: Application) -> None:
+    """Register the command menus: Spanish as the default, and per language."""
+    bot = application.bot
+    for lang, code in (("es", None), ("es", "es"), ("en", "en")):
+        commands = [BotCommand(name, desc) for name, desc in COMMANDS[lang]]
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
+
+
+def base_urls(base_url: str) -> tuple[str, str]:
+    """TELEGRAM_BASE_URL (".../bot") -> (base_url, base_file_url) as PTB wants them."""
+    base = base_url.rstrip("/")
+    if not base.endswith("/bot"):
+        base += "/bot"
+    return base, base[: -len("/bot")] + "/file/bot"
+
+
+def build_commands(
+    settings: Settings, holder: Any, store: RatingsStore | None = None, build: Any = None
+) -> Commands:
+    """The command logic, shared by the Telegram application and the console chat."""
+    if store is None:
+        store = RatingsStore(settings.ratings_db)
+    if build is None:
+        from catalog.core import Catalog
+
+        def build() -> Any:
+            return Catalog.load(settings.data_dir, settings.recommend_threshold)
+
+    return Commands(holder, store, Stats(), Reloader(holder, build))
+
+
+def build_application(
+    settings: Settings,
+    holder: Any,
+    store: RatingsStore | None = None,
+    commands: Commands | None = None,
+) -> Application:
+    """The whole Telegram bot over one catalogue holder; call `run_polling` or `run_webhook`."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    commands = commands or build_commands(settings, holder, store)
+    concurrency = settings.bot_concurrency
+    # The pool is sized with the concurrency bound (PTB's own advice; docs/bot.md has numbers).
+    request = HTTPXRequest(
+        connection_pool_size=concurrency + 4,
+        pool_timeout=10.0,
+        read_timeout=15.0,
+        write_timeout=15.0,
+        connect_timeout=10.0,
+    )
+    poll_request = HTTPXRequest(
+        connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10.0, connect_timeout=10.0
+    )
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .request(request)
+        .get_updates_request(poll_request)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(concurrency)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .post_init(set_commands)
+    )
+    if settings.telegram_base_url:
+        base, files = base_urls(settings.telegram_base_url)
+        builder = builder.base_url(base).base_file_url(files)
+    application = builder.build()
+    handlers = Handlers(commands, settings)
+    application.bot_data["commands"] = commands
+    application.add_handler(TypeHandler(Update, handlers.count), group=-1)
+    application.add_handler(MessageHandler(filters.TEXT, handlers.text))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.error)
+    return application
+
+
+def run(application: Application, settings: Settings) -> None:
+    """Polling by default; a webhook server when WEBHOOK_URL is set."""
+    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
+    if settings.webhook_url:
+        from urllib.parse import urlparse
+
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.webhook_port,
+            # The path comes from WEBHOOK_URL, never from the token (it would reach access logs)
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=allowed,
+        )
+    else:
+        application.run_polling(allowed_updates=allowed, timeout=POLL_TIMEOUT)

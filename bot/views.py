@@ -1,0 +1,197 @@
+"""Catalogue results -> reply text (HTML, escaped), in the person's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from catalog.results import (
+    ActorResult,
+    MaxDuration,
+    PlatformCount,
+    Recommendation,
+    RecommendedTitle,
+    ScoreCount,
+    TitleInfo,
+    TitleRef,
+    WhereToWatch,
+)
+
+from .i18n import number, platform_name, t
+from .replies import Html, bold, esc
+
+PAGE_SIZE = 10
+MAX_TIED_SHOWN = 10  # ties beyond this are summarised, keeping the reply short
+
+
+def filters(lang: str, platform: str | None, year: int | None) -> Html:
+    text = ""
+    if platform:
+        text += t(lang, "on_platform", platform=platform_name(platform))
+    if year:
+        text += t(lang, "in_year", year=year)
+    return Html(text)
+
+
+def title_ref(lang: str, ref: TitleRef, with_platform: bool = True) -> Html:
+    """<b>Name</b> (Netflix, 2019, movie)"""
+    bits = []
+    if with_platform:
+        bits.append(platform_name(ref.platform))
+    if ref.release_year:
+        bits.append(str(ref.release_year))
+    bits.append(t(lang, ref.type) if ref.type in ("movie", "tv show") else ref.type)
+    return Html(f"{bold(ref.title)} ({esc(', '.join(bits))})")
+
+
+def button_label(ref: TitleRef | TitleInfo, with_platform: bool = True) -> str:
+    """A title as a button label (plain text: buttons are not HTML)."""
+    bits = [platform_name(ref.platform)] if with_platform else []
+    if ref.release_year:
+        bits.append(str(ref.release_year))
+    label = f"{ref.title} ({', '.join(bits)})" if bits else ref.title
+    return label if len(label) <= 60 else label[:57] + "…"
+
+
+def max_duration(lang: str, r: MaxDuration) -> Html:
+    where = filters(lang, r.platform, r.year)
+    if not r.titles or r.duration is None:
+        return t(lang, "md_none", filters=where)
+    shown = r.titles[:MAX_TIED_SHOWN]
+    names = ", ".join(title_ref(lang, ref, with_platform=not r.platform) for ref in shown)
+    if len(r.titles) > len(shown):
+        names += f" (+{len(r.titles) - len(shown)})"
+    key = "md_movie" if r.duration_type == "min" else "md_show"
+    text = t(lang, key, filters=where, titles=Html(names), duration=r.duration)
+    if len(r.titles) > 1:
+        text = Html(text + t(lang, "md_tie", n=len(r.titles)))
+    return text
+
+
+def score_count(lang: str, r: ScoreCount) -> Html:
+    return t(
+        lang,
+        "score_count",
+        count=number(lang, r.count),
+        platform=platform_name(r.platform),
+        year=r.year,
+        score=number(lang, r.scored, 1),
+        movies=number(lang, r.movies),
+        rated=number(lang, r.rated),
+    )
+
+
+def platform_counts(lang: str, counts: Sequence[PlatformCount]) -> Html:
+    lines = [
+        t(
+            lang,
+            "platform_count",
+            platform=platform_name(c.platform),
+            movies=number(lang, c.movies),
+            shows=number(lang, c.shows),
+            total=number(lang, c.total),
+        )
+        for c in counts
+    ]
+    if len(counts) > 1:
+        lines.append(
+            t(
+                lang,
+                "platform_total",
+                movies=number(lang, sum(c.movies for c in counts)),
+                shows=number(lang, sum(c.shows for c in counts)),
+                total=number(lang, sum(c.total for c in counts)),
+            )
+        )
+    return Html("\n".join(lines))
+
+
+def actor(lang: str, r: ActorResult) -> Html:
+    if r.actor is None:
+        return t(
+            lang,
+            "actor_none",
+            platform=platform_name(r.platform),
+            year=r.year,
+            titles=number(lang, r.titles),
+        )
+    text = t(
+        lang,
+        "actor",
+        platform=platform_name(r.platform),
+        year=r.year,
+        actor=r.actor,
+        count=r.count,
+        titles=number(lang, r.titles),
+        with_cast=number(lang, r.titles_with_cast),
+    )
+    if len(r.tied) > 1:
+        names = ", ".join(r.tied[:MAX_TIED_SHOWN])
+        if len(r.tied) > MAX_TIED_SHOWN:
+            names += f" (+{len(r.tied) - MAX_TIED_SHOWN})"
+        text = Html(f"{text}\n{t(lang, 'actor_tied', names=names)}")
+    return text
+
+
+def recommendation(lang: str, r: Recommendation) -> Html:
+    key = "recommend_yes" if r.recommended else "recommend_no"
+    head = t(
+        lang,
+        key,
+        user=r.user_id if r.user_id is not None else "—",
+        title=title_ref(lang, r.title),
+        estimate=number(lang, r.estimate, 2),
+        threshold=number(lang, r.threshold, 1),
+    )
+    reason_key = f"reason_{r.reason_code}"
+    reason = t(lang, reason_key) if reason_key in _REASONS else esc(r.reason)
+    return Html(f"{head}\n{reason}")
+
+
+_REASONS = {"reason_known", "reason_unknown_user", "reason_unknown_title", "reason_unknown_both"}
+
+
+def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> list[str]:
+    lines = []
+    for i, item in enumerate(items, start=start + 1):
+        line = f"{i}. {title_ref(lang, item.title)}"
+        if item.estimate is not None:
+            line += f" — {number(lang, item.estimate, 1)}★"
+        elif item.similarity is not None:
+            line += f" — {number(lang, 100 * item.similarity)}%"
+        lines.append(line)
+    return lines
+
+
+def page_of(items: Sequence, page: int) -> tuple[Sequence, int, int]:
+    """The slice for `page` (clamped), the page used, and the number of pages."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    return items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages
+
+
+def where_to_watch(lang: str, text: str, groups: Sequence[WhereToWatch]) -> Html:
+    lines = [t(lang, "where_header", text=text)]
+    for g in groups[:PAGE_SIZE]:
+        bits = [str(g.release_year)] if g.release_year else []
+        bits.append(t(lang, g.type) if g.type in ("movie", "tv show") else g.type)
+        platforms = ", ".join(platform_name(p) for p in dict.fromkeys(g.platforms))
+        name = Html(f"{bold(g.title)} ({esc(', '.join(bits))})")
+        lines.append(f"• {t(lang, 'where_line', title=name, platforms=platforms)}")
+    return Html("\n".join(lines))
+
+
+def title_details(lang: str, info: TitleInfo) -> Html:
+    """A line under a title in the rating flow: genres, duration, cast, description start."""
+    bits = []
+    if info.listed_in:
+        bits.append(info.listed_in)
+    if info.duration_int:
+        unit = "min" if info.duration_type == "min" else ("temp." if lang == "es" else "seasons")
+        bits.append(f"{info.duration_int} {unit}")
+    line = esc(" · ".join(bits))
+    if info.cast:
+        line = Html(f"{line}\n{esc(', '.join(info.cast[:3]))}")
+    if info.description:
+        desc = info.description if len(info.description) <= 200 else info.description[:197] + "…"
+        line = Html(f"{line}\n<i>{esc(desc[:1].upper() + desc[1:])}</i>")
+    return line
