@@ -13,11 +13,15 @@ from etl.pipeline import Paths, run
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
-    p.add_argument("--raw", type=Path, default=Path("data/raw"), help="folder with titles/ and ratings/")
+    p.add_argument(
+        "--raw", type=Path, default=Path("data/raw"), help="folder with titles/ and ratings/"
+    )
     p.add_argument("--out", type=Path, default=Path("data/processed"))
     p.add_argument("--reports", type=Path, default=None, help="default: <out>/../reports")
     p.add_argument("--titles", type=Path, default=None, help="titles folder (default <raw>/titles)")
-    p.add_argument("--ratings", type=Path, default=None, help="ratings folder (default <raw>/ratings)")
+    p.add_argument(
+        "--ratings", type=Path, default=None, help="ratings folder (default <raw>/ratings)"
+    )
     p.add_argument("-q", "--quiet", action="store_true")
     return p.parse_args(argv)
 

@@ -79,7 +79,9 @@ def split_sizes(total: int) -> dict[str, int]:
     real = sum(REAL_SIZES.values())
     exact = {p: total * n / real for p, n in REAL_SIZES.items()}
     sizes = {p: math.floor(v) for p, v in exact.items()}
-    for p in sorted(exact, key=lambda p: exact[p] - sizes[p], reverse=True)[: total - sum(sizes.values())]:
+    for p in sorted(exact, key=lambda p: exact[p] - sizes[p], reverse=True)[
+        : total - sum(sizes.values())
+    ]:
         sizes[p] += 1
     return sizes
 
@@ -130,7 +132,9 @@ def make_titles(n: int, seed: int) -> dict[str, list[list[str]]]:
             cast = ""
             if rng.random() < 0.85:
                 k = int(rng.integers(1, 9))
-                cast = ", ".join(dict.fromkeys(actors[j] for j in rng.choice(len(actors), k, p=actor_p)))
+                cast = ", ".join(
+                    dict.fromkeys(actors[j] for j in rng.choice(len(actors), k, p=actor_p))
+                )
             country = ""
             if rng.random() < 0.8:
                 country = COUNTRIES[rng.integers(len(COUNTRIES))]
@@ -158,8 +162,12 @@ def make_titles(n: int, seed: int) -> dict[str, list[list[str]]]:
             if platform == "hulu" and not duration and rng.random() < 0.5:
                 rating = ""
             pool = PLATFORM_GENRES[platform] if rng.random() < 0.6 else GENRES
-            genres = ", ".join(dict.fromkeys(pool[j] for j in rng.integers(0, len(pool), rng.integers(1, 4))))
-            description = f"A story of {title.lower()} and {NOUN[rng.integers(len(NOUN))].lower()}s."
+            genres = ", ".join(
+                dict.fromkeys(pool[j] for j in rng.integers(0, len(pool), rng.integers(1, 4)))
+            )
+            description = (
+                f"A story of {title.lower()} and {NOUN[rng.integers(len(NOUN))].lower()}s."
+            )
             if rng.random() < 0.02:
                 description += '\nA "second" line, with a comma.'
             rows.append(
@@ -189,7 +197,9 @@ def read_title_genres(folder: Path) -> tuple[list[str], list[list[str]]]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             for row in csv.DictReader(f):
                 ids.append(letter + row["show_id"].lower())
-                genres.append([g.strip().lower() for g in (row["listed_in"] or "").split(",") if g.strip()])
+                genres.append(
+                    [g.strip().lower() for g in (row["listed_in"] or "").split(",") if g.strip()]
+                )
     return ids, genres
 
 
@@ -209,7 +219,9 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
     n_users = max(2, n // RATINGS_PER_USER)
     # Users love one to three genres and dislike one; the rest is noise.
     p = rng.normal(0, 0.2, (n_users, FACTORS))
-    common = np.argsort([-sum(g in gs for gs in genres[:5000]) for g in vocab])[: min(20, len(vocab))]
+    common = np.argsort([-sum(g in gs for gs in genres[:5000]) for g in vocab])[
+        : min(20, len(vocab))
+    ]
     for u in range(n_users):
         for g in rng.choice(common, size=rng.integers(1, 4), replace=False):
             p[u] += genre_vec[g] * 2.2
@@ -232,7 +244,9 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
         keep = first[first >= users.size] - users.size
         users = np.concatenate([users, u[keep]])[:n]
         titles = np.concatenate([titles, t[keep]])[:n]
-    signal = 3.55 + user_bias[users] + title_bias[titles] + np.einsum("ij,ij->i", p[users], q[titles])
+    signal = (
+        3.55 + user_bias[users] + title_bias[titles] + np.einsum("ij,ij->i", p[users], q[titles])
+    )
     raw = signal + rng.normal(0, 0.55, n)
     halves = np.clip(np.round(raw * 2), 1, 10).astype(np.int64)  # 0.5..5 in half steps
     stamps = rng.integers(TS_FROM, TS_TO, n)
@@ -283,9 +297,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m etl.demo", description=__doc__)
     p.add_argument("--out", type=Path, default=Path("data/raw"))
     p.add_argument("--titles", type=int, default=2000, help="number of titles (full scale 23000)")
-    p.add_argument("--ratings", type=int, default=100_000, help="number of ratings (full scale 11000000)")
+    p.add_argument(
+        "--ratings", type=int, default=100_000, help="number of ratings (full scale 11000000)"
+    )
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--titles-from", type=Path, default=None, help="write only ratings, for these titles")
+    p.add_argument(
+        "--titles-from", type=Path, default=None, help="write only ratings, for these titles"
+    )
     args = p.parse_args(argv)
     if args.titles < 4 and args.titles_from is None:
         p.error("--titles must be at least 4 (one per platform)")
@@ -306,8 +324,13 @@ def main(argv: list[str] | None = None) -> int:
         if not ids:
             print(f"etl.demo: error: no titles files in {args.titles_from}", file=sys.stderr)
             return 1
-    written = write_ratings(make_ratings(ids, genres, args.ratings, args.seed), args.out / "ratings")
-    print(f"etl.demo: {len(ids)} titles, {args.ratings} ratings in {len(written)} file(s) under {args.out}")
+    written = write_ratings(
+        make_ratings(ids, genres, args.ratings, args.seed), args.out / "ratings"
+    )
+    print(
+        f"etl.demo: {len(ids)} titles, {args.ratings} ratings "
+        f"in {len(written)} file(s) under {args.out}"
+    )
     return 0
 
 

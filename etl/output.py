@@ -21,6 +21,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    stage.chmod(0o755)  # mkdtemp makes it private; the bot and API may run as another user
     try:
         yield stage
     except BaseException:

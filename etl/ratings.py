@@ -42,7 +42,10 @@ class RatingsResult:
 
 def find_rating_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise EtlError(f"{folder}: ratings folder not found (expected *.csv with {RATING_COLUMNS})")
+        raise EtlError(
+            f"{folder}: ratings folder not found "
+            f"(expected *.csv files with {','.join(RATING_COLUMNS)})"
+        )
     files = sorted(folder.glob("*.csv"), key=lambda p: (len(p.stem), p.stem))
     if not files:
         raise EtlError(f"{folder}: no .csv ratings files in the folder")
@@ -81,15 +84,19 @@ def read_file(path: Path, report: QualityReport) -> pa.Table:
             path,
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types=RAW_TYPES, include_columns=list(RATING_COLUMNS), strings_can_be_null=True
+                column_types=RAW_TYPES,
+                include_columns=list(RATING_COLUMNS),
+                strings_can_be_null=True,
             ),
         )
     except pa.ArrowInvalid as e:
         table = _read_dirty(path, e, invalid)
     data_tail = _tail(path)
-    if invalid and not data_tail.endswith(b"\n") and data_tail.rsplit(b"\n", 1)[-1] == invalid[
-        -1
-    ].encode("utf-8", "replace"):
+    if (
+        invalid
+        and not data_tail.endswith(b"\n")
+        and data_tail.rsplit(b"\n", 1)[-1] == invalid[-1].encode("utf-8", "replace")
+    ):
         line = _count_lines(path)
         raise EtlError(
             f"{path}: line {line}: truncated last line ({invalid[-1]!r}); the file looks cut short"
@@ -153,9 +160,7 @@ def _read_dirty(path: Path, error: pa.ArrowInvalid, invalid: list[str]) -> pa.Ta
     for i in range(bad_rows.num_rows):
         invalid.append(",".join(str(bad_rows[c][i].as_py() or "") for c in RATING_COLUMNS))
     kept = raw.filter(good)
-    return pa.table(
-        {c: pc.cast(pc.utf8_trim_whitespace(kept[c]), t) for c, t in RAW_TYPES.items()}
-    )
+    return pa.table({c: pc.cast(pc.utf8_trim_whitespace(kept[c]), t) for c, t in RAW_TYPES.items()})
 
 
 def _tail(path: Path, size: int = 4096) -> bytes:
@@ -223,7 +228,9 @@ def scores(ratings: pa.Table, title_ids: pa.Array) -> pa.Table:
     at = pc.index_in(ids, value_set=grouped["movieId"])
     mean = pc.take(pc.cast(grouped["rating_mean"], pa.float64()), at)
     votes = pc.fill_null(pc.take(grouped["rating_count"], at), 0)
-    return pa.table({"id": ids, "score": mean, "votes": pc.cast(votes, pa.int64())}, schema=SCORES_SCHEMA)
+    return pa.table(
+        {"id": ids, "score": mean, "votes": pc.cast(votes, pa.int64())}, schema=SCORES_SCHEMA
+    )
 
 
 def load_ratings(folder: Path, title_ids: pa.Array, report: QualityReport) -> RatingsResult:

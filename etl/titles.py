@@ -120,7 +120,9 @@ def transform(raw: pd.DataFrame, report: QualityReport) -> TitlesResult:
     out["release_year"] = year.where(~bad_year).astype("Int32")
     out["duration_int"] = duration_int
     out["duration_type"] = duration_type
-    titles = pa.Table.from_pandas(out[TITLES_SCHEMA.names], schema=TITLES_SCHEMA, preserve_index=False)
+    titles = pa.Table.from_pandas(
+        out[TITLES_SCHEMA.names], schema=TITLES_SCHEMA, preserve_index=False
+    )
 
     display = raw[list(DISPLAY_COLUMNS)].copy()
     display.insert(0, "id", ids)

@@ -1,0 +1,71 @@
+# Common tasks. `make run` and `make test` work on a fresh clone: they create .venv first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+DATA   ?= data
+# Demo data sizes for `make run`: small enough for seconds; full scale is 23000 / 11000000.
+DEMO_TITLES  ?= 2000
+DEMO_RATINGS ?= 200000
+SEED ?= 42
+
+.PHONY: help venv data etl train evaluate run bot console api report test test-slow lint format bench clean
+
+help:
+	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
+	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
+	@echo "make data etl train evaluate report api bench lint format clean"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+$(DATA)/raw/titles: | $(STAMP)
+	$(PY) -m etl.demo --out $(DATA)/raw --titles $(DEMO_TITLES) --ratings $(DEMO_RATINGS) --seed $(SEED)
+
+data: $(STAMP)
+	$(PY) -m etl.demo --out $(DATA)/raw --titles $(DEMO_TITLES) --ratings $(DEMO_RATINGS) --seed $(SEED)
+
+etl: $(STAMP) | $(DATA)/raw/titles
+	$(PY) -m etl --raw $(DATA)/raw --out $(DATA)/processed
+
+train: etl
+	$(PY) -m model train --data-dir $(DATA)
+
+evaluate: etl
+	$(PY) -m model evaluate --data-dir $(DATA)
+
+report: etl
+	$(PY) -m etl.eda --data-dir $(DATA)
+
+run: train
+	$(PY) -m bot
+
+bot: run
+
+api: train
+	$(PY) -m api
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) -m bench all
+
+clean:
+	rm -rf $(DATA)/raw $(DATA)/processed $(DATA)/models $(DATA)/reports .pytest_cache
