@@ -93,19 +93,21 @@ def load_recommender(
 
 
 def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, Any]]:
-    """Short hash of svd.json and a few of its fields for /status; (None, {}) when absent."""
+    """The model's id (or a hash of svd.json) and a few svd.json fields for /status."""
     path = models_dir / "svd.json"
     try:
         raw = path.read_bytes()
     except OSError:
         return None, {}
-    summary: dict[str, Any] = {}
     try:
         meta = json.loads(raw)
     except ValueError:
         meta = None
-    if isinstance(meta, dict):
-        for key in ("params", "fingerprint", "data_fingerprint", "sizes", "cv", "trained_at"):
-            if key in meta:
-                summary[key] = meta[key]
-    return hashlib.sha256(raw).hexdigest()[:12], summary
+    if not isinstance(meta, dict):
+        return hashlib.sha256(raw).hexdigest()[:12], {}
+    summary = {k: meta[k] for k in ("model_id", "created", "params", "metrics") if k in meta}
+    data = meta.get("data")
+    if isinstance(data, dict):  # what it was trained on, without the trainer's local path
+        summary["data"] = {k: v for k, v in data.items() if k != "path"}
+    version = str(meta.get("model_id") or hashlib.sha256(raw).hexdigest())[:12]
+    return version, summary
