@@ -143,7 +143,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     if not args.no_fold_in:
         regs = [float(x) for x in args.fold_in_regs.split(",") if x.strip()]
         report["fold_in"] = fold_in_accuracy(
-            ratings, params, n_users=args.fold_in_users, regs=regs, seed=args.cv_seed,
+            ratings,
+            params,
+            n_users=args.fold_in_users,
+            regs=regs,
+            seed=args.cv_seed,
             log=log_stderr,
         )
     (reports / "model.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -208,8 +212,7 @@ def render_report(report: dict[str, Any]) -> str:
         f = report["fold_in"]
         given = f["given"]
         lines += [
-            f"## Fold-in for new users ({f['users']} held-out users, RMSE on their other"
-            " ratings)",
+            f"## Fold-in for new users ({f['users']} held-out users, RMSE on their other ratings)",
             "",
             "| method | " + " | ".join(f"given {g}" for g in given) + " |",
             "|---" * (len(given) + 1) + "|",

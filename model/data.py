@@ -137,7 +137,7 @@ def _read_csv(path: Path) -> pa.Table:
                 column_types={"userId": pa.int64(), "movieId": pa.string(), "rating": pa.float64()},
             ),
         )
-    except pa.ArrowInvalid as e:
+    except (pa.ArrowInvalid, KeyError) as e:
         raise RatingsError(
             f"{path} is not a ratings CSV with the columns userId,rating,timestamp,movieId: {e}"
         ) from e
@@ -198,9 +198,7 @@ class CompactTrainset(Trainset):
 
     CHUNK = 1 << 20
 
-    def __init__(
-        self, ratings: Ratings, rating_scale: tuple[float, float] = RATING_SCALE
-    ) -> None:
+    def __init__(self, ratings: Ratings, rating_scale: tuple[float, float] = RATING_SCALE) -> None:
         u_codes, u_raw = pd.factorize(ratings.users, sort=False)
         i_codes, i_raw = pd.factorize(ratings.items, sort=False)
         u_codes = u_codes.astype(np.int32)

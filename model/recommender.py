@@ -147,7 +147,9 @@ class Recommender:
         pkl, meta_path = models_dir / MODEL_FILE, models_dir / META_FILE
         for p in (pkl, meta_path):
             if not p.is_file():
-                raise ModelError(f"no model: {p} is missing (train one with `python -m model train`)")
+                raise ModelError(
+                    f"no model: {p} is missing (train one with `python -m model train`)"
+                )
         try:
             metadata = json.loads(meta_path.read_text())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -159,7 +161,9 @@ class Recommender:
         except ModelError as e:
             raise ModelError(f"{pkl} is not a streamrec model: {e}") from e
         except Exception as e:  # a corrupt pickle can raise nearly anything
-            raise ModelError(f"{pkl} is corrupt or not a model file ({type(e).__name__}: {e})") from e
+            raise ModelError(
+                f"{pkl} is corrupt or not a model file ({type(e).__name__}: {e})"
+            ) from e
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise ModelError(f"{pkl} is not a {FORMAT} model")
         if payload.get("version") != FORMAT_VERSION:
@@ -256,7 +260,12 @@ class Recommender:
         )
 
     def _prediction(
-        self, user_id: int, title_id: str, raw: float, known_user: bool, known_title: bool,
+        self,
+        user_id: int,
+        title_id: str,
+        raw: float,
+        known_user: bool,
+        known_title: bool,
         who: str | None = None,
     ) -> Prediction:
         est = self._clip(raw)
@@ -321,7 +330,11 @@ class Recommender:
         return self._masks[key]
 
     def _best(
-        self, raw: np.ndarray, n: int, exclude: np.ndarray | None, platform: str | None,
+        self,
+        raw: np.ndarray,
+        n: int,
+        exclude: np.ndarray | None,
+        platform: str | None,
         kind: str | None,
     ) -> list[Scored]:
         mask = self._filter_mask(platform, kind)
@@ -337,9 +350,7 @@ class Recommender:
         # Best first; equal scores in title index order so results are deterministic.
         idx = idx[np.lexsort((idx, -raw[idx]))]
         idx = idx[np.isfinite(raw[idx])]
-        return [
-            Scored(self.title_ids[j], self._clip(float(raw[j])), float(raw[j])) for j in idx
-        ]
+        return [Scored(self.title_ids[j], self._clip(float(raw[j])), float(raw[j])) for j in idx]
 
     def top_n(
         self, user_id: int, n: int = 10, platform: str | None = None, kind: str | None = None
