@@ -1,0 +1,40 @@
+# streamrec: one image for the bot and the API (docker-compose.yml runs both on one data volume).
+# Build:  docker build -t streamrec .
+# Run:    docker run --env-file .env -v streamrec-data:/data streamrec bot
+
+# --- build stage: compilers for scikit-surprise's Cython extension, a venv with everything ---
+FROM python:3.11-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+RUN python -m venv /venv
+ENV PATH=/venv/bin:$PATH PIP_NO_CACHE_DIR=1
+COPY pyproject.toml README.md ./
+COPY etl etl
+COPY model model
+COPY catalog catalog
+COPY bot bot
+COPY api api
+COPY bench bench
+RUN pip install --upgrade pip && pip install .
+
+# --- runtime stage: no compilers, non-root user, data on a volume ---
+FROM python:3.11-slim AS runtime
+RUN useradd --create-home --uid 10001 streamrec && mkdir /data && chown streamrec /data
+COPY --from=build /venv /venv
+COPY docker/entrypoint.sh /usr/local/bin/streamrec-entrypoint
+ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 DATA_DIR=/data MPLBACKEND=Agg \
+    API_HOST=0.0.0.0 API_PORT=8000
+USER streamrec
+WORKDIR /home/streamrec
+# Demo data and model baked at build time; a mounted volume at /data replaces them.
+ARG DEMO_TITLES=2000
+ARG DEMO_RATINGS=200000
+RUN DEMO_TITLES=$DEMO_TITLES DEMO_RATINGS=$DEMO_RATINGS streamrec-entrypoint prepare
+VOLUME ["/data"]
+EXPOSE 8000 8443
+# The API answers /health; the bot writes a heartbeat file that `python -m bot --check` reads.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD python -m bot --check || python -c "import os,urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('API_PORT','8000'), timeout=4)"
+ENTRYPOINT ["streamrec-entrypoint"]
+CMD ["bot"]
