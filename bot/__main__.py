@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings()
-    setup_logging(settings.log_level, settings.secrets())
+    console = args.console or not settings.token
+    level = settings.log_level
+    if console and level.upper() in ("INFO", "DEBUG"):
+        level = "WARNING"  # keep the chat readable; warnings and errors still show
+    setup_logging(level, settings.secrets())
     # Imported after logging is set up: loading pandas/surprise can log.
     from catalog.holder import CatalogHolder
     from catalog.validate import CatalogError
@@ -46,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if holder.current.recommender is None:
         log.warning("no recommendation model: %s", holder.current.model_error)
 
-    if args.console or not settings.token:
+    if console:
         commands = build_commands(settings, holder)
         lang = args.lang or lang_of(os.environ.get("LANG", "es")[:2])
         # The person at the terminal runs the bot, so they are its admin.

@@ -290,8 +290,8 @@ class Commands:
             if not match.candidates:
                 return Reply(t(lang, "not_found", text=rest))
             buttons = [
-                [Button(views.button_label(c), encode("sim", c.id, 0))]
-                for c in match.candidates[:8]
+                [Button(label, encode("sim", c.id, 0))]
+                for c, label in views.candidate_labels(match.candidates[:8])
             ]
             return Reply(t(lang, "pick_title", text=rest), buttons)
         return self._similar_page(person, match.title.id, 0)
@@ -331,8 +331,8 @@ class Commands:
             result = self.catalog.recommend(user_id, title)
         except AmbiguousTitle as e:
             buttons = [
-                [Button(views.button_label(c), encode("rec", user_id, c.id))]
-                for c in e.candidates[:8]
+                [Button(label, encode("rec", user_id, c.id))]
+                for c, label in views.candidate_labels(e.candidates[:8])
             ]
             return Reply(t(lang, "pick_title", text=title), buttons)
         except TitleNotFound:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from catalog.results import (
     ActorResult,
@@ -50,6 +52,16 @@ def button_label(ref: TitleRef | TitleInfo, with_platform: bool = True) -> str:
         bits.append(str(ref.release_year))
     label = f"{ref.title} ({', '.join(bits)})" if bits else ref.title
     return label if len(label) <= 60 else label[:57] + "…"
+
+
+def candidate_labels(candidates: Sequence[Any]) -> list[tuple[Any, str]]:
+    """Button labels for a disambiguation list; the id is added where two labels collide."""
+    labels = [button_label(c) for c in candidates]
+    seen = Counter(labels)
+    return [
+        (c, f"{label} · {c.id}" if seen[label] > 1 else label)
+        for c, label in zip(candidates, labels, strict=True)
+    ]
 
 
 def max_duration(lang: str, r: MaxDuration) -> Html:

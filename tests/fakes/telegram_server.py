@@ -90,6 +90,21 @@ class Call:
     at: float
     ok: bool = True
     error: str | None = None
+    result: Any = None
+
+    @property
+    def message_id(self) -> int | None:
+        """The id of the message this call sent or edited."""
+        if isinstance(self.result, dict):
+            return self.result.get("message_id")
+        return self.params.get("message_id")
+
+    @property
+    def text(self) -> str:
+        """What the person sees: the visible text (tags removed) or the caption."""
+        if isinstance(self.result, dict):
+            return self.result.get("text") or self.result.get("caption") or ""
+        return self.params.get("text") or ""
 
 
 @dataclass
@@ -359,6 +374,7 @@ class FakeTelegramServer:
             if handler is None:
                 raise ApiError(404, "Not Found")
             result = await handler(params)
+            call.result = result
         except ApiError as e:
             call.ok, call.error = False, e.description
             self._record(call)
