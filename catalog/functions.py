@@ -10,6 +10,7 @@ from __future__ import annotations
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from catalog.results import ActorResult, MaxDuration, PlatformCount, ScoreCount
+from catalog.validate import parse_platform
 
 
 def _catalog(catalog: Catalog | CatalogHolder) -> Catalog:
@@ -32,7 +33,8 @@ def get_score_count(
 
 
 def get_count_platform(catalog: Catalog | CatalogHolder, platform: object) -> PlatformCount:
-    return _catalog(catalog).count_platform(platform)[0]
+    # The original takes one platform; None (all of them) is for the Catalog method only.
+    return _catalog(catalog).count_platform(parse_platform(platform))[0]
 
 
 def get_actor(catalog: Catalog | CatalogHolder, platform: object, year: object) -> ActorResult:
