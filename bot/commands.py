@@ -542,6 +542,9 @@ def _classify(args: list[str], allow: set[str]) -> dict[str, Any]:
                 found["score"] = parse_score(low)
             except QueryError as e:
                 raise _BadArg("bad_score", word) from e
+        elif _is_number(low) and ("year" in allow or "score" in allow):
+            # a number that is neither a 4-digit year nor an allowed score
+            raise _BadArg("bad_year" if "year" in allow and low.isdigit() else "bad_score", word)
         elif "type" in allow and "type" not in found and _is_type(low):
             found["type"] = parse_duration_type(low)
         elif "platform" in allow and "platform" not in found:
@@ -553,8 +556,6 @@ def _classify(args: list[str], allow: set[str]) -> dict[str, Any]:
                 found["platform"] = parse_platform(low)
             else:
                 raise _BadArg("bad_platform", word)
-        elif low.isdigit() and "year" in allow:
-            raise _BadArg("bad_year", word)
         else:
             raise _BadArg(_bad_key(allow, found), word)
         i += 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS people (
-    local_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    local_id INTEGER PRIMARY KEY,
     telegram_id INTEGER NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS ratings (
@@ -54,8 +54,11 @@ class RatingsStore:
         """Store (or replace) one rating, committed when this returns; returns how many the
         person has now."""
         with self._db:  # BEGIN ... COMMIT
+            # A person's local number never changes, so exports stay comparable over time.
             self._db.execute(
-                "INSERT OR IGNORE INTO people (telegram_id) VALUES (?)", (telegram_id,)
+                "INSERT INTO people (telegram_id) SELECT ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM people WHERE telegram_id = ?)",
+                (telegram_id, telegram_id),
             )
             self._db.execute(
                 "INSERT OR REPLACE INTO ratings VALUES (?, ?, ?, ?)",
