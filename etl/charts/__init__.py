@@ -1,0 +1,95 @@
+"""Charts of the exploratory analysis: pandas in, PNG bytes out, no other part of streamrec.
+
+Used by `python -m etl.eda` (the HTML report) and by the bot's `/chart <name>`:
+
+    from etl.charts import available_charts, render_chart
+    names = available_charts(frames)                 # what these frames can draw
+    chart = render_chart("platforms", frames)        # Chart(name, title, png, finding)
+
+`frames` is a mapping (or an EdaData): "titles" (required), "display", "scores",
+"rating_counts" + "user_activity" (see summarize_ratings / ratings_summary_from_json) or a raw
+"ratings" frame, and "etl_report" (the parsed etl.json).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from etl.charts import ratings as _ratings  # noqa: F401  (registers the charts)
+from etl.charts import titles as _titles  # noqa: F401
+from etl.charts.base import (
+    PLATFORM_COLORS,
+    PLATFORM_NAMES,
+    REGISTRY,
+    Chart,
+    EdaData,
+    summarize_ratings,
+)
+
+
+def available_charts(frames: EdaData | Mapping[str, Any] | None = None) -> list[str]:
+    """Chart names in report order; with `frames`, only those the frames can draw."""
+    if frames is None:
+        return list(REGISTRY)
+    data = EdaData.from_frames(frames)
+    return [name for name, spec in REGISTRY.items() if data.has(spec.needs)]
+
+
+def chart_titles() -> dict[str, str]:
+    """name -> human title, for keyboards and the report's table of contents."""
+    return {name: spec.title for name, spec in REGISTRY.items()}
+
+
+def render_chart(name: str, frames: EdaData | Mapping[str, Any]) -> Chart:
+    """Render one chart. KeyError names the valid charts; ValueError says which input is absent."""
+    spec = REGISTRY.get(name.strip().lower().replace("-", "_"))
+    if spec is None:
+        raise KeyError(f"unknown chart {name!r}; available: {', '.join(REGISTRY)}")
+    data = EdaData.from_frames(frames)
+    missing = [n for n in spec.needs if getattr(data, n) is None]
+    if missing:
+        raise ValueError(f"chart {spec.name!r} needs {', '.join(missing)}, which was not given")
+    return spec.fn(data)
+
+
+def ratings_summary_to_json(rating_counts: pd.Series, user_activity: pd.Series) -> str:
+    """The tiny ratings summary `python -m etl.eda` writes to reports/eda_ratings.json."""
+    return json.dumps(
+        {
+            "rating_counts": {f"{float(k):g}": int(v) for k, v in rating_counts.items()},
+            "user_activity": {str(int(k)): int(v) for k, v in user_activity.items()},
+        }
+    )
+
+
+def ratings_summary_from_json(text: str) -> dict[str, pd.Series]:
+    """{"rating_counts", "user_activity"} Series from eda_ratings.json, to add to `frames`."""
+    raw = json.loads(text)
+    rc = raw["rating_counts"]
+    ua = raw["user_activity"]
+    return {
+        "rating_counts": pd.Series(
+            list(rc.values()), index=[float(k) for k in rc], dtype="int64"
+        ).sort_index(),
+        "user_activity": pd.Series(
+            list(ua.values()), index=[int(k) for k in ua], dtype="int64"
+        ).sort_index(),
+    }
+
+
+__all__ = [
+    "PLATFORM_COLORS",
+    "PLATFORM_NAMES",
+    "Chart",
+    "EdaData",
+    "available_charts",
+    "chart_titles",
+    "ratings_summary_from_json",
+    "ratings_summary_to_json",
+    "render_chart",
+    "summarize_ratings",
+]

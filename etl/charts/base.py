@@ -1,0 +1,220 @@
+"""The chart contract: the input data object, the Chart result, the registry, shared helpers.
+
+Everything here takes pandas objects in and gives PNG bytes out: no file paths, no parquet, no
+imports from catalog/bot/api, so the bot can render a chart from what its loaded catalogue holds.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen, ever; set before pyplot is imported anywhere
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+PLATFORMS: tuple[str, ...] = ("amazon", "disney", "hulu", "netflix")
+PLATFORM_NAMES: dict[str, str] = {
+    "amazon": "Amazon Prime",
+    "disney": "Disney+",
+    "hulu": "Hulu",
+    "netflix": "Netflix",
+}
+# One colour per platform in every chart (close to each brand, and apart in lightness).
+PLATFORM_COLORS: dict[str, str] = {
+    "amazon": "#1399D6",
+    "disney": "#25307F",
+    "hulu": "#2FA35B",
+    "netflix": "#D81F26",
+}
+OTHER_COLOR = "#8C8C8C"
+DPI = 100
+FIGSIZE = (10.0, 5.6)
+
+# A duration that sits in the maturity-rating column ("2 seasons", "89 min"), see docs/data.md.
+DURATION_LIKE = re.compile(r"^\s*\d+\s*(min|seasons?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: `png` is a complete PNG file; `finding` is one sentence from the data."""
+
+    name: str
+    title: str
+    png: bytes
+    finding: str
+
+
+@dataclass(frozen=True)
+class EdaData:
+    """What the charts read. Only `titles` is required; charts whose input is absent are skipped.
+
+    - titles: one row per title, columns of docs/data.md titles.parquet (id, platform, type,
+      country, listed_in, date_added, release_year, rating, duration_int, duration_type; `title`
+      is used when display is absent).
+    - display: id, title in original casing (for naming outliers).
+    - scores: id, score, votes (scores.parquet).
+    - rating_counts: Series, index = rating value (0.5..5), values = number of ratings.
+    - user_activity: Series, index = number of ratings a user gave, values = number of users
+      (a frequency table: tiny even for 115,000 users). Both come from `summarize_ratings`.
+    - etl_report: the parsed data/reports/etl.json.
+    """
+
+    titles: pd.DataFrame
+    display: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None
+    rating_counts: pd.Series | None = None
+    user_activity: pd.Series | None = None
+    etl_report: Mapping[str, Any] | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_frames(cls, frames: EdaData | Mapping[str, Any]) -> EdaData:
+        """Build from a mapping with keys titles (required), display, scores, etl_report, and
+        either rating_counts + user_activity or a raw `ratings` frame (userId, rating)."""
+        if isinstance(frames, EdaData):
+            return frames
+        if frames.get("titles") is None:
+            raise ValueError("render_chart needs at least frames['titles'] (titles.parquet)")
+        rating_counts = frames.get("rating_counts")
+        user_activity = frames.get("user_activity")
+        ratings = frames.get("ratings")
+        if ratings is not None and (rating_counts is None or user_activity is None):
+            rating_counts, user_activity = summarize_ratings(ratings)
+        return cls(
+            titles=frames["titles"],
+            display=frames.get("display"),
+            scores=frames.get("scores"),
+            rating_counts=rating_counts,
+            user_activity=user_activity,
+            etl_report=frames.get("etl_report"),
+        )
+
+    def has(self, needs: Iterable[str]) -> bool:
+        return all(getattr(self, n) is not None for n in needs)
+
+    def names(self) -> pd.Series:
+        """Proper-case title per row of `titles` (display.title, else titles.title, else id)."""
+        if "names" not in self._cache:
+            ids = self.titles["id"].astype(object)
+            names = pd.Series(index=self.titles.index, dtype=object)
+            if self.display is not None and {"id", "title"} <= set(self.display.columns):
+                first = self.display.drop_duplicates("id").set_index("id")["title"].astype(object)
+                names = ids.map(first)
+            if "title" in self.titles.columns:
+                names = names.where(names.notna(), self.titles["title"].astype(object))
+            self._cache["names"] = names.where(names.notna(), ids)
+        return self._cache["names"]
+
+
+def summarize_ratings(ratings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(rating_counts, user_activity) from a ratings frame with columns userId and rating."""
+    rating_counts = ratings["rating"].astype("float64").value_counts().sort_index()
+    per_user = ratings["userId"].value_counts()
+    user_activity = per_user.value_counts().sort_index()
+    rating_counts.index.name, rating_counts.name = "rating", "ratings"
+    user_activity.index.name, user_activity.name = "ratings_per_user", "users"
+    return rating_counts.astype("int64"), user_activity.astype("int64")
+
+
+ChartFn = Callable[[EdaData], Chart]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    title: str
+    needs: tuple[str, ...]
+    fn: ChartFn
+
+
+REGISTRY: dict[str, ChartSpec] = {}
+
+
+def chart(name: str, title: str, needs: tuple[str, ...] = ("titles",)) -> Callable[[Any], Any]:
+    """Register `chart_<name>(data) -> Chart` under its short name (the bot's `/chart <name>`)."""
+
+    def register(fn: ChartFn) -> ChartFn:
+        REGISTRY[name] = ChartSpec(name, title, needs, fn)
+        return fn
+
+    return register
+
+
+# ---------------------------------------------------------------- helpers for chart functions
+
+
+def new_figure(ncols: int = 1, figsize: tuple[float, float] = FIGSIZE, **kw: Any) -> tuple:
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, dpi=DPI, **kw)
+    return fig, axes
+
+
+def to_png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.2)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def finish(fig: Figure, name: str, title: str, finding: str) -> Chart:
+    fig.suptitle(title, fontsize=14, fontweight="bold", x=0.01, ha="left")
+    fig.tight_layout()
+    return Chart(name=name, title=title, png=to_png(fig), finding=finding)
+
+
+def style(ax: Any) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="both", color="#E6E6E6", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def platforms_in(titles: pd.DataFrame) -> list[str]:
+    """Platforms present, the four known ones first in their usual order."""
+    present = [str(p) for p in titles["platform"].dropna().unique()]
+    return [p for p in PLATFORMS if p in present] + sorted(p for p in present if p not in PLATFORMS)
+
+
+def pname(platform: str) -> str:
+    return PLATFORM_NAMES.get(platform, platform.title())
+
+
+def pcolor(platform: str) -> str:
+    return PLATFORM_COLORS.get(platform, OTHER_COLOR)
+
+
+def pct(part: float, whole: float) -> int:
+    """A whole percentage, as quoted in findings (round half to even, like round())."""
+    return round(100 * part / whole) if whole else 0
+
+
+def thousands(n: float) -> str:
+    return f"{int(n):,}"
+
+
+def shorten(text: str, width: int = 32) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def split_list(values: pd.Series) -> pd.DataFrame:
+    """Comma-separated cells -> one row per (title row, item), trimmed, empties and repeats
+    within a cell dropped. Columns: row (index label of the input), item."""
+    s = values.dropna().astype(str).str.split(",").explode().str.strip()
+    s = s[s.ne("")]
+    out = pd.DataFrame({"row": s.index, "item": s.to_numpy()})
+    return out.drop_duplicates()
+
+
+def log_bins(max_value: float, per_decade: int = 8) -> np.ndarray:
+    top = max(1.0, math.log10(max(1.0, max_value)))
+    edges = np.unique(np.round(np.logspace(0, top, int(top * per_decade) + 2)).astype(int))
+    return np.append(edges, edges[-1] + 1).astype(float) - 0.5

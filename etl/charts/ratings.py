@@ -1,0 +1,218 @@
+"""Charts over the user ratings (their summary), the scores and the ETL's anomaly report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from etl.charts.base import (
+    Chart,
+    EdaData,
+    chart,
+    finish,
+    log_bins,
+    new_figure,
+    pcolor,
+    pct,
+    platforms_in,
+    pname,
+    style,
+    thousands,
+)
+
+BAR_COLOR = "#5B4A9E"
+
+
+@chart("ratings", "Ratings distribution", needs=("rating_counts",))
+def chart_ratings(data: EdaData) -> Chart:
+    counts = data.rating_counts
+    assert counts is not None
+    counts = counts[counts > 0].sort_index()
+    total = int(counts.sum())
+    fig, ax = new_figure()
+    x = counts.index.to_numpy(dtype=float)
+    ax.bar(x, counts.to_numpy(), width=0.4, color=BAR_COLOR)
+    for xi, v in zip(x, counts.to_numpy(), strict=True):
+        ax.text(xi, v, f"{pct(v, total)}%", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, [f"{v:g}" for v in x])
+    ax.set_xlabel("rating given (stars)")
+    ax.set_ylabel("number of ratings")
+    style(ax)
+    ax.grid(axis="x", visible=False)
+    mean = float((counts.index.to_numpy(dtype=float) * counts.to_numpy()).sum() / max(1, total))
+    mode = float(counts.idxmax())
+    half = int(counts[(counts.index.to_numpy(dtype=float) * 2) % 2 == 1].sum())
+    finding = (
+        f"Users rate {mean:.2f} stars on average; {mode:g} is the most given rating "
+        f"({pct(counts[mode], total)}% of {thousands(total)} ratings) and half-star ratings "
+        f"make up {pct(half, total)}%."
+    )
+    return finish(fig, "ratings", "Distribution of user ratings", finding)
+
+
+def _expand_quantile(freq: pd.Series, q: float) -> int:
+    """Quantile of a frequency table (value -> how many), lower value at ties."""
+    freq = freq.sort_index()
+    cum = freq.cumsum()
+    return int(freq.index[np.searchsorted(cum.to_numpy(), q * cum.iloc[-1], side="left")])
+
+
+def top_share(freq: pd.Series, top: float = 0.1) -> float:
+    """Share of all ratings given by the top `top` fraction of users (frequency table input)."""
+    freq = freq[freq > 0].sort_index(ascending=False)
+    users = int(freq.sum())
+    k = max(1, int(np.ceil(top * users)))
+    values = np.repeat(freq.index.to_numpy(dtype=np.int64), freq.to_numpy())
+    return float(values[:k].sum() / max(1, values.sum()))
+
+
+@chart("votes_per_user", "Ratings per user (long tail)", needs=("user_activity",))
+def chart_votes_per_user(data: EdaData) -> Chart:
+    freq = data.user_activity
+    assert freq is not None
+    freq = freq[freq > 0].sort_index()
+    users = int(freq.sum())
+    fig, ax = new_figure()
+    bins = log_bins(freq.index.max())
+    ax.hist(freq.index.to_numpy(dtype=float), bins=bins, weights=freq.to_numpy(),
+            color=BAR_COLOR, edgecolor="white")  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("ratings given by a user (log scale)")
+    ax.set_ylabel("users (log scale)")
+    med = _expand_quantile(freq, 0.5)
+    ax.axvline(med, color="black", linestyle="--", linewidth=1)
+    ax.text(med, ax.get_ylim()[1], f" median {med}", va="top", fontsize=9)
+    style(ax)
+    share = top_share(freq, 0.1)
+    finding = (
+        f"The median user gave {med} ratings and the most active {int(freq.index.max())}; "
+        f"the top 10% of the {thousands(users)} users gave {round(share * 100)}% of all ratings."
+    )
+    return finish(fig, "votes_per_user", "Ratings per user: the long tail", finding)
+
+
+@chart("votes_per_title", "Ratings per title (long tail)", needs=("scores",))
+def chart_votes_per_title(data: EdaData) -> Chart:
+    s = data.scores
+    assert s is not None
+    votes = s["votes"].fillna(0).astype(int)
+    plats = platforms_in(data.titles)
+    platform_of = data.titles.drop_duplicates("id").set_index("id")["platform"].astype(object)
+    plat = s["id"].map(platform_of)
+    fig, ax = new_figure()
+    voted = votes[votes > 0]
+    bins = log_bins(voted.max() if len(voted) else 1)
+    ax.hist([voted[plat == p] for p in plats], bins=bins, stacked=True,
+            color=[pcolor(p) for p in plats], label=[pname(p) for p in plats],
+            edgecolor="white", linewidth=0.3)  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("ratings a title received (log scale; titles with none not shown)")
+    ax.set_ylabel("titles (log scale)")
+    ax.legend(frameon=False)
+    style(ax)
+    med = int(votes.median())
+    top = s.loc[votes.idxmax()] if len(votes) else None
+    name = data.names()
+    names_by_id = pd.Series(name.to_numpy(), index=data.titles["id"].astype(object))
+    names_by_id = names_by_id[~names_by_id.index.duplicated()]
+    top_name = names_by_id.get(top["id"], top["id"]) if top is not None else "-"
+    finding = (
+        f"The median title has {med} ratings and {pct((votes == 0).sum(), len(votes))}% have "
+        f"none, while the most rated, {top_name}, has {thousands(votes.max())}."
+    )
+    return finish(fig, "votes_per_title", "Ratings per title: the long tail", finding)
+
+
+def votes_split(s: pd.DataFrame) -> tuple[int, int]:
+    """Vote counts that split scored titles into 'few votes' (<= lo) and 'many' (>= hi)."""
+    v = s.loc[s["score"].notna(), "votes"]
+    return int(v.quantile(0.25, interpolation="lower")), int(
+        v.quantile(0.9, interpolation="higher")
+    )
+
+
+@chart("score_vs_votes", "Mean score against number of votes", needs=("scores",))
+def chart_score_vs_votes(data: EdaData) -> Chart:
+    s = data.scores
+    assert s is not None
+    s = s[s["score"].notna() & (s["votes"] > 0)]
+    fig, ax = new_figure()
+    if len(s) == 0:
+        return finish(fig, "score_vs_votes", "Mean score against number of votes",
+                      "No title has a rating yet.")  # fmt: skip
+    hb = ax.hexbin(s["votes"], s["score"], xscale="log", gridsize=(40, 18), cmap="Purples",
+                   bins="log", mincnt=1, linewidths=0.2)  # fmt: skip
+    fig.colorbar(hb, ax=ax, label="titles (log scale)")
+    # median score per log-spaced bin of votes, to show the trend through the noise
+    edges = log_bins(s["votes"].max(), per_decade=5)
+    which = pd.cut(s["votes"], edges)
+    trend = s.groupby(which, observed=True).agg(v=("votes", "median"), m=("score", "median"))
+    ax.plot(trend["v"], trend["m"], color="black", linewidth=2, label="median score")
+    ax.legend(frameon=False, loc="lower right")
+    ax.set_xlabel("number of ratings (log scale)")
+    ax.set_ylabel("mean rating (stars)")
+    ax.set_ylim(0.3, 5.2)
+    style(ax)
+    lo, hi = votes_split(s)
+    few, many = s.loc[s["votes"] <= lo, "score"], s.loc[s["votes"] >= hi, "score"]
+    rho = s["votes"].corr(s["score"], method="spearman")
+    finding = (
+        f"Titles with at most {lo} ratings have scores spread widely (SD {few.std():.2f}), "
+        f"those with {hi} or more much less (SD {many.std():.2f}); the rank correlation "
+        f"between votes and score is {rho:.2f}."
+    )
+    return finish(fig, "score_vs_votes", "Mean score against number of ratings", finding)
+
+
+def anomaly_counts(report: dict) -> pd.Series:
+    rows = {
+        str(k): int(v.get("count", 0)) if isinstance(v, dict) else int(v)
+        for k, v in (report.get("anomalies") or {}).items()
+    }
+    return pd.Series(rows, dtype="int64").sort_values(ascending=False)
+
+
+@chart("anomalies", "Anomalies reported by the ETL", needs=("etl_report",))
+def chart_anomalies(data: EdaData) -> Chart:
+    report = dict(data.etl_report or {})
+    counts = anomaly_counts(report)
+    fig, ax = new_figure(figsize=(10.0, 0.45 * max(4, len(counts)) + 1.2))
+    y = np.arange(len(counts))
+    ax.barh(y, counts.clip(lower=0).to_numpy(), color="#C0392B", height=0.6)
+    for i, v in enumerate(counts.to_numpy()):
+        ax.text(max(v, 0.8), i, f" {thousands(v)}", va="center", fontsize=9)
+    ax.set_yticks(y, [n.replace("_", " ") for n in counts.index])
+    ax.invert_yaxis()
+    if counts.max() > 0:
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(0, counts.max() * 3)
+    ax.set_xlabel("rows (symmetric log scale)")
+    style(ax)
+    ax.grid(axis="y", visible=False)
+    nonzero = counts[counts > 0]
+    if len(nonzero):
+        first = nonzero.index[0]
+        samples = (report["anomalies"][first] or {}).get("samples") or []
+        eg = f", e.g. {', '.join(map(str, samples[:3]))}" if samples else ""
+        finding = (
+            f"The ETL counted {thousands(nonzero.sum())} anomalous rows of {len(nonzero)} "
+            f"kind(s), kept as they are; the largest is {first.replace('_', ' ')} "
+            f"({thousands(nonzero.iloc[0])}{eg})."
+        )
+    else:
+        finding = "The ETL counted no anomalies."
+    return finish(fig, "anomalies", "Anomalies counted by the ETL (kept, not fixed)", finding)
+
+
+__all__ = [
+    "anomaly_counts",
+    "chart_anomalies",
+    "chart_ratings",
+    "chart_score_vs_votes",
+    "chart_votes_per_title",
+    "chart_votes_per_user",
+    "top_share",
+    "votes_split",
+]

@@ -1,0 +1,353 @@
+"""Charts over the catalogue itself (titles.parquet, display.parquet)."""
+
+from __future__ import annotations
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+
+from etl.charts.base import (
+    DURATION_LIKE,
+    OTHER_COLOR,
+    Chart,
+    EdaData,
+    chart,
+    finish,
+    new_figure,
+    pcolor,
+    pct,
+    platforms_in,
+    pname,
+    shorten,
+    split_list,
+    style,
+    thousands,
+)
+
+
+def _light(color: str, amount: float = 0.55) -> tuple[float, float, float]:
+    r, g, b = mcolors.to_rgb(color)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+def is_show(titles: pd.DataFrame) -> pd.Series:
+    return titles["type"].astype(object).eq("tv show")
+
+
+@chart("platforms", "Titles per platform and type")
+def chart_platforms(data: EdaData) -> Chart:
+    t = data.titles
+    plats = platforms_in(t)
+    shows = is_show(t)
+    total = t.groupby("platform").size().reindex(plats, fill_value=0)
+    n_shows = shows.groupby(t["platform"]).sum().reindex(plats, fill_value=0)
+    n_movies = total - n_shows
+    fig, ax = new_figure()
+    x = np.arange(len(plats))
+    colors = [pcolor(p) for p in plats]
+    ax.bar(x, n_movies, color=colors, label="movies", width=0.65)
+    ax.bar(x, n_shows, bottom=n_movies, color=[_light(c) for c in colors], width=0.65,
+           label="TV shows", hatch="//", edgecolor="white")  # fmt: skip
+    for i, p in enumerate(plats):
+        ax.text(i, n_movies[p] / 2, f"{thousands(n_movies[p])}\nmovies", ha="center",
+                va="center", color="white", fontsize=10, fontweight="bold")  # fmt: skip
+        ax.text(i, n_movies[p] + n_shows[p] / 2, f"{thousands(n_shows[p])}\nshows",
+                ha="center", va="center", color="black", fontsize=10)  # fmt: skip
+        ax.text(i, total[p], f"{thousands(total[p])} ({pct(total[p], total.sum())}%)",
+                ha="center", va="bottom", fontsize=11, fontweight="bold")  # fmt: skip
+    ax.set_xticks(x, [pname(p) for p in plats], fontsize=11)
+    ax.set_ylabel("titles")
+    ax.set_ylim(0, total.max() * 1.1)
+    style(ax)
+    ax.grid(axis="x", visible=False)
+    biggest = total.idxmax()
+    share_shows = (n_shows / total.replace(0, np.nan)).fillna(0)
+    most_shows = share_shows.idxmax()
+    finding = (
+        f"{pname(biggest)} carries {pct(total[biggest], total.sum())}% of all "
+        f"{thousands(total.sum())} titles; {pname(most_shows)} has the highest share of "
+        f"TV shows ({pct(n_shows[most_shows], total[most_shows])}%)."
+    )
+    return finish(fig, "platforms", "Titles per platform and type", finding)
+
+
+@chart("release_years", "Release years per platform")
+def chart_release_years(data: EdaData) -> Chart:
+    t = data.titles[["platform", "release_year"]].dropna()
+    t = t.assign(release_year=t["release_year"].astype(int))
+    plats = platforms_in(t)
+    fig, ax = new_figure()
+    lo, hi = int(t["release_year"].min()), int(t["release_year"].max())
+    years = np.arange(lo, hi + 1)
+    for p in plats:
+        per_year = t.loc[t["platform"] == p, "release_year"].value_counts()
+        share = per_year.reindex(years, fill_value=0) / max(1, per_year.sum()) * 100
+        ax.plot(years, share.to_numpy(), color=pcolor(p), linewidth=2,
+                label=f"{pname(p)} ({thousands(per_year.sum())} titles)")  # fmt: skip
+    ax.set_xlabel("release year")
+    ax.set_ylabel("share of the platform's titles (%)")
+    ax.legend(frameon=False, loc="upper left")
+    ax.set_xlim(max(lo, hi - 70), hi + 1)
+    hidden = int((t["release_year"] < hi - 70).sum())
+    if hidden:
+        ax.text(0.01, 0.6, f"{thousands(hidden)} titles released before {hi - 70} not shown",
+                transform=ax.transAxes, fontsize=9, color="#555555")  # fmt: skip
+    style(ax)
+    med = t.groupby("platform")["release_year"].median().reindex(plats)
+    old = (t["release_year"] < 2000).groupby(t["platform"]).mean().reindex(plats)
+    newest, oldest, most_old = med.idxmax(), med.idxmin(), old.idxmax()
+    n_most_old = int((t["platform"] == most_old).sum())
+    finding = (
+        f"The median release year is {int(med[newest])} on {pname(newest)} (newest catalogue) "
+        f"and {int(med[oldest])} on {pname(oldest)} (oldest); "
+        f"{pct(old[most_old] * n_most_old, n_most_old)}% of {pname(most_old)} titles "
+        f"were released before 2000, the most of any platform."
+    )
+    return finish(fig, "release_years", "Release years per platform", finding)
+
+
+def _durations(data: EdaData, kind: str) -> pd.DataFrame:
+    t = data.titles
+    mask = t["duration_type"].astype(object).eq(kind) & t["duration_int"].notna()
+    out = pd.DataFrame(
+        {
+            "platform": t.loc[mask, "platform"].astype(object),
+            "value": t.loc[mask, "duration_int"].astype(int),
+            "name": data.names()[mask],
+        }
+    )
+    return out
+
+
+def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: bool) -> None:
+    groups = [df.loc[df["platform"] == p, "value"].to_numpy() for p in plats]
+    keep = [i for i, g in enumerate(groups) if len(g)]
+    bp = ax.boxplot([groups[i] for i in keep], vert=False, widths=0.55, patch_artist=True,
+                    flierprops={"marker": "o", "markersize": 3, "alpha": 0.35},
+                    medianprops={"color": "black", "linewidth": 1.5})  # fmt: skip
+    for patch, i in zip(bp["boxes"], keep, strict=True):
+        patch.set_facecolor(_light(pcolor(plats[i]), 0.35))
+        patch.set_edgecolor(pcolor(plats[i]))
+    for flier, i in zip(bp["fliers"], keep, strict=True):
+        flier.set_markerfacecolor(pcolor(plats[i]))
+        flier.set_markeredgecolor(pcolor(plats[i]))
+    ax.set_yticks(range(1, len(keep) + 1), [pname(plats[i]) for i in keep])
+    vmax = df["value"].max()
+    for pos, i in enumerate(keep, start=1):
+        sub = df[df["platform"] == plats[i]]
+        top = sub.loc[sub["value"].idxmax()]
+        ax.annotate(f"{shorten(top['name'], 26)} ({top['value']} {unit})",
+                    xy=(top["value"], pos), xytext=(0, 9), textcoords="offset points",
+                    ha="right" if top["value"] > 0.6 * vmax else "left", fontsize=8.5,
+                    color=pcolor(plats[i]))  # fmt: skip
+    ax.set_xlim(0, vmax * 1.08)
+    style(ax)
+    ax.grid(axis="y", visible=False)
+
+
+def _longest(df: pd.DataFrame) -> pd.Series:
+    return df.sort_values(["value", "name"], ascending=[False, True]).iloc[0]
+
+
+@chart("durations", "Durations per platform (movies in minutes, shows in seasons)")
+def chart_durations(data: EdaData) -> Chart:
+    movies, shows = _durations(data, "min"), _durations(data, "season")
+    plats = platforms_in(data.titles)
+    fig, (a1, a2) = new_figure(2, figsize=(12.5, 5.6))
+    if len(movies):
+        _box_panel(a1, movies, plats, "min", label_top=True)
+    a1.set_xlabel("movie duration (minutes)")
+    a1.set_title("Movies: longest named", fontsize=11)
+    if len(shows):
+        _box_panel(a2, shows, plats, "seasons", label_top=True)
+    a2.set_xlabel("number of seasons")
+    a2.set_title("TV shows: most seasons named", fontsize=11)
+    a1.invert_yaxis()
+    a2.invert_yaxis()
+    parts = []
+    if len(movies):
+        m = _longest(movies)
+        parts.append(
+            f"Movies run a median {int(movies['value'].median())} min and the longest is "
+            f"{m['name']} ({m['value']} min, {pname(m['platform'])})"
+        )
+    if len(shows):
+        s = _longest(shows)
+        parts.append(
+            f"the show with most seasons is {s['name']} ({s['value']} seasons, "
+            f"{pname(s['platform'])}) while the median show has {int(shows['value'].median())}"
+        )
+    finding = ("; ".join(parts) or "No durations in the data") + "."
+    return finish(fig, "durations", "Durations per platform", finding)
+
+
+def maturity_groups(ratings: pd.Series) -> pd.Series:
+    """Maturity rating per title with misplaced durations grouped under one label."""
+    r = ratings.astype(object).fillna("(none)")
+    return r.where(~r.astype(str).str.match(DURATION_LIKE), "(a duration)")
+
+
+@chart("maturity", "Maturity ratings per platform")
+def chart_maturity(data: EdaData) -> Chart:
+    t = data.titles
+    plats = platforms_in(t)
+    groups = maturity_groups(t["rating"])
+    table = pd.crosstab(groups, t["platform"]).reindex(columns=plats, fill_value=0)
+    top = table.sum(axis=1).sort_values(ascending=False)
+    keep = list(top.index[:18])
+    if len(top) > 18:
+        table.loc["(other)"] = table.drop(index=keep).sum()
+        keep.append("(other)")
+    table = table.loc[keep]
+    share = table / table.sum() * 100
+    fig, ax = new_figure(figsize=(10.0, 7.0))
+    im = ax.imshow(share.to_numpy(), aspect="auto", cmap="Purples", vmin=0)
+    for (i, j), v in np.ndenumerate(share.to_numpy()):
+        if table.iat[i, j]:
+            ax.text(j, i, f"{v:.0f}%" if v >= 1 else "<1%", ha="center", va="center",
+                    fontsize=8.5, color="white" if v > share.to_numpy().max() * 0.6 else "black")  # fmt: skip
+    ax.set_xticks(range(len(plats)), [pname(p) for p in plats])
+    for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
+        tick.set_color(pcolor(p))
+        tick.set_fontweight("bold")
+    ax.set_yticks(range(len(keep)), keep)
+    ax.set_ylabel("maturity rating (as in the data, lower-case)")
+    ax.set_xlabel("platform (cell: share of the platform's titles)")
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    fig.colorbar(im, ax=ax, label="% of the platform's titles", shrink=0.7)
+    overall = groups.value_counts()
+    valid = overall.drop(index=["(a duration)", "(none)"], errors="ignore")
+    most = valid.index[0] if len(valid) else overall.index[0]
+    by_plat = ", ".join(
+        f"{pname(p)} {table.drop(index=['(a duration)', '(other)'], errors='ignore')[p].idxmax()}"
+        for p in plats
+    )
+    misplaced = int(overall.get("(a duration)", 0))
+    finding = (
+        f"The most common maturity rating is {most} ({pct(overall[most], len(t))}% of titles) "
+        f"and each platform has its own favourite ({by_plat}); {misplaced} titles carry a "
+        f"duration in the rating column."
+    )
+    return finish(fig, "maturity", "Maturity ratings per platform", finding)
+
+
+def _top_items(data: EdaData, column: str, n: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    t = data.titles
+    items = split_list(t[column])
+    items["platform"] = t.loc[items["row"], "platform"].astype(object).to_numpy()
+    counts = items["item"].value_counts()
+    top = list(counts.index[:n])
+    table = pd.crosstab(items["item"], items["platform"]).loc[top]
+    return items, table, int(t[column].isna().sum())
+
+
+def _stacked_barh(ax, table: pd.DataFrame, plats: list[str]) -> None:
+    left = np.zeros(len(table))
+    y = np.arange(len(table))
+    for p in plats:
+        vals = table[p].to_numpy() if p in table.columns else np.zeros(len(table))
+        ax.barh(y, vals, left=left, color=pcolor(p), label=pname(p), height=0.7)
+        left += vals
+    for i, v in enumerate(left):
+        ax.text(v, i, f" {thousands(v)}", va="center", fontsize=9)
+    ax.set_yticks(y, [shorten(s, 30) for s in table.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, left.max() * 1.12 if len(left) else 1)
+    ax.legend(frameon=False, loc="lower right")
+    style(ax)
+    ax.grid(axis="y", visible=False)
+
+
+@chart("countries", "Top countries of production")
+def chart_countries(data: EdaData) -> Chart:
+    items, table, missing = _top_items(data, "country", 15)
+    plats = platforms_in(data.titles)
+    fig, ax = new_figure(figsize=(10.0, 6.2))
+    _stacked_barh(ax, table, plats)
+    ax.set_xlabel("titles listing the country (a title can list several)")
+    with_country = items["row"].nunique()
+    if len(table):
+        first = table.index[0]
+        n_first = int(table.loc[first].sum())
+        finding = (
+            f"{first.title()} appears on {pct(n_first, with_country)}% of the "
+            f"{thousands(with_country)} titles that name a country ({thousands(n_first)}); "
+            f"{pct(missing, len(data.titles))}% of all titles name no country."
+        )
+    else:
+        finding = "No title names a country."
+    return finish(fig, "countries", "Top 15 countries of production", finding)
+
+
+@chart("genres", "Top genres")
+def chart_genres(data: EdaData) -> Chart:
+    items, table, _ = _top_items(data, "listed_in", 20)
+    plats = platforms_in(data.titles)
+    fig, ax = new_figure(figsize=(10.0, 6.8))
+    _stacked_barh(ax, table, plats)
+    ax.set_xlabel("titles listed in the genre (a title can list several)")
+    n = len(data.titles)
+    if len(table):
+        first = table.index[0]
+        n_first = int(table.loc[first].sum())
+        per_title = len(items) / max(1, items["row"].nunique())
+        finding = (
+            f"The most frequent genre is {first} ({thousands(n_first)} titles, "
+            f"{pct(n_first, n)}% of all); a title lists {per_title:.1f} genres on average."
+        )
+    else:
+        finding = "No title lists a genre."
+    return finish(fig, "genres", "Top 20 genres (listed_in)", finding)
+
+
+@chart("date_added", "Titles added per year")
+def chart_date_added(data: EdaData) -> Chart:
+    t = data.titles
+    plats = platforms_in(t)
+    added = pd.to_datetime(t["date_added"], errors="coerce")
+    year = added.dt.year
+    table = (
+        pd.crosstab(year.dropna().astype(int), t.loc[year.notna(), "platform"])
+        .reindex(columns=plats, fill_value=0)
+        .sort_index()
+    )
+    fig, ax = new_figure()
+    bottom = np.zeros(len(table))
+    for p in plats:
+        ax.bar(table.index, table[p], bottom=bottom, color=pcolor(p), label=pname(p), width=0.8)
+        bottom += table[p].to_numpy()
+    ax.set_xlabel("year added to the platform")
+    ax.set_ylabel("titles added")
+    style(ax)
+    ax.grid(axis="x", visible=False)
+    missing = t["date_added"].isna().groupby(t["platform"]).mean().reindex(plats)
+    legend = [f"{pname(p)} ({pct(missing[p], 1)}% undated)" for p in plats]
+    ax.legend(legend, frameon=False, loc="upper left")
+    worst = missing.idxmax()
+    n_worst = int((t["platform"] == worst).sum())
+    if len(table):
+        peak = int(table.sum(axis=1).idxmax())
+        finding = (
+            f"{peak} saw the most additions ({thousands(table.loc[peak].sum())} titles); "
+            f"date_added is missing for {pct(missing[worst] * n_worst, n_worst)}% of "
+            f"{pname(worst)} titles, so its timeline is nearly empty."
+            if missing[worst] > 0.5
+            else f"{peak} saw the most additions ({thousands(table.loc[peak].sum())} titles); "
+            f"date_added is missing for {pct(t['date_added'].isna().sum(), len(t))}% of titles."
+        )
+    else:
+        finding = "No title has a date_added."
+    return finish(fig, "date_added", "Titles added per year (date_added)", finding)
+
+
+__all__ = [
+    "OTHER_COLOR",
+    "chart_countries",
+    "chart_date_added",
+    "chart_durations",
+    "chart_genres",
+    "chart_maturity",
+    "chart_platforms",
+    "chart_release_years",
+]
