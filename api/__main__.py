@@ -1,0 +1,39 @@
+"""`python -m api`: serve the HTTP API with uvicorn (API_HOST, API_PORT, DATA_DIR, ...)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+
+from api.app import create_app
+from api.settings import ApiSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("-h", "--help"):
+        print(
+            "usage: python -m api\n\nServes the HTTP API; OpenAPI docs at /docs. Configured by "
+            "environment variables (or .env):\n  API_HOST (127.0.0.1), API_PORT (8000), "
+            "DATA_DIR (data), RECOMMEND_THRESHOLD (3.5),\n  LOG_LEVEL (INFO), API_ADMIN_TOKEN "
+            "(unset: POST /admin/reload disabled)"
+        )
+        return 0
+    settings = ApiSettings()
+    level = settings.log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_level=level.lower(),
+        access_log=level == "DEBUG",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

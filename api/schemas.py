@@ -1,0 +1,247 @@
+"""Response bodies of the HTTP API: every field documented, so /docs reads as a reference.
+
+They mirror the catalogue's frozen dataclasses (catalog/results.py) and are filled from them with
+`from_attributes`; names (title, director, cast) keep their original casing, the other text is
+lower-case as the ETL wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Platform = Literal["amazon", "disney", "hulu", "netflix"]
+Kind = Literal["movie", "tv show"]
+ReasonCode = Literal["known", "unknown_user", "unknown_title", "unknown_both"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class TitleRef(Out):
+    """Enough about a title to list it and to ask about it again (by its id)."""
+
+    id: str = Field(description="Title id: platform letter + show_id, e.g. 'ns123' (Netflix s123)")
+    title: str = Field(description="Title name in its original casing")
+    platform: Platform = Field(description="Platform carrying the title")
+    type: Kind = Field(description="'movie' or 'tv show'")
+    release_year: int | None = Field(description="Release year; null when the data has none")
+
+
+class TitleInfo(TitleRef):
+    """Everything the catalogue knows of one title."""
+
+    director: str | None = Field(description="Director(s) in original casing; null when unknown")
+    cast: list[str] = Field(description="Cast members in original casing, in credit order")
+    country: str | None = Field(description="Production country (lower-case); null when unknown")
+    date_added: dt.date | None = Field(description="Date the platform added the title")
+    rating: str | None = Field(description="Maturity rating, lower-case (missing ones are 'g')")
+    duration_int: int | None = Field(description="Length: minutes (movies) or seasons (shows)")
+    duration_type: Literal["min", "season"] | None = Field(description="Unit of duration_int")
+    listed_in: str | None = Field(description="Genres, comma-separated, lower-case")
+    description: str | None = Field(description="Synopsis, lower-case")
+    score: float | None = Field(description="Mean user rating 0.5..5; null without votes")
+    votes: int = Field(description="Number of user ratings behind score")
+
+
+class MaxDurationOut(Out):
+    """The longest movie (minutes) or show (seasons) under the filters; ties all listed."""
+
+    year: int | None = Field(description="Release-year filter applied; null = every year")
+    platform: Platform | None = Field(description="Platform filter applied; null = every platform")
+    duration_type: Literal["min", "season"] = Field(
+        description="'min': movies ranked by minutes; 'season': shows ranked by seasons"
+    )
+    duration: int | None = Field(
+        description="The longest duration found (in duration_type units); null when no title "
+        "matches the filters"
+    )
+    title: TitleRef | None = Field(description="The first of the tied titles (by name), or null")
+    titles: list[TitleRef] = Field(description="Every title with that duration, sorted by name")
+
+
+class ScoreCountOut(Out):
+    """Movies of one platform and release year whose mean user score is strictly above `scored`."""
+
+    platform: Platform = Field(description="Platform asked about")
+    year: int = Field(description="Release year asked about")
+    scored: float = Field(description="Score threshold (strictly greater than counts)")
+    count: int = Field(description="Movies with a mean user score above `scored`")
+    movies: int = Field(description="All movies of that platform and year")
+    rated: int = Field(description="Of those, movies with at least one user rating")
+
+
+class PlatformCountOut(Out):
+    platform: Platform = Field(description="Platform")
+    movies: int = Field(description="Number of movies")
+    shows: int = Field(description="Number of tv shows")
+    total: int = Field(description="movies + shows")
+
+
+class CountPlatformOut(BaseModel):
+    """Titles per platform: one platform when asked, else every platform and the sums."""
+
+    platform: Platform | None = Field(description="Platform asked about; null = all of them")
+    movies: int = Field(description="Movies of that platform (or of all platforms)")
+    shows: int = Field(description="TV shows of that platform (or of all platforms)")
+    total: int = Field(description="movies + shows")
+    per_platform: list[PlatformCountOut] = Field(description="The same counts, one per platform")
+
+
+class ActorOut(Out):
+    """The cast member appearing in most titles of a platform and release year."""
+
+    platform: Platform = Field(description="Platform asked about")
+    year: int = Field(description="Release year asked about")
+    actor: str | None = Field(
+        description="First alphabetically among the tied; null when no title of that platform "
+        "and year lists a cast"
+    )
+    count: int = Field(description="Number of distinct titles the actor appears in")
+    tied: list[str] = Field(description="Every actor with that count, alphabetical")
+    titles: int = Field(description="Titles of that platform and year")
+    titles_with_cast: int = Field(description="Of those, titles that list a cast")
+
+
+class RecommendationOut(Out):
+    """Predicted score of a user for a title and the decision, with the reason."""
+
+    user_id: int = Field(description="User asked about (the ratings' userId)")
+    title: TitleRef = Field(description="The title the `title` argument resolved to")
+    estimate: float = Field(description="Predicted rating, 0.5..5")
+    recommended: bool = Field(description="estimate >= threshold")
+    threshold: float = Field(description="Decision threshold (RECOMMEND_THRESHOLD)")
+    reason_code: ReasonCode = Field(
+        description="'known': user and title both in the training data; 'unknown_user': the "
+        "user has no ratings, so the estimate is the average adjusted by the title's bias; "
+        "'unknown_title' / 'unknown_both': the same fallbacks for the title"
+    )
+    reason: str = Field(description="The decision and its reason in plain English")
+
+
+class ScoredTitle(Out):
+    title: TitleRef = Field(description="A recommended title")
+    estimate: float = Field(description="Predicted rating for the user, 0.5..5")
+
+
+class TopOut(BaseModel):
+    """The user's best titles they have not rated yet, by predicted score."""
+
+    user_id: int = Field(description="User asked about")
+    known_user: bool = Field(
+        description="False when the model has no ratings of this user: the list is then the "
+        "popularity ranking (average + title bias) every new user gets"
+    )
+    platform: Platform | None = Field(description="Platform filter applied, or null")
+    kind: Kind | None = Field(description="Kind filter applied, or null")
+    items: list[ScoredTitle] = Field(description="Best first; at most n")
+
+
+class SimilarTitle(Out):
+    title: TitleRef = Field(description="A similar title")
+    similarity: float = Field(description="Cosine of the model's title factors, -1..1")
+
+
+class SimilarOut(BaseModel):
+    """Titles closest to one title in the model's factor space."""
+
+    title: TitleRef = Field(description="The title the `title` argument resolved to")
+    items: list[SimilarTitle] = Field(
+        description="Most similar first; at most n; empty when nobody rated the title"
+    )
+
+
+class SearchHit(Out):
+    id: str = Field(description="Title id")
+    title: str = Field(description="Title name in its original casing")
+    platform: Platform = Field(description="Platform carrying the title")
+    type: Kind = Field(description="'movie' or 'tv show'")
+    release_year: int | None = Field(description="Release year, or null")
+    match: float = Field(description="Name similarity 0..100 (100 = exact, typos forgiven)")
+
+
+class SearchOut(BaseModel):
+    query: str = Field(description="The search text as received")
+    hits: list[SearchHit] = Field(description="Best match first; at most `limit`; may be empty")
+
+
+class Offer(Out):
+    platform: Platform = Field(description="A platform carrying the title")
+    id: str = Field(description="The title's id on that platform")
+
+
+class WhereToWatchItem(Out):
+    """One film or show (same name and release year) and every platform carrying it."""
+
+    title: str = Field(description="Name in original casing")
+    release_year: int | None = Field(description="Release year, or null")
+    type: Kind = Field(description="'movie' or 'tv show'")
+    platforms: list[Platform] = Field(description="Platforms carrying it")
+    offers: list[Offer] = Field(description="Platform and id of each copy")
+    match: float = Field(description="Name similarity 0..100")
+
+
+class WhereToWatchOut(BaseModel):
+    query: str = Field(description="The title text as received")
+    results: list[WhereToWatchItem] = Field(description="Best match first; never empty (else 404)")
+
+
+class FileInfo(Out):
+    name: str = Field(description="Processed file name")
+    rows: int = Field(description="Rows in the file")
+    bytes: int = Field(description="File size")
+    sha256: str = Field(description="Content hash")
+
+
+class HealthOut(BaseModel):
+    """What is being served: data and model versions, sizes, load time."""
+
+    status: Literal["ok", "degraded"] = Field(
+        description="'ok'; 'degraded' when no model is loaded (the four catalogue questions, "
+        "search and where_to_watch still answer; recommend, top and similar answer 503)"
+    )
+    data_version: str = Field(description="Fingerprint of the processed files' contents")
+    model_version: str | None = Field(description="Model id; null when no model is loaded")
+    model_error: str | None = Field(description="Why no model is loaded, or null")
+    model: dict[str, Any] = Field(description="Model parameters, sizes and metrics (svd.json)")
+    titles: int = Field(description="Titles in the catalogue")
+    scored_titles: int = Field(description="Titles with at least one user rating")
+    per_platform: dict[str, int] = Field(description="Titles per platform")
+    files: list[FileInfo] = Field(description="The processed files read")
+    threshold: float = Field(description="RECOMMEND_THRESHOLD in use")
+    loaded_at: dt.datetime = Field(description="When this catalogue was loaded (UTC)")
+    load_seconds: float = Field(description="How long loading it took")
+    reloads: int = Field(description="Successful reloads since start-up")
+
+
+class ReloadOut(BaseModel):
+    previous_version: str = Field(description="Data version served before the reload")
+    data_version: str = Field(description="Data version served now")
+    model_version: str | None = Field(description="Model id served now, or null")
+    model_error: str | None = Field(description="Why no model is loaded, or null")
+    load_seconds: float = Field(description="How long the new load took")
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: what was wrong and what is accepted."""
+
+    error: Literal[
+        "invalid_argument",
+        "not_found",
+        "ambiguous_title",
+        "model_unavailable",
+        "unauthorized",
+        "forbidden",
+        "method_not_allowed",
+        "reload_failed",
+        "internal_error",
+    ] = Field(description="Machine-readable kind of error")
+    detail: str = Field(description="What was wrong, in plain words, and what to send instead")
+    parameter: str | None = Field(None, description="The query parameter at fault, if one")
+    accepted: str | None = Field(None, description="What that parameter (or endpoint) accepts")
+    candidates: list[SearchHit] | None = Field(
+        None, description="For 'ambiguous_title': the titles the text could mean; ask again by id"
+    )
