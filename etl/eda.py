@@ -238,7 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EdaError as e:
         print(f"eda: error: {e}", file=sys.stderr)
         return 1
-    log.info("wrote %s with %d charts in %.1f s", report, len(charts), time.perf_counter() - started)
+    log.info(
+        "wrote %s with %d charts in %.1f s", report, len(charts), time.perf_counter() - started
+    )
     for c in charts:
         log.info("  %-16s %s", c.name, c.finding)
     return 0

@@ -30,18 +30,38 @@ from etl.charts.base import (
     summarize_ratings,
 )
 
+# Report order: the catalogue first, then the ratings, then the ETL's anomalies.
+ORDER: tuple[str, ...] = (
+    "platforms",
+    "release_years",
+    "durations",
+    "maturity",
+    "countries",
+    "genres",
+    "date_added",
+    "ratings",
+    "votes_per_user",
+    "votes_per_title",
+    "score_vs_votes",
+    "anomalies",
+)
+
+
+def _ordered() -> list[str]:
+    return [n for n in ORDER if n in REGISTRY] + [n for n in REGISTRY if n not in ORDER]
+
 
 def available_charts(frames: EdaData | Mapping[str, Any] | None = None) -> list[str]:
     """Chart names in report order; with `frames`, only those the frames can draw."""
     if frames is None:
-        return list(REGISTRY)
+        return _ordered()
     data = EdaData.from_frames(frames)
-    return [name for name, spec in REGISTRY.items() if data.has(spec.needs)]
+    return [name for name in _ordered() if data.has(REGISTRY[name].needs)]
 
 
 def chart_titles() -> dict[str, str]:
     """name -> human title, for keyboards and the report's table of contents."""
-    return {name: spec.title for name, spec in REGISTRY.items()}
+    return {name: REGISTRY[name].title for name in _ordered()}
 
 
 def render_chart(name: str, frames: EdaData | Mapping[str, Any]) -> Chart:

@@ -17,10 +17,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen, ever; set before pyplot is imported anywhere
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 PLATFORMS: tuple[str, ...] = ("amazon", "disney", "hulu", "netflix")
 PLATFORM_NAMES: dict[str, str] = {
@@ -175,6 +176,18 @@ def style(ax: Any) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="both", color="#E6E6E6", linewidth=0.8)
     ax.set_axisbelow(True)
+
+
+def count_axis(ax: Any, which: str = "y") -> None:
+    """Thousands separators on a linear count axis (6,000 not 6000)."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def plain_log_axis(ax: Any, which: str = "x") -> None:
+    """1, 10, 100, 1,000 instead of 10^0.. on a log axis."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
 
 
 def platforms_in(titles: pd.DataFrame) -> list[str]:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap
 
 from etl.charts.base import (
     Chart,
     EdaData,
     chart,
+    count_axis,
     finish,
     log_bins,
     new_figure,
     pcolor,
     pct,
+    plain_log_axis,
     platforms_in,
     pname,
     style,
@@ -21,6 +24,8 @@ from etl.charts.base import (
 )
 
 BAR_COLOR = "#5B4A9E"
+# Light lilac to deep purple: a bin holding a single title is still visible on white.
+HEX_CMAP = LinearSegmentedColormap.from_list("eda_purples", ["#D8CFF0", "#7B68C8", "#24124F"])
 
 
 @chart("ratings", "Ratings distribution", needs=("rating_counts",))
@@ -38,6 +43,7 @@ def chart_ratings(data: EdaData) -> Chart:
     ax.set_xlabel("rating given (stars)")
     ax.set_ylabel("number of ratings")
     style(ax)
+    count_axis(ax)
     ax.grid(axis="x", visible=False)
     mean = float((counts.index.to_numpy(dtype=float) * counts.to_numpy()).sum() / max(1, total))
     mode = float(counts.idxmax())
@@ -74,8 +80,13 @@ def chart_votes_per_user(data: EdaData) -> Chart:
     users = int(freq.sum())
     fig, ax = new_figure()
     bins = log_bins(freq.index.max())
-    ax.hist(freq.index.to_numpy(dtype=float), bins=bins, weights=freq.to_numpy(),
-            color=BAR_COLOR, edgecolor="white")  # fmt: skip
+    ax.hist(
+        freq.index.to_numpy(dtype=float),
+        bins=bins,
+        weights=freq.to_numpy(),
+        color=BAR_COLOR,
+        edgecolor="white",
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("ratings given by a user (log scale)")
@@ -84,6 +95,8 @@ def chart_votes_per_user(data: EdaData) -> Chart:
     ax.axvline(med, color="black", linestyle="--", linewidth=1)
     ax.text(med, ax.get_ylim()[1], f" median {med}", va="top", fontsize=9)
     style(ax)
+    plain_log_axis(ax, "x")
+    plain_log_axis(ax, "y")
     share = top_share(freq, 0.1)
     finding = (
         f"The median user gave {med} ratings and the most active {int(freq.index.max())}; "
@@ -103,15 +116,23 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     fig, ax = new_figure()
     voted = votes[votes > 0]
     bins = log_bins(voted.max() if len(voted) else 1)
-    ax.hist([voted[plat == p] for p in plats], bins=bins, stacked=True,
-            color=[pcolor(p) for p in plats], label=[pname(p) for p in plats],
-            edgecolor="white", linewidth=0.3)  # fmt: skip
+    ax.hist(
+        [voted[plat == p] for p in plats],
+        bins=bins,
+        stacked=True,
+        color=[pcolor(p) for p in plats],
+        label=[pname(p) for p in plats],
+        edgecolor="white",
+        linewidth=0.3,
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("ratings a title received (log scale; titles with none not shown)")
     ax.set_ylabel("titles (log scale)")
     ax.legend(frameon=False)
     style(ax)
+    plain_log_axis(ax, "x")
+    plain_log_axis(ax, "y")
     med = int(votes.median())
     top = s.loc[votes.idxmax()] if len(votes) else None
     name = data.names()
@@ -140,10 +161,22 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     s = s[s["score"].notna() & (s["votes"] > 0)]
     fig, ax = new_figure()
     if len(s) == 0:
-        return finish(fig, "score_vs_votes", "Mean score against number of votes",
-                      "No title has a rating yet.")  # fmt: skip
-    hb = ax.hexbin(s["votes"], s["score"], xscale="log", gridsize=(40, 18), cmap="Purples",
-                   bins="log", mincnt=1, linewidths=0.2)  # fmt: skip
+        return finish(
+            fig,
+            "score_vs_votes",
+            "Mean score against number of votes",
+            "No title has a rating yet.",
+        )
+    hb = ax.hexbin(
+        s["votes"],
+        s["score"],
+        xscale="log",
+        gridsize=(40, 18),
+        cmap=HEX_CMAP,
+        bins="log",
+        mincnt=1,
+        linewidths=0.2,
+    )
     fig.colorbar(hb, ax=ax, label="titles (log scale)")
     # median score per log-spaced bin of votes, to show the trend through the noise
     edges = log_bins(s["votes"].max(), per_decade=5)
@@ -155,11 +188,13 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     ax.set_ylabel("mean rating (stars)")
     ax.set_ylim(0.3, 5.2)
     style(ax)
+    plain_log_axis(ax, "x")
     lo, hi = votes_split(s)
     few, many = s.loc[s["votes"] <= lo, "score"], s.loc[s["votes"] >= hi, "score"]
     rho = s["votes"].corr(s["score"], method="spearman")
     finding = (
-        f"Titles with at most {lo} ratings have scores spread widely (SD {few.std():.2f}), "
+        f"Titles with at most {lo} rating{'s' if lo != 1 else ''} have scores spread widely "
+        f"(SD {few.std():.2f}), "
         f"those with {hi} or more much less (SD {many.std():.2f}); the rank correlation "
         f"between votes and score is {rho:.2f}."
     )
@@ -182,12 +217,13 @@ def chart_anomalies(data: EdaData) -> Chart:
     y = np.arange(len(counts))
     ax.barh(y, counts.clip(lower=0).to_numpy(), color="#C0392B", height=0.6)
     for i, v in enumerate(counts.to_numpy()):
-        ax.text(max(v, 0.8), i, f" {thousands(v)}", va="center", fontsize=9)
+        ax.text(max(v, 0), i, f" {thousands(v)}", va="center", fontsize=9)
     ax.set_yticks(y, [n.replace("_", " ") for n in counts.index])
     ax.invert_yaxis()
     if counts.max() > 0:
         ax.set_xscale("symlog", linthresh=1)
         ax.set_xlim(0, counts.max() * 3)
+        plain_log_axis(ax, "x")
     ax.set_xlabel("rows (symmetric log scale)")
     style(ax)
     ax.grid(axis="y", visible=False)

@@ -12,6 +12,7 @@ from etl.charts.base import (
     Chart,
     EdaData,
     chart,
+    count_axis,
     finish,
     new_figure,
     pcolor,
@@ -46,19 +47,48 @@ def chart_platforms(data: EdaData) -> Chart:
     x = np.arange(len(plats))
     colors = [pcolor(p) for p in plats]
     ax.bar(x, n_movies, color=colors, label="movies", width=0.65)
-    ax.bar(x, n_shows, bottom=n_movies, color=[_light(c) for c in colors], width=0.65,
-           label="TV shows", hatch="//", edgecolor="white")  # fmt: skip
+    ax.bar(
+        x,
+        n_shows,
+        bottom=n_movies,
+        color=[_light(c) for c in colors],
+        width=0.65,
+        label="TV shows",
+        hatch="//",
+        edgecolor="white",
+    )
+    room = total.max() * 0.07  # a segment shorter than this gets no label inside
     for i, p in enumerate(plats):
-        ax.text(i, n_movies[p] / 2, f"{thousands(n_movies[p])}\nmovies", ha="center",
-                va="center", color="white", fontsize=10, fontweight="bold")  # fmt: skip
-        ax.text(i, n_movies[p] + n_shows[p] / 2, f"{thousands(n_shows[p])}\nshows",
-                ha="center", va="center", color="black", fontsize=10)  # fmt: skip
-        ax.text(i, total[p], f"{thousands(total[p])} ({pct(total[p], total.sum())}%)",
-                ha="center", va="bottom", fontsize=11, fontweight="bold")  # fmt: skip
+        if n_movies[p] >= room:
+            ax.text(
+                i,
+                n_movies[p] / 2,
+                f"{thousands(n_movies[p])}\nmovies",
+                ha="center",
+                va="center",
+                color="white",
+                fontsize=10,
+                fontweight="bold",
+            )
+        if n_shows[p] >= room:
+            ax.text(
+                i,
+                n_movies[p] + n_shows[p] / 2,
+                f"{thousands(n_shows[p])}\nshows",
+                ha="center",
+                va="center",
+                color="black",
+                fontsize=10,
+            )
+        label = f"{thousands(total[p])} ({pct(total[p], total.sum())}%)"
+        if n_shows[p] < room or n_movies[p] < room:
+            label = f"{thousands(n_movies[p])} movies + {thousands(n_shows[p])} shows\n" + label
+        ax.text(i, total[p], label, ha="center", va="bottom", fontsize=10.5, fontweight="bold")
     ax.set_xticks(x, [pname(p) for p in plats], fontsize=11)
     ax.set_ylabel("titles")
-    ax.set_ylim(0, total.max() * 1.1)
+    ax.set_ylim(0, total.max() * 1.15)
     style(ax)
+    count_axis(ax)
     ax.grid(axis="x", visible=False)
     biggest = total.idxmax()
     share_shows = (n_shows / total.replace(0, np.nan)).fillna(0)
@@ -82,16 +112,27 @@ def chart_release_years(data: EdaData) -> Chart:
     for p in plats:
         per_year = t.loc[t["platform"] == p, "release_year"].value_counts()
         share = per_year.reindex(years, fill_value=0) / max(1, per_year.sum()) * 100
-        ax.plot(years, share.to_numpy(), color=pcolor(p), linewidth=2,
-                label=f"{pname(p)} ({thousands(per_year.sum())} titles)")  # fmt: skip
+        ax.plot(
+            years,
+            share.to_numpy(),
+            color=pcolor(p),
+            linewidth=2,
+            label=f"{pname(p)} ({thousands(per_year.sum())} titles)",
+        )
     ax.set_xlabel("release year")
     ax.set_ylabel("share of the platform's titles (%)")
     ax.legend(frameon=False, loc="upper left")
     ax.set_xlim(max(lo, hi - 70), hi + 1)
     hidden = int((t["release_year"] < hi - 70).sum())
     if hidden:
-        ax.text(0.01, 0.6, f"{thousands(hidden)} titles released before {hi - 70} not shown",
-                transform=ax.transAxes, fontsize=9, color="#555555")  # fmt: skip
+        ax.text(
+            0.01,
+            0.6,
+            f"{thousands(hidden)} titles released before {hi - 70} not shown",
+            transform=ax.transAxes,
+            fontsize=9,
+            color="#555555",
+        )
     style(ax)
     med = t.groupby("platform")["release_year"].median().reindex(plats)
     old = (t["release_year"] < 2000).groupby(t["platform"]).mean().reindex(plats)
@@ -122,9 +163,14 @@ def _durations(data: EdaData, kind: str) -> pd.DataFrame:
 def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: bool) -> None:
     groups = [df.loc[df["platform"] == p, "value"].to_numpy() for p in plats]
     keep = [i for i, g in enumerate(groups) if len(g)]
-    bp = ax.boxplot([groups[i] for i in keep], vert=False, widths=0.55, patch_artist=True,
-                    flierprops={"marker": "o", "markersize": 3, "alpha": 0.35},
-                    medianprops={"color": "black", "linewidth": 1.5})  # fmt: skip
+    bp = ax.boxplot(
+        [groups[i] for i in keep],
+        vert=False,
+        widths=0.55,
+        patch_artist=True,
+        flierprops={"marker": "o", "markersize": 3, "alpha": 0.35},
+        medianprops={"color": "black", "linewidth": 1.5},
+    )
     for patch, i in zip(bp["boxes"], keep, strict=True):
         patch.set_facecolor(_light(pcolor(plats[i]), 0.35))
         patch.set_edgecolor(pcolor(plats[i]))
@@ -136,10 +182,15 @@ def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: boo
     for pos, i in enumerate(keep, start=1):
         sub = df[df["platform"] == plats[i]]
         top = sub.loc[sub["value"].idxmax()]
-        ax.annotate(f"{shorten(top['name'], 26)} ({top['value']} {unit})",
-                    xy=(top["value"], pos), xytext=(0, 9), textcoords="offset points",
-                    ha="right" if top["value"] > 0.6 * vmax else "left", fontsize=8.5,
-                    color=pcolor(plats[i]))  # fmt: skip
+        ax.annotate(
+            f"{shorten(top['name'], 26)} ({top['value']} {unit})",
+            xy=(top["value"], pos),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="right" if top["value"] > 0.6 * vmax else "left",
+            fontsize=8.5,
+            color=pcolor(plats[i]),
+        )
     ax.set_xlim(0, vmax * 1.08)
     style(ax)
     ax.grid(axis="y", visible=False)
@@ -204,8 +255,15 @@ def chart_maturity(data: EdaData) -> Chart:
     im = ax.imshow(share.to_numpy(), aspect="auto", cmap="Purples", vmin=0)
     for (i, j), v in np.ndenumerate(share.to_numpy()):
         if table.iat[i, j]:
-            ax.text(j, i, f"{v:.0f}%" if v >= 1 else "<1%", ha="center", va="center",
-                    fontsize=8.5, color="white" if v > share.to_numpy().max() * 0.6 else "black")  # fmt: skip
+            ax.text(
+                j,
+                i,
+                f"{v:.0f}%" if v >= 1 else "<1%",
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                color="white" if v > share.to_numpy().max() * 0.6 else "black",
+            )
     ax.set_xticks(range(len(plats)), [pname(p) for p in plats])
     for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
         tick.set_color(pcolor(p))
@@ -256,6 +314,7 @@ def _stacked_barh(ax, table: pd.DataFrame, plats: list[str]) -> None:
     ax.set_xlim(0, left.max() * 1.12 if len(left) else 1)
     ax.legend(frameon=False, loc="lower right")
     style(ax)
+    count_axis(ax, "x")
     ax.grid(axis="y", visible=False)
 
 
@@ -292,9 +351,19 @@ def chart_genres(data: EdaData) -> Chart:
         first = table.index[0]
         n_first = int(table.loc[first].sum())
         per_title = len(items) / max(1, items["row"].nunique())
+        solo = (table > 0).sum(axis=1) == 1
+        vocab = ""
+        if solo.any() and len(plats) > 1:
+            eg = table.index[solo][0]
+            vocab = (
+                f"; {int(solo.sum())} of the top {len(table)} genres are used by one platform "
+                f"only (e.g. {eg} on {pname(str(table.loc[eg].idxmax()))}), so genre names "
+                f"differ between platforms"
+            )
         finding = (
             f"The most frequent genre is {first} ({thousands(n_first)} titles, "
-            f"{pct(n_first, n)}% of all); a title lists {per_title:.1f} genres on average."
+            f"{pct(n_first, n)}% of all) and a title lists {per_title:.1f} genres on average"
+            f"{vocab}."
         )
     else:
         finding = "No title lists a genre."
@@ -320,6 +389,7 @@ def chart_date_added(data: EdaData) -> Chart:
     ax.set_xlabel("year added to the platform")
     ax.set_ylabel("titles added")
     style(ax)
+    count_axis(ax)
     ax.grid(axis="x", visible=False)
     missing = t["date_added"].isna().groupby(t["platform"]).mean().reindex(plats)
     legend = [f"{pname(p)} ({pct(missing[p], 1)}% undated)" for p in plats]
