@@ -160,13 +160,12 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if holder is not None:
-            app.state.holder = holder
-        else:
+        if holder is None:
             log.info("loading catalogue from %s", settings.data_dir)
             app.state.holder = await anyio.to_thread.run_sync(
                 lambda: CatalogHolder(settings.data_dir, settings.recommend_threshold)
             )
+            app.state.reloads = 0
         info = app.state.holder.current.info
         log.info(
             "serving data %s (%d titles), model %s%s",
@@ -175,7 +174,6 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
             info.model_version,
             f" ({info.model_error})" if info.model_error else "",
         )
-        app.state.reloads = 0
         yield
 
     app = FastAPI(
@@ -192,6 +190,9 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if holder is not None:  # usable without a lifespan too (schemathesis' ASGI client, tests)
+        app.state.holder = holder
+        app.state.reloads = 0
     errors.install(app)
     r = errors.responses
 
@@ -434,7 +435,7 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
     @app.post(
         "/admin/reload",
         response_model=ReloadOut,
-        responses=r(401, 403, 503),
+        responses=r(401, 403, 422, 503),
         tags=["operations"],
         summary="Reload data and model",
     )
