@@ -181,7 +181,7 @@ def fold_in_accuracy(
     params: SVDParams,
     given: Iterable[int] = (3, 5, 10, 20),
     n_users: int = 500,
-    regs: Iterable[float] = (1.0,),
+    regs: Iterable[float | None] = (None,),
     seed: int = 0,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
@@ -190,6 +190,7 @@ def fold_in_accuracy(
     Held-out users (drawn among those with more than max(given) + 5 ratings) are removed from
     training entirely, so they are what a new Telegram user is to the model. The baseline is
     Surprise's answer for an unknown user: global mean + title bias, from the same model.
+    A reg of None is the model's default (its training MSE), reported as "fold-in".
     """
     from model.recommender import Recommender
     from model.train import payload
@@ -203,13 +204,14 @@ def fold_in_accuracy(
     held = np.isin(ratings.users, chosen)
     trainset = CompactTrainset(ratings.subset(np.flatnonzero(~held)))
     algo = params.algo().fit(trainset)
-    rec = Recommender(payload(algo, trainset, regs[0]), {})
+    rec = Recommender(payload(algo, trainset), {})
+    names = ["fold-in" if r is None else f"reg={r:g}" for r in regs]
     test = ratings.subset(np.flatnonzero(held))
     order = np.argsort(test.users, kind="stable")
     users_sorted = test.users[order]
     bounds = np.flatnonzero(np.r_[True, users_sorted[1:] != users_sorted[:-1], True])
     sq: dict[str, dict[int, list[float]]] = {
-        name: {g: [] for g in given} for name in ["baseline", *[f"reg={r:g}" for r in regs]]
+        name: {g: [] for g in given} for name in ["baseline", *names]
     }
     for a, b in itertools.pairwise(bounds):
         rows = order[a:b][rng.permutation(b - a)]
@@ -224,11 +226,11 @@ def fold_in_accuracy(
             idx = np.array([rec._title_index[t] for t in rest_items])
             base = np.clip(rec.global_mean + rec.bi[idx], *rec.rating_scale)
             sq["baseline"][g].extend(((base - rest_true) ** 2).tolist())
-            for r in regs:
+            for name, r in zip(names, regs, strict=True):
                 v = rec.fold_in(shown, reg=r)
                 est = rec.global_mean + v.bias + rec.bi[idx] + rec.qi[idx] @ v.factors
                 est = np.clip(est, *rec.rating_scale)
-                sq[f"reg={r:g}"][g].extend(((est - rest_true) ** 2).tolist())
+                sq[name][g].extend(((est - rest_true) ** 2).tolist())
     result = {
         name: {g: float(np.sqrt(np.mean(v))) if v else None for g, v in by_g.items()}
         for name, by_g in sq.items()
@@ -236,7 +238,7 @@ def fold_in_accuracy(
     if log:
         for name, by_g in result.items():
             log(f"fold-in {name}: " + ", ".join(f"{g}: {v:.4f}" for g, v in by_g.items() if v))
-    return {"users": len(chosen), "given": given, "rmse": result}
+    return {"users": len(chosen), "given": given, "rmse": result, "default_reg": rec.fold_in_reg}
 
 
 def log_stderr(msg: str) -> None:

@@ -45,10 +45,6 @@ class SVDParams:
         )
 
 
-# Ridge strength for fold-in (see Recommender.fold_in); chosen on held-out users, docs/model.md.
-DEFAULT_FOLD_IN_REG = 1.0
-
-
 def fit(ratings: Ratings, params: SVDParams, progress: bool = True) -> tuple[SVD, CompactTrainset]:
     trainset = CompactTrainset(ratings)
     if progress:
@@ -72,8 +68,28 @@ def estimates(algo: SVD, users: np.ndarray, items: np.ndarray, global_mean: floa
     return out
 
 
-def payload(algo: SVD, trainset: CompactTrainset, fold_in_reg: float) -> dict[str, Any]:
-    """What serving needs: the algorithm without its trainset, id maps and the seen index."""
+def user_prior(algo: SVD) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and precision matrix of the trained users' (bias, factors): fold-in's regulariser."""
+    x = np.hstack([np.asarray(algo.bu)[:, None], np.asarray(algo.pu)])
+    mean = x.mean(axis=0)
+    cov = np.cov(x, rowvar=False) if len(x) > 1 else np.eye(x.shape[1])
+    cov = np.atleast_2d(cov)
+    # A little ridge keeps the precision finite when few users or a flat factor make cov singular.
+    cov += np.eye(len(cov)) * max(1e-3 * float(np.mean(np.diag(cov))), 1e-9)
+    return mean, np.linalg.inv(cov)
+
+
+def payload(
+    algo: SVD, trainset: CompactTrainset, fold_in_reg: float | None = None
+) -> dict[str, Any]:
+    """What serving needs: the algorithm without its trainset, id maps, the seen index and the
+    fold-in prior. `fold_in_reg` (the noise variance weighing the prior) defaults to the
+    training mean squared error, which held-out users showed to be near the best (docs/model.md).
+    """
+    est = estimates(algo, trainset.u_sorted, trainset.i_sorted, trainset.global_mean)
+    err = np.clip(est, *trainset.rating_scale) - trainset.r_sorted
+    train_mse = float(np.mean(err**2))
+    prior_mean, prior_precision = user_prior(algo)
     algo.trainset = None  # the ratings themselves never go into the model file
     indptr, seen = trainset.seen_csr()
     return {
@@ -87,7 +103,11 @@ def payload(algo: SVD, trainset: CompactTrainset, fold_in_reg: float) -> dict[st
         "title_ids": trainset.item_raw.tolist(),
         "seen_indptr": indptr,
         "seen_items": seen,
-        "fold_in_reg": float(fold_in_reg),
+        "fold_in_reg": float(train_mse if fold_in_reg is None else fold_in_reg),
+        "prior_mean": prior_mean,
+        "prior_precision": prior_precision,
+        "train_rmse": float(np.sqrt(train_mse)),
+        "train_mae": float(np.mean(np.abs(err))),
     }
 
 
@@ -139,7 +159,7 @@ def cv_metrics_for(reports_dir: Path, fingerprint: str, params: SVDParams) -> di
 def train(
     data_dir: Path,
     params: SVDParams,
-    fold_in_reg: float = DEFAULT_FOLD_IN_REG,
+    fold_in_reg: float | None = None,
     ratings_path: Path | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
@@ -155,16 +175,14 @@ def train(
     t1 = time.perf_counter()
     algo, trainset = fit(ratings, params, progress=progress)
     t_fit = time.perf_counter() - t1
-    u = trainset.u_sorted
-    est = estimates(algo, u, trainset.i_sorted, trainset.global_mean)
-    err = np.clip(est, *trainset.rating_scale) - trainset.r_sorted
+    body = payload(algo, trainset, fold_in_reg)
     metadata: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "algorithm": "surprise.SVD",
         "params": asdict(params),
-        "fold_in_reg": fold_in_reg,
+        "fold_in_reg": body["fold_in_reg"],
         "data": {
             "path": str(path),
             "fingerprint": ratings.fingerprint,
@@ -178,8 +196,8 @@ def train(
         "seconds": {"read": round(t_read, 2), "fit": round(t_fit, 2)},
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "metrics": {
-            "train_rmse": float(np.sqrt(np.mean(err**2))),
-            "train_mae": float(np.mean(np.abs(err))),
+            "train_rmse": body["train_rmse"],
+            "train_mae": body["train_mae"],
             "cv": cv_metrics_for(data_dir / "reports", ratings.fingerprint, params),
         },
         "versions": {
@@ -188,7 +206,6 @@ def train(
             "python": platform.python_version(),
         },
     }
-    body = payload(algo, trainset, fold_in_reg)
     pkl, meta = save(data_dir / "models", body, metadata)
     print(
         f"trained on {trainset.n_ratings:,} ratings ({trainset.n_users:,} users,"

@@ -33,7 +33,7 @@ def synth() -> Synthetic:
 @pytest.fixture(scope="module")
 def rec(synth: Synthetic) -> Recommender:
     algo, ts = fit(ratings_from_frame(synth.frame), PARAMS, progress=False)
-    return Recommender(payload(algo, ts, 1.0), {}, title_kinds=synth.kind_of)
+    return Recommender(payload(algo, ts), {}, title_kinds=synth.kind_of)
 
 
 def test_svd_cv_rmse_clearly_below_baseline(synth: Synthetic) -> None:
@@ -80,7 +80,10 @@ def test_fold_in_horror_fan_lands_near_horror(rec: Recommender, synth: Synthetic
         closeness[genre] = float(unit @ centre / np.linalg.norm(centre))
     assert max(closeness, key=closeness.get) == "horror", closeness
     top = rec.top_n_for(vector, 10)
-    assert sum(synth.genre_of[s.title_id] == "horror" for s in top) >= 7
+    genres = [synth.genre_of[s.title_id] for s in top]
+    # Popular titles of other genres may still place (the title bias counts), but horror leads.
+    assert genres.count("horror") >= 5
+    assert max(set(genres), key=genres.count) == "horror", genres
     assert not {s.title_id for s in top} & set(horror[:6])
     # Predictions for the fan: horror above the rest on average.
     preds = {g: [] for g in GENRES}
@@ -122,8 +125,8 @@ def test_fold_in_beats_unknown_user_fallback(synth: Synthetic) -> None:
     )
     rmse = result["rmse"]
     for g in (3, 5, 10, 20):
-        assert rmse["reg=1"][g] < rmse["baseline"][g], (g, rmse)
-    assert rmse["reg=1"][20] < 0.85 * rmse["baseline"][20]
+        assert rmse["fold-in"][g] < rmse["baseline"][g], (g, rmse)
+    assert rmse["fold-in"][20] < 0.85 * rmse["baseline"][20]
 
 
 def test_cli_train_then_evaluate(tmp_path: Path, synth: Synthetic) -> None:

@@ -196,7 +196,7 @@ def test_inconsistent_arrays_are_rejected(
 ) -> None:
     algo, ts = fitted
     clone = pickle.loads(pickle.dumps(algo))
-    body = payload(clone, ts, 1.0)
+    body = payload(clone, ts)
     body["title_ids"] = body["title_ids"][:-1]
     save(tmp_path, body, {"format": "streamrec-svd"})
     with pytest.raises(ModelError, match="do not fit together"):
