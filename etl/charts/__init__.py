@@ -68,7 +68,7 @@ def render_chart(name: str, frames: EdaData | Mapping[str, Any]) -> Chart:
     """Render one chart. KeyError names the valid charts; ValueError says which input is absent."""
     spec = REGISTRY.get(name.strip().lower().replace("-", "_"))
     if spec is None:
-        raise KeyError(f"unknown chart {name!r}; available: {', '.join(REGISTRY)}")
+        raise KeyError(f"unknown chart {name!r}; available: {', '.join(_ordered())}")
     data = EdaData.from_frames(frames)
     missing = [n for n in spec.needs if getattr(data, n) is None]
     if missing:

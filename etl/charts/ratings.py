@@ -192,11 +192,16 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     lo, hi = votes_split(s)
     few, many = s.loc[s["votes"] <= lo, "score"], s.loc[s["votes"] >= hi, "score"]
     rho = s["votes"].corr(s["score"], method="spearman")
+    sd_few, sd_many = float(few.std()), float(many.std())
+    verdict = (
+        "few ratings make noisy scores"
+        if sd_few > 1.25 * sd_many
+        else "the spread hardly depends on the number of ratings"
+    )
     finding = (
-        f"Titles with at most {lo} rating{'s' if lo != 1 else ''} have scores spread widely "
-        f"(SD {few.std():.2f}), "
-        f"those with {hi} or more much less (SD {many.std():.2f}); the rank correlation "
-        f"between votes and score is {rho:.2f}."
+        f"Scores of titles with at most {lo} rating{'s' if lo != 1 else ''} have an SD of "
+        f"{sd_few:.2f} against {sd_many:.2f} for titles with {hi} or more ({verdict}); the "
+        f"rank correlation between votes and score is {rho:.2f}."
     )
     return finish(fig, "score_vs_votes", "Mean score against number of ratings", finding)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
@@ -24,6 +27,10 @@ from etl.charts.base import (
     style,
     thousands,
 )
+
+# boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.
+_MPL = tuple(int(x) for x in matplotlib.__version__.split(".")[:2])
+HORIZONTAL: dict[str, Any] = {"orientation": "horizontal"} if _MPL >= (3, 10) else {"vert": False}
 
 
 def _light(color: str, amount: float = 0.55) -> tuple[float, float, float]:
@@ -165,7 +172,7 @@ def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: boo
     keep = [i for i, g in enumerate(groups) if len(g)]
     bp = ax.boxplot(
         [groups[i] for i in keep],
-        vert=False,
+        **HORIZONTAL,
         widths=0.55,
         patch_artist=True,
         flierprops={"marker": "o", "markersize": 3, "alpha": 0.35},
@@ -284,7 +291,7 @@ def chart_maturity(data: EdaData) -> Chart:
     misplaced = int(overall.get("(a duration)", 0))
     finding = (
         f"The most common maturity rating is {most} ({pct(overall[most], len(t))}% of titles) "
-        f"and each platform has its own favourite ({by_plat}); {misplaced} titles carry a "
+        f"and the most common per platform is {by_plat}; {misplaced} titles carry a "
         f"duration in the rating column."
     )
     return finish(fig, "maturity", "Maturity ratings per platform", finding)

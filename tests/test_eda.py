@@ -1,0 +1,384 @@
+"""The EDA report: it builds (demo data, real titles), its PNGs are real images, and every
+number a finding quotes matches a direct pandas computation over the processed files."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import struct
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from etl.__main__ import main as etl_main
+from etl.charts import (
+    Chart,
+    available_charts,
+    ratings_summary_from_json,
+    render_chart,
+    summarize_ratings,
+)
+from etl.demo import main as demo_main
+from etl.eda import build_report, load_frames
+from etl.eda import main as eda_main
+from tests.etl_helpers import minimal_raw
+
+NAMES = {"amazon": "Amazon Prime", "disney": "Disney+", "hulu": "Hulu", "netflix": "Netflix"}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DURATION_LIKE = r"^\s*\d+\s*(min|seasons?)\s*$"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from the IHDR chunk; fails unless this is a PNG file."""
+    assert data[:8] == PNG_SIGNATURE, "not a PNG signature"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height = struct.unpack(">II", data[16:24])
+    assert data[-8:-4] == b"IEND", "PNG does not end with IEND"
+    return width, height
+
+
+def num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def pct(part: float, whole: float) -> int:
+    return round(100 * part / whole)
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+def make_processed(base: Path, titles_args: list[str], ratings: int) -> Path:
+    raw = base / "raw"
+    assert demo_main(["--out", str(raw), *titles_args, "--ratings", str(ratings)]) == 0
+    titles_dir = next(
+        (titles_args[i + 1] for i, a in enumerate(titles_args) if a == "--titles-from"),
+        str(raw / "titles"),
+    )
+    args = ["--titles", titles_dir, "--ratings", str(raw / "ratings")]
+    assert etl_main([*args, "--out", str(base / "processed"), "-q"]) == 0
+    return base
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("eda_demo")
+    return make_processed(base, ["--titles", "1500", "--seed", "3"], 40_000)
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_dir) -> tuple[Path, dict[str, Chart]]:
+    report, charts = build_report(demo_dir)
+    return report, {c.name: c for c in charts}
+
+
+@pytest.fixture(scope="module")
+def real_dir(tmp_path_factory, real_titles_dir) -> Path:
+    base = tmp_path_factory.mktemp("eda_real")
+    return make_processed(base, ["--titles-from", str(real_titles_dir)], 30_000)
+
+
+# ------------------------------------------------------------------ the checks, shared
+
+
+def check_files(report: Path, charts: dict[str, Chart]) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert set(charts) == set(available_charts()), "every chart is drawn when all inputs exist"
+    for name, chart in charts.items():
+        path = report.parent / f"eda_{name}.png"
+        data = path.read_bytes()
+        assert data == chart.png
+        width, height = png_size(data)
+        assert 600 <= width <= 2000 and 300 <= height <= 1400, (name, width, height)
+        assert 8_000 < len(data) < 400_000, (name, len(data))
+        assert f"<section id='{name}'>" in html
+        assert chart.finding and chart.finding.endswith(".")
+    # self-contained: the images are inline, nothing is fetched
+    assert html.count("src='data:image/png;base64,") == len(charts)
+    assert "http://" not in html and "https://" not in html
+    assert "Anomaly details" in html
+
+
+def check_findings(base: Path, charts: dict[str, Chart]) -> None:
+    """Recompute every quoted number straight from the parquet files and etl.json."""
+    proc = base / "processed"
+    t = pd.read_parquet(proc / "titles.parquet")
+    disp = pd.read_parquet(proc / "display.parquet", columns=["id", "title"])
+    r = pd.read_parquet(proc / "ratings.parquet", columns=["userId", "rating", "movieId"])
+    etl = json.loads((base / "reports" / "etl.json").read_text())
+    name_of = dict(zip(disp["id"], disp["title"], strict=True))
+    t["name"] = t["id"].map(name_of).fillna(t["title"])
+    f = {n: c.finding for n, c in charts.items()}
+
+    # platforms
+    m = re.fullmatch(
+        r"(.+) carries (\d+)% of all ([\d,]+) titles; (.+) has the highest share of "
+        r"TV shows \((\d+)%\)\.",
+        f["platforms"],
+    )
+    assert m, f["platforms"]
+    counts = t["platform"].value_counts()
+    shows = (t["type"] == "tv show").groupby(t["platform"]).mean()
+    assert m[1] == NAMES[counts.idxmax()] and int(m[2]) == pct(counts.max(), len(t))
+    assert num(m[3]) == len(t)
+    assert m[4] == NAMES[shows.idxmax()] and int(m[5]) == round(100 * shows.max())
+
+    # release years
+    m = re.fullmatch(
+        r"The median release year is (\d+) on (.+) \(newest catalogue\) and (\d+) on (.+) "
+        r"\(oldest\); (\d+)% of (.+) titles were released before 2000, the most of any platform\.",
+        f["release_years"],
+    )
+    assert m, f["release_years"]
+    med = t.groupby("platform")["release_year"].median()
+    old = (t["release_year"] < 2000).groupby(t["platform"]).mean()
+    assert (int(m[1]), m[2]) == (int(med.max()), NAMES[med.idxmax()])
+    assert (int(m[3]), m[4]) == (int(med.min()), NAMES[med.idxmin()])
+    assert (int(m[5]), m[6]) == (round(100 * old.max()), NAMES[old.idxmax()])
+
+    # durations: medians and the named outliers
+    m = re.fullmatch(
+        r"Movies run a median (\d+) min and the longest is (.+) \((\d+) min, (.+)\); the show "
+        r"with most seasons is (.+) \((\d+) seasons, (.+)\) while the median show has (\d+)\.",
+        f["durations"],
+    )
+    assert m, f["durations"]
+    mv = t[t["duration_type"] == "min"].dropna(subset=["duration_int"])
+    sh = t[t["duration_type"] == "season"].dropna(subset=["duration_int"])
+    assert int(m[1]) == int(mv["duration_int"].median())
+    longest = mv[mv["duration_int"] == mv["duration_int"].max()]
+    assert int(m[3]) == mv["duration_int"].max() and m[2] in set(longest["name"])
+    assert m[4] == NAMES[longest.loc[longest["name"] == m[2], "platform"].iloc[0]]
+    most = sh[sh["duration_int"] == sh["duration_int"].max()]
+    assert int(m[6]) == sh["duration_int"].max() and m[5] in set(most["name"])
+    assert int(m[8]) == int(sh["duration_int"].median())
+
+    # maturity ratings
+    m = re.match(
+        r"The most common maturity rating is (\S+) \((\d+)% of titles\).*; (\d+) titles carry a "
+        r"duration in the rating column\.$",
+        f["maturity"],
+    )
+    assert m, f["maturity"]
+    misplaced = t["rating"].str.match(DURATION_LIKE)
+    valid = t.loc[~misplaced, "rating"].value_counts()
+    assert m[1] == valid.index[0] and int(m[2]) == pct(valid.iloc[0], len(t))
+    assert int(m[3]) == misplaced.sum()
+    for p in t["platform"].unique():
+        vc = t.loc[(t["platform"] == p) & ~misplaced, "rating"].value_counts()
+        tied = vc[vc == vc.max()].index  # a tie may name any of them
+        assert any(
+            re.search(rf"{re.escape(NAMES[p])} {re.escape(r)}(?=[,;])", f["maturity"]) for r in tied
+        )
+
+    # countries and genres: split on commas, each title counted once per item
+    def exploded(col: str) -> pd.DataFrame:
+        s = t[col].dropna().str.split(",").explode().str.strip()
+        return (
+            pd.DataFrame({"row": s.index, "item": s.values}).query("item != ''").drop_duplicates()
+        )
+
+    m = re.fullmatch(
+        r"(.+) appears on (\d+)% of the ([\d,]+) titles that name a country \(([\d,]+)\); "
+        r"(\d+)% of all titles name no country\.",
+        f["countries"],
+    )
+    assert m, f["countries"]
+    c = exploded("country")
+    top = c["item"].value_counts()
+    with_country = c["row"].nunique()
+    assert m[1].lower() == top.index[0] and num(m[4]) == top.iloc[0]
+    assert num(m[3]) == with_country and int(m[2]) == pct(top.iloc[0], with_country)
+    assert int(m[5]) == pct(t["country"].isna().sum(), len(t))
+
+    m = re.match(
+        r"The most frequent genre is (.+) \(([\d,]+) titles, (\d+)% of all\) and a title lists "
+        r"([\d.]+) genres on average",
+        f["genres"],
+    )
+    assert m, f["genres"]
+    g = exploded("listed_in")
+    top = g["item"].value_counts()
+    assert m[1] == top.index[0] and num(m[2]) == top.iloc[0]
+    assert int(m[3]) == pct(top.iloc[0], len(t))
+    assert float(m[4]) == round(len(g) / g["row"].nunique(), 1)
+
+    # date added
+    m = re.match(
+        r"(\d{4}) saw the most additions \(([\d,]+) titles\); date_added is missing for "
+        r"(\d+)% of (.+?) titles",
+        f["date_added"],
+    )
+    assert m, f["date_added"]
+    years = pd.to_datetime(t["date_added"]).dt.year.value_counts()
+    assert int(m[1]) == years.idxmax() and num(m[2]) == years.max()
+    missing = t["date_added"].isna().groupby(t["platform"]).mean()
+    if m[4] == "titles":  # the overall form
+        assert int(m[3]) == pct(t["date_added"].isna().sum(), len(t))
+    else:
+        assert m[4] == NAMES[missing.idxmax()] and int(m[3]) == round(100 * missing.max())
+
+    # ratings distribution
+    m = re.fullmatch(
+        r"Users rate ([\d.]+) stars on average; ([\d.]+) is the most given rating \((\d+)% of "
+        r"([\d,]+) ratings\) and half-star ratings make up (\d+)%\.",
+        f["ratings"],
+    )
+    assert m, f["ratings"]
+    vc = r["rating"].value_counts()
+    assert float(m[1]) == pytest.approx(r["rating"].astype("float64").mean(), abs=0.0051)
+    assert float(m[2]) == vc.idxmax() and int(m[3]) == pct(vc.max(), len(r))
+    assert num(m[4]) == len(r)
+    assert int(m[5]) == pct(((r["rating"] * 2) % 2 == 1).sum(), len(r))
+
+    # ratings per user
+    m = re.fullmatch(
+        r"The median user gave (\d+) ratings and the most active (\d+); the top 10% of the "
+        r"([\d,]+) users gave (\d+)% of all ratings\.",
+        f["votes_per_user"],
+    )
+    assert m, f["votes_per_user"]
+    per_user = r["userId"].value_counts()
+    assert int(m[1]) == int(np.percentile(per_user, 50, method="inverted_cdf"))
+    assert int(m[2]) == per_user.max() and num(m[3]) == len(per_user)
+    top_k = per_user.sort_values(ascending=False).head(math.ceil(0.1 * len(per_user)))
+    assert int(m[4]) == pct(top_k.sum(), len(r))
+
+    # ratings per title (catalogue titles; ratings of unknown ids are not theirs)
+    m = re.fullmatch(
+        r"The median title has (\d+) ratings and (\d+)% have none, while the most rated, (.+), "
+        r"has ([\d,]+)\.",
+        f["votes_per_title"],
+    )
+    assert m, f["votes_per_title"]
+    per_title = r["movieId"].value_counts().reindex(t["id"].unique(), fill_value=0)
+    assert int(m[1]) == int(per_title.median())
+    assert int(m[2]) == pct((per_title == 0).sum(), len(per_title))
+    assert num(m[4]) == per_title.max()
+    assert m[3] in {name_of[i] for i in per_title[per_title == per_title.max()].index}
+
+    # mean score against votes
+    m = re.fullmatch(
+        r"Scores of titles with at most (\d+) ratings? have an SD of ([\d.]+) against ([\d.]+) "
+        r"for titles with (\d+) or more \((.+)\); the rank correlation between votes and score "
+        r"is (-?[\d.]+)\.",
+        f["score_vs_votes"],
+    )
+    assert m, f["score_vs_votes"]
+    known = r[r["movieId"].isin(set(t["id"]))].astype({"rating": "float64"})
+    agg = known.groupby("movieId")["rating"].agg(["mean", "count"])
+    lo, hi = int(m[1]), int(m[4])
+    assert lo == int(np.percentile(agg["count"], 25, method="lower"))
+    assert hi == int(np.percentile(agg["count"], 90, method="higher"))
+    assert float(m[2]) == pytest.approx(agg.loc[agg["count"] <= lo, "mean"].std(), abs=0.006)
+    assert float(m[3]) == pytest.approx(agg.loc[agg["count"] >= hi, "mean"].std(), abs=0.006)
+    rho = agg["count"].rank().corr(agg["mean"].rank())
+    assert float(m[6]) == pytest.approx(rho, abs=0.006)
+
+    # anomalies, straight from etl.json
+    counts = {k: v["count"] for k, v in etl["anomalies"].items() if v["count"]}
+    if counts:
+        m = re.match(
+            r"The ETL counted ([\d,]+) anomalous rows of (\d+) kind\(s\), kept as they are; the "
+            r"largest is (.+?) \(([\d,]+)",
+            f["anomalies"],
+        )
+        assert m, f["anomalies"]
+        biggest = max(counts, key=lambda k: counts[k])
+        assert num(m[1]) == sum(counts.values()) and int(m[2]) == len(counts)
+        assert m[3] == biggest.replace("_", " ") and num(m[4]) == counts[biggest]
+        for sample in etl["anomalies"][biggest]["samples"][:3]:
+            assert sample in f["anomalies"]
+    else:
+        assert f["anomalies"] == "The ETL counted no anomalies."
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_report_builds_on_demo_data(demo_dir, demo_report) -> None:
+    report, charts = demo_report
+    assert report == demo_dir / "reports" / "eda.html"
+    check_files(report, charts)
+
+
+def test_findings_match_the_data_demo(demo_dir, demo_report) -> None:
+    check_findings(demo_dir, demo_report[1])
+
+
+@pytest.mark.realdata
+def test_report_on_the_real_titles(real_dir) -> None:
+    report, charts = build_report(real_dir)
+    by_name = {c.name: c for c in charts}
+    check_files(report, by_name)
+    check_findings(real_dir, by_name)
+    # the shape of the real catalogue, as the issue quotes it
+    assert by_name["platforms"].finding.startswith("Amazon Prime carries 42% of all 22,998")
+    assert "Hulu has the highest share of TV shows (52%)" in by_name["platforms"].finding
+
+
+def test_cli_writes_into_out_and_fails_cleanly(demo_dir, tmp_path, capsys) -> None:
+    assert eda_main(["--data-dir", str(demo_dir), "--out", str(tmp_path / "r"), "-q"]) == 0
+    assert (tmp_path / "r" / "eda.html").is_file()
+    assert len(list((tmp_path / "r").glob("eda_*.png"))) == len(available_charts())
+    assert eda_main(["--data-dir", str(tmp_path / "nothing"), "-q"]) == 1
+    assert "run `python -m etl` first" in capsys.readouterr().err
+
+
+def test_bot_path_render_from_frames(demo_dir, demo_report) -> None:
+    """What the bot does: frames from the loaded catalogue (+ the ratings summary file)."""
+    proc = demo_dir / "processed"
+    titles = pd.read_parquet(proc / "titles.parquet")
+    frames = {
+        "titles": titles,
+        "display": pd.read_parquet(proc / "display.parquet"),
+        "scores": pd.read_parquet(proc / "scores.parquet"),
+    }
+    catalogue_only = available_charts(frames)
+    assert "platforms" in catalogue_only and "score_vs_votes" in catalogue_only
+    assert "ratings" not in catalogue_only and "anomalies" not in catalogue_only
+    chart = render_chart("platforms", frames)
+    assert chart.finding == demo_report[1]["platforms"].finding
+    png_size(chart.png)
+
+    summary = (demo_dir / "reports" / "eda_ratings.json").read_text()
+    frames |= ratings_summary_from_json(summary)
+    assert render_chart("votes_per_user", frames).finding == (
+        demo_report[1]["votes_per_user"].finding
+    )
+    # a raw ratings frame works too, and gives the same summary as the Arrow path
+    ratings = pd.read_parquet(proc / "ratings.parquet", columns=["userId", "rating"])
+    rc, ua = summarize_ratings(ratings)
+    data = load_frames(demo_dir)
+    pd.testing.assert_series_equal(
+        rc, data.rating_counts, check_names=False, check_index_type=False
+    )
+    pd.testing.assert_series_equal(
+        ua, data.user_activity, check_names=False, check_index_type=False
+    )
+    assert render_chart("ratings", {"titles": titles, "ratings": ratings}).finding == (
+        demo_report[1]["ratings"].finding
+    )
+
+    with pytest.raises(KeyError, match="available: platforms"):
+        render_chart("pie", frames)
+    with pytest.raises(ValueError, match="etl_report"):
+        render_chart("anomalies", frames)
+    with pytest.raises(ValueError, match="titles"):
+        render_chart("platforms", {})
+    assert render_chart("Release-Years", frames).name == "release_years"
+
+
+def test_tiny_data_draws_every_chart(tmp_path) -> None:
+    """Two titles per platform, a handful of ratings: no chart crashes on degenerate input."""
+    raw = minimal_raw(tmp_path / "raw")
+    assert etl_main(["--raw", str(raw), "--out", str(tmp_path / "processed"), "-q"]) == 0
+    _, charts = build_report(tmp_path)
+    assert [c.name for c in charts] == available_charts()
+    for c in charts:
+        png_size(c.png)
+        assert c.finding.endswith(".")
