@@ -33,8 +33,11 @@ def fold(text: str | None) -> str:
     """'Amélie: Le Fabuleux Destin!' -> 'amelie le fabuleux destin'."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    if text.isascii():  # most titles: no accents to strip, skip the per-character pass
+        text = text.replace("&", " and ").lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _APOSTROPHES.sub("", text)
     return _SEPARATORS.sub(" ", text).strip()
 
