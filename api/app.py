@@ -86,8 +86,8 @@ PlatformOpt = Annotated[
 ]  # fmt: skip
 PlatformReq = Annotated[
     str,
-    Query(max_length=40, description=f"Platform: {ACCEPTED['platform']}. An unknown name "
-          "answers 404", examples=["netflix"]),
+    Query(max_length=40, pattern=TEXT_PATTERN, description=f"Platform: "
+          f"{ACCEPTED['platform']}. An unknown name answers 404", examples=["netflix"]),
 ]  # fmt: skip
 TitleArg = Annotated[
     str,
@@ -125,9 +125,20 @@ def _arg(name: str, parse: Callable[[Any], T], value: Any) -> T:
 
 
 def _platform(value: str | None) -> str | None:
-    """Loose platform alias -> canonical name; unknown -> 404 (the platform is not ours)."""
+    """Optional filter: None or '' (no filter), else a platform alias -> canonical name.
+
+    An unknown name answers 404: the platform is well formed but not one we carry.
+    """
     try:
         return v.parse_optional_platform(value)
+    except QueryError as e:
+        raise errors.platform_not_found(e) from None
+
+
+def _platform_req(value: str) -> str:
+    """Required platform: the schema already refused a blank one (422); unknown -> 404."""
+    try:
+        return v.parse_platform(value)
     except QueryError as e:
         raise errors.platform_not_found(e) from None
 
@@ -160,20 +171,20 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if holder is None:
+        if holder is None:  # else the caller's holder is already in app.state
             log.info("loading catalogue from %s", settings.data_dir)
             app.state.holder = await anyio.to_thread.run_sync(
                 lambda: CatalogHolder(settings.data_dir, settings.recommend_threshold)
             )
             app.state.reloads = 0
-        info = app.state.holder.current.info
-        log.info(
-            "serving data %s (%d titles), model %s%s",
-            info.version,
-            info.titles,
-            info.model_version,
-            f" ({info.model_error})" if info.model_error else "",
-        )
+            info = app.state.holder.current.info
+            log.info(
+                "serving data %s (%d titles), model %s%s",
+                info.version,
+                info.titles,
+                info.model_version,
+                f" ({info.model_error})" if info.model_error else "",
+            )
         yield
 
     app = FastAPI(
@@ -240,7 +251,7 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
     ) -> ScoreCountOut:
         """How many movies of a platform and release year have a mean user score strictly
         greater than `scored`."""
-        res = c.score_count(_platform(platform), scored, year)
+        res = c.score_count(_platform_req(platform), scored, year)
         return ScoreCountOut.model_validate(res, from_attributes=True)
 
     @app.get(
@@ -273,7 +284,7 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
     def actor(c: Cat, platform: PlatformReq, year: YearReq) -> ActorOut:
         """The cast member appearing in most titles of that platform and release year; ties are
         broken alphabetically and all named in `tied`."""
-        res = c.actor(_platform(platform), year)
+        res = c.actor(_platform_req(platform), year)
         return ActorOut.model_validate(res, from_attributes=True)
 
     # ------------------------------------------------------------ titles

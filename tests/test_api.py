@@ -210,6 +210,8 @@ def test_score_count(client: TestClient, cat: Catalog) -> None:
         ({"platform": "netflix", "scored": "high", "year": 2019}, 422, "scored"),
         ({"platform": "netflix", "scored": 3, "year": "last"}, 422, "year"),
         ({"platform": "hbo max", "scored": 3, "year": 2019}, 404, "platform"),
+        ({"platform": "", "scored": 3, "year": 2019}, 422, "platform"),
+        ({"platform": " ", "scored": 3, "year": 2019}, 422, "platform"),
     ],
 )
 def test_score_count_bad_arguments(
