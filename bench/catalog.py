@@ -50,11 +50,25 @@ def build(work: Path, ratings: int, train: bool) -> Path:
              "--out", str(data / "processed"), "-q"],
             check=True, cwd=ROOT,
         )  # fmt: skip
-    if train and not (data / "models" / "svd.pkl").exists():
+    if train and not _model_loads(data / "models"):
         subprocess.run(
             [py, "-m", "model", "train", "--data-dir", str(data), "--quiet"], check=True, cwd=ROOT
         )
     return data
+
+
+def _model_loads(models: Path) -> bool:
+    """False when there is no model or one an older model/ code can no longer read."""
+    if not (models / "svd.pkl").exists():
+        return False
+    from model.recommender import ModelError, Recommender
+
+    try:
+        Recommender.load(models)
+    except ModelError as e:
+        print(f"bench catalog: retraining, the cached model does not load: {e}")
+        return False
+    return True
 
 
 def with_typo(rng: random.Random, text: str) -> str:
@@ -70,18 +84,26 @@ def with_typo(rng: random.Random, text: str) -> str:
     return text[: k - 1] + text[k] + text[k - 1] + text[k + 1 :]
 
 
-def percentiles(samples_ns: list[int]) -> tuple[float, float]:
-    ms = sorted(s / 1e6 for s in samples_ns)
-    return statistics.median(ms), ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def time_calls(fn: Callable[..., object], arguments: list[tuple]) -> tuple[float, float]:
-    samples = []
+def time_calls(fn: Callable[..., object], arguments: list[tuple]) -> dict[str, float]:
+    """Wall-clock p50/p99 (what a user waits) and thread-CPU p99 (free of other processes
+    taking the cores: the machine is shared), in milliseconds."""
+    wall, cpu = [], []
     for args in arguments:
+        c = time.thread_time_ns()
         t = time.perf_counter_ns()
         fn(*args)
-        samples.append(time.perf_counter_ns() - t)
-    return percentiles(samples)
+        wall.append((time.perf_counter_ns() - t) / 1e6)
+        cpu.append((time.thread_time_ns() - c) / 1e6)
+    return {
+        "p50": statistics.median(wall),
+        "p99": percentile(wall, 0.99),
+        "cpu_p99": percentile(cpu, 0.99),
+    }
 
 
 Question = tuple[Callable[..., object], list[tuple]]
@@ -172,9 +194,10 @@ def main(argv: list[str]) -> None:
     proc = psutil.Process()
     gc.collect()
     rss0 = proc.memory_info().rss
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     cat = Catalog.load(data)
     first_load = time.perf_counter() - started
+    first_cpu = time.process_time() - cpu_started
     gc.collect()
     rss_delta = (proc.memory_info().rss - rss0) / 2**20
     loads = [first_load]
@@ -194,7 +217,8 @@ def main(argv: list[str]) -> None:
         Row(
             f"Catalog.load ({cat.info.titles:,} titles, {model}), median of {len(loads)}",
             f"< {TARGET_LOAD_S:g} s",
-            f"{statistics.median(loads):.2f} s (max {max(loads):.2f} s)",
+            f"{statistics.median(loads):.2f} s (max {max(loads):.2f} s;"
+            f" first {first_cpu:.2f} s CPU)",
             max(loads) < TARGET_LOAD_S,
         ),
         Row(
@@ -208,11 +232,16 @@ def main(argv: list[str]) -> None:
     for name, (fn, arguments) in questions(cat, rng, args.repeat).items():
         for a in arguments[:50]:  # warm caches (rapidfuzz, numpy) before timing
             fn(*a)
-        p50, p99 = time_calls(fn, arguments)
+        t = time_calls(fn, arguments)
         rows.append(
-            Row(f"{name}: p50 / p99", f"p99 < {TARGET_MS:g} ms", f"{p50:.3f} / {p99:.3f} ms",
-                p99 < TARGET_MS)
-        )  # fmt: skip
+            Row(
+                f"{name}: p50 / p99 wall (p99 CPU)",
+                f"p99 < {TARGET_MS:g} ms",
+                f"{t['p50']:.3f} / {t['p99']:.3f} ms ({t['cpu_p99']:.3f})",
+                t["p99"] < TARGET_MS,
+            )
+        )
+    load_avg = ", ".join(f"{x:.1f}" for x in psutil.getloadavg())
     for r in rows:
         print(f"{r.figure:<70} {r.measured:>24}  {r.target:>12}  {r.met}")
     sizes = ", ".join(f"{f.name} {f.bytes / 2**20:.1f} MiB" for f in cat.info.files)
@@ -224,6 +253,10 @@ def main(argv: list[str]) -> None:
         " strings), so argument parsing is included; one thread, after 50 warm-up calls. The four"
         " questions are dict lookups on tables precomputed at load; search and where-to-watch"
         " use an inverted word index plus rapidfuzz QRatio over ~22k unique names."
+        f" Load average at the end of the run: {load_avg} on {psutil.cpu_count()} cores (other"
+        " work shares the machine; the CPU-time p99 in brackets excludes waiting for a core)."
+        " top/similar/for_ratings time the model's numpy work (model/recommender.py) plus the"
+        " catalogue's mapping to display titles."
     )
     if not args.no_write:
         write_results("catalog", rows, notes)

@@ -109,5 +109,11 @@ def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, Any]]:
     data = meta.get("data")
     if isinstance(data, dict):  # what it was trained on, without the trainer's local path
         summary["data"] = {k: v for k, v in data.items() if k != "path"}
+    metrics = meta.get("metrics")
+    if isinstance(metrics, dict):  # flat figures for /status: cross-validated when available
+        cv = metrics.get("cv") if isinstance(metrics.get("cv"), dict) else {}
+        summary["rmse"] = cv.get("rmse")
+        summary["mae"] = cv.get("mae")
+        summary["train_rmse"] = metrics.get("train_rmse")
     version = str(meta.get("model_id") or hashlib.sha256(raw).hexdigest())[:12]
     return version, summary
