@@ -99,7 +99,7 @@ def chart_votes_per_user(data: EdaData) -> Chart:
     plain_log_axis(ax, "y")
     share = top_share(freq, 0.1)
     finding = (
-        f"The median user gave {med} ratings and the most active {int(freq.index.max())}; "
+        f"The median user gave {med} ratings and the most active {thousands(freq.index.max())}; "
         f"the top 10% of the {thousands(users)} users gave {round(share * 100)}% of all ratings."
     )
     return finish(fig, "votes_per_user", "Ratings per user: the long tail", finding)

@@ -189,14 +189,19 @@ def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: boo
     for pos, i in enumerate(keep, start=1):
         sub = df[df["platform"] == plats[i]]
         top = sub.loc[sub["value"].idxmax()]
+        # the name sits between this box and the one above (the y axis is inverted later)
         ax.annotate(
-            f"{shorten(top['name'], 26)} ({top['value']} {unit})",
+            f"{shorten(top['name'], 30)} ({top['value']} {unit}) ↓"
+            if top["value"] > 0.6 * vmax
+            else f"↓ {shorten(top['name'], 30)} ({top['value']} {unit})",
             xy=(top["value"], pos),
-            xytext=(0, 9),
-            textcoords="offset points",
+            xytext=(top["value"], pos - 0.42),
+            textcoords="data",
             ha="right" if top["value"] > 0.6 * vmax else "left",
+            va="center",
             fontsize=8.5,
             color=pcolor(plats[i]),
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
         )
     ax.set_xlim(0, vmax * 1.08)
     style(ax)
