@@ -83,9 +83,16 @@ def _not_modified(e: BadRequest) -> bool:
 async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> None:
     """Send one Reply: edit the pressed message when asked (and it fits), else send; split
     anything over Telegram's 4,096 characters at line boundaries."""
+    keyboard = markup(reply.keyboard)
+    if reply.photo is not None:
+        # A caption holds 1,024 characters; longer text follows as messages of its own.
+        caption = reply.text if len(reply.text) <= 1024 else None
+        await bot.send_photo(chat_id, reply.photo, caption=caption, reply_markup=keyboard)
+        if caption is not None or not reply.text:
+            return
+        keyboard = None
     if not reply.text:
         return
-    keyboard = markup(reply.keyboard)
     chunks = split_html(reply.text)
     if reply.edit and query is not None and query.message is not None and len(chunks) == 1:
         try:

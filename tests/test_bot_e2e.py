@@ -217,3 +217,23 @@ async def test_retry_after_is_honoured_and_not_modified_is_not_an_error(data_dir
         await bot.press(1200, top.message_id, page, "en")
         assert any("not modified" in (c.error or "") for c in bot.server.calls)
         assert bot.commands.stats.errors == 0
+
+
+async def test_long_replies_are_split_and_photos_go_multipart(data_dir: Path) -> None:
+    from bot.app import deliver
+    from bot.replies import Button, Reply
+
+    async with running_bot(data_dir) as bot:
+        chat = 1300
+        lines = [f"<b>line {i}</b> {'é' * 60} &amp; more" for i in range(200)]
+        reply = Reply("\n".join(lines), [[Button("ok", encode("noop"))]])
+        await deliver(bot.app.bot, chat, reply)
+        sent = bot.server.outgoing(chat)
+        assert len(sent) >= 3 and all(c.ok for c in sent)
+        assert "reply_markup" in sent[-1].params and "reply_markup" not in sent[0].params
+        assert sum(c.text.count("line ") for c in sent) == 200
+        png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+        await deliver(bot.app.bot, chat, Reply("<b>chart</b>", photo=png))
+        [photo] = bot.server.calls_of("sendPhoto")
+        assert photo.ok and photo.params["photo"]["size"] == len(png)
+        assert photo.text == "chart"

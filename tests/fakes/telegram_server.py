@@ -518,8 +518,8 @@ class FakeTelegramServer:
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
-        caption = params.get("caption") or ""
-        if utf16_len(visible_text(caption, params.get("parse_mode"))) > MAX_CAPTION:
+        caption = visible_text(params.get("caption") or "", params.get("parse_mode"))
+        if utf16_len(caption) > MAX_CAPTION:
             raise ApiError(400, "Bad Request: message caption is too long")
         if not params.get("photo"):
             raise ApiError(400, "Bad Request: there is no photo in the request")
