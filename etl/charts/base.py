@@ -15,9 +15,8 @@ from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")  # no screen, ever; set before pyplot is imported anywhere
+matplotlib.use("Agg")  # no screen, ever
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -155,14 +154,16 @@ def chart(name: str, title: str, needs: tuple[str, ...] = ("titles",)) -> Callab
 
 
 def new_figure(ncols: int = 1, figsize: tuple[float, float] = FIGSIZE, **kw: Any) -> tuple:
-    fig, axes = plt.subplots(1, ncols, figsize=figsize, dpi=DPI, **kw)
+    # A bare Figure, not pyplot: no global figure registry, nothing to close, and a render in a
+    # worker thread (the bot) cannot disturb another one.
+    fig = Figure(figsize=figsize, dpi=DPI)
+    axes = fig.subplots(1, ncols, **kw)
     return fig, axes
 
 
 def to_png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.2)
-    plt.close(fig)
     return buf.getvalue()
 
 

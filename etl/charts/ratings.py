@@ -129,7 +129,7 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     ax.set_yscale("log")
     ax.set_xlabel("ratings a title received (log scale; titles with none not shown)")
     ax.set_ylabel("titles (log scale)")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="upper right")
     style(ax)
     plain_log_axis(ax, "x")
     plain_log_axis(ax, "y")
