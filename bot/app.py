@@ -238,21 +238,29 @@ def build_application(
     return application
 
 
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+def webhook_options(settings: Settings, listen: str = "0.0.0.0") -> dict[str, Any]:
+    """Arguments for run_webhook / updater.start_webhook (shared with the tests)."""
+    from urllib.parse import urlparse
+
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return {
+        "listen": listen,
+        "port": settings.webhook_port,
+        # The path comes from WEBHOOK_URL, never from the token (it would reach access logs).
+        "url_path": urlparse(settings.webhook_url or "").path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; PTB rejects other requests.
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def run(application: Application, settings: Settings) -> None:
     """Polling by default; a webhook server when WEBHOOK_URL is set."""
-    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
     if settings.webhook_url:
-        from urllib.parse import urlparse
-
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.webhook_port,
-            # The path comes from WEBHOOK_URL, never from the token (it would reach access logs)
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=allowed,
-        )
+        application.run_webhook(**webhook_options(settings))
     else:
-        application.run_polling(allowed_updates=allowed, timeout=POLL_TIMEOUT)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT)

@@ -237,3 +237,57 @@ async def test_long_replies_are_split_and_photos_go_multipart(data_dir: Path) ->
         [photo] = bot.server.calls_of("sendPhoto")
         assert photo.ok and photo.params["photo"]["size"] == len(png)
         assert photo.text == "chart"
+
+
+async def test_webhook_mode_checks_the_secret(data_dir: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    from bot.app import build_application, set_commands, webhook_options
+    from catalog.holder import CatalogHolder
+    from tests.fakes.harness import TOKEN, settings_for
+    from tests.fakes.telegram_server import FakeTelegramServer
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with FakeTelegramServer(TOKEN) as server:
+        settings = settings_for(
+            server,
+            data_dir,
+            webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
+            webhook_port=port,
+            webhook_secret="s3cret-value",
+        )
+        app = build_application(settings, CatalogHolder(data_dir))
+        options = webhook_options(settings, listen="127.0.0.1")
+        assert options["url_path"] == "telegram/hook" and TOKEN not in str(options)
+        async with app:
+            await set_commands(app)
+            await app.start()
+            await app.updater.start_webhook(**options)
+            try:
+                assert server.webhook and server.webhook["secret_token"] == "s3cret-value"
+                update = {
+                    "update_id": 1,
+                    "message": {
+                        "message_id": 1,
+                        "date": 0,
+                        "chat": {"id": 1400, "type": "private"},
+                        "from": {"id": 1400, "is_bot": False, "first_name": "W"},
+                        "text": "/help",
+                    },
+                }
+                url = f"http://127.0.0.1:{port}/telegram/hook"
+                async with aiohttp.ClientSession() as http:
+                    async with http.post(url, json=update) as resp:
+                        assert resp.status == 403  # no secret header
+                    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+                    async with http.post(url, json=update, headers=headers) as resp:
+                        assert resp.status == 200
+                [reply] = await server.wait_outgoing(1400, 1)
+                assert "Qué puedo hacer" in reply.text
+            finally:
+                await app.updater.stop()
+                await app.stop()

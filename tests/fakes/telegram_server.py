@@ -203,6 +203,7 @@ class FakeTelegramServer:
         self._runner: web.AppRunner | None = None
         self._waiters: dict[int, list[asyncio.Future[float]]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.webhook: dict[str, Any] | None = None
 
     # ----- lifecycle -------------------------------------------------------------------
     @property
@@ -412,6 +413,12 @@ class FakeTelegramServer:
         return BOT_USER
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        if not str(params.get("url", "")).startswith(("http://", "https://")):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        self.webhook = {k: params.get(k) for k in ("url", "secret_token", "allowed_updates")}
         return True
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
