@@ -139,9 +139,12 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     names_by_id = pd.Series(name.to_numpy(), index=data.titles["id"].astype(object))
     names_by_id = names_by_id[~names_by_id.index.duplicated()]
     top_name = names_by_id.get(top["id"], top["id"]) if top is not None else "-"
+    unrated = int((votes == 0).sum())
+    share = pct(unrated, len(votes))
+    none = "every title has some" if unrated == 0 else f"{share or 'under 1'}% have none"
     finding = (
-        f"The median title has {med} ratings and {pct((votes == 0).sum(), len(votes))}% have "
-        f"none, while the most rated, {top_name}, has {thousands(votes.max())}."
+        f"The median title has {med} ratings and {none}, while the most rated, {top_name}, "
+        f"has {thousands(votes.max())}."
     )
     return finish(fig, "votes_per_title", "Ratings per title: the long tail", finding)
 
