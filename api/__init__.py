@@ -1,6 +1,5 @@
-"""HTTP API over `catalog` (FastAPI): `python -m api`; see docs/api.md."""
+"""HTTP API over `catalog` (FastAPI): `python -m api`; see docs/api.md.
 
-from api.app import create_app
-from api.settings import ApiSettings
-
-__all__ = ["ApiSettings", "create_app"]
+Import the app from `api.app` (`create_app`) and settings from `api.settings`; this package
+file imports nothing so that `python -m api` can set the BLAS thread count before numpy loads.
+"""

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-import sys
+import os
 
-import uvicorn
+# One BLAS thread per request thread. The model's matrix-vector products (top, similar) are
+# 23,000 x 50: OpenBLAS's own threads only add hand-offs, and with the threadpool's concurrent
+# requests they oversubscribe 2 cores (measured: /top from 17 to ~1,000 req/s at 8 connections,
+# docs/api.md). Set before numpy is imported; an explicit setting in the environment wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from api.app import create_app
-from api.settings import ApiSettings
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+import uvicorn  # noqa: E402
+
+from api.app import create_app  # noqa: E402
+from api.settings import ApiSettings  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

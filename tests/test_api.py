@@ -20,7 +20,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api import ApiSettings, create_app
+from api.app import create_app
+from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from api import ApiSettings, create_app
+from api.app import create_app
+from api.settings import ApiSettings
 from catalog import CatalogHolder
 from tests.test_api import build_demo
 
