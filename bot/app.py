@@ -7,6 +7,7 @@ pressed message in place, and treating "message is not modified" as success.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import sys
@@ -148,9 +149,11 @@ class Handlers:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         lang = lang_of(update.effective_user.language_code if update.effective_user else None)
-        try:
-            if update.callback_query is not None:
+        if update.callback_query is not None:
+            # it may have been answered before the failure; a second answer is refused
+            with contextlib.suppress(TelegramError):
                 await update.callback_query.answer(t(lang, "error")[:200])
+        try:
             await context.bot.send_message(update.effective_chat.id, t(lang, "error"))
         except TelegramError as e:  # the apology itself failed: log, do not loop
             log.warning("could not apologise for update %s: %s", update_id, e)

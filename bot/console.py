@@ -13,7 +13,7 @@ from typing import TextIO
 
 from .commands import Commands
 from .i18n import t
-from .replies import Keyboard, Person, Reply, plain_text
+from .replies import Person, Reply, plain_text
 
 QUIT = {"/quit", "/exit", "quit", "exit", "salir"}
 
@@ -80,8 +80,3 @@ async def run_console(
         except Exception as e:  # the console must survive a bad line just like the bot
             print(plain_text(t(person.lang, "error")) + f" ({type(e).__name__}: {e})", file=stdout)
     return 0
-
-
-def console_keyboard_labels(keyboard: Keyboard | None) -> list[str]:
-    """Button labels in the order the console numbers them (for tests)."""
-    return [b.text for row in keyboard or [] for b in row]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAX_TEXT = 4096  # Telegram's limit for one message, after entity parsing
 SAFE_TEXT = 3800  # what one page of ours aims for, leaving room for a header
@@ -65,7 +65,6 @@ class Person:
     lang: str = "es"
     is_admin: bool = False
     first_name: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:

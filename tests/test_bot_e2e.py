@@ -198,7 +198,13 @@ async def test_error_handler_apologises_and_keeps_going(
         del catalog.max_duration
         [fine] = await bot.say(1100, "/maxduration 2020", "en")
         assert "longest movie" in fine.text
-        assert bot.commands.stats.errors == 1
+        # the same through a button press: the query is answered and the person told
+        catalog.count_platform = boom  # type: ignore[method-assign]
+        [menu] = await bot.say(1100, "/platformcount", "en")
+        out = await bot.press(1100, menu.message_id, encode("pc", "n"), "en")
+        assert out[-1].text.startswith("Sorry, something went wrong")
+        del catalog.count_platform
+        assert bot.commands.stats.errors == 2
     assert "kaboom in the catalogue" in caplog.text
     assert "update " in caplog.text
 
