@@ -45,6 +45,9 @@ class NameIndex:
         self.words: list[tuple[str, ...]] = [tuple(name.split()) for name in self.names]
         self.lengths = np.array([len(name) for name in self.names], dtype=np.int64)
         self.names_array = np.array(self.names, dtype=np.str_)  # for vectorised startswith
+        self.length_order: list[int] = np.argsort(self.lengths, kind="stable").tolist()
+        self.by_length = [self.names[i] for i in self.length_order]
+        self.sorted_lengths = [len(name) for name in self.by_length]
         postings: dict[str, set[int]] = {}
         joined: dict[str, set[int]] = {}  # adjacent word pairs written as one: 'spiderman'
         for i, words in enumerate(self.words):
@@ -66,8 +69,8 @@ class NameIndex:
             found |= self.postings[word]
         return found
 
-    def _options(self, word: str, complete: bool) -> Options:
-        """Names holding the word itself, the word as a prefix (`complete`), or close words."""
+    def _exact_options(self, word: str, complete: bool) -> Options:
+        """Names holding the word itself, or the word as a prefix (`complete`); no typos."""
         if complete and len(word) >= MIN_PREFIX:
             prefixed = self._prefixed(word)
             if prefixed:
@@ -76,6 +79,10 @@ class NameIndex:
             return [(self.postings[word], 0.0)]
         if word in self.joined:
             return [(self.joined[word], 1.0)]
+        return []
+
+    def _fuzzy_options(self, word: str) -> Options:
+        """Names holding a vocabulary word close to a misspelt one (penalty = edit distance)."""
         if len(word) < 3:
             return []
         return [
@@ -89,43 +96,65 @@ class NameIndex:
             )
         ]
 
+    def _fuzzy_within(self, word: str, result: dict[int, float]) -> dict[int, float]:
+        """Keep the names of `result` holding a word close to `word`, adding its distance."""
+        if len(word) < 3:
+            return {}
+        step: dict[int, float] = {}
+        for i, prior in result.items():
+            best = process.extractOne(
+                word, self.words[i], scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF
+            )
+            if best is not None:
+                step[i] = prior + 100.0 - best[1]
+        return step
+
+    @staticmethod
+    def _merge(options: Options) -> dict[int, float]:
+        if len(options) == 1:  # the usual case, done in C: 'the' is in ~5,000 names
+            return dict.fromkeys(options[0][0], options[0][1])
+        merged: dict[int, float] = {}
+        for names, penalty in options:
+            for i in names:
+                merged[i] = min(penalty, merged.get(i, penalty))
+        return merged
+
+    @staticmethod
+    def _narrow(result: dict[int, float], options: Options) -> dict[int, float]:
+        step: dict[int, float] = {}
+        for names, penalty in options:
+            for i in names if len(names) < len(result) else result:
+                if i in names and i in result:
+                    total = result[i] + penalty
+                    step[i] = min(total, step.get(i, total))
+        return step
+
     def _contained(self, words: list[str]) -> dict[int, float]:
         """name index -> penalty, for names that contain every query word (or a stand-in)."""
         if len(words) == 1:
-            options = self._options(words[0], complete=True)
-            if len(options) == 1:  # the usual case, done in C: 'the' is in ~5,000 names
-                return dict.fromkeys(options[0][0], options[0][1])
-            found: dict[int, float] = {}
-            for names, penalty in options:
-                for i in names:
-                    found[i] = min(penalty, found.get(i, penalty))
-            return found
+            options = self._exact_options(words[0], complete=True) or self._fuzzy_options(words[0])
+            return self._merge(options)
         *full, last = words
-        groups = [self._options(w, complete=False) for w in full]
-        if not all(groups):
-            return {}
+        known = [(w, self._exact_options(w, complete=False)) for w in full]
+        misspelt = [w for w, options in known if not options]
+        groups = [options for _, options in known if options]
         # Intersect from the rarest word, so a common word ('the') only costs set lookups.
         groups.sort(key=lambda g: sum(len(names) for names, _ in g))
-        if len(groups[0]) == 1:
-            result = dict.fromkeys(groups[0][0][0], groups[0][0][1])
-        else:
-            result = {}
-            for names, penalty in groups[0]:
-                for i in names:
-                    result[i] = min(penalty, result.get(i, penalty))
-        for group in groups[1:]:
-            if len(group) == 1:
-                names, penalty = group[0]
-                step = {i: prior + penalty for i, prior in result.items() if i in names}
-            else:
-                step = {}
-                for i, prior in result.items():
-                    best = min((p for names, p in group if i in names), default=None)
-                    if best is not None:
-                        step[i] = prior + best
-            result = step
+        result: dict[int, float] | None = None
+        for group in groups:
+            result = self._merge(group) if result is None else self._narrow(result, group)
             if not result:
                 return {}
+        # Misspelt words: against the few names left, or else against the whole vocabulary.
+        for word in misspelt:
+            if result is not None and len(result) <= SCAN_LIMIT:
+                result = self._fuzzy_within(word, result)
+            else:
+                options = self._fuzzy_options(word)
+                result = self._merge(options) if result is None else self._narrow(result, options)
+            if not result:
+                return {}
+        assert result is not None
         # The last word may be unfinished: test it as a prefix of the remaining names' words.
         if len(result) <= SCAN_LIMIT or len(last) < 2:
             finished = {
@@ -136,13 +165,9 @@ class NameIndex:
             finished = {i: p for i, p in result.items() if i in prefixed}
         if finished:
             return finished
-        step: dict[int, float] = {}
-        for names, penalty in self._options(last, complete=False):
-            for i in names if len(names) < len(result) else result:
-                if i in names and i in result:
-                    total = result[i] + penalty
-                    step[i] = min(total, step.get(i, total))
-        return step
+        if len(result) <= SCAN_LIMIT:
+            return self._fuzzy_within(last, result)
+        return self._narrow(result, self._fuzzy_options(last))
 
     def score(self, query: str, limit: int) -> list[tuple[int, float]]:
         """Best (name index, score) pairs for the raw query text, best first."""
@@ -167,9 +192,19 @@ class NameIndex:
             keep = np.lexsort((idx, lengths, -value))[: limit + 5]  # deterministic on ties
             for i, s in zip(idx[keep].tolist(), value[keep].tolist(), strict=True):
                 scores[i] = s
-        for _, fuzzy, i in process.extract(
-            q, self.names, scorer=fuzz.QRatio, limit=limit + 5, score_cutoff=FUZZY_CUTOFF
+        # QRatio >= cutoff c needs |len(a) - len(b)| <= (1 - c/100) * (len(a) + len(b)), so only
+        # names in a length window can reach it: skip the rest (usually more than half).
+        slack = 1.0 - FUZZY_CUTOFF / 100.0
+        lo = bisect.bisect_left(self.sorted_lengths, len(q) * (1 - slack) / (1 + slack) - 1e-9)
+        hi = bisect.bisect_right(self.sorted_lengths, len(q) * (1 + slack) / (1 - slack) + 1e-9)
+        for _, fuzzy, k in process.extract(
+            q,
+            self.by_length[lo:hi],
+            scorer=fuzz.QRatio,
+            limit=limit + 5,
+            score_cutoff=FUZZY_CUTOFF,
         ):
+            i = self.length_order[lo + k]
             if i != exact:
                 scores[i] = max(scores.get(i, 0.0), min(float(fuzzy), 99.0))
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], len(self.names[kv[0]]), kv[0]))
