@@ -256,6 +256,7 @@ def main(argv: list[str]) -> None:
     if args.only:
         loads = {k: v for k, v in loads.items() if k in args.only}
     port = free_port()
+    load_before = os.getloadavg()[0]
     proc = start_server(data, port, args.work / "server.log")
     rows: list[Row] = []
     try:
@@ -281,7 +282,9 @@ def main(argv: list[str]) -> None:
         f"ratings; load from a separate process (asyncio, raw HTTP/1.1 keep-alive), at most "
         f"{args.requests:,} requests or {args.seconds:g} s per endpoint and concurrency after a "
         "warm-up, arguments varying per request. Client and server share the same 2 cores, so "
-        "req/s is a floor for the server alone. Status codes counted in brackets."
+        "req/s is a floor for the server alone. Status codes counted in brackets. Load "
+        f"average (1 min) of the machine: {load_before:.1f} before, {os.getloadavg()[0]:.1f} "
+        f"after, on {os.cpu_count()} cores: other work running at the same time shows up here."
     )
     if not args.no_write:
         write_results("api", rows, notes)
