@@ -241,20 +241,24 @@ class Catalog:
         found = found[found.y != NO_YEAR]
         dated = df[df.y != NO_YEAR]
         with_cast = dated.row.isin(found.row.unique())
-        titles = dated.groupby(["p", "y"]).size()
-        casts = with_cast.groupby([dated.p, dated.y]).sum()
+        tallies = pd.DataFrame({"titles": 1, "with_cast": with_cast}).groupby([dated.p, dated.y])
+        sums = tallies.sum()
         self._titles_per_year = {
-            (p, int(y)): (int(t), int(casts[(p, y)])) for (p, y), t in titles.items()
+            (p, int(y)): (int(t), int(c))
+            for (p, y), t, c in zip(
+                sums.index.tolist(), sums.titles.tolist(), sums.with_cast.tolist(), strict=True
+            )
         }
         counts = found.groupby(["p", "y", "m"]).size().rename("n").reset_index()
         best = counts[counts.n == counts.groupby(["p", "y"]).n.transform("max")]
+        tied: dict[tuple[str, int], tuple[int, list[str]]] = {}
+        columns = (best.p.tolist(), best.y.tolist(), best.m.tolist(), best.n.tolist())
+        for p, y, m, n in zip(*columns, strict=True):
+            tied.setdefault((p, int(y)), (int(n), []))[1].append(m)
         self._actors: dict[tuple[str, int], tuple[int, tuple[str, ...]]] = {}
-        for (p, y), g in best.groupby(["p", "y"]):
-            tied = sorted(g.m.tolist(), key=lambda m: (fold(m), m))
-            self._actors[(p, int(y))] = (
-                int(g.n.iloc[0]),
-                tuple(display_name.get(m, m.title()) for m in tied),
-            )
+        for key, (n, members) in tied.items():
+            members.sort(key=lambda m: (fold(m), m))
+            self._actors[key] = (n, tuple(display_name.get(m, m.title()) for m in members))
 
     def _build_search(self) -> None:
         self._names = NameIndex(self._folded)
