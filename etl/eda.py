@@ -40,6 +40,8 @@ TITLE_COLUMNS = (
     "platform",
     "type",
     "title",
+    "director",
+    "cast",
     "country",
     "listed_in",
     "date_added",
@@ -47,6 +49,7 @@ TITLE_COLUMNS = (
     "rating",
     "duration_int",
     "duration_type",
+    "description",
 )
 
 
@@ -211,9 +214,15 @@ def build_report(data_dir: Path, out: Path | None = None) -> tuple[Path, list[Ch
     out.mkdir(parents=True, exist_ok=True)
     for c in charts:
         _write(out / f"eda_{c.name}.png", c.png)
+    drawn = {c.name for c in charts}
+    for name in available_charts():  # a chart not drawn this time leaves no stale file behind
+        if name not in drawn:
+            (out / f"eda_{name}.png").unlink(missing_ok=True)
     if data.rating_counts is not None and data.user_activity is not None:
         summary = ratings_summary_to_json(data.rating_counts, data.user_activity)
         _write(out / "eda_ratings.json", summary.encode("utf-8"))
+    else:
+        (out / "eda_ratings.json").unlink(missing_ok=True)
     report = out / "eda.html"
     _write(report, build_html(charts, data, data_dir).encode("utf-8"))
     return report, charts

@@ -222,6 +222,26 @@ def check_findings(base: Path, charts: dict[str, Chart]) -> None:
     else:
         assert m[4] == NAMES[missing.idxmax()] and int(m[3]) == round(100 * missing.max())
 
+    # missing values per column and platform
+    m = re.fullmatch(
+        r"The emptiest cells are (.+); (\d+) of (\d+) columns are complete on every platform\.",
+        f["missing"],
+    )
+    assert m, f["missing"]
+    cols = ["director", "cast", "country", "date_added", "release_year", "duration_int"]
+    cols += ["listed_in", "description"]
+    nulls = t[cols].isna().groupby(t["platform"]).mean() * 100
+    assert int(m[3]) == len(cols) and int(m[2]) == (nulls.max() == 0).sum()
+    cells = sorted(
+        ((-v, c, p) for p, row in nulls.iterrows() for c, v in row.items() if v > 0),
+    )[:3]
+    quoted = re.findall(r"(\w+) on (.+?) \((<1|>99|\d+)%\)", m[1])
+    assert len(quoted) == len(cells)
+    for (col, plat, share), (v, c, p) in zip(quoted, cells, strict=True):
+        v = -v
+        assert (col, plat) == (c, NAMES[p])
+        assert share == ("<1" if v < 1 else ">99" if 99 < v < 100 else str(round(v)))
+
     # ratings distribution
     m = re.fullmatch(
         r"Users rate ([\d.]+) stars on average; ([\d.]+) is the most given rating \((\d+)% of "
@@ -328,14 +348,6 @@ def test_report_on_the_real_titles(real_dir) -> None:
     assert "Hulu has the highest share of TV shows (52%)" in by_name["platforms"].finding
 
 
-def test_cli_writes_into_out_and_fails_cleanly(demo_dir, tmp_path, capsys) -> None:
-    assert eda_main(["--data-dir", str(demo_dir), "--out", str(tmp_path / "r"), "-q"]) == 0
-    assert (tmp_path / "r" / "eda.html").is_file()
-    assert len(list((tmp_path / "r").glob("eda_*.png"))) == len(available_charts())
-    assert eda_main(["--data-dir", str(tmp_path / "nothing"), "-q"]) == 1
-    assert "run `python -m etl` first" in capsys.readouterr().err
-
-
 def test_bot_path_render_from_frames(demo_dir, demo_report) -> None:
     """What the bot does: frames from the loaded catalogue (+ the ratings summary file)."""
     proc = demo_dir / "processed"
@@ -380,12 +392,28 @@ def test_bot_path_render_from_frames(demo_dir, demo_report) -> None:
     assert render_chart("Release-Years", frames).name == "release_years"
 
 
-def test_tiny_data_draws_every_chart(tmp_path) -> None:
-    """Two titles per platform, a handful of ratings: no chart crashes on degenerate input."""
+def test_cli_on_tiny_data_and_what_is_missing(tmp_path, capsys) -> None:
+    """Two titles per platform, a handful of ratings: no chart crashes on degenerate input;
+    without ratings.parquet and etl.json the report still builds and says what it skipped."""
     raw = minimal_raw(tmp_path / "raw")
     assert etl_main(["--raw", str(raw), "--out", str(tmp_path / "processed"), "-q"]) == 0
-    _, charts = build_report(tmp_path)
-    assert [c.name for c in charts] == available_charts()
-    for c in charts:
-        png_size(c.png)
-        assert c.finding.endswith(".")
+    out = tmp_path / "out"
+    assert eda_main(["--data-dir", str(tmp_path), "--out", str(out), "-q"]) == 0
+    pngs = sorted(p.name for p in out.glob("eda_*.png"))
+    assert pngs == sorted(f"eda_{n}.png" for n in available_charts())
+    for p in out.glob("eda_*.png"):
+        png_size(p.read_bytes())
+
+    (tmp_path / "processed" / "ratings.parquet").unlink()
+    (tmp_path / "reports" / "etl.json").unlink()
+    report, charts = build_report(tmp_path, out)
+    drawn = {c.name for c in charts}
+    assert sorted(p.name for p in out.glob("eda_*.png")) == sorted(f"eda_{n}.png" for n in drawn)
+    assert not (out / "eda_ratings.json").exists()
+    assert {"ratings", "votes_per_user", "anomalies"}.isdisjoint(drawn)
+    assert {"platforms", "durations", "votes_per_title"} <= drawn
+    html = report.read_text(encoding="utf-8")
+    assert "Not drawn (input absent)" in html and "No <code>etl.json</code>" in html
+
+    assert eda_main(["--data-dir", str(tmp_path / "nothing"), "-q"]) == 1
+    assert "run `python -m etl` first" in capsys.readouterr().err

@@ -39,6 +39,7 @@ ORDER: tuple[str, ...] = (
     "countries",
     "genres",
     "date_added",
+    "missing",
     "ratings",
     "votes_per_user",
     "votes_per_title",

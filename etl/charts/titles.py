@@ -423,6 +423,76 @@ def chart_date_added(data: EdaData) -> Chart:
     return finish(fig, "date_added", "Titles added per year (date_added)", finding)
 
 
+MISSING_COLUMNS = (
+    "director",
+    "cast",
+    "country",
+    "date_added",
+    "release_year",
+    "duration_int",
+    "listed_in",
+    "description",
+)
+
+
+def share_label(percent: float) -> str:
+    """'<1' / '>99' at the ends, so 'none' and 'all' are never claimed by rounding."""
+    if 0 < percent < 1:
+        return "<1"
+    if 99 < percent < 100:
+        return ">99"
+    return f"{round(percent)}"
+
+
+def missing_shares(titles: pd.DataFrame) -> pd.DataFrame:
+    """Share (0..1) of null cells per column (rows) and platform (columns)."""
+    cols = [c for c in MISSING_COLUMNS if c in titles.columns]
+    plats = platforms_in(titles)
+    return titles[cols].isna().groupby(titles["platform"]).mean().reindex(plats).T
+
+
+@chart("missing", "Missing values per column and platform")
+def chart_missing(data: EdaData) -> Chart:
+    share = missing_shares(data.titles) * 100
+    plats = list(share.columns)
+    fig, ax = new_figure(figsize=(9.0, 5.6))
+    im = ax.imshow(share.to_numpy(dtype=float), aspect="auto", cmap="Oranges", vmin=0, vmax=100)
+    for (i, j), v in np.ndenumerate(share.to_numpy(dtype=float)):
+        label = "0" if v == 0 else f"{share_label(v)}%"
+        ax.text(
+            j, i, label, ha="center", va="center", fontsize=9, color="white" if v > 60 else "black"
+        )
+    ax.set_xticks(range(len(plats)), [pname(p) for p in plats])
+    for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
+        tick.set_color(pcolor(p))
+        tick.set_fontweight("bold")
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(share)), list(share.index))
+    ax.set_ylabel("column of titles.parquet")
+    ax.set_xlabel("cell: share of the platform's titles with no value")
+    fig.colorbar(im, ax=ax, label="% missing", shrink=0.8)
+    cells = (
+        share.stack()
+        .rename("share")
+        .reset_index()
+        .set_axis(["column", "platform", "share"], axis=1)
+        .sort_values(["share", "column", "platform"], ascending=[False, True, True])
+    )
+    top = cells[cells["share"] > 0].head(3)
+    complete = [c for c in share.index if (share.loc[c] == 0).all()]
+    if len(top):
+        worst = ", ".join(
+            f"{r.column} on {pname(r.platform)} ({share_label(r.share)}%)" for r in top.itertuples()
+        )
+        finding = (
+            f"The emptiest cells are {worst}; {len(complete)} of {len(share)} columns are "
+            f"complete on every platform."
+        )
+    else:
+        finding = f"All {len(share)} columns are complete on every platform."
+    return finish(fig, "missing", "Missing values per column and platform", finding)
+
+
 __all__ = [
     "OTHER_COLOR",
     "chart_countries",
@@ -430,6 +500,7 @@ __all__ = [
     "chart_durations",
     "chart_genres",
     "chart_maturity",
+    "chart_missing",
     "chart_platforms",
     "chart_release_years",
 ]
