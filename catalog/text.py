@@ -36,8 +36,10 @@ def fold(text: str | None) -> str:
     if text.isascii():  # most titles: no accents to strip, skip the per-character pass
         text = text.replace("&", " and ").lower()
     else:
-        text = unicodedata.normalize("NFKD", text.translate(_EXTRA))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+        # NFKD on both sides of casefold: 'ℌ' decomposes to an upper-case 'H', and 'İ' folds
+        # to 'i' plus a combining dot. Letters without a decomposition go through _EXTRA last.
+        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_EXTRA)
     text = _APOSTROPHES.sub("", text)
     return _SEPARATORS.sub(" ", text).strip()
 
