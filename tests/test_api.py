@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
@@ -617,3 +618,45 @@ def test_python_m_api_serves_on_localhost(api_data: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# ---------------------------------------------------------------- the real titles
+
+
+@pytest.mark.realdata
+def test_real_titles_answer_without_server_errors(
+    real_titles_dir: Path, api_data: Path, tmp_path: Path
+) -> None:
+    """The real catalogue (with demo ratings): every title, platform and year answers 200."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "titles").symlink_to(real_titles_dir)
+    shutil.copytree(api_data / "raw" / "ratings", raw / "ratings")
+    run = [sys.executable, "-m"]
+    subprocess.run([*run, "etl", "--raw", str(raw), "--out", str(tmp_path / "processed"), "-q"],
+                   check=True, cwd=ROOT, capture_output=True)  # fmt: skip
+    subprocess.run([*run, "model", "train", "--data-dir", str(tmp_path), "--quiet",
+                    "--epochs", "5"], check=True, cwd=ROOT, capture_output=True)  # fmt: skip
+    app = create_app(ApiSettings(data_dir=tmp_path))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        real: Catalog = app.state.holder.current
+        assert real.info.titles > 20_000
+        table = pq.read_table(tmp_path / "processed" / "titles.parquet", columns=["id"])
+        ids = table.column("id").to_pylist()[::20]
+        for tid in ids:
+            assert c.get(f"/title/{tid}").status_code == 200
+        for platform in ("amazon", "disney", "hulu", "netflix"):
+            for year in real.years(platform):
+                for dtype in ("min", "season"):
+                    ok(c, "/max_duration", platform=platform, year=year, duration_type=dtype)
+                ok(c, "/actor", platform=platform, year=year)
+                ok(c, "/score_count", platform=platform, year=year, scored=3)
+        for tid in ids[::10]:
+            name = real.title(tid).title  # type: ignore[union-attr]
+            for url, params in [
+                ("/where_to_watch", {"title": name}),
+                ("/recommend", {"user_id": 1, "title": name}),
+                ("/similar", {"title": name}),
+            ]:
+                assert c.get(url, params=params).status_code in (200, 409), (url, params)
+            ok(c, "/search", q=name)
