@@ -660,3 +660,14 @@ def test_real_titles_answer_without_server_errors(
             ]:
                 assert c.get(url, params=params).status_code in (200, 409), (url, params)
             ok(c, "/search", q=name)
+
+
+def test_schema_enums_are_what_the_catalogue_accepts() -> None:
+    """The aliases the schema lists for duration_type and kind all parse in the catalogue."""
+    from typing import get_args
+
+    from api.app import DurationType, KindArg
+    from catalog import parse_duration_type, parse_kind
+
+    assert {parse_duration_type(a) for a in get_args(DurationType)} == {"min", "season"}
+    assert {parse_kind(a) for a in get_args(KindArg)} == {"movie", "tv show"}
