@@ -8,9 +8,7 @@ pressed message in place, and treating "message is not modified" as success.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
-import sys
 from typing import Any
 
 from telegram import (
@@ -43,13 +41,6 @@ from .settings import Settings
 from .stats import Stats
 
 log = logging.getLogger(__name__)
-
-# httpcore probes `import sniffio` on every request to tell asyncio from trio; without sniffio
-# installed each probe is a failed import (a filesystem search, ~0.2 ms, 5 per API call: a fifth
-# of the client's CPU in the benchmark). A None entry makes the import fail at once, with the
-# same outcome ("asyncio"). Installing sniffio would do the same.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 # Long polling holds one connection for `timeout` seconds; give it its own small pool so it
 # never takes a slot that replies need.
