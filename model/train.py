@@ -28,10 +28,10 @@ from model.recommender import FORMAT, FORMAT_VERSION, META_FILE, MODEL_FILE
 class SVDParams:
     """Hyper-parameters; the defaults come from the evidence in docs/model.md."""
 
-    n_factors: int = 50
+    n_factors: int = 20
     n_epochs: int = 40
-    lr_all: float = 0.007
-    reg_all: float = 0.08
+    lr_all: float = 0.02
+    reg_all: float = 0.05
     random_state: int = 42
 
     def algo(self, verbose: bool = False) -> SVD:

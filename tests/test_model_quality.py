@@ -140,6 +140,15 @@ def test_cli_train_then_evaluate(tmp_path: Path, synth: Synthetic) -> None:
     assert meta["metrics"]["cv"]["folds"] == 2  # evaluate attached its CV to the same model
     rec = Recommender.load(tmp_path / "models")
     assert rec.metadata["metrics"]["cv"]["rmse"] > 0
+    spec = '{"n_factors": [2, 5], "reg_all": [0.05]}'
+    grid = ["--grid", "--grid-spec", spec, "--grid-folds", "2", "--no-fold-in", "--folds", "2"]
+    assert main(["evaluate", *opts, *grid]) == 0
+    best = json.loads((tmp_path / "reports" / "model_grid.json").read_text())["best"]
+    assert best["params"]["n_factors"] in (2, 5)
+    assert main(["train", "--data-dir", str(tmp_path), "--from-grid", "--quiet"]) == 0
+    meta = json.loads((tmp_path / "models" / "svd.json").read_text())
+    assert meta["params"] == best["params"]
+    assert main(["evaluate", *opts, "--grid", "--grid-spec", '{"bogus": [1]}']) == 2
 
 
 def test_cli_refuses_a_bad_ratings_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
