@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -50,6 +51,8 @@ KIND_OF_DURATION = {"min": "movie", "season": "tv show"}
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
 WHERE_TO_WATCH_NAMES = 5  # distinct names considered when the text matches no name exactly
 WHERE_TO_WATCH_SPREAD = 8.0  # ... and only those scoring within this of the best one
+VARIANT_MATCH = 99.0  # where_to_watch: a parenthesised variant of the exact name
+_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
 
 LongestKey = tuple[str | None, int | None, str]
@@ -262,6 +265,12 @@ class Catalog:
 
     def _build_search(self) -> None:
         self._names = NameIndex(self._folded)
+        # Names that only add a parenthesised tail to another: 'The Office (U.S.)', 'Dune (2021)'.
+        self._variants: dict[str, list[int]] = {}
+        for name_idx, rows in enumerate(self._names.rows):
+            base = fold(_TAIL.sub("", self._display_title[rows[0]]))
+            if base and base != self._names.names[name_idx]:
+                self._variants.setdefault(base, []).append(name_idx)
         self._groups: dict[tuple[int, int | None], list[int]] = {}
         for name_idx, rows in enumerate(self._names.rows):
             for r in rows:
@@ -344,13 +353,16 @@ class Catalog:
     def where_to_watch(self, text: object) -> list[WhereToWatch]:
         """Every platform carrying the title(s) the text names; one entry per name and year."""
         q = v.parse_text(text)
+        variants = self._variants.get(fold(q), [])
         ranked = self._names.score(q, WHERE_TO_WATCH_NAMES)
-        if not ranked:
-            return []
-        best = ranked[0][1]
-        if best == 100.0:  # an exact name: only that name, maybe several films of other years
-            ranked = ranked[:1]
-        ranked = [(i, m) for i, m in ranked if m >= best - WHERE_TO_WATCH_SPREAD]
+        if (ranked and ranked[0][1] == 100.0) or variants:
+            # An exact name: that name (maybe several films of other years) and its
+            # parenthesised variants, 'The Office (U.S.)' for 'the office'; nothing looser.
+            exact = [ranked[0]] if ranked and ranked[0][1] == 100.0 else []
+            ranked = exact + [(i, VARIANT_MATCH) for i in variants]
+        elif ranked:
+            best = ranked[0][1]
+            ranked = [(i, m) for i, m in ranked if m >= best - WHERE_TO_WATCH_SPREAD]
         answers: list[WhereToWatch] = []
         for name_idx, match in ranked:
             years = {self._col["release_year"][r] for r in self._names.rows[name_idx]}

@@ -96,3 +96,21 @@ def test_resolve_title(cat: Catalog) -> None:
     assert lone.title is not None and lone.title.id == "hs2"
     nothing = cat.resolve_title("qqqzzzxxx")
     assert nothing.title is None and nothing.candidates == () and not nothing.ambiguous
+
+
+def test_where_to_watch_adds_parenthesised_variants_of_an_exact_name(tmp_path) -> None:
+    from tests.test_catalog_helpers import ROWS
+
+    extra = [
+        ("ns9", "TV Show", "Big Show (U.S.)", None, 2012, 9, "season", None, 0),
+        ("hs9", "TV Show", "Big Show (U.K.)", None, 2001, 2, "season", None, 0),
+        ("as9", "Movie", "Big Show Special", None, 2010, 60, "min", None, 0),
+    ]
+    cat = Catalog.load(write_processed(tmp_path, ROWS + extra))
+    got = cat.where_to_watch("big show")
+    assert [(w.title, w.platforms, w.match) for w in got] == [
+        ("Big Show", ("netflix",), 100.0),
+        ("Big Show (U.S.)", ("netflix",), 99.0),
+        ("Big Show (U.K.)", ("hulu",), 99.0),
+    ]  # 'Big Show Special' is another title, not a variant
+    assert [w.title for w in cat.where_to_watch("big show (u.k.)")] == ["Big Show (U.K.)"]
