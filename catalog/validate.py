@@ -22,6 +22,7 @@ RATING_MIN, RATING_MAX = 0.5, 5.0
 YEAR_MIN = 1850
 YEAR_MAX = dt.date.today().year + 5
 LIMIT_MAX = 100
+TEXT_MAX = 200
 
 
 class CatalogError(Exception):
@@ -221,9 +222,14 @@ def parse_user_id(value: object) -> int:
 
 
 def parse_text(value: object, what: str = "title") -> str:
-    """Non-empty search text."""
+    """Non-empty search text, at most TEXT_MAX characters (the longest real title has 109)."""
     if not isinstance(value, str) or not value.strip():
         raise QueryError(f"invalid {what} {value!r}; give some text to search for")
+    if len(value.strip()) > TEXT_MAX:
+        # Bounds the work of one search (each unknown word is looked up in the vocabulary).
+        raise QueryError(
+            f"{what} too long ({len(value.strip())} characters); give at most {TEXT_MAX}"
+        )
     return value.strip()
 
 

@@ -119,6 +119,9 @@ def test_catalog_methods_raise_query_error_naming_the_argument(tmp_path: Path) -
         cat.actor(None, 2020)
     with pytest.raises(QueryError, match="give some text"):
         cat.search("   ")
+    with pytest.raises(QueryError, match=r"too long .*at most 200"):
+        cat.where_to_watch("a" * 201)
+    assert cat.search("a " * 100) is not None  # 200 characters are fine
     with pytest.raises(QueryError):
         cat.years("nowhere")
     # A query error is a ValueError too, for callers that only know the built-ins.
