@@ -138,7 +138,8 @@ class Commands:
         try:
             cb = decode(data)
             reply = self._button(person, cb)
-        except ExpiredMenu as e:
+        except (ExpiredMenu, QueryError) as e:
+            # QueryError: well-formed data with a value we never put on a button (year 9999)
             log.info("expired/forged callback from %s: %s", person.user_id, e)
             reply = Reply(t(person.lang, "expired"), toast=t(person.lang, "expired"))
         yield reply
@@ -273,7 +274,10 @@ class Commands:
         lang = person.lang
         if not rest:
             return Reply(t(lang, "usage_search"))
-        groups = self.catalog.where_to_watch(rest)
+        try:
+            groups = self.catalog.where_to_watch(rest)
+        except QueryError:  # e.g. longer than the catalogue searches (200 characters)
+            return Reply(t(lang, "not_found", text=_clip(rest)))
         if not groups:
             return Reply(t(lang, "not_found", text=rest))
         return Reply(views.where_to_watch(lang, rest, groups))
@@ -285,7 +289,7 @@ class Commands:
         try:
             match = self.catalog.resolve_title(rest)
         except QueryError:
-            return Reply(t(lang, "not_found", text=rest))
+            return Reply(t(lang, "not_found", text=_clip(rest)))
         if match.title is None:
             if not match.candidates:
                 return Reply(t(lang, "not_found", text=rest))
@@ -339,6 +343,8 @@ class Commands:
             return Reply(t(lang, "not_found", text=title))
         except ModelUnavailable:
             return Reply(t(lang, "no_model"))
+        except QueryError:  # a title text the catalogue refuses (too long)
+            return Reply(t(lang, "not_found", text=_clip(title)))
         return Reply(views.recommendation(lang, result))
 
     def top(self, person: Person, args: list[str], rest: str) -> Reply:
@@ -501,6 +507,11 @@ def _popular_ids(catalog: Any) -> list[str]:
         return [r.title.id for r in catalog.for_ratings({}, n=RATE_POOL)]
     except (QueryError, ModelUnavailable):
         return []
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """What we quote back of a text the catalogue refused."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _code(value: str | None, codes: dict[str, str]) -> str:

@@ -67,27 +67,32 @@ class Person:
     first_name: str = ""
 
 
-def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split a reply at line boundaries into chunks of at most `limit` characters.
+def utf16_len(text: str) -> int:
+    """Telegram counts a message's length in UTF-16 code units: an emoji is 2, not 1."""
+    return len(text.encode("utf-16-le")) // 2
 
-    Our replies never open a tag on one line and close it on another, so cutting between lines
-    keeps every chunk well-formed. A single line longer than the limit is cut at a space outside
-    any tag as a last resort.
+
+def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a reply at line boundaries into chunks of at most `limit` UTF-16 units.
+
+    Cuts fall between lines outside any tag (a value with a newline inside <b> keeps its lines
+    together). A single line longer than the limit is cut at a space outside any tag as a last
+    resort, or, with no such space, stripped of its tags and cut outside an entity (a chunk is
+    sent on its own, so it must parse on its own).
     """
-    if len(text) <= limit:
+    if utf16_len(text) <= limit:
         return [text]
     chunks: list[str] = []
     current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = _safe_cut(line, limit)
+    for line in _lines_outside_tags(text):
+        while utf16_len(line) > limit:
+            head, line = _cut_line(line, limit)
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:cut])
-            line = line[cut:].lstrip()
+            chunks.append(head)
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+        if utf16_len(candidate) > limit:
             chunks.append(current)
             current = line
         else:
@@ -97,17 +102,52 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [c for c in chunks if c.strip()]
 
 
-def _safe_cut(line: str, limit: int) -> int:
-    """Index <= limit to cut a long line at: a space outside tags/entities, else drop tags."""
-    depth_ok = [m.start() for m in re.finditer(r" ", line[:limit])]
-    for pos in reversed(depth_ok):
+_TAG = re.compile(r"</?[a-z][a-z-]*[^>]*>")
+
+
+def _lines_outside_tags(text: str) -> list[str]:
+    """The text's lines, those inside an open tag joined to the line that closes it."""
+    out: list[str] = []
+    pending: list[str] = []
+    depth = 0
+    for line in text.split("\n"):
+        pending.append(line)
+        depth += len(re.findall(r"<[a-z]", line)) - len(re.findall(r"</", line))
+        if depth <= 0:
+            out.append("\n".join(pending))
+            pending, depth = [], 0
+    if pending:
+        out.append("\n".join(pending))
+    return out
+
+
+def _prefix_within(line: str, limit: int) -> int:
+    """The longest prefix of `line` (as an index) that fits in `limit` UTF-16 units."""
+    units = 0
+    for i, ch in enumerate(line):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(line)
+
+
+def _cut_line(line: str, limit: int) -> tuple[str, str]:
+    """Cut an over-long line into (head that fits, rest)."""
+    end = _prefix_within(line, limit)
+    for pos in reversed([m.start() for m in re.finditer(r"[ \n]", line[:end])]):
         before = line[:pos]
         if before.count("<") == before.count(">") and before.rfind("&") <= before.rfind(";"):
             opened = len(re.findall(r"<[a-z]", before))
             closed = len(re.findall(r"</", before))
             if opened == closed:
-                return pos
-    return limit
+                return before, line[pos:].lstrip()
+    # No space to cut at: drop the line's tags (keeping its text) and never cut an entity.
+    bare = _TAG.sub("", line)
+    end = _prefix_within(bare, limit)
+    amp = bare.rfind("&", 0, end)
+    if amp != -1 and ";" not in bare[amp:end]:
+        end = amp if amp > 0 else bare.find(";") + 1
+    return bare[:end], bare[end:]
 
 
 def plain_text(text: str) -> str:
