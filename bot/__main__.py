@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import logging
 import os
-import sys
 
-from .i18n import lang_of
-from .logging_setup import setup_logging
-from .replies import Person
-from .settings import Settings
+# One BLAS thread: the model's 23,000 x 50 products take ~0.2 ms on one thread and up to ~8 ms
+# at p99 with OpenBLAS's default threads on a busy 2-core machine (docs/bot.md). Set before
+# anything imports numpy; an explicit setting in the environment wins. CatalogHolder(...,
+# blas_threads=1) below does the same with threadpoolctl in case numpy was loaded first.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+from .i18n import lang_of  # noqa: E402
+from .logging_setup import setup_logging  # noqa: E402
+from .replies import Person  # noqa: E402
+from .settings import Settings  # noqa: E402
 
 log = logging.getLogger("bot")
 
@@ -39,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     from .console import run_console
 
     try:
-        holder = CatalogHolder(settings.data_dir, settings.recommend_threshold)
+        holder = CatalogHolder(settings.data_dir, settings.recommend_threshold, blas_threads=1)
     except (CatalogError, OSError) as e:
         print(
             f"cannot load the catalogue from {settings.data_dir}: {e}\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from catalog.core import Catalog
 from catalog.loading import CatalogLoadError, RecommenderLoader
+from catalog.threads import limit_blas_threads
 
 
 class CatalogHolder:
@@ -22,7 +23,13 @@ class CatalogHolder:
         threshold: float = 3.5,
         catalog: Catalog | None = None,
         recommender_loader: RecommenderLoader | None = None,
+        blas_threads: int | None = None,
     ) -> None:
+        """`blas_threads=1` caps this process's BLAS pools for serving (catalog/threads.py):
+        the model's products are too small to share out, and extra threads only wait for a
+        core. None leaves BLAS alone (tests, training)."""
+        if blas_threads is not None:
+            limit_blas_threads(blas_threads)
         self.data_dir = Path(data_dir)
         self.threshold = threshold
         self._loader = recommender_loader
