@@ -155,9 +155,31 @@ class Catalog:
             [np.nan if score_of.get(t) is None else score_of[t] for t in ids], dtype=np.float64
         )
         self._votes = np.array([votes_of.get(t) or 0 for t in ids], dtype=np.int64)
+        self._build_popular()
         self._folded = [fold(t) for t in self._display_title]
         # Ties are listed by name; folding makes 'Émile' sort with 'Emile', not after 'Z'.
         self._sort_key = {i: (self._folded[i], ids[i]) for i in range(n)}
+
+    def _build_popular(self) -> None:
+        """Rows with votes, most voted first (then best scored, then file order), per filter."""
+        first = np.zeros(len(self._refs), dtype=bool)
+        first[list(self._row_of_id.values())] = True  # a duplicate id is offered once
+        voted = np.flatnonzero((self._votes > 0) & first)
+        score = np.where(np.isnan(self._score[voted]), -np.inf, self._score[voted])
+        order = voted[np.lexsort((voted, -score, -self._votes[voted]))]
+        platform = np.array(self._col["platform"], dtype=object)[order]
+        kind = np.array(self._col["type"], dtype=object)[order]
+        self._popular: dict[tuple[str | None, str | None], list[int]] = {
+            (None, None): order.tolist()
+        }
+        for p in (None, *v.PLATFORMS):
+            for k in (None, *v.KINDS):
+                keep = np.ones(len(order), dtype=bool)
+                if p is not None:
+                    keep &= platform == p
+                if k is not None:
+                    keep &= kind == k
+                self._popular[(p, k)] = order[keep].tolist()
 
     def _frame(self) -> pd.DataFrame:
         c = self._col
@@ -433,6 +455,35 @@ class Catalog:
         if match.candidates:
             raise v.AmbiguousTitle(str(title), match.candidates)
         raise v.TitleNotFound(str(title))
+
+    def popular(
+        self,
+        n: object = 10,
+        platform: object = None,
+        kind: object = None,
+        exclude: Iterable[str] = (),
+    ) -> list[TitleRef]:
+        """The most-voted titles (by number of ratings in scores.parquet), optionally of one
+        platform / kind, leaving out the ids in `exclude` (case-insensitive).
+
+        Titles nobody rated are not listed. Ties: better mean score first, then file order.
+        Cost is n + len(exclude) steps, so a long `exclude` (what someone already rated) is fine.
+        """
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        if isinstance(exclude, str):
+            exclude = (exclude,)
+        skip = {e.strip().lower() for e in exclude if isinstance(e, str)}
+        out: list[TitleRef] = []
+        for row in self._popular[(p, k)]:
+            ref = self._refs[row]
+            if ref.id in skip:
+                continue
+            out.append(ref)
+            if len(out) == count:
+                break
+        return out
 
     def years(self, platform: object = None) -> list[int]:
         """Release years present (ascending), for one platform or all."""

@@ -137,6 +137,20 @@ async def test_rating_flow_and_foryou(commands: Commands) -> None:
     assert "(2/" in nxt.text
 
 
+async def test_rate_offers_the_most_voted_title_not_yet_seen(
+    commands: Commands, catalog: Catalog
+) -> None:
+    first, second, third = (ref.id for ref in catalog.popular(3))
+    [reply] = await text(commands, EN, "/rate")
+    assert reply.keyboard[0][0].data == f"v1|rt|{first}|1"
+    reply = await press(commands, EN, reply.keyboard[0][4].data)  # 5 stars for the first
+    assert reply.keyboard[0][0].data == f"v1|rt|{second}|1"
+    reply = await press(commands, EN, reply.keyboard[1][0].data)  # skip the second
+    assert reply.keyboard[0][0].data == f"v1|rt|{third}|1"
+    [reply] = await text(commands, EN, "/rate")  # a new /rate continues where it was
+    assert reply.keyboard[0][0].data == f"v1|rt|{third}|1"
+
+
 async def test_admin_commands(commands: Commands, catalog: Catalog) -> None:
     [denied] = await text(commands, EN, "/reload")
     assert denied.text == "I don't know that command. /help shows what I can do."
