@@ -94,6 +94,36 @@ def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", matrix, vector)
 
 
+def _top_indices(raw: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest finite values of raw, best first, equal values in index order.
+
+    A full argpartition of 23k scores costs about as much as computing them (0.18 ms). A strided
+    sample of about 1,000 scores gives a threshold that some 4k scores exceed; only those are
+    sorted. Exact whenever at least k scores pass the threshold (all of the top k then do), and
+    otherwise it falls back to partitioning every finite score.
+    """
+    n = len(raw)
+    k = min(k, n)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    cand = None
+    if n >= 64 * k:
+        sample = raw[:: max(1, n // 1024)]
+        r = min(len(sample), 4 * k * len(sample) // n + 2)
+        thr = np.partition(sample, len(sample) - r)[len(sample) - r]
+        if np.isfinite(thr):
+            cand = np.flatnonzero(raw >= thr)
+            if len(cand) < k:
+                cand = None
+    if cand is None:
+        cand = np.flatnonzero(raw > -np.inf)
+        if len(cand) > k:
+            vals = raw[cand]
+            kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+            cand = cand[vals >= kth]
+    return cand[np.lexsort((cand, -raw[cand]))][:k]
+
+
 def _fmt(x: float) -> str:
     return f"{x:.2f}"
 
@@ -358,11 +388,7 @@ class Recommender:
             raw[~mask] = -np.inf
         if exclude is not None and len(exclude):
             raw[exclude] = -np.inf
-        k = min(n, len(raw))
-        idx = np.argpartition(-raw, k - 1)[:k] if k < len(raw) else np.arange(len(raw))
-        # Best first; equal scores in title index order so results are deterministic.
-        idx = idx[np.lexsort((idx, -raw[idx]))]
-        idx = idx[np.isfinite(raw[idx])]
+        idx = _top_indices(raw, n)
         return [Scored(self.title_ids[j], self._clip(float(raw[j])), float(raw[j])) for j in idx]
 
     def top_n(
@@ -465,11 +491,7 @@ class Recommender:
             return []
         cos = _scores(self._qi_unit, self._qi_unit[i])
         cos[i] = -np.inf
-        k = min(n, len(cos) - 1)
-        if k <= 0:
-            return []
-        idx = np.argpartition(-cos, k - 1)[:k]
-        idx = idx[np.lexsort((idx, -cos[idx]))]
+        idx = _top_indices(cos, n)
         return [(self.title_ids[j], float(cos[j])) for j in idx]
 
 

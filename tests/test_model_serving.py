@@ -12,6 +12,7 @@ from surprise import SVD
 
 from model import ModelError, Recommender
 from model.data import CompactTrainset, ratings_from_frame
+from model.recommender import _top_indices
 from model.synthetic import Synthetic, generate, write_parquet
 from model.train import SVDParams, fit, payload, save, train
 
@@ -120,6 +121,19 @@ def test_top_n_matches_brute_force_surprise_loop(
         assert not {s.title_id for s in rec.top_n(raw_u, n=ts.n_items)} & {
             ts.to_raw_iid(i) for i in seen
         }
+
+
+@pytest.mark.parametrize("n", [5000, 23_000])
+def test_top_indices_is_exact_with_ties_and_excluded(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for trial in range(30):
+        raw = np.round(rng.normal(size=n), 2 if trial % 2 else 6)  # many ties when rounded
+        raw[rng.random(n) < rng.choice([0.0, 0.5, 0.97, 0.9995])] = -np.inf
+        for k in (1, 10, 50):
+            got = _top_indices(raw.copy(), k)
+            finite = np.flatnonzero(np.isfinite(raw))
+            want = finite[np.lexsort((finite, -raw[finite]))][:k]
+            assert got.tolist() == want.tolist()
 
 
 def test_top_n_filters(rec: Recommender, synth: Synthetic) -> None:
