@@ -20,12 +20,14 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -91,6 +93,12 @@ class Call:
     ok: bool = True
     error: str | None = None
     result: Any = None
+    # the Chaos fault applied to this call, if any ("429", "500", "drop", "drop_after", ...)
+    fault: str | None = None
+    # editMessageText: the message as it was before this edit (text, reply_markup)
+    previous: dict[str, Any] | None = None
+    # the visible text as this call left it (`text` follows later edits of the same message)
+    text_then: str | None = None
 
     @property
     def message_id(self) -> int | None:
@@ -117,6 +125,53 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+
+
+CHAOS_KINDS = ("429", "500", "drop", "drop_after", "delay", "timeout")
+
+
+@dataclass
+class Chaos:
+    """Random faults on a share of calls, drawn per call from a seeded generator.
+
+    Kinds: "429" (Too Many Requests with `retry_after`), "500" (Internal Server Error), "drop"
+    (connection closed before the call is handled: nothing happened), "drop_after" (handled --
+    the message exists -- then the connection is closed: the client cannot know it worked),
+    "delay" (answered late, within the client's timeouts) and "timeout" (answered after
+    `timeout_delay`, past the client's read timeout: it happened, the client saw a timeout;
+    at most `max_timeouts` of them, never on getUpdates). getUpdates draws with `poll_rate`.
+    """
+
+    rate: float = 0.15
+    poll_rate: float = 0.05
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "429": 0.1, "500": 0.3, "drop": 0.2, "drop_after": 0.15, "delay": 0.2, "timeout": 0.05,
+        }
+    )  # fmt: skip
+    retry_after: int = 1
+    delay: tuple[float, float] = (0.1, 1.0)
+    timeout_delay: float = 16.0
+    max_timeouts: int = 2
+    methods: frozenset[str] | None = None  # None: every method
+    seed: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def draw(self, method: str) -> str | None:
+        if self.methods is not None and method not in self.methods:
+            return None
+        rate = self.poll_rate if method == "getUpdates" else self.rate
+        if self._rng.random() >= rate:
+            return None
+        kinds = list(self.weights)
+        kind = self._rng.choices(kinds, [self.weights[k] for k in kinds])[0]
+        if kind == "timeout" and (method == "getUpdates" or self.counts[kind] >= self.max_timeouts):
+            kind = "delay"
+        self.counts[kind] += 1
+        return kind
 
 
 class _HtmlChecker(HTMLParser):
@@ -190,6 +245,9 @@ class FakeTelegramServer:
         self.port = port
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
+        self.chaos: Chaos | None = None  # random faults on a share of calls while set
+        self.inflight = 0  # calls being handled now (getUpdates not counted)
+        self._previous: dict[str, Any] | None = None
         self.delay = 0.0  # added to every call, e.g. 0.02 to mimic Telegram's round trip
         self.on_call: Callable[[Call], None] | None = None
         self._updates: list[dict[str, Any]] = []
@@ -367,21 +425,61 @@ class FakeTelegramServer:
             )
         params = await self._params(request)
         call = Call(method, params, time.monotonic())
+        counted = method != "getUpdates"
+        self.inflight += counted
+        try:
+            return await self._answer(request, method, params, call)
+        finally:
+            self.inflight -= counted
+
+    async def _answer(
+        self, request: web.Request, method: str, params: dict[str, Any], call: Call
+    ) -> web.Response:
+        kind = self.chaos.draw(method) if self.chaos is not None else None
+        call.fault = kind
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
+            if kind == "drop":
+                call.ok, call.error = False, "chaos: connection dropped before handling"
+                self._record(call)
+                return self._drop(request)
+            if kind in ("delay", "timeout"):
+                assert self.chaos is not None
+                low, high = self.chaos.delay
+                pause = self.chaos.timeout_delay if kind == "timeout" else random.uniform(low, high)
+                await asyncio.sleep(pause)
+            if kind == "429":
+                assert self.chaos is not None
+                retry = self.chaos.retry_after
+                raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
+            if kind == "500":
+                raise ApiError(500, "Internal Server Error")
             await self._apply_fault(method)
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
+            self._previous = None
             result = await handler(params)
             call.result = result
+            call.previous, self._previous = self._previous, None
+            if isinstance(result, dict):
+                call.text_then = result.get("text") or result.get("caption") or ""
         except ApiError as e:
             call.ok, call.error = False, e.description
             self._record(call)
             return web.json_response(e.payload(), status=e.code)
         self._record(call)
+        if kind == "drop_after":
+            return self._drop(request)
         return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.Response:
+        """Close the connection without an answer (the client sees a protocol error)."""
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=500)
 
     def _record(self, call: Call) -> None:
         # getUpdates is polling noise; keep it out of the record unless it failed
@@ -502,6 +600,7 @@ class FakeTelegramServer:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._check_markup(params)
         markup = params.get("reply_markup")
+        self._previous = {"text": message.get("text"), "reply_markup": message.get("reply_markup")}
         if visible == message.get("text") and markup == message.get("reply_markup"):
             raise ApiError(
                 400,
@@ -564,6 +663,8 @@ class FakeTelegramServer:
         body = await request.json()
         if "delay_all" in body:
             self.delay = float(body["delay_all"])
+        elif "chaos" in body:  # {"chaos": {...Chaos fields...}} starts, {"chaos": null} stops
+            self.chaos = Chaos(**body["chaos"]) if body["chaos"] else None
         else:
             self.faults.append(Fault(**body))
         return web.json_response({"ok": True})
