@@ -30,7 +30,8 @@ _SCORE = r"[0-4](\.5)?|5|_"
 _ID = r"[a-z][a-z0-9]{1,20}"
 _UID = r"\d{1,12}"
 _STARS = r"[0-5]"
-_MENU = r"md|sc|pc|ac|rate|fy|help|search|top|rec"
+_MENU = r"md|sc|pc|ac|rate|fy|help|search|top|rec|chart"
+_CHART = r"[a-z][a-z_]{1,23}"
 
 # action -> the regex of each field, in order
 SCHEMA: dict[str, tuple[str, ...]] = {
@@ -44,6 +45,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "top": (_UID, _PAGE),  # top-N for a dataset user, paged
     "fy": (_PAGE,),  # for you, paged
     "rt": (_ID, _STARS),  # rate a title 1..5, 0 = skip
+    "ch": (_CHART,),  # one EDA chart, sent as a photo
     "menu": (_MENU,),  # main-menu entries
     "noop": (),  # page indicator; pressing it does nothing
 }

@@ -38,9 +38,20 @@ from .callbacks import (
     decode,
     encode,
 )
-from .i18n import platform_name, t
+from .charts import MAX_CAPTION, ChartService
+from .i18n import chart_label, platform_name, t
 from .ratings_store import RatingsStore
-from .replies import Button, Html, Keyboard, Person, Reply, bold
+from .replies import (
+    Button,
+    Html,
+    Keyboard,
+    Person,
+    Reply,
+    bold,
+    esc,
+    prefix_within,
+    utf16_len,
+)
 from .stats import Stats
 
 log = logging.getLogger(__name__)
@@ -49,7 +60,14 @@ LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 RATE_POOL = 100  # _popular_ids: the first most-voted titles (the catalogue's limit)
 FEW_RATINGS = 3  # below this, /foryou says more ratings would help
 ADMIN_COMMANDS = {"reload", "status"}
-ALIASES = {"inicio": "start", "ayuda": "help", "buscar": "search", "similares": "similar"}
+ALIASES = {
+    "inicio": "start",
+    "ayuda": "help",
+    "buscar": "search",
+    "similares": "similar",
+    "grafico": "chart",
+    "gráfico": "chart",
+}
 
 # Wizard fields per action, in the order they are asked, and whether "any" is allowed.
 WIZARDS: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -77,11 +95,13 @@ class Commands:
         store: RatingsStore,
         stats: Stats | None = None,
         reloader: Reloader | None = None,
+        charts: ChartService | None = None,
     ) -> None:
         self.holder = holder
         self.store = store
         self.stats = stats or Stats()
         self.reloader = reloader
+        self.charts = charts or ChartService()
         self._handlers: dict[str, Callable[[Person, list[str], str], Reply]] = {
             "start": self.start,
             "help": self.help,
@@ -115,7 +135,8 @@ class Commands:
         name = head[1:].split("@", 1)[0].lower()
         name = ALIASES.get(name, name)
         rest = rest.strip()
-        self.stats.commands[name if name in self._handlers or name in ADMIN_COMMANDS else "?"] += 1
+        known = name in self._handlers or name in ADMIN_COMMANDS or name == "chart"
+        self.stats.commands[name if known else "?"] += 1
         if name in ADMIN_COMMANDS:
             if not person.is_admin:
                 # Same answer as for any unknown command: do not reveal admin commands exist.
@@ -125,6 +146,9 @@ class Commands:
                 return
             async for reply in self._admin(person, name):
                 yield reply
+            return
+        if name == "chart":  # async: the chart is drawn in a worker thread
+            yield await self.chart(person, rest)
             return
         handler = self._handlers.get(name)
         if handler is None:
@@ -136,7 +160,12 @@ class Commands:
         """Answer a button press; anything forged or stale gets "this menu expired" only."""
         try:
             cb = decode(data)
-            reply = self._button(person, cb)
+            if cb.action == "ch" or cb.fields == ("chart",):
+                await self.charts.prepare(self.catalog)
+            if cb.action == "ch":
+                reply = await self._chart_button(person, cb.fields[0])
+            else:
+                reply = self._button(person, cb)
         except (ExpiredMenu, QueryError) as e:
             # QueryError: well-formed data with a value we never put on a button (year 9999)
             log.info("expired/forged callback from %s: %s", person.user_id, e)
@@ -434,6 +463,47 @@ class Commands:
         keyboard.append([Button(t(lang, "menu_rate"), encode("menu", "rate"))])
         return Reply(Html("\n".join(lines)), keyboard, edit=edit)
 
+    # ----- /chart: the EDA charts as photos -----------------------------------------------
+    def chart_menu(self, person: Person, edit: bool = False) -> Reply:
+        """The charts this catalogue can draw, one button each."""
+        lang = person.lang
+        names = self.charts.available(self.catalog)
+        if not names:
+            return Reply(t(lang, "chart_none"), edit=edit)
+        titles = self.charts.titles()
+        keyboard = [
+            [Button(chart_label(lang, name, titles.get(name, name)), encode("ch", name))]
+            for name in names
+        ]
+        return Reply(t(lang, "chart_pick"), keyboard, edit=edit)
+
+    async def chart(self, person: Person, rest: str) -> Reply:
+        """/chart: the keyboard; /chart <name>: that chart as a photo with its finding."""
+        await self.charts.prepare(self.catalog)
+        if not rest:
+            return self.chart_menu(person)
+        return await self._chart_photo(person, rest)
+
+    async def _chart_button(self, person: Person, name: str) -> Reply:
+        if self.charts.canonical(name) not in self.charts.available(self.catalog):
+            raise ExpiredMenu(f"chart {name!r} not available in this catalogue")
+        return await self._chart_photo(person, name)
+
+    async def _chart_photo(self, person: Person, name: str) -> Reply:
+        lang = person.lang
+        catalog = self.catalog  # one catalogue for the whole answer, even across a /reload
+        names = self.charts.available(catalog)
+        wanted = self.charts.canonical(name)
+        if wanted not in names:
+            return Reply(t(lang, "chart_unknown", name=_clip(name, 60), names=", ".join(names)))
+        try:
+            chart = await self.charts.render(catalog, wanted)
+        except Exception as e:  # a chart that cannot be drawn from these data: say so, go on
+            log.warning("chart %s failed: %s", wanted, e, exc_info=True)
+            return Reply(t(lang, "chart_failed", name=wanted))
+        label = chart_label(lang, chart.name, chart.title)
+        return Reply(chart_caption(label, chart.finding), photo=chart.png)
+
     # ----- button presses -----------------------------------------------------------------
     def _button(self, person: Person, cb: Callback) -> Reply:
         action, f = cb.action, cb.fields
@@ -478,12 +548,22 @@ class Commands:
             return self.foryou(person, [], "")
         if target == "search":
             return Reply(t(person.lang, "search_hint"))
+        if target == "chart":
+            return self.chart_menu(person)
         return self.help(person, [], "")
 
 
 def _popular_ids(catalog: Any) -> list[str]:
     """The titles /rate offers first, most voted first (kept for the tests' callback data)."""
     return [ref.id for ref in catalog.popular(RATE_POOL)]
+
+
+def chart_caption(label: str, finding: str) -> Html:
+    """<b>label</b> + the finding, escaped, within Telegram's 1,024-character caption."""
+    room = MAX_CAPTION - utf16_len(label) - 1  # Telegram counts UTF-16 units
+    if utf16_len(finding) > room:
+        finding = finding[: prefix_within(finding, room - 1)].rstrip() + "…"
+    return Html(f"{bold(label)}\n{esc(finding)}")
 
 
 def _clip(text: str, limit: int = 200) -> str:

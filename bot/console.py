@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from .commands import Commands
@@ -18,9 +20,19 @@ from .replies import Person, Reply, plain_text
 QUIT = {"/quit", "/exit", "quit", "exit", "salir"}
 
 
-def render(reply: Reply, first_number: int = 1) -> tuple[str, list[str]]:
+def save_photo(png: bytes) -> Path:
+    """A photo reply (a /chart) as a PNG file in the temp folder; the console prints its path."""
+    with tempfile.NamedTemporaryFile(prefix="streamrec-chart-", suffix=".png", delete=False) as f:
+        f.write(png)
+    return Path(f.name)
+
+
+def render(reply: Reply, first_number: int = 1, lang: str = "es") -> tuple[str, list[str]]:
     """A reply as terminal text with numbered buttons, and the data of those buttons."""
     lines = [plain_text(reply.text)] if reply.text else []
+    if reply.photo is not None:
+        saved = save_photo(reply.photo)
+        lines.append(f"[{plain_text(t(lang, 'photo_saved', path=str(saved)))}]")
     if reply.toast and not reply.text:
         lines.append(f"({reply.toast})")
     data: list[str] = []
@@ -47,7 +59,7 @@ async def run_console(
 
     def show(reply: Reply) -> None:
         nonlocal buttons
-        text, data = render(reply)
+        text, data = render(reply, lang=person.lang)
         if data:  # a reply without buttons keeps the previous ones pressable
             buttons = data
         if text:

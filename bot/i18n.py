@@ -37,6 +37,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("actor", "Actor más frecuente: <plataforma> <año>"),
         ("recommend", "¿Le gustará?: <usuario> <título o id>"),
         ("top", "Lo mejor para un usuario: <usuario>"),
+        ("chart", "Gráficos del catálogo: /chart [nombre]"),
     ],
     "en": [
         ("start", "Main menu"),
@@ -51,6 +52,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("actor", "Most frequent actor: <platform> <year>"),
         ("recommend", "Will they like it?: <user> <title or id>"),
         ("top", "Best picks for a user: <user>"),
+        ("chart", "Charts of the catalogue: /chart [name]"),
     ],
 }
 
@@ -82,7 +84,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "/platformcount [plataforma] — cuántos títulos tiene\n"
         "/actor &lt;plataforma&gt; &lt;año&gt; — el actor más frecuente\n"
         "/recommend &lt;usuario&gt; &lt;título o id&gt; — ¿se lo recomendamos?\n"
-        "/top &lt;usuario&gt; — lo mejor para un usuario\n\n"
+        "/top &lt;usuario&gt; — lo mejor para un usuario\n"
+        "/chart [nombre] — gráficos del catálogo, con lo que muestran\n\n"
         "Si faltan datos, te los pregunto con botones. Plataformas: amazon (prime), "
         "disney (disney+), hulu, netflix.",
         "en": "<b>What I can do</b>\n"
@@ -95,7 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "/platformcount [platform] — how many titles it has\n"
         "/actor &lt;platform&gt; &lt;year&gt; — the most frequent actor\n"
         "/recommend &lt;user&gt; &lt;title or id&gt; — should we recommend it?\n"
-        "/top &lt;user&gt; — best picks for a user\n\n"
+        "/top &lt;user&gt; — best picks for a user\n"
+        "/chart [name] — charts of the catalogue, with what they show\n\n"
         "When something is missing I ask with buttons. Platforms: amazon (prime), "
         "disney (disney+), hulu, netflix.",
     },
@@ -119,6 +123,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "menu_pc": {"es": "🔢 Por plataforma", "en": "🔢 Per platform"},
     "menu_ac": {"es": "🎭 Actor", "en": "🎭 Actor"},
     "menu_help": {"es": "❓ Ayuda", "en": "❓ Help"},
+    "menu_chart": {"es": "📈 Gráficos", "en": "📈 Charts"},
+    "chart_pick": {
+        "es": "<b>Gráficos del catálogo</b>\n¿Cuál quieres ver? (el texto bajo cada gráfico "
+        "está en inglés)",
+        "en": "<b>Charts of the catalogue</b>\nWhich one would you like to see?",
+    },
+    "chart_none": {
+        "es": "No hay gráficos disponibles con estos datos.",
+        "en": "No charts are available for these data.",
+    },
+    "chart_unknown": {
+        "es": "No tengo el gráfico «{name}». Estos sí: {names}. O escribe /chart y elige.",
+        "en": "I have no chart “{name}”. These I have: {names}. Or send /chart and pick one.",
+    },
+    "photo_saved": {"es": "imagen guardada en {path}", "en": "image saved to {path}"},
+    "chart_failed": {
+        "es": "No he podido dibujar el gráfico {name} con estos datos, lo siento.",
+        "en": "Sorry, I couldn't draw the chart {name} from these data.",
+    },
     "search_hint": {
         "es": "Escribe el nombre de un título (vale con parte del nombre, con erratas).",
         "en": "Type the name of a title (part of the name is fine, typos too).",
@@ -328,6 +351,30 @@ def t(lang: str, key: str, **values: object) -> Html:
     entry = STRINGS[key]
     template = entry.get(lang) or entry["es"]
     return Html(template.format(**{k: esc(v) for k, v in values.items()}))
+
+
+# Chart names of etl/charts in Spanish; English labels come from etl.charts.chart_titles().
+CHART_TITLES_ES = {
+    "platforms": "Títulos por plataforma y tipo",
+    "release_years": "Años de estreno por plataforma",
+    "durations": "Duraciones por plataforma",
+    "maturity": "Clasificación por edades por plataforma",
+    "countries": "Países de producción más frecuentes",
+    "genres": "Géneros más frecuentes",
+    "date_added": "Títulos añadidos por año",
+    "missing": "Valores que faltan por columna y plataforma",
+    "ratings": "Distribución de las puntuaciones",
+    "votes_per_user": "Puntuaciones por usuario",
+    "votes_per_title": "Puntuaciones por título",
+    "score_vs_votes": "Nota media frente a número de votos",
+    "anomalies": "Anomalías que encontró el ETL",
+}
+
+
+def chart_label(lang: str, name: str, title: str) -> str:
+    """A chart's button label / caption title: Spanish when we have it, else the chart's own."""
+    label = CHART_TITLES_ES.get(name, title) if lang == "es" else title
+    return f"📊 {label}"
 
 
 def platform_name(platform: str) -> str:

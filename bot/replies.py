@@ -105,6 +105,11 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
 _TAG = re.compile(r"</?[a-z][a-z-]*[^>]*>")
 
 
+def prefix_within(text: str, limit: int) -> int:
+    """Length (in characters) of the longest prefix of `text` within `limit` UTF-16 units."""
+    return _prefix_within(text, limit)
+
+
 def _lines_outside_tags(text: str) -> list[str]:
     """The text's lines, those inside an open tag joined to the line that closes it."""
     out: list[str] = []

@@ -8,8 +8,10 @@ many threads while a new one is being built (see holder.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import json
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -54,6 +56,11 @@ WHERE_TO_WATCH_SPREAD = 8.0  # ... and only those scoring within this of the bes
 VARIANT_MATCH = 99.0  # where_to_watch: a parenthesised variant of the exact name
 _TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
+# The titles.parquet columns chart_frames hands to etl.charts (etl/eda.py reads the same).
+CHART_TITLE_COLUMNS = (
+    "id", "platform", "type", "title", "director", "cast", "country", "listed_in", "date_added",
+    "release_year", "rating", "duration_int", "duration_type", "description",
+)  # fmt: skip
 
 LongestKey = tuple[str | None, int | None, str]
 
@@ -485,6 +492,35 @@ class Catalog:
                 break
         return out
 
+    def chart_frames(self) -> dict[str, Any]:
+        """What etl.charts.render_chart needs, from this catalogue (docs/eda.md):
+
+        titles (every titles.parquet column the catalogue holds, one row per title), display
+        (id, title in original casing), scores (id, score, votes); and, when the ETL/EDA wrote
+        them under <data_dir>/reports/, rating_counts + user_activity (eda_ratings.json) and
+        etl_report (etl.json). A missing or unreadable report only leaves its key out.
+        Builds new frames on every call (a few ms per 1,000 titles): callers cache them.
+        """
+        c = self._col
+        ids = c["id"]
+        frames: dict[str, Any] = {
+            "titles": pd.DataFrame({name: c[name] for name in CHART_TITLE_COLUMNS if name in c}),
+            "display": pd.DataFrame({"id": ids, "title": self._display_title}),
+            "scores": pd.DataFrame(
+                {"id": ids, "score": self._score.copy(), "votes": self._votes.copy()}
+            ),
+        }
+        reports = Path(self.info.data_dir) / "reports"
+        summary = _read_json(reports / "eda_ratings.json")
+        # A malformed summary: the ratings charts are simply not offered.
+        with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+            if summary is not None:
+                frames |= ratings_summary(summary)
+        etl_report = _read_json(reports / "etl.json")
+        if isinstance(etl_report, dict):
+            frames["etl_report"] = etl_report
+        return frames
+
     def years(self, platform: object = None) -> list[int]:
         """Release years present (ascending), for one platform or all."""
         return list(self._years.get(v.parse_optional_platform(platform), []))
@@ -583,6 +619,27 @@ def _recommendation(user_id: int | None, ref: TitleRef, pred: Any) -> Recommenda
         reason_code=str(pred.reason_code),
         reason=str(pred.reason),
     )
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def ratings_summary(raw: Mapping[str, Any]) -> dict[str, pd.Series]:
+    """eda_ratings.json -> {"rating_counts", "user_activity"} Series, as the charts take them
+    (the same as etl.charts.ratings_summary_from_json, without importing matplotlib here)."""
+    rc, ua = raw["rating_counts"], raw["user_activity"]
+    return {
+        "rating_counts": pd.Series(
+            [int(x) for x in rc.values()], index=[float(k) for k in rc], dtype="int64"
+        ).sort_index(),
+        "user_activity": pd.Series(
+            [int(x) for x in ua.values()], index=[int(k) for k in ua], dtype="int64"
+        ).sort_index(),
+    }
 
 
 def _explode_cast(casts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:

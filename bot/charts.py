@@ -1,0 +1,89 @@
+"""/chart: the EDA charts (etl/charts, docs/eda.md) rendered from the loaded catalogue.
+
+Rendering takes 0.1-1 s of CPU, so it runs in a worker thread, one chart at a time (an
+asyncio.Lock: two people asking at once wait for each other instead of halving each other's
+core), and each PNG is cached per (catalogue version, chart name): the data only changes on
+/reload. Telegram-free: the command logic turns a `Chart` into a `Reply` with `photo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_CAPTION = 1024  # Telegram's caption limit (visible characters, after entity parsing)
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    name: str
+    title: str
+    png: bytes
+    finding: str
+
+
+def _charts() -> Any:
+    # matplotlib loads on the first /chart, not at bot start-up.
+    import etl.charts
+
+    return etl.charts
+
+
+class ChartService:
+    """Chart names, labels and PNGs for one bot; cached per catalogue version."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._frames: tuple[str, dict[str, Any]] | None = None  # (version, frames)
+        self._pngs: dict[tuple[str, str], RenderedChart] = {}
+        self.renders = 0  # charts actually drawn (the rest came from the cache)
+
+    def frames(self, catalog: Any) -> dict[str, Any]:
+        version = catalog.info.version
+        if self._frames is None or self._frames[0] != version:
+            self._frames = (version, catalog.chart_frames())
+        return self._frames[1]
+
+    async def prepare(self, catalog: Any) -> None:
+        """Build the frames off the loop (about 90 ms for 23,000 titles) before they are needed."""
+        if self._frames is None or self._frames[0] != catalog.info.version:
+            await asyncio.to_thread(self.frames, catalog)
+
+    def available(self, catalog: Any) -> list[str]:
+        """The charts this catalogue can draw, in report order."""
+        return list(_charts().available_charts(self.frames(catalog)))
+
+    @staticmethod
+    def titles() -> dict[str, str]:
+        return dict(_charts().chart_titles())
+
+    @staticmethod
+    def canonical(name: str) -> str:
+        return name.strip().lower().replace("-", "_")
+
+    def _draw(self, catalog: Any, name: str) -> Any:
+        return _charts().render_chart(name, self.frames(catalog))
+
+    async def render(self, catalog: Any, name: str) -> RenderedChart:
+        """The chart `name` (canonical, one of `available`); KeyError/ValueError as render_chart."""
+        version = catalog.info.version
+        key = (version, name)
+        cached = self._pngs.get(key)
+        if cached is not None:
+            return cached
+        async with self._lock:
+            cached = self._pngs.get(key)  # drawn while we waited for the lock
+            if cached is not None:
+                return cached
+            chart = await asyncio.to_thread(self._draw, catalog, name)
+            self.renders += 1
+            rendered = RenderedChart(chart.name, chart.title, chart.png, chart.finding)
+            # Keep only the current catalogue's charts.
+            self._pngs = {k: v for k, v in self._pngs.items() if k[0] == version}
+            self._pngs[key] = rendered
+            log.info("chart %s rendered: %d bytes", name, len(chart.png))
+            return rendered
