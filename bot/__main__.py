@@ -31,7 +31,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--console", action="store_true", help="console chat even with a token")
     parser.add_argument("--lang", help="console language: es (default) or en")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="health check (Docker HEALTHCHECK): exit 0 if the running bot's heartbeat "
+        "(DATA_DIR/state/heartbeat) is fresh, else 1",
+    )
     args = parser.parse_args(argv)
+
+    if args.check:
+        from .health import check, heartbeat_path
+
+        try:
+            state_dir = Settings().state_dir
+        except Exception as e:  # one line for `docker inspect`, not a traceback
+            print(f"unhealthy: bad settings: {' '.join(str(e).split())}", file=sys.stderr)
+            return 1
+        healthy, reason = check(heartbeat_path(state_dir))
+        print(reason, file=sys.stdout if healthy else sys.stderr)
+        return 0 if healthy else 1
 
     settings = Settings()
     console = args.console or not settings.token

@@ -34,6 +34,7 @@ from telegram.request import HTTPXRequest
 
 from .admin import Reloader
 from .commands import Commands
+from .health import Heartbeat, heartbeat_path
 from .i18n import COMMANDS, lang_of, t
 from .ratings_store import RatingsStore
 from .replies import Keyboard, Person, Reply, split_html
@@ -101,9 +102,12 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> No
 class Handlers:
     """The PTB callbacks, bound to one Commands and Settings."""
 
-    def __init__(self, commands: Commands, settings: Settings) -> None:
+    def __init__(
+        self, commands: Commands, settings: Settings, heartbeat: Heartbeat | None = None
+    ) -> None:
         self.commands = commands
         self.settings = settings
+        self.heartbeat = heartbeat
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message or /command."""
@@ -114,6 +118,8 @@ class Handlers:
         person = person_of(update, self.settings)
         async for reply in self.commands.on_text(person, message.text):
             await deliver(context.bot, person.chat_id, reply)
+        if self.heartbeat is not None:
+            self.heartbeat.beat()  # at most every few seconds
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press on one of our inline buttons."""
@@ -131,6 +137,8 @@ class Handlers:
             await deliver(context.bot, person.chat_id, reply, query)
         if not answered:
             await query.answer()
+        if self.heartbeat is not None:
+            self.heartbeat.beat()
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the cause with the update id and apologise to the person; never re-raise."""
@@ -223,9 +231,21 @@ def build_application(
 ) -> Application:
     """The whole Telegram bot over one catalogue holder; call `run_polling` or `run_webhook`."""
     commands = commands or build_commands(settings, holder, store)
-    application = configured_builder(settings, rate_limiter).post_init(set_commands).build()
-    handlers = Handlers(commands, settings)
+    heartbeat = Heartbeat(heartbeat_path(settings.state_dir))
+
+    async def post_init(app: Application) -> None:
+        await set_commands(app)
+        heartbeat.start()  # beats every 30 s while the event loop runs (python -m bot --check)
+
+    async def post_stop(app: Application) -> None:
+        await heartbeat.stop()
+
+    application = (
+        configured_builder(settings, rate_limiter).post_init(post_init).post_stop(post_stop).build()
+    )
+    handlers = Handlers(commands, settings, heartbeat)
     application.bot_data["commands"] = commands
+    application.bot_data["heartbeat"] = heartbeat
     application.add_handler(MessageHandler(filters.TEXT, handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error)

@@ -1,0 +1,108 @@
+"""`python -m bot --check` (Docker HEALTHCHECK) and the heartbeat the running bot writes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.health import MAX_AGE, Heartbeat, check, heartbeat_path
+from tests.fakes.botdata import data_copy
+from tests.fakes.harness import running_bot
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.timeout(120)
+
+
+def run_check(data_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATA_DIR", "TELEGRAM_BOT_TOKEN")}
+    env |= {"DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--check"],
+        cwd=data_dir.parent,  # no .env of the repository
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_without_a_heartbeat_is_unhealthy(tmp_path: Path) -> None:
+    ok, reason = check(tmp_path / "state" / "heartbeat")
+    assert not ok and reason.startswith("unhealthy: no heartbeat")
+
+
+def test_check_fresh_and_stale(tmp_path: Path) -> None:
+    path = heartbeat_path(tmp_path / "state")
+    Heartbeat(path).beat()
+    assert check(path) == (True, "ok: last heartbeat 0 s ago")
+    old = time.time() - 300
+    os.utime(path, (old, old))
+    ok, reason = check(path)
+    assert not ok and reason == f"unhealthy: last heartbeat 300 s ago (limit {MAX_AGE:.0f} s)"
+    assert check(path, now=old + MAX_AGE - 1)[0]
+
+
+def test_beats_after_updates_are_throttled_and_never_raise(tmp_path: Path) -> None:
+    path = heartbeat_path(tmp_path / "state")
+    beat = Heartbeat(path, min_interval=60)
+    beat.beat()
+    old = time.time() - 100
+    os.utime(path, (old, old))
+    beat.beat()  # within a minute of the last one: not rewritten
+    assert not check(path, max_age=50)[0]
+    beat.beat(force=True)
+    assert check(path, max_age=50)[0]
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    Heartbeat(blocked / "state" / "heartbeat").beat()  # a file where a folder should be: logged
+
+
+async def test_the_loop_task_beats_until_stopped(tmp_path: Path) -> None:
+    path = heartbeat_path(tmp_path / "state")
+    beat = Heartbeat(path)
+    beat.start(interval=0.05)
+    await asyncio.sleep(0.2)
+    assert check(path)[0]
+    await beat.stop()
+    first = path.stat().st_mtime_ns
+    await asyncio.sleep(0.1)
+    assert path.stat().st_mtime_ns == first  # stopped: no more beats
+
+
+def test_python_m_bot_check_exit_codes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    missing = run_check(data)
+    assert missing.returncode == 1
+    assert missing.stderr.count("\n") == 1 and "no heartbeat" in missing.stderr
+    Heartbeat(heartbeat_path(data / "state")).beat()
+    fresh = run_check(data)
+    assert fresh.returncode == 0, fresh.stderr
+    assert fresh.stdout.startswith("ok: last heartbeat")
+    old = time.time() - 600
+    os.utime(heartbeat_path(data / "state"), (old, old))
+    stale = run_check(data)
+    assert stale.returncode == 1 and "600 s ago" in stale.stderr
+
+
+async def test_a_running_bot_keeps_its_heartbeat_fresh(tmp_path: Path) -> None:
+    data = data_copy(tmp_path / "data")
+    path = heartbeat_path(data / "state")
+    async with running_bot(data) as bot:
+        # post_init (what run_polling calls) starts the 30-second beat
+        await bot.app.post_init(bot.app)
+        await bot.server.wait_for(lambda: check(path)[0], timeout=5)
+        old = time.time() - 600
+        os.utime(path, (old, old))
+        bot.app.bot_data["heartbeat"]._last = float("-inf")  # as if the last beat was long ago
+        [reply] = await bot.say(900, "/help")
+        assert reply.ok
+        # the processed update beats again (just after its reply went out)
+        await bot.server.wait_for(lambda: check(path)[0], timeout=5)
+        assert run_check(data).returncode == 0
+        await bot.app.post_stop(bot.app)
