@@ -250,7 +250,10 @@ class Commands:
         return Reply(views.score_count(person.lang, result))
 
     def _answer_ac(self, person: Person, platform: str, year: int) -> Reply:
-        return Reply(views.actor(person.lang, self.catalog.actor(platform, year)))
+        catalog = self.catalog
+        result = catalog.actor(platform, year)
+        with_cast = catalog.cast_titles(platform) if result.actor is None else None
+        return Reply(views.actor(person.lang, result, with_cast))
 
     # ----- wizards: pick platform -> year -> type/score with buttons ----------------------
     def _wizard(self, person: Person, action: str, page: int, fields: list[str]) -> Reply:

@@ -244,6 +244,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "titles (of {titles} titles that year, {with_cast} with a cast listed).",
     },
     "actor_tied": {"es": "Empatan: {names}.", "en": "Tied: {names}."},
+    "actor_no_cast_platform": {
+        "es": "El catálogo de {platform} no incluye el reparto de sus títulos, así que no puedo "
+        "decir qué actor aparece más.",
+        "en": "{platform}'s catalogue lists no cast for its titles, so I can't tell which actor "
+        "appears most.",
+    },
     "actor_none": {
         "es": "Ningún título de {platform} de {year} tiene reparto ({titles} títulos).",
         "en": "No {platform} title from {year} lists a cast ({titles} titles).",
@@ -261,20 +267,53 @@ STRINGS: dict[str, dict[str, str]] = {
         "(threshold {threshold}).",
     },
     "reason_known": {
-        "es": "Motivo: el modelo conoce a este usuario y este título.",
-        "en": "Reason: the model knows both this user and this title.",
+        "es": "Motivo: lo prevé a partir de las valoraciones del usuario {user} y de cómo se ha "
+        "valorado {title}.",
+        "en": "Reason: predicted from user {user}'s past ratings and how {title} has been rated.",
     },
     "reason_unknown_user": {
-        "es": "Motivo: usuario sin valoraciones en el entrenamiento; uso la media del título.",
-        "en": "Reason: this user has no ratings in training, so the title's average is used.",
+        "es": "Motivo: el usuario {user} no tiene valoraciones en el modelo, así que uso la media "
+        "de todas las notas ajustada por cómo se valora {title}.",
+        "en": "Reason: user {user} has no ratings in the model, so the estimate is the average "
+        "rating adjusted by how {title} is rated.",
     },
     "reason_unknown_title": {
-        "es": "Motivo: título sin valoraciones en el entrenamiento; uso la media del usuario.",
-        "en": "Reason: this title has no ratings in training, so the user's average is used.",
+        "es": "Motivo: nadie valoró {title} en el entrenamiento, así que uso la media ajustada "
+        "por cómo puntúa el usuario {user}.",
+        "en": "Reason: nobody rated {title} in training, so the estimate is the average rating "
+        "adjusted by how user {user} rates.",
     },
     "reason_unknown_both": {
-        "es": "Motivo: ni usuario ni título aparecen en el entrenamiento; uso la media global.",
-        "en": "Reason: neither user nor title is in training, so the global average is used.",
+        "es": "Motivo: ni el usuario {user} ni {title} aparecen en el entrenamiento; uso la "
+        "media de todas las notas.",
+        "en": "Reason: neither user {user} nor {title} is in training, so the estimate is the "
+        "average rating.",
+    },
+    "reason_known_you": {
+        "es": "Motivo: lo prevé a partir de tus puntuaciones y de cómo se ha valorado {title}.",
+        "en": "Reason: predicted from your ratings and how {title} has been rated.",
+    },
+    "reason_unknown_user_you": {
+        "es": "Motivo: aún no has puntuado títulos que el modelo conozca, así que uso la media "
+        "ajustada por cómo se valora {title}.",
+        "en": "Reason: you haven't rated titles the model knows yet, so the estimate is the "
+        "average rating adjusted by how {title} is rated.",
+    },
+    "reason_unknown_title_you": {
+        "es": "Motivo: nadie valoró {title} en el entrenamiento, así que uso la media ajustada "
+        "por cómo puntúas tú.",
+        "en": "Reason: nobody rated {title} in training, so the estimate is the average rating "
+        "adjusted by how you rate.",
+    },
+    "reason_unknown_both_you": {
+        "es": "Motivo: ni tus puntuaciones ni {title} aparecen en el modelo; uso la media de "
+        "todas las notas.",
+        "en": "Reason: neither your ratings nor {title} are in the model, so the estimate is the "
+        "average rating.",
+    },
+    "reason_other": {
+        "es": "Motivo: es la estimación del modelo para este usuario y este título.",
+        "en": "Reason: this is the model's estimate for this user and title.",
     },
     "no_model": {
         "es": "Las recomendaciones no están disponibles ahora mismo (no hay modelo cargado).",

@@ -117,7 +117,11 @@ def platform_counts(lang: str, counts: Sequence[PlatformCount]) -> Html:
     return Html("\n".join(lines))
 
 
-def actor(lang: str, r: ActorResult) -> Html:
+def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) -> Html:
+    """The most frequent cast member; `platform_cast_titles` = 0 says the platform lists no cast
+    in any year (Hulu), which is the data's limit rather than an empty year."""
+    if r.actor is None and platform_cast_titles == 0:
+        return t(lang, "actor_no_cast_platform", platform=platform_name(r.platform))
     if r.actor is None:
         return t(
             lang,
@@ -154,12 +158,21 @@ def recommendation(lang: str, r: Recommendation) -> Html:
         estimate=number(lang, r.estimate, 2),
         threshold=number(lang, r.threshold, 1),
     )
-    reason_key = f"reason_{r.reason_code}"
-    reason = t(lang, reason_key) if reason_key in _REASONS else esc(r.reason)
-    return Html(f"{head}\n{reason}")
+    return Html(f"{head}\n{reason(lang, r)}")
 
 
-_REASONS = {"reason_known", "reason_unknown_user", "reason_unknown_title", "reason_unknown_both"}
+REASON_CODES = ("known", "unknown_user", "unknown_title", "unknown_both")
+
+
+def reason(lang: str, r: Recommendation) -> Html:
+    """Why, in the person's words: built from `reason_code`, the user and the title's display
+    name. The model's own `reason` (English, with raw ids) is never shown."""
+    title = bold(r.title.title)
+    if r.reason_code not in REASON_CODES:
+        return t(lang, "reason_other")
+    if r.user_id is None:  # someone known by their chat ratings (fold-in)
+        return t(lang, f"reason_{r.reason_code}_you", title=title)
+    return t(lang, f"reason_{r.reason_code}", user=r.user_id, title=title)
 
 
 def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> list[str]:

@@ -268,6 +268,9 @@ class Catalog:
 
         found = pd.DataFrame({"row": rows, "m": members})
         found = found[found.m != ""].drop_duplicates()  # titles are counted, not mentions
+        with_any_cast = np.zeros(n, dtype=bool)
+        with_any_cast[found.row.to_numpy()] = True
+        self._cast_titles = {p: int(c) for p, c in df[with_any_cast].groupby("p").size().items()}
         found["p"] = df.p.to_numpy()[found.row.to_numpy()]
         found["y"] = df.y.to_numpy()[found.row.to_numpy()]
         found = found[found.y != NO_YEAR]
@@ -355,6 +358,11 @@ class Catalog:
             titles=titles,
             titles_with_cast=with_cast,
         )
+
+    def cast_titles(self, platform: object) -> int:
+        """How many of the platform's titles (any year, or none) list a cast at all: 0 means
+        `actor` can never answer for it (Hulu's catalogue lists no cast)."""
+        return self._cast_titles.get(v.parse_platform(platform), 0)
 
     # ---------------------------------------------------------------- titles
 

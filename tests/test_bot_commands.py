@@ -93,7 +93,7 @@ async def test_every_button_of_every_wizard_is_valid_and_answers(commands: Comma
         ("/platformcount N", "Netflix:"),
         ("/platformcount all", "All:"),
         ("/recommend 1 ns1", "User 1 and"),
-        ("/recommend 99999999 ns1", "has no ratings in training"),
+        ("/recommend 99999999 ns1", "user 99999999 has no ratings in the model"),
         ("/recommend abc ns1", "is not a user id"),
         ("/recommend 1 qqqqzzzzxxxx", "I can't find any title"),
         ("/top 1", "Best picks for user 1"),

@@ -1,0 +1,80 @@
+"""Wording the bot builds itself: recommendation reasons from reason_code (never the model's
+English text with raw ids) and /actor on a platform whose catalogue lists no cast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import views
+from bot.commands import Commands
+from bot.ratings_store import RatingsStore
+from bot.replies import Person
+from catalog import Catalog, CatalogHolder, Recommendation, TitleRef
+from tests.fakes.telegram_server import parse_html
+from tests.test_catalog_helpers import ROWS, write_processed
+
+REF = TitleRef("ns42", "Amélie & <Friends>", "netflix", "movie", 2001)
+MODEL_REASON = "recommended: 4.10 is at least the threshold 3.50; predicted from you (2 ratings)'s"
+
+
+def rec(code: str, user: int | None = 7) -> Recommendation:
+    return Recommendation(user, REF, 4.1, True, 3.5, code, MODEL_REASON + f" title {REF.id}")
+
+
+@pytest.mark.parametrize("code", ["known", "unknown_user", "unknown_title", "unknown_both", "x"])
+@pytest.mark.parametrize("user", [7, None])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_reasons_are_ours_localised_with_the_display_title(
+    code: str, user: int | None, lang: str
+) -> None:
+    text = views.recommendation(lang, rec(code, user))
+    parse_html(text)
+    line = text.split("\n")[1]
+    assert line.startswith("Motivo:" if lang == "es" else "Reason:")
+    # nothing of the model's own English sentence, and no raw title id
+    assert "ns42" not in text and "(2 ratings)" not in text and "threshold 3.50" not in text
+    if lang == "es":
+        assert "predicted" not in line and "rating" not in line
+    if code == "x":
+        return
+    assert "<b>Amélie &amp; &lt;Friends&gt;</b>" in line
+    if user is None:
+        assert "7" not in line
+        assert any(w in line for w in ("tus ", "puntúas tú", "aún no has", "your", "you "))
+    else:
+        assert ("usuario 7" if lang == "es" else "user 7") in line
+
+
+@pytest.fixture
+def no_hulu_cast(tmp_path: Path) -> Catalog:
+    rows = [(r[0], *r[1:3], None if r[0].startswith("h") else r[3], *r[4:]) for r in ROWS]
+    return Catalog.load(write_processed(tmp_path, rows))
+
+
+def test_catalog_counts_titles_with_a_cast_per_platform(no_hulu_cast: Catalog) -> None:
+    assert no_hulu_cast.cast_titles("hulu") == 0
+    assert no_hulu_cast.cast_titles("netflix") == 3  # ns1, ns2, ns4
+    assert no_hulu_cast.cast_titles("amazon") == 5  # as1..as4 and as6 (no year, but a cast)
+    assert no_hulu_cast.cast_titles("prime") == 5
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Hulu's catalogue lists no cast for its titles"),
+        ("es", "El catálogo de Hulu no incluye el reparto"),
+    ],
+)
+async def test_actor_on_a_platform_without_any_cast_says_so(
+    no_hulu_cast: Catalog, tmp_path: Path, lang: str, expected: str
+) -> None:
+    holder = CatalogHolder(tmp_path, catalog=no_hulu_cast)
+    commands = Commands(holder, RatingsStore(tmp_path / "r.sqlite3"))
+    person = Person(1, 1, lang)
+    [reply] = [r async for r in commands.on_text(person, "/actor hulu 2002")]
+    assert expected in reply.text
+    # a platform with casts, but none in that year, keeps the ordinary answer
+    [other] = [r async for r in commands.on_text(person, "/actor netflix 2015")]
+    assert "no cast" not in other.text and "no incluye" not in other.text
