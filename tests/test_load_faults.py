@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 import time
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,13 +49,13 @@ from telegram.ext import TypeHandler
 from bot.i18n import t
 from tests.fakes.botdata import data_copy
 from tests.fakes.harness import Running, running_bot
+from tests.fakes.ratings_check import check_ratings, star_press
 from tests.fakes.telegram_server import Call, Chaos, FakeTelegramServer
 
 pytestmark = pytest.mark.timeout(600)
 
 OUT = ("sendMessage", "editMessageText", "sendPhoto")
 APOLOGIES = {t("es", "error"), t("en", "error")}
-SAVED = ("Guardado:", "Saved:")
 MIX = [
     "/start", "/help", "/maxduration 2020 netflix", "/maxduration season",
     "/scorecount netflix 3.5 2019", "/platformcount todas", "/platformcount hulu",
@@ -66,11 +64,6 @@ MIX = [
 ]  # fmt: skip
 FIRST_CHAT = 50_000
 UPDATE_TIMEOUT = 60.0  # the longest one update may take (a read timeout of 15 s + apology)
-
-
-def stars_for(chat: int, title_id: str) -> int:
-    """A person always gives the same stars to the same title."""
-    return zlib.crc32(f"{chat}:{title_id}".encode()) % 5 + 1
 
 
 class Finished:
@@ -109,18 +102,6 @@ class Step:
         return "apology" if ok else "unanswered"
 
 
-def rate_prompt(server: FakeTelegramServer, chat: int) -> tuple[int, str] | None:
-    """The newest bot message in the chat carrying star buttons: (message_id, title_id)."""
-    for mid in sorted(server.messages.get(chat, {}), reverse=True):
-        message = server.messages[chat][mid]
-        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data") or ""
-                if data.startswith("v1|rt|"):
-                    return mid, data.split("|")[2]
-    return None
-
-
 class Crowd:
     """Simulated people, each a closed loop over the real bot."""
 
@@ -132,11 +113,10 @@ class Crowd:
 
     async def act(self, chat: int, lang: str, phase: str, *, text: str = "", star: bool = False):
         server = self.server
-        prompt = rate_prompt(server, chat) if star else None
+        press = star_press(server, chat) if star else None
         pushed = time.monotonic()
-        if prompt is not None:
-            mid, title_id = prompt
-            data = f"v1|rt|{title_id}|{stars_for(chat, title_id)}"
+        if press is not None:
+            mid, data = press
             update_id, what = server.press(chat, mid, data, lang), data
         else:
             text = text or "/rate"
@@ -181,44 +161,6 @@ class Crowd:
         for step in self.steps:
             end = step.finished if step.finished is not None else float("inf")
             step.window = [c for c in by_chat.get(step.chat, []) if step.pushed <= c.at <= end]
-
-
-def acknowledged(calls: list[Call]) -> dict[tuple[int, str], int]:
-    """(chat, title_id) -> stars for every "saved" edit that succeeded at the server."""
-    acks: dict[tuple[int, str], int] = {}
-    for call in calls:
-        text = call.text_then or ""
-        if not (call.ok and call.method == "editMessageText" and text.startswith(SAVED)):
-            continue
-        previous = (call.previous or {}).get("reply_markup") or {}
-        titles = {
-            b["callback_data"].split("|")[2]
-            for row in previous.get("inline_keyboard", [])
-            for b in row
-            if b.get("callback_data", "").startswith("v1|rt|")
-        }
-        assert len(titles) == 1, (text, previous)
-        stars = text.split("\n", 1)[0].count("★")
-        acks[(call.params["chat_id"], titles.pop())] = stars
-    return acks
-
-
-def check_ratings(db: Path, calls: list[Call]) -> tuple[int, int]:
-    """Every acknowledged rating is in SQLite with its stars; returns (acked, stored)."""
-    acks = acknowledged(calls)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {
-            (int(tid), title): rating
-            for tid, title, rating in conn.execute(
-                "SELECT telegram_id, title_id, rating FROM ratings"
-            )
-        }
-    missing = {k: (s, stored.get(k)) for k, s in acks.items() if stored.get(k) != s}
-    assert not missing, f"acknowledged but not in SQLite (or other stars): {missing}"
-    for (chat, title), rating in stored.items():
-        assert rating == stars_for(chat, title)  # nothing stored that nobody pressed
-    return len(acks), len(stored)
 
 
 async def wait_quiet(server: FakeTelegramServer, timeout: float = 30.0) -> None:
