@@ -243,6 +243,7 @@ class Recommender:
             and self.bi.shape == (n_i,)
             and self.seen_indptr.shape == (n_u + 1,)
             and self.seen_indptr[-1] == len(self.seen_items)
+            and (len(self.seen_items) == 0 or int(self.seen_items.max()) < n_i)
             and all(isinstance(t, str) and t for t in self.title_ids)
         )
         if not ok:
@@ -266,7 +267,7 @@ class Recommender:
         return self._inner_user(user_id) is not None
 
     def knows_title(self, title_id: str) -> bool:
-        return title_id in self._title_index
+        return self._inner_title(title_id) is not None
 
     def _inner_user(self, user_id: object) -> int | None:
         # Surprise's raw ids are the parquet's ints; accept "42" as well as 42 and np.int32(42).
