@@ -9,12 +9,12 @@ DEMO_TITLES  ?= 2000
 DEMO_RATINGS ?= 200000
 SEED ?= 42
 
-.PHONY: help venv data etl train evaluate run bot console api report test test-slow lint format bench clean
+.PHONY: help venv data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
 	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
-	@echo "make data etl train evaluate report api bench lint format clean"
+	@echo "make data etl train evaluate report api console export-ratings bench lint format clean"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ run: train
 	$(PY) -m bot
 
 bot: run
+
+console: train
+	$(PY) -m bot --console
+
+# The ratings people gave in the chat, as a raw ratings CSV the next ETL + training picks up.
+export-ratings: $(STAMP)
+	$(PY) -m bot.ratings_store export --db $(DATA)/state/ratings.sqlite3 \
+		--out $(DATA)/raw/ratings/telegram_ratings.csv
 
 api: train
 	$(PY) -m api
