@@ -96,9 +96,6 @@ def check_html(text: str) -> None:
 
 def check_reply(reply: Reply) -> int:
     """Check one Reply the way deliver() would send it; returns the number of messages."""
-    chunks = split_html(reply.text) if reply.text else []
-    for chunk in chunks:
-        check_html(chunk)
     if reply.toast:
         assert len(reply.toast) <= TOAST_LIMIT
     for row in reply.keyboard or []:
@@ -106,8 +103,19 @@ def check_reply(reply: Reply) -> int:
             assert button.text.strip(), reply.keyboard
             assert 1 <= len(button.data.encode()) <= MAX_BYTES, button.data
             decode(button.data)  # our own data always decodes
+    if reply.photo is not None and reply.text and len(reply.text) <= 1024:
+        # deliver() sends it as the photo's caption: 1,024 UTF-16 units at most
+        try:
+            caption = parse_html(reply.text)
+        except ApiError as e:
+            raise AssertionError(f"{e.description}: {reply.text[:300]!r}") from e
+        assert utf16_len(caption) <= 1024, f"caption of {utf16_len(caption)} UTF-16 units"
+        return 1
+    chunks = split_html(reply.text) if reply.text else []
+    for chunk in chunks:
+        check_html(chunk)
     assert chunks or reply.toast is not None or reply.photo is not None, reply
-    return len(chunks)
+    return len(chunks) + (reply.photo is not None)
 
 
 # ----- the command logic over the real demo catalogue ------------------------------------------
