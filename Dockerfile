@@ -13,6 +13,7 @@ COPY pyproject.toml README.md ./
 COPY etl etl
 COPY model model
 COPY catalog catalog
+COPY charts charts
 COPY bot bot
 COPY api api
 COPY bench bench

@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     except (CatalogError, OSError) as e:
         print(
             f"cannot load the catalogue from {settings.data_dir}: {e}\n"
-            "build it first: `make data` (or python -m etl.demo ... && python -m etl ...)",
+            "build it first: `make train` (demo data, ETL and model), "
+            "or python -m etl.demo ... && python -m etl ...",
             file=sys.stderr,
         )
         return 2

@@ -1,4 +1,4 @@
-"""/chart: the EDA charts (etl/charts, docs/eda.md) rendered from the loaded catalogue.
+"""/chart: the EDA charts (charts, docs/eda.md) rendered from the loaded catalogue.
 
 Rendering takes 0.1-1 s of CPU, so it runs in a worker thread, one chart at a time (an
 asyncio.Lock: two people asking at once wait for each other instead of halving each other's
@@ -28,9 +28,9 @@ class RenderedChart:
 
 def _charts() -> Any:
     # matplotlib loads on the first /chart, not at bot start-up.
-    import etl.charts
+    import charts
 
-    return etl.charts
+    return charts
 
 
 class ChartService:

@@ -392,7 +392,7 @@ def t(lang: str, key: str, **values: object) -> Html:
     return Html(template.format(**{k: esc(v) for k, v in values.items()}))
 
 
-# Chart names of etl/charts in Spanish; English labels come from etl.charts.chart_titles().
+# Chart names (charts package) in Spanish; English labels come from charts.chart_titles().
 CHART_TITLES_ES = {
     "platforms": "Títulos por plataforma y tipo",
     "release_years": "Años de estreno por plataforma",

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl.charts import (
+from charts import (
     Chart,
     EdaData,
     available_charts,

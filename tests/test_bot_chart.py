@@ -20,7 +20,7 @@ from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, utf16_len
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
-from etl.charts import ratings_summary_to_json, summarize_ratings
+from charts import ratings_summary_to_json, summarize_ratings
 from tests.fakes.botdata import data_copy, demo_data
 from tests.fakes.harness import TOKEN, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import FakeTelegramServer, parse_html

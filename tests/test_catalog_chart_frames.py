@@ -1,4 +1,4 @@
-"""Catalog.chart_frames: what etl.charts needs, from the loaded catalogue and reports/."""
+"""Catalog.chart_frames: what charts needs, from the loaded catalogue and reports/."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from catalog import Catalog
-from etl.charts import (
+from charts import (
     available_charts,
     ratings_summary_from_json,
     ratings_summary_to_json,

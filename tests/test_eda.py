@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.__main__ import main as etl_main
-from etl.charts import (
+from charts import (
     Chart,
     available_charts,
     ratings_summary_from_json,
     render_chart,
     summarize_ratings,
 )
+from etl.__main__ import main as etl_main
 from etl.demo import main as demo_main
 from etl.eda import build_report, load_frames
 from etl.eda import main as eda_main

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
-from etl.charts.base import (
+from charts.base import (
     Chart,
     EdaData,
     chart,

@@ -9,7 +9,7 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 
-from etl.charts.base import (
+from charts.base import (
     DURATION_LIKE,
     OTHER_COLOR,
     Chart,

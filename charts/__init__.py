@@ -2,7 +2,7 @@
 
 Used by `python -m etl.eda` (the HTML report) and by the bot's `/chart <name>`:
 
-    from etl.charts import available_charts, render_chart
+    from charts import available_charts, render_chart
     names = available_charts(frames)                 # what these frames can draw
     chart = render_chart("platforms", frames)        # Chart(name, title, png, finding)
 
@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from etl.charts import ratings as _ratings  # noqa: F401  (registers the charts)
-from etl.charts import titles as _titles  # noqa: F401
-from etl.charts.base import (
+from charts import ratings as _ratings  # noqa: F401  (registers the charts)
+from charts import titles as _titles  # noqa: F401
+from charts.base import (
     PLATFORM_COLORS,
     PLATFORM_NAMES,
     REGISTRY,
