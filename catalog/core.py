@@ -56,7 +56,7 @@ WHERE_TO_WATCH_SPREAD = 8.0  # ... and only those scoring within this of the bes
 VARIANT_MATCH = 99.0  # where_to_watch: a parenthesised variant of the exact name
 _TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
-# The titles.parquet columns chart_frames hands to etl.charts (etl/eda.py reads the same).
+# The titles.parquet columns chart_frames hands to charts (etl/eda.py reads the same).
 CHART_TITLE_COLUMNS = (
     "id", "platform", "type", "title", "director", "cast", "country", "listed_in", "date_added",
     "release_year", "rating", "duration_int", "duration_type", "description",
@@ -501,7 +501,7 @@ class Catalog:
         return out
 
     def chart_frames(self) -> dict[str, Any]:
-        """What etl.charts.render_chart needs, from this catalogue (docs/eda.md):
+        """What charts.render_chart needs, from this catalogue (docs/eda.md):
 
         titles (every titles.parquet column the catalogue holds, one row per title), display
         (id, title in original casing), scores (id, score, votes); and, when the ETL/EDA wrote
@@ -638,7 +638,7 @@ def _read_json(path: Path) -> Any:
 
 def ratings_summary(raw: Mapping[str, Any]) -> dict[str, pd.Series]:
     """eda_ratings.json -> {"rating_counts", "user_activity"} Series, as the charts take them
-    (the same as etl.charts.ratings_summary_from_json, without importing matplotlib here)."""
+    (the same as charts.ratings_summary_from_json, without importing matplotlib here)."""
     rc, ua = raw["rating_counts"], raw["user_activity"]
     return {
         "rating_counts": pd.Series(
