@@ -46,11 +46,13 @@ SLOW = settings(FAST, max_examples=300, derandomize=False)
 @schema.parametrize()
 @FAST
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    response = case.call_and_validate()
+    assert response.status_code < 500, response.text
 
 
 @pytest.mark.slow
 @schema.parametrize()
 @SLOW
 def test_api_conforms_to_its_schema_at_volume(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    response = case.call_and_validate()
+    assert response.status_code < 500, response.text

@@ -12,8 +12,8 @@ from bot.commands import Commands
 from bot.ratings_store import RatingsStore
 from bot.replies import Person
 from catalog import Catalog, CatalogHolder, Recommendation, TitleRef
+from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.telegram_server import parse_html
-from tests.test_catalog_helpers import ROWS, write_processed
 
 REF = TitleRef("ns42", "Amélie & <Friends>", "netflix", "movie", 2001)
 MODEL_REASON = "recommended: 4.10 is at least the threshold 3.50; predicted from you (2 ratings)'s"

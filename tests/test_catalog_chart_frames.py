@@ -15,7 +15,7 @@ from charts import (
     ratings_summary_to_json,
     render_chart,
 )
-from tests.test_catalog_helpers import ROWS, write_processed
+from tests.catalog_helpers import ROWS, write_processed
 
 SUMMARY = ratings_summary_to_json(
     pd.Series({0.5: 3, 3.0: 10, 4.5: 7}), pd.Series({1: 40, 2: 9, 30: 1})

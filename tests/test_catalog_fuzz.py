@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog import Catalog, QueryError, fold
-from tests.test_catalog_helpers import write_processed
+from tests.catalog_helpers import write_processed
 
 anything = st.one_of(
     st.none(),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalog import AmbiguousTitle, Catalog, ModelUnavailable, QueryError, TitleNotFound
-from tests.test_catalog_helpers import write_processed
+from tests.catalog_helpers import write_processed
 
 
 @dataclass(frozen=True)

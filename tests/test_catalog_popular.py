@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalog import Catalog, QueryError
-from tests.test_catalog_helpers import write_processed
+from tests.catalog_helpers import write_processed
 
 # ROWS by votes desc, then mean score desc; titles with no votes are never offered.
 BY_VOTES = ["ns1", "hs2", "ds1", "ds2", "as2", "ns2", "as1", "ns5", "ns4", "as4", "as5"]
@@ -51,7 +51,7 @@ def test_bad_arguments_are_query_errors(cat: Catalog, kwargs: dict) -> None:
 
 
 def test_a_duplicate_id_is_offered_once(tmp_path: Path) -> None:
-    from tests.test_catalog_helpers import ROWS
+    from tests.catalog_helpers import ROWS
 
     rows = [*ROWS, ("ns1", "Movie", "Amélie again", None, 2001, 122, "min", 4.2, 10)]
     cat = Catalog.load(write_processed(tmp_path, rows))

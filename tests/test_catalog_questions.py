@@ -1,4 +1,4 @@
-"""The four questions, titles and info on the hand-made catalogue (tests/test_catalog_helpers)."""
+"""The four questions, titles and info on the hand-made catalogue (tests/catalog_helpers)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from catalog import (
     get_max_duration,
     get_score_count,
 )
-from tests.test_catalog_helpers import write_processed
+from tests.catalog_helpers import write_processed
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_info(cat: Catalog) -> None:
 
 
 def test_same_data_same_version_other_data_other_version(tmp_path: Path) -> None:
-    from tests.test_catalog_helpers import ROWS
+    from tests.catalog_helpers import ROWS
 
     a = Catalog.load(write_processed(tmp_path / "a")).info.version
     b = Catalog.load(write_processed(tmp_path / "b")).info.version

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog import CatalogHolder, CatalogLoadError
-from tests.test_catalog_helpers import ROWS, write_processed
+from tests.catalog_helpers import ROWS, write_processed
 
 
 def test_reload_swaps_in_new_data(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from catalog import Catalog, fold
-from tests.test_catalog_helpers import write_processed
+from tests.catalog_helpers import write_processed
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_resolve_title(cat: Catalog) -> None:
 
 
 def test_where_to_watch_adds_parenthesised_variants_of_an_exact_name(tmp_path) -> None:
-    from tests.test_catalog_helpers import ROWS
+    from tests.catalog_helpers import ROWS
 
     extra = [
         ("ns9", "TV Show", "Big Show (U.S.)", None, 2012, 9, "season", None, 0),

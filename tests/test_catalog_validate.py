@@ -9,7 +9,7 @@ import pytest
 
 from catalog import Catalog, QueryError
 from catalog import validate as v
-from tests.test_catalog_helpers import write_processed
+from tests.catalog_helpers import write_processed
 
 ALIASES = {
     "amazon": ["amazon", "Amazon", "AMAZON", "a", "A", "prime", "Prime", "amazon prime",
