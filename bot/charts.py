@@ -3,14 +3,17 @@
 Rendering takes 0.1-1 s of CPU, so it runs in a worker thread, one chart at a time (an
 asyncio.Lock: two people asking at once wait for each other instead of halving each other's
 core), and each PNG is cached per (catalogue version, chart name): the data only changes on
-/reload. Telegram-free: the command logic turns a `Chart` into a `Reply` with `photo`.
+/reload. The image is the same in every language; the cached entry keeps the finding in each
+language (`findings`, "es" and "en") and the caption picks one by the person's language.
+Telegram-free: the command logic turns a `RenderedChart` into a `Reply` with `photo`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -23,7 +26,12 @@ class RenderedChart:
     name: str
     title: str
     png: bytes
-    finding: str
+    finding: str  # English
+    findings: Mapping[str, str] = field(default_factory=dict)  # "en" and "es"
+
+    def finding_in(self, lang: str) -> str:
+        """The finding in the person's language; English if that one is missing."""
+        return self.findings.get(lang) or self.finding
 
 
 def _charts() -> Any:
@@ -81,7 +89,9 @@ class ChartService:
                 return cached
             chart = await asyncio.to_thread(self._draw, catalog, name)
             self.renders += 1
-            rendered = RenderedChart(chart.name, chart.title, chart.png, chart.finding)
+            rendered = RenderedChart(
+                chart.name, chart.title, chart.png, chart.finding, dict(chart.findings)
+            )
             # Keep only the current catalogue's charts.
             self._pngs = {k: v for k, v in self._pngs.items() if k[0] == version}
             self._pngs[key] = rendered

@@ -505,7 +505,7 @@ class Commands:
             log.warning("chart %s failed: %s", wanted, e, exc_info=True)
             return Reply(t(lang, "chart_failed", name=wanted))
         label = chart_label(lang, chart.name, chart.title)
-        return Reply(chart_caption(label, chart.finding), photo=chart.png)
+        return Reply(chart_caption(label, chart.finding_in(lang)), photo=chart.png)
 
     # ----- button presses -----------------------------------------------------------------
     def _button(self, person: Person, cb: Callback) -> Reply:

@@ -125,8 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "menu_help": {"es": "❓ Ayuda", "en": "❓ Help"},
     "menu_chart": {"es": "📈 Gráficos", "en": "📈 Charts"},
     "chart_pick": {
-        "es": "<b>Gráficos del catálogo</b>\n¿Cuál quieres ver? (el texto bajo cada gráfico "
-        "está en inglés)",
+        "es": "<b>Gráficos del catálogo</b>\n¿Cuál quieres ver?",
         "en": "<b>Charts of the catalogue</b>\nWhich one would you like to see?",
     },
     "chart_none": {
@@ -421,7 +420,10 @@ def platform_name(platform: str) -> str:
 
 
 def number(lang: str, value: float | int, digits: int = 0) -> str:
-    """Thousands separators the way each language writes them (12,345.6 vs 12.345,6)."""
+    """Thousands separators the way each language writes them (12,345.6 vs 12.345,6).
+
+    The charts' findings write numbers the same way (charts.base.Numbers: the charts package
+    imports nothing of the bot); tests/test_bot_chart.py checks that the two agree."""
     text = f"{value:,.{digits}f}"
     if lang == "es":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")

@@ -4,7 +4,8 @@ Used by `python -m etl.eda` (the HTML report) and by the bot's `/chart <name>`:
 
     from charts import available_charts, render_chart
     names = available_charts(frames)                 # what these frames can draw
-    chart = render_chart("platforms", frames)        # Chart(name, title, png, finding)
+    chart = render_chart("platforms", frames)        # Chart(name, title, png, finding, findings)
+    caption = chart.finding_in("es")                 # the finding in Spanish ("en": English)
 
 `frames` is a mapping (or an EdaData): "titles" (required), "display", "scores",
 "rating_counts" + "user_activity" (see summarize_ratings / ratings_summary_from_json) or a raw

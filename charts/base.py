@@ -44,14 +44,23 @@ FIGSIZE = (10.0, 5.6)
 DURATION_LIKE = re.compile(r"^\s*\d+\s*(min|seasons?)\s*$", re.IGNORECASE)
 
 
+LANGS: tuple[str, ...] = ("en", "es")
+
+
 @dataclass(frozen=True)
 class Chart:
-    """One rendered chart: `png` is a complete PNG file; `finding` is one sentence from the data."""
+    """One rendered chart: `png` is a complete PNG file; `finding` is one sentence from the data
+    (English); `findings` is that sentence per language ("en", "es"), quoting the same numbers."""
 
     name: str
     title: str
     png: bytes
     finding: str
+    findings: Mapping[str, str] = field(default_factory=dict)
+
+    def finding_in(self, lang: str) -> str:
+        """The finding in `lang` ("en" or "es"); English for any other language."""
+        return self.findings.get(lang) or self.finding
 
 
 @dataclass(frozen=True)
@@ -167,10 +176,16 @@ def to_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def finish(fig: Figure, name: str, title: str, finding: str) -> Chart:
+def finish(fig: Figure, name: str, title: str, findings: Mapping[str, str]) -> Chart:
+    """Title the figure and make the Chart; `findings` holds the sentence for every language."""
+    missing = [lang for lang in LANGS if not findings.get(lang)]
+    if missing:
+        raise ValueError(f"chart {name!r} has no finding in {', '.join(missing)}")
     fig.suptitle(title, fontsize=14, fontweight="bold", x=0.01, ha="left")
     fig.tight_layout()
-    return Chart(name=name, title=title, png=to_png(fig), finding=finding)
+    return Chart(
+        name=name, title=title, png=to_png(fig), finding=findings["en"], findings=dict(findings)
+    )
 
 
 def style(ax: Any) -> None:
@@ -212,6 +227,42 @@ def pct(part: float, whole: float) -> int:
 
 def thousands(n: float) -> str:
     return f"{int(n):,}"
+
+
+class Numbers:
+    """How a finding writes numbers in one language. The numbers are computed once by the chart;
+    both languages round them the same way, only the separators differ:
+
+    - en: 22,998 · 3.53 · 42%
+    - es: 22.998 · 3,53 · 42 % (thousands with a dot and decimal comma, as the bot's
+      `i18n.number` writes them; a no-break space before %, as the RAE recommends)
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def num(self, value: float, digits: int = 0) -> str:
+        """Thousands separators and `digits` decimals (12,345.6 / 12.345,6)."""
+        text = f"{value:,.{digits}f}"
+        if self.lang == "es":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
+
+    def count(self, value: float) -> str:
+        """A count, truncated like `thousands` (22,998 / 22.998)."""
+        return self.num(int(value))
+
+    def g(self, value: float) -> str:
+        """A short value such as a star rating, as `:g` writes it (3.5 / 3,5; 4 / 4)."""
+        text = f"{value:g}"
+        return text.replace(".", ",") if self.lang == "es" else text
+
+    def pct(self, value: float | str) -> str:
+        """A whole percentage, already rounded (42 -> 42% / 42 %); strings like "<1" too."""
+        return f"{value}\u00a0%" if self.lang == "es" else f"{value}%"
+
+
+EN, ES = Numbers("en"), Numbers("es")
 
 
 def shorten(text: str, width: int = 32) -> str:

@@ -7,6 +7,8 @@ import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
 from charts.base import (
+    EN,
+    ES,
     Chart,
     EdaData,
     chart,
@@ -48,12 +50,16 @@ def chart_ratings(data: EdaData) -> Chart:
     mean = float((counts.index.to_numpy(dtype=float) * counts.to_numpy()).sum() / max(1, total))
     mode = float(counts.idxmax())
     half = int(counts[(counts.index.to_numpy(dtype=float) * 2) % 2 == 1].sum())
-    finding = (
-        f"Users rate {mean:.2f} stars on average; {mode:g} is the most given rating "
-        f"({pct(counts[mode], total)}% of {thousands(total)} ratings) and half-star ratings "
-        f"make up {pct(half, total)}%."
-    )
-    return finish(fig, "ratings", "Distribution of user ratings", finding)
+    mode_pct, half_pct = pct(counts[mode], total), pct(half, total)
+    findings = {
+        "en": f"Users rate {EN.num(mean, 2)} stars on average; {EN.g(mode)} is the most given "
+        f"rating ({EN.pct(mode_pct)} of {EN.count(total)} ratings) and half-star ratings make "
+        f"up {EN.pct(half_pct)}.",
+        "es": f"Los usuarios puntúan {ES.num(mean, 2)} estrellas de media; {ES.g(mode)} es la "
+        f"puntuación más dada (el {ES.pct(mode_pct)} de {ES.count(total)} puntuaciones) y las "
+        f"de media estrella suponen el {ES.pct(half_pct)}.",
+    }
+    return finish(fig, "ratings", "Distribution of user ratings", findings)
 
 
 def _expand_quantile(freq: pd.Series, q: float) -> int:
@@ -97,12 +103,17 @@ def chart_votes_per_user(data: EdaData) -> Chart:
     style(ax)
     plain_log_axis(ax, "x")
     plain_log_axis(ax, "y")
-    share = top_share(freq, 0.1)
-    finding = (
-        f"The median user gave {med} ratings and the most active {thousands(freq.index.max())}; "
-        f"the top 10% of the {thousands(users)} users gave {round(share * 100)}% of all ratings."
-    )
-    return finish(fig, "votes_per_user", "Ratings per user: the long tail", finding)
+    share = round(top_share(freq, 0.1) * 100)
+    most = freq.index.max()
+    findings = {
+        "en": f"The median user gave {EN.count(med)} ratings and the most active "
+        f"{EN.count(most)}; the top {EN.pct(10)} of the {EN.count(users)} users gave "
+        f"{EN.pct(share)} of all ratings.",
+        "es": f"El usuario mediano dio {ES.count(med)} puntuaciones y el más activo "
+        f"{ES.count(most)}; el {ES.pct(10)} más activo de los {ES.count(users)} usuarios dio "
+        f"el {ES.pct(share)} de todas las puntuaciones.",
+    }
+    return finish(fig, "votes_per_user", "Ratings per user: the long tail", findings)
 
 
 @chart("votes_per_title", "Ratings per title (long tail)", needs=("scores",))
@@ -141,12 +152,20 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     top_name = names_by_id.get(top["id"], top["id"]) if top is not None else "-"
     unrated = int((votes == 0).sum())
     share = pct(unrated, len(votes))
-    none = "every title has some" if unrated == 0 else f"{share or 'under 1'}% have none"
-    finding = (
-        f"The median title has {med} ratings and {none}, while the most rated, {top_name}, "
-        f"has {thousands(votes.max())}."
-    )
-    return finish(fig, "votes_per_title", "Ratings per title: the long tail", finding)
+    if unrated == 0:
+        none = {"en": "every title has some", "es": "todos tienen alguna"}
+    elif share:
+        none = {"en": f"{EN.pct(share)} have none", "es": f"el {ES.pct(share)} no tiene ninguna"}
+    else:
+        none = {"en": f"under {EN.pct(1)} have none", "es": f"menos del {ES.pct(1)} no tiene"}
+    most = votes.max()
+    findings = {
+        "en": f"The median title has {EN.count(med)} ratings and {none['en']}, while the most "
+        f"rated, {top_name}, has {EN.count(most)}.",
+        "es": f"El título mediano tiene {ES.count(med)} puntuaciones y {none['es']}, mientras que "
+        f"el más puntuado, {top_name}, tiene {ES.count(most)}.",
+    }
+    return finish(fig, "votes_per_title", "Ratings per title: the long tail", findings)
 
 
 def votes_split(s: pd.DataFrame) -> tuple[int, int]:
@@ -168,7 +187,7 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
             fig,
             "score_vs_votes",
             "Mean score against number of votes",
-            "No title has a rating yet.",
+            {"en": "No title has a rating yet.", "es": "Aún no hay títulos con puntuaciones."},
         )
     hb = ax.hexbin(
         s["votes"],
@@ -196,17 +215,27 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     few, many = s.loc[s["votes"] <= lo, "score"], s.loc[s["votes"] >= hi, "score"]
     rho = s["votes"].corr(s["score"], method="spearman")
     sd_few, sd_many = float(few.std()), float(many.std())
-    verdict = (
-        "few ratings make noisy scores"
-        if sd_few > 1.25 * sd_many
-        else "the spread hardly depends on the number of ratings"
-    )
-    finding = (
-        f"Scores of titles with at most {lo} rating{'s' if lo != 1 else ''} have an SD of "
-        f"{sd_few:.2f} against {sd_many:.2f} for titles with {hi} or more ({verdict}); the "
-        f"rank correlation between votes and score is {rho:.2f}."
-    )
-    return finish(fig, "score_vs_votes", "Mean score against number of ratings", finding)
+    noisy = sd_few > 1.25 * sd_many
+    verdict = {
+        "en": "few ratings make noisy scores"
+        if noisy
+        else "the spread hardly depends on the number of ratings",
+        "es": "con pocas puntuaciones la nota es ruidosa"
+        if noisy
+        else "la dispersión apenas depende del número de puntuaciones",
+    }
+    findings = {
+        "en": f"Scores of titles with at most {EN.count(lo)} rating{'s' if lo != 1 else ''} have "
+        f"an SD of {EN.num(sd_few, 2)} against {EN.num(sd_many, 2)} for titles with "
+        f"{EN.count(hi)} or more ({verdict['en']}); the rank correlation between votes and "
+        f"score is {EN.num(rho, 2)}.",
+        "es": f"Las notas de los títulos con {ES.count(lo)} "
+        f"{'puntuación' if lo == 1 else 'puntuaciones'} como mucho tienen una desviación típica "
+        f"de {ES.num(sd_few, 2)}, frente a {ES.num(sd_many, 2)} en los títulos con "
+        f"{ES.count(hi)} o más ({verdict['es']}); la correlación de rangos entre votos y nota "
+        f"es {ES.num(rho, 2)}.",
+    }
+    return finish(fig, "score_vs_votes", "Mean score against number of ratings", findings)
 
 
 def anomaly_counts(report: dict) -> pd.Series:
@@ -239,15 +268,20 @@ def chart_anomalies(data: EdaData) -> Chart:
     if len(nonzero):
         first = nonzero.index[0]
         samples = (report["anomalies"][first] or {}).get("samples") or []
-        eg = f", e.g. {', '.join(map(str, samples[:3]))}" if samples else ""
-        finding = (
-            f"The ETL counted {thousands(nonzero.sum())} anomalous rows of {len(nonzero)} "
-            f"kind(s), kept as they are; the largest is {first.replace('_', ' ')} "
-            f"({thousands(nonzero.iloc[0])}{eg})."
-        )
+        eg = ", ".join(map(str, samples[:3]))
+        rows, kinds, largest = nonzero.sum(), len(nonzero), nonzero.iloc[0]
+        kind = first.replace("_", " ")
+        findings = {
+            "en": f"The ETL counted {EN.count(rows)} anomalous rows of {EN.count(kinds)} "
+            f"kind(s), kept as they are; the largest is {kind} "
+            f"({EN.count(largest)}{f', e.g. {eg}' if eg else ''}).",
+            "es": f"El ETL contó {ES.count(rows)} filas anómalas de {ES.count(kinds)} tipo(s), "
+            f"que se conservan tal cual; el tipo más numeroso es {kind} "
+            f"({ES.count(largest)}{f', p. ej. {eg}' if eg else ''}).",
+        }
     else:
-        finding = "The ETL counted no anomalies."
-    return finish(fig, "anomalies", "Anomalies counted by the ETL (kept, not fixed)", finding)
+        findings = {"en": "The ETL counted no anomalies.", "es": "El ETL no encontró anomalías."}
+    return finish(fig, "anomalies", "Anomalies counted by the ETL (kept, not fixed)", findings)
 
 
 __all__ = [

@@ -11,6 +11,8 @@ import pandas as pd
 
 from charts.base import (
     DURATION_LIKE,
+    EN,
+    ES,
     OTHER_COLOR,
     Chart,
     EdaData,
@@ -100,12 +102,15 @@ def chart_platforms(data: EdaData) -> Chart:
     biggest = total.idxmax()
     share_shows = (n_shows / total.replace(0, np.nan)).fillna(0)
     most_shows = share_shows.idxmax()
-    finding = (
-        f"{pname(biggest)} carries {pct(total[biggest], total.sum())}% of all "
-        f"{thousands(total.sum())} titles; {pname(most_shows)} has the highest share of "
-        f"TV shows ({pct(n_shows[most_shows], total[most_shows])}%)."
-    )
-    return finish(fig, "platforms", "Titles per platform and type", finding)
+    big, n_all = pct(total[biggest], total.sum()), total.sum()
+    shows_pct = pct(n_shows[most_shows], total[most_shows])
+    findings = {
+        "en": f"{pname(biggest)} carries {EN.pct(big)} of all {EN.count(n_all)} titles; "
+        f"{pname(most_shows)} has the highest share of TV shows ({EN.pct(shows_pct)}).",
+        "es": f"{pname(biggest)} reúne el {ES.pct(big)} de los {ES.count(n_all)} títulos; "
+        f"{pname(most_shows)} tiene la mayor proporción de series ({ES.pct(shows_pct)}).",
+    }
+    return finish(fig, "platforms", "Titles per platform and type", findings)
 
 
 @chart("release_years", "Release years per platform")
@@ -145,13 +150,18 @@ def chart_release_years(data: EdaData) -> Chart:
     old = (t["release_year"] < 2000).groupby(t["platform"]).mean().reindex(plats)
     newest, oldest, most_old = med.idxmax(), med.idxmin(), old.idxmax()
     n_most_old = int((t["platform"] == most_old).sum())
-    finding = (
-        f"The median release year is {int(med[newest])} on {pname(newest)} (newest catalogue) "
-        f"and {int(med[oldest])} on {pname(oldest)} (oldest); "
-        f"{pct(old[most_old] * n_most_old, n_most_old)}% of {pname(most_old)} titles "
-        f"were released before 2000, the most of any platform."
-    )
-    return finish(fig, "release_years", "Release years per platform", finding)
+    y_new, y_old = int(med[newest]), int(med[oldest])  # years: no thousands separator
+    old_pct = pct(old[most_old] * n_most_old, n_most_old)
+    findings = {
+        "en": f"The median release year is {y_new} on {pname(newest)} (newest catalogue) "
+        f"and {y_old} on {pname(oldest)} (oldest); {EN.pct(old_pct)} of {pname(most_old)} "
+        f"titles were released before 2000, the most of any platform.",
+        "es": f"La mediana del año de estreno es {y_new} en {pname(newest)} (el catálogo más "
+        f"reciente) y {y_old} en {pname(oldest)} (el más antiguo); el {ES.pct(old_pct)} de los "
+        f"títulos de {pname(most_old)} se estrenó antes de 2000, más que en ninguna otra "
+        f"plataforma.",
+    }
+    return finish(fig, "release_years", "Release years per platform", findings)
 
 
 def _durations(data: EdaData, kind: str) -> pd.DataFrame:
@@ -227,27 +237,45 @@ def chart_durations(data: EdaData) -> Chart:
     a2.set_title("TV shows: most seasons named", fontsize=11)
     a1.invert_yaxis()
     a2.invert_yaxis()
-    parts = []
+    parts: dict[str, list[str]] = {"en": [], "es": []}
     if len(movies):
-        m = _longest(movies)
-        parts.append(
-            f"Movies run a median {int(movies['value'].median())} min and the longest is "
-            f"{m['name']} ({m['value']} min, {pname(m['platform'])})"
+        m, m_med = _longest(movies), int(movies["value"].median())
+        parts["en"].append(
+            f"Movies run a median {EN.count(m_med)} min and the longest is "
+            f"{m['name']} ({EN.count(m['value'])} min, {pname(m['platform'])})"
+        )
+        parts["es"].append(
+            f"Las películas duran una mediana de {ES.count(m_med)} min y la más larga es "
+            f"{m['name']} ({ES.count(m['value'])} min, {pname(m['platform'])})"
         )
     if len(shows):
-        s = _longest(shows)
-        parts.append(
-            f"the show with most seasons is {s['name']} ({s['value']} seasons, "
-            f"{pname(s['platform'])}) while the median show has {int(shows['value'].median())}"
+        s, s_med = _longest(shows), int(shows["value"].median())
+        parts["en"].append(
+            f"the show with most seasons is {s['name']} ({EN.count(s['value'])} seasons, "
+            f"{pname(s['platform'])}) while the median show has {EN.count(s_med)}"
         )
-    finding = ("; ".join(parts) or "No durations in the data") + "."
-    return finish(fig, "durations", "Durations per platform", finding)
+        parts["es"].append(
+            f"la serie con más temporadas es {s['name']} ({ES.count(s['value'])} temporadas, "
+            f"{pname(s['platform'])}) y la serie mediana tiene {ES.count(s_med)}"
+        )
+    empty = {"en": "No durations in the data", "es": "No hay duraciones en los datos"}
+    findings = {lang: _sentence("; ".join(parts[lang]) or empty[lang]) for lang in parts}
+    return finish(fig, "durations", "Durations per platform", findings)
+
+
+def _sentence(text: str) -> str:
+    """Capital first letter and a full stop."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def maturity_groups(ratings: pd.Series) -> pd.Series:
     """Maturity rating per title with misplaced durations grouped under one label."""
     r = ratings.astype(object).fillna("(none)")
     return r.where(~r.astype(str).str.match(DURATION_LIKE), "(a duration)")
+
+
+# The chart's own group labels, as the Spanish finding names them.
+MATURITY_LABELS_ES = {"(none)": "(sin clasificación)", "(a duration)": "(una duración)"}
 
 
 @chart("maturity", "Maturity ratings per platform")
@@ -294,12 +322,20 @@ def chart_maturity(data: EdaData) -> Chart:
         for p in plats
     )
     misplaced = int(overall.get("(a duration)", 0))
-    finding = (
-        f"The most common maturity rating is {most} ({pct(overall[most], len(t))}% of titles) "
-        f"and the most common per platform is {by_plat}; {misplaced} titles carry a "
-        f"duration in the rating column."
-    )
-    return finish(fig, "maturity", "Maturity ratings per platform", finding)
+    most_pct = pct(overall[most], len(t))
+    by_plat_es = by_plat
+    for label, spanish in MATURITY_LABELS_ES.items():
+        by_plat_es = by_plat_es.replace(label, spanish)
+    findings = {
+        "en": f"The most common maturity rating is {most} ({EN.pct(most_pct)} of titles) "
+        f"and the most common per platform is {by_plat}; {EN.count(misplaced)} titles carry a "
+        f"duration in the rating column.",
+        "es": f"La clasificación por edades más común es {MATURITY_LABELS_ES.get(most, most)} "
+        f"(el {ES.pct(most_pct)} de los títulos) y la más común por plataforma es "
+        f"{by_plat_es}; {ES.count(misplaced)} títulos tienen una duración en la columna de la "
+        f"clasificación.",
+    }
+    return finish(fig, "maturity", "Maturity ratings per platform", findings)
 
 
 def _top_items(data: EdaData, column: str, n: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -341,14 +377,18 @@ def chart_countries(data: EdaData) -> Chart:
     if len(table):
         first = table.index[0]
         n_first = int(table.loc[first].sum())
-        finding = (
-            f"{first.title()} appears on {pct(n_first, with_country)}% of the "
-            f"{thousands(with_country)} titles that name a country ({thousands(n_first)}); "
-            f"{pct(missing, len(data.titles))}% of all titles name no country."
-        )
+        first_pct, none_pct = pct(n_first, with_country), pct(missing, len(data.titles))
+        findings = {
+            "en": f"{first.title()} appears on {EN.pct(first_pct)} of the "
+            f"{EN.count(with_country)} titles that name a country ({EN.count(n_first)}); "
+            f"{EN.pct(none_pct)} of all titles name no country.",
+            "es": f"{first.title()} aparece en el {ES.pct(first_pct)} de los "
+            f"{ES.count(with_country)} títulos que indican un país ({ES.count(n_first)}); "
+            f"el {ES.pct(none_pct)} de todos los títulos no indica ninguno.",
+        }
     else:
-        finding = "No title names a country."
-    return finish(fig, "countries", "Top 15 countries of production", finding)
+        findings = {"en": "No title names a country.", "es": "Ningún título indica un país."}
+    return finish(fig, "countries", "Top 15 countries of production", findings)
 
 
 @chart("genres", "Top genres")
@@ -364,22 +404,29 @@ def chart_genres(data: EdaData) -> Chart:
         n_first = int(table.loc[first].sum())
         per_title = len(items) / max(1, items["row"].nunique())
         solo = (table > 0).sum(axis=1) == 1
-        vocab = ""
+        vocab = {"en": "", "es": ""}
         if solo.any() and len(plats) > 1:
             eg = table.index[solo][0]
-            vocab = (
-                f"; {int(solo.sum())} of the top {len(table)} genres are used by one platform "
-                f"only (e.g. {eg} on {pname(str(table.loc[eg].idxmax()))}), so genre names "
-                f"differ between platforms"
-            )
-        finding = (
-            f"The most frequent genre is {first} ({thousands(n_first)} titles, "
-            f"{pct(n_first, n)}% of all) and a title lists {per_title:.1f} genres on average"
-            f"{vocab}."
-        )
+            eg_plat, n_solo, n_top = pname(str(table.loc[eg].idxmax())), int(solo.sum()), len(table)
+            vocab = {
+                "en": f"; {EN.count(n_solo)} of the top {EN.count(n_top)} genres are used by one "
+                f"platform only (e.g. {eg} on {eg_plat}), so genre names differ between platforms",
+                "es": f"; {ES.count(n_solo)} de los {ES.count(n_top)} géneros más frecuentes los "
+                f"usa una sola plataforma (p. ej. {eg} en {eg_plat}), así que los nombres de los "
+                f"géneros cambian de una plataforma a otra",
+            }
+        first_pct = pct(n_first, n)
+        findings = {
+            "en": f"The most frequent genre is {first} ({EN.count(n_first)} titles, "
+            f"{EN.pct(first_pct)} of all) and a title lists {EN.num(per_title, 1)} genres on "
+            f"average{vocab['en']}.",
+            "es": f"El género más frecuente es {first} ({ES.count(n_first)} títulos, "
+            f"el {ES.pct(first_pct)} del total) y un título tiene {ES.num(per_title, 1)} géneros "
+            f"de media{vocab['es']}.",
+        }
     else:
-        finding = "No title lists a genre."
-    return finish(fig, "genres", "Top 20 genres (listed_in)", finding)
+        findings = {"en": "No title lists a genre.", "es": "Ningún título tiene un género."}
+    return finish(fig, "genres", "Top 20 genres (listed_in)", findings)
 
 
 @chart("date_added", "Titles added per year")
@@ -409,18 +456,29 @@ def chart_date_added(data: EdaData) -> Chart:
     worst = missing.idxmax()
     n_worst = int((t["platform"] == worst).sum())
     if len(table):
-        peak = int(table.sum(axis=1).idxmax())
-        finding = (
-            f"{peak} saw the most additions ({thousands(table.loc[peak].sum())} titles); "
-            f"date_added is missing for {pct(missing[worst] * n_worst, n_worst)}% of "
-            f"{pname(worst)} titles, so its timeline is nearly empty."
-            if missing[worst] > 0.5
-            else f"{peak} saw the most additions ({thousands(table.loc[peak].sum())} titles); "
-            f"date_added is missing for {pct(t['date_added'].isna().sum(), len(t))}% of titles."
-        )
+        peak = int(table.sum(axis=1).idxmax())  # a year: no thousands separator
+        n_peak = table.loc[peak].sum()
+        if missing[worst] > 0.5:
+            gap = pct(missing[worst] * n_worst, n_worst)
+            tail = {
+                "en": f"date_added is missing for {EN.pct(gap)} of {pname(worst)} titles, so its "
+                f"timeline is nearly empty",
+                "es": f"date_added falta en el {ES.pct(gap)} de los títulos de {pname(worst)}, así "
+                f"que su cronología está casi vacía",
+            }
+        else:
+            gap = pct(t["date_added"].isna().sum(), len(t))
+            tail = {
+                "en": f"date_added is missing for {EN.pct(gap)} of titles",
+                "es": f"date_added falta en el {ES.pct(gap)} de los títulos",
+            }
+        findings = {
+            "en": f"{peak} saw the most additions ({EN.count(n_peak)} titles); {tail['en']}.",
+            "es": f"{peak} fue el año con más altas ({ES.count(n_peak)} títulos); {tail['es']}.",
+        }
     else:
-        finding = "No title has a date_added."
-    return finish(fig, "date_added", "Titles added per year (date_added)", finding)
+        findings = {"en": "No title has a date_added.", "es": "Ningún título tiene date_added."}
+    return finish(fig, "date_added", "Titles added per year (date_added)", findings)
 
 
 MISSING_COLUMNS = (
@@ -480,17 +538,27 @@ def chart_missing(data: EdaData) -> Chart:
     )
     top = cells[cells["share"] > 0].head(3)
     complete = [c for c in share.index if (share.loc[c] == 0).all()]
+    n_cols, n_complete = len(share), len(complete)
     if len(top):
-        worst = ", ".join(
-            f"{r.column} on {pname(r.platform)} ({share_label(r.share)}%)" for r in top.itertuples()
-        )
-        finding = (
-            f"The emptiest cells are {worst}; {len(complete)} of {len(share)} columns are "
-            f"complete on every platform."
-        )
+        worst = {
+            lang: ", ".join(
+                f"{r.column} {word} {pname(r.platform)} ({f.pct(share_label(r.share))})"
+                for r in top.itertuples()
+            )
+            for lang, f, word in (("en", EN, "on"), ("es", ES, "en"))
+        }
+        findings = {
+            "en": f"The emptiest cells are {worst['en']}; {EN.count(n_complete)} of "
+            f"{EN.count(n_cols)} columns are complete on every platform.",
+            "es": f"Las celdas más vacías son {worst['es']}; {ES.count(n_complete)} de las "
+            f"{ES.count(n_cols)} columnas están completas en todas las plataformas.",
+        }
     else:
-        finding = f"All {len(share)} columns are complete on every platform."
-    return finish(fig, "missing", "Missing values per column and platform", finding)
+        findings = {
+            "en": f"All {EN.count(n_cols)} columns are complete on every platform.",
+            "es": f"Las {ES.count(n_cols)} columnas están completas en todas las plataformas.",
+        }
+    return finish(fig, "missing", "Missing values per column and platform", findings)
 
 
 __all__ = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import shutil
 import struct
 from pathlib import Path
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from bot.commands import Commands, chart_caption
 from bot.console import render, run_console
+from bot.i18n import number
 from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, utf16_len
 from catalog.core import Catalog
@@ -93,6 +95,49 @@ async def test_chart_by_name_is_a_photo_with_its_finding(commands: Commands) -> 
     assert reply.text.startswith("<b>📊 Release years per platform</b>\n")
     assert "median release year" in reply.text
     assert utf16_len(reply.text) <= 1024
+
+
+async def test_the_finding_is_in_the_person_s_language(commands: Commands) -> None:
+    """Spanish people get the Spanish finding, English people the English one: same numbers,
+    same photo, one render."""
+    [es] = await text(commands, ES, "/grafico platforms")
+    [en] = await text(commands, EN, "/chart platforms")
+    assert es.photo is not None and es.photo == en.photo
+    assert commands.charts.renders == 1
+    for reply in (es, en):
+        parse_html(reply.text)
+        assert utf16_len(reply.text) <= 1024
+    assert es.text.startswith("<b>📊 Títulos por plataforma y tipo</b>\n")
+    assert " reúne el " in es.text and "\u00a0%" in es.text and "800 títulos" in es.text
+    assert "carries" not in es.text
+    assert en.text.startswith("<b>📊 Titles per platform and type</b>\n")
+    assert " carries " in en.text and "of all 800 titles" in en.text and "títulos" not in en.text
+    rendered = await commands.charts.render(commands.catalog, "platforms")
+    assert es.text.endswith(rendered.findings["es"]) and en.text.endswith(rendered.findings["en"])
+
+    # every chart: the Spanish caption is Spanish (and within Telegram's limits)
+    for name in commands.charts.available(commands.catalog):
+        [es] = await text(commands, ES, f"/chart {name}")
+        [en] = await text(commands, EN, f"/chart {name}")
+        assert es.photo == en.photo and es.text != en.text, name
+        parse_html(es.text)
+        assert utf16_len(es.text) <= 1024
+        finding = es.text.split("\n", 1)[1]
+        english = r"\b(carries|median|longest|average|appears|additions|emptiest|counted)\b"
+        assert not re.search(english, finding), (name, finding)
+        assert not re.search(r"\d\.\d\d?(?!\d)|\d%", finding), (name, finding)
+    [menu] = await text(commands, ES, "/chart")
+    assert "inglés" not in menu.text
+
+
+def test_charts_write_numbers_like_the_bot() -> None:
+    """charts cannot import bot: its Spanish number format is a copy of i18n.number's."""
+    from charts.base import Numbers
+
+    for lang in ("es", "en"):
+        for value, digits in [(0, 0), (7, 0), (1500, 0), (22998, 0), (1234567, 0), (3.456, 2)]:
+            assert Numbers(lang).num(value, digits) == number(lang, value, digits)
+        assert Numbers(lang).count(22998.9) == number(lang, 22998)
 
 
 async def test_unknown_chart_lists_the_names(commands: Commands) -> None:
@@ -189,7 +234,8 @@ async def test_chart_end_to_end_sends_a_png_photo_with_the_caption(
             width, height = png_size(server.photos[-1])
             assert width > 500 and height > 300
             label = "Titles per platform and type" if lang == "en" else "Títulos por plataforma"
-            assert label in sent.text and "of all 800 titles" in sent.text
+            finding = "of all 800 titles" if lang == "en" else "de los 800 títulos"
+            assert label in sent.text and finding in sent.text
             assert sent.params["parse_mode"] == "HTML"
 
             # /chart: the keyboard, then a button press sends the photo
@@ -201,6 +247,7 @@ async def test_chart_end_to_end_sends_a_png_photo_with_the_caption(
             assert len(photos) == 1 and photos[0].ok
             assert server.photos[-1].startswith(PNG_SIGNATURE)
             assert "anomal" in photos[0].text.lower()
+            assert ("kind(s)" in photos[0].text) == (lang == "en")
             assert bot.commands.stats.errors == 0
     finally:
         await server.stop()

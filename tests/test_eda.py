@@ -7,6 +7,7 @@ import json
 import math
 import re
 import struct
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +42,98 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def num(text: str) -> float:
+def num(text: str, lang: str = "en") -> float:
+    """A number as the finding writes it: 22,998 / 3.53 in English, 22.998 / 3,53 in Spanish."""
+    if lang == "es":
+        return float(text.replace(".", "").replace(",", "."))
     return float(text.replace(",", ""))
+
+
+# One pattern per chart and language, with the same groups in the same order, so the same
+# assertions check both. Spanish: thousands with a dot, decimal comma, a no-break space before %.
+PATTERNS: dict[str, dict[str, str]] = {
+    "en": {
+        "platforms": r"(.+) carries (\d+)% of all ([\d,]+) titles; (.+) has the highest share of "
+        r"TV shows \((\d+)%\)\.",
+        "release_years": r"The median release year is (\d+) on (.+) \(newest catalogue\) and "
+        r"(\d+) on (.+) \(oldest\); (\d+)% of (.+) titles were released before 2000, the most "
+        r"of any platform\.",
+        "durations": r"Movies run a median ([\d,]+) min and the longest is (.+) \(([\d,]+) min, "
+        r"(.+)\); the show with most seasons is (.+) \(([\d,]+) seasons, (.+)\) while the "
+        r"median show has ([\d,]+)\.",
+        "maturity": r"The most common maturity rating is (\S+) \((\d+)% of titles\).*; "
+        r"([\d,]+) titles carry a duration in the rating column\.$",
+        "countries": r"(.+) appears on (\d+)% of the ([\d,]+) titles that name a country "
+        r"\(([\d,]+)\); (\d+)% of all titles name no country\.",
+        "genres": r"The most frequent genre is (.+) \(([\d,]+) titles, (\d+)% of all\) and a "
+        r"title lists ([\d.]+) genres on average",
+        "date_added": r"(\d{4}) saw the most additions \(([\d,]+) titles\); date_added is "
+        r"missing for (\d+)% of (?:(.+?) )?titles",
+        "missing": r"The emptiest cells are (.+); (\d+) of (\d+) columns are complete on every "
+        r"platform\.",
+        "missing_cell": r"(\w+) on (.+?) \((<1|>99|\d+)%\)",
+        "ratings": r"Users rate ([\d.]+) stars on average; ([\d.]+) is the most given rating "
+        r"\((\d+)% of ([\d,]+) ratings\) and half-star ratings make up (\d+)%\.",
+        "votes_per_user": r"The median user gave ([\d,]+) ratings and the most active ([\d,]+); "
+        r"the top 10% of the ([\d,]+) users gave (\d+)% of all ratings\.",
+        "votes_per_title": r"The median title has ([\d,]+) ratings and (every title has some|"
+        r"(under )?(\d+)% have none), while the most rated, (.+), has ([\d,]+)\.",
+        "score_vs_votes": r"Scores of titles with at most ([\d,]+) ratings? have an SD of "
+        r"([\d.]+) against ([\d.]+) for titles with ([\d,]+) or more \((.+)\); the rank "
+        r"correlation between votes and score is (-?[\d.]+)\.",
+        "anomalies": r"The ETL counted ([\d,]+) anomalous rows of (\d+) kind\(s\), kept as they "
+        r"are; the largest is (.+?) \(([\d,]+)",
+    },
+    "es": {
+        "platforms": r"(.+) reúne el (\d+)\u00a0% de los ([\d.]+) títulos; (.+) tiene la mayor "
+        r"proporción de series \((\d+)\u00a0%\)\.",
+        "release_years": r"La mediana del año de estreno es (\d+) en (.+) \(el catálogo más "
+        r"reciente\) y (\d+) en (.+) \(el más antiguo\); el (\d+)\u00a0% de los títulos de "
+        r"(.+) se estrenó antes de 2000, más que en ninguna otra plataforma\.",
+        "durations": r"Las películas duran una mediana de ([\d.]+) min y la más larga es (.+) "
+        r"\(([\d.]+) min, (.+)\); la serie con más temporadas es (.+) \(([\d.]+) temporadas, "
+        r"(.+)\) y la serie mediana tiene ([\d.]+)\.",
+        "maturity": r"La clasificación por edades más común es (\S+) \(el (\d+)\u00a0% de los "
+        r"títulos\).*; ([\d.]+) títulos tienen una duración en la columna de la "
+        r"clasificación\.$",
+        "countries": r"(.+) aparece en el (\d+)\u00a0% de los ([\d.]+) títulos que indican un "
+        r"país \(([\d.]+)\); el (\d+)\u00a0% de todos los títulos no indica ninguno\.",
+        "genres": r"El género más frecuente es (.+) \(([\d.]+) títulos, el (\d+)\u00a0% del "
+        r"total\) y un título tiene ([\d,]+) géneros de media",
+        "date_added": r"(\d{4}) fue el año con más altas \(([\d.]+) títulos\); date_added falta "
+        r"en el (\d+)\u00a0% de los títulos(?: de (.+?))?[,.]",
+        "missing": r"Las celdas más vacías son (.+); (\d+) de las (\d+) columnas están completas "
+        r"en todas las plataformas\.",
+        "missing_cell": r"(\w+) en (.+?) \((<1|>99|\d+)\u00a0%\)",
+        "ratings": r"Los usuarios puntúan ([\d,]+) estrellas de media; ([\d,]+) es la puntuación "
+        r"más dada \(el (\d+)\u00a0% de ([\d.]+) puntuaciones\) y las de media estrella "
+        r"suponen el (\d+)\u00a0%\.",
+        "votes_per_user": r"El usuario mediano dio ([\d.]+) puntuaciones y el más activo "
+        r"([\d.]+); el 10\u00a0% más activo de los ([\d.]+) usuarios dio el (\d+)\u00a0% de "
+        r"todas las puntuaciones\.",
+        "votes_per_title": r"El título mediano tiene ([\d.]+) puntuaciones y (todos tienen "
+        r"alguna|(menos del )?(?:el )?(\d+)\u00a0% no tiene(?: ninguna)?), mientras que el más "
+        r"puntuado, (.+), tiene ([\d.]+)\.",
+        "score_vs_votes": r"Las notas de los títulos con ([\d.]+) puntuaci(?:ón|ones) como mucho "
+        r"tienen una desviación típica de ([\d,]+), frente a ([\d,]+) en los títulos con "
+        r"([\d.]+) o más \((.+)\); la correlación de rangos entre votos y nota es "
+        r"(-?[\d,]+)\.",
+        "anomalies": r"El ETL contó ([\d.]+) filas anómalas de (\d+) tipo\(s\), que se conservan "
+        r"tal cual; el tipo más numeroso es (.+?) \(([\d.]+)",
+    },
+}
+EVERY_TITLE_RATED = {"en": "every title has some", "es": "todos tienen alguna"}
+NO_ANOMALIES = {"en": "The ETL counted no anomalies.", "es": "El ETL no encontró anomalías."}
+
+
+def numbers(text: str, lang: str) -> list[float]:
+    """Every number a finding quotes, in order, as values (a title's own digits included)."""
+    group, point = (",", ".") if lang == "en" else (".", ",")
+    g, p = re.escape(group), re.escape(point)
+    found = re.findall(
+        rf"(?<!\w)-?\d{{1,3}}(?:{g}\d{{3}})+(?:{p}\d+)?|(?<!\w)-?\d+(?:{p}\d+)?", text
+    )
+    return [num(x, lang) for x in found]
 
 
 def pct(part: float, whole: float) -> int:
@@ -103,8 +194,14 @@ def check_files(report: Path, charts: dict[str, Chart]) -> None:
     assert "Anomaly details" in html
 
 
-def check_findings(base: Path, charts: dict[str, Chart]) -> None:
-    """Recompute every quoted number straight from the parquet files and etl.json."""
+def check_findings(base: Path, charts: dict[str, Chart], lang: str = "en") -> None:
+    """Recompute every quoted number straight from the parquet files and etl.json, reading the
+    finding in `lang` ("en" or "es") with that language's patterns and number format."""
+    pat = PATTERNS[lang]
+
+    def n(text: str) -> float:
+        return num(text, lang)
+
     proc = base / "processed"
     t = pd.read_parquet(proc / "titles.parquet")
     disp = pd.read_parquet(proc / "display.parquet", columns=["id", "title"])
@@ -112,27 +209,19 @@ def check_findings(base: Path, charts: dict[str, Chart]) -> None:
     etl = json.loads((base / "reports" / "etl.json").read_text())
     name_of = dict(zip(disp["id"], disp["title"], strict=True))
     t["name"] = t["id"].map(name_of).fillna(t["title"])
-    f = {n: c.finding for n, c in charts.items()}
+    f = {name: c.finding_in(lang) for name, c in charts.items()}
 
     # platforms
-    m = re.fullmatch(
-        r"(.+) carries (\d+)% of all ([\d,]+) titles; (.+) has the highest share of "
-        r"TV shows \((\d+)%\)\.",
-        f["platforms"],
-    )
+    m = re.fullmatch(pat["platforms"], f["platforms"])
     assert m, f["platforms"]
     counts = t["platform"].value_counts()
     shows = (t["type"] == "tv show").groupby(t["platform"]).mean()
     assert m[1] == NAMES[counts.idxmax()] and int(m[2]) == pct(counts.max(), len(t))
-    assert num(m[3]) == len(t)
+    assert n(m[3]) == len(t)
     assert m[4] == NAMES[shows.idxmax()] and int(m[5]) == round(100 * shows.max())
 
     # release years
-    m = re.fullmatch(
-        r"The median release year is (\d+) on (.+) \(newest catalogue\) and (\d+) on (.+) "
-        r"\(oldest\); (\d+)% of (.+) titles were released before 2000, the most of any platform\.",
-        f["release_years"],
-    )
+    m = re.fullmatch(pat["release_years"], f["release_years"])
     assert m, f["release_years"]
     med = t.groupby("platform")["release_year"].median()
     old = (t["release_year"] < 2000).groupby(t["platform"]).mean()
@@ -141,33 +230,25 @@ def check_findings(base: Path, charts: dict[str, Chart]) -> None:
     assert (int(m[5]), m[6]) == (round(100 * old.max()), NAMES[old.idxmax()])
 
     # durations: medians and the named outliers
-    m = re.fullmatch(
-        r"Movies run a median (\d+) min and the longest is (.+) \((\d+) min, (.+)\); the show "
-        r"with most seasons is (.+) \((\d+) seasons, (.+)\) while the median show has (\d+)\.",
-        f["durations"],
-    )
+    m = re.fullmatch(pat["durations"], f["durations"])
     assert m, f["durations"]
     mv = t[t["duration_type"] == "min"].dropna(subset=["duration_int"])
     sh = t[t["duration_type"] == "season"].dropna(subset=["duration_int"])
-    assert int(m[1]) == int(mv["duration_int"].median())
+    assert n(m[1]) == int(mv["duration_int"].median())
     longest = mv[mv["duration_int"] == mv["duration_int"].max()]
-    assert int(m[3]) == mv["duration_int"].max() and m[2] in set(longest["name"])
+    assert n(m[3]) == mv["duration_int"].max() and m[2] in set(longest["name"])
     assert m[4] == NAMES[longest.loc[longest["name"] == m[2], "platform"].iloc[0]]
     most = sh[sh["duration_int"] == sh["duration_int"].max()]
-    assert int(m[6]) == sh["duration_int"].max() and m[5] in set(most["name"])
-    assert int(m[8]) == int(sh["duration_int"].median())
+    assert n(m[6]) == sh["duration_int"].max() and m[5] in set(most["name"])
+    assert n(m[8]) == int(sh["duration_int"].median())
 
     # maturity ratings
-    m = re.match(
-        r"The most common maturity rating is (\S+) \((\d+)% of titles\).*; (\d+) titles carry a "
-        r"duration in the rating column\.$",
-        f["maturity"],
-    )
+    m = re.match(pat["maturity"], f["maturity"])
     assert m, f["maturity"]
     misplaced = t["rating"].str.match(DURATION_LIKE)
     valid = t.loc[~misplaced, "rating"].value_counts()
     assert m[1] == valid.index[0] and int(m[2]) == pct(valid.iloc[0], len(t))
-    assert int(m[3]) == misplaced.sum()
+    assert n(m[3]) == misplaced.sum()
     for p in t["platform"].unique():
         vc = t.loc[(t["platform"] == p) & ~misplaced, "rating"].value_counts()
         tied = vc[vc == vc.max()].index  # a tie may name any of them
@@ -182,51 +263,36 @@ def check_findings(base: Path, charts: dict[str, Chart]) -> None:
             pd.DataFrame({"row": s.index, "item": s.values}).query("item != ''").drop_duplicates()
         )
 
-    m = re.fullmatch(
-        r"(.+) appears on (\d+)% of the ([\d,]+) titles that name a country \(([\d,]+)\); "
-        r"(\d+)% of all titles name no country\.",
-        f["countries"],
-    )
+    m = re.fullmatch(pat["countries"], f["countries"])
     assert m, f["countries"]
     c = exploded("country")
     top = c["item"].value_counts()
     with_country = c["row"].nunique()
-    assert m[1].lower() == top.index[0] and num(m[4]) == top.iloc[0]
-    assert num(m[3]) == with_country and int(m[2]) == pct(top.iloc[0], with_country)
+    assert m[1].lower() == top.index[0] and n(m[4]) == top.iloc[0]
+    assert n(m[3]) == with_country and int(m[2]) == pct(top.iloc[0], with_country)
     assert int(m[5]) == pct(t["country"].isna().sum(), len(t))
 
-    m = re.match(
-        r"The most frequent genre is (.+) \(([\d,]+) titles, (\d+)% of all\) and a title lists "
-        r"([\d.]+) genres on average",
-        f["genres"],
-    )
+    m = re.match(pat["genres"], f["genres"])
     assert m, f["genres"]
     g = exploded("listed_in")
     top = g["item"].value_counts()
-    assert m[1] == top.index[0] and num(m[2]) == top.iloc[0]
+    assert m[1] == top.index[0] and n(m[2]) == top.iloc[0]
     assert int(m[3]) == pct(top.iloc[0], len(t))
-    assert float(m[4]) == round(len(g) / g["row"].nunique(), 1)
+    assert n(m[4]) == round(len(g) / g["row"].nunique(), 1)
 
     # date added
-    m = re.match(
-        r"(\d{4}) saw the most additions \(([\d,]+) titles\); date_added is missing for "
-        r"(\d+)% of (.+?) titles",
-        f["date_added"],
-    )
+    m = re.match(pat["date_added"], f["date_added"])
     assert m, f["date_added"]
     years = pd.to_datetime(t["date_added"]).dt.year.value_counts()
-    assert int(m[1]) == years.idxmax() and num(m[2]) == years.max()
+    assert int(m[1]) == years.idxmax() and n(m[2]) == years.max()
     missing = t["date_added"].isna().groupby(t["platform"]).mean()
-    if m[4] == "titles":  # the overall form
+    if m[4] is None:  # the overall form: "of titles", no platform named
         assert int(m[3]) == pct(t["date_added"].isna().sum(), len(t))
     else:
         assert m[4] == NAMES[missing.idxmax()] and int(m[3]) == round(100 * missing.max())
 
     # missing values per column and platform
-    m = re.fullmatch(
-        r"The emptiest cells are (.+); (\d+) of (\d+) columns are complete on every platform\.",
-        f["missing"],
-    )
+    m = re.fullmatch(pat["missing"], f["missing"])
     assert m, f["missing"]
     cols = ["director", "cast", "country", "date_added", "release_year", "duration_int"]
     cols += ["listed_in", "description"]
@@ -235,7 +301,7 @@ def check_findings(base: Path, charts: dict[str, Chart]) -> None:
     cells = sorted(
         ((-v, c, p) for p, row in nulls.iterrows() for c, v in row.items() if v > 0),
     )[:3]
-    quoted = re.findall(r"(\w+) on (.+?) \((<1|>99|\d+)%\)", m[1])
+    quoted = re.findall(pat["missing_cell"], m[1])
     assert len(quoted) == len(cells)
     for (col, plat, share), (v, c, p) in zip(quoted, cells, strict=True):
         v = -v
@@ -243,85 +309,63 @@ def check_findings(base: Path, charts: dict[str, Chart]) -> None:
         assert share == ("<1" if v < 1 else ">99" if 99 < v < 100 else str(round(v)))
 
     # ratings distribution
-    m = re.fullmatch(
-        r"Users rate ([\d.]+) stars on average; ([\d.]+) is the most given rating \((\d+)% of "
-        r"([\d,]+) ratings\) and half-star ratings make up (\d+)%\.",
-        f["ratings"],
-    )
+    m = re.fullmatch(pat["ratings"], f["ratings"])
     assert m, f["ratings"]
     vc = r["rating"].value_counts()
-    assert float(m[1]) == pytest.approx(r["rating"].astype("float64").mean(), abs=0.0051)
-    assert float(m[2]) == vc.idxmax() and int(m[3]) == pct(vc.max(), len(r))
-    assert num(m[4]) == len(r)
+    assert n(m[1]) == pytest.approx(r["rating"].astype("float64").mean(), abs=0.0051)
+    assert n(m[2]) == vc.idxmax() and int(m[3]) == pct(vc.max(), len(r))
+    assert n(m[4]) == len(r)
     assert int(m[5]) == pct(((r["rating"] * 2) % 2 == 1).sum(), len(r))
 
     # ratings per user
-    m = re.fullmatch(
-        r"The median user gave (\d+) ratings and the most active ([\d,]+); the top 10% of the "
-        r"([\d,]+) users gave (\d+)% of all ratings\.",
-        f["votes_per_user"],
-    )
+    m = re.fullmatch(pat["votes_per_user"], f["votes_per_user"])
     assert m, f["votes_per_user"]
     per_user = r["userId"].value_counts()
-    assert int(m[1]) == int(np.percentile(per_user, 50, method="inverted_cdf"))
-    assert num(m[2]) == per_user.max() and num(m[3]) == len(per_user)
+    assert n(m[1]) == int(np.percentile(per_user, 50, method="inverted_cdf"))
+    assert n(m[2]) == per_user.max() and n(m[3]) == len(per_user)
     top_k = per_user.sort_values(ascending=False).head(math.ceil(0.1 * len(per_user)))
     assert int(m[4]) == pct(top_k.sum(), len(r))
 
     # ratings per title (catalogue titles; ratings of unknown ids are not theirs)
-    m = re.fullmatch(
-        r"The median title has (\d+) ratings and (every title has some|(\d+|under 1)% have none), "
-        r"while the most rated, (.+), "
-        r"has ([\d,]+)\.",
-        f["votes_per_title"],
-    )
+    m = re.fullmatch(pat["votes_per_title"], f["votes_per_title"])
     assert m, f["votes_per_title"]
     per_title = r["movieId"].value_counts().reindex(t["id"].unique(), fill_value=0)
-    assert int(m[1]) == int(per_title.median())
+    assert n(m[1]) == int(per_title.median())
     unrated = (per_title == 0).sum()
     if unrated == 0:
-        assert m[2] == "every title has some"
-    else:
-        assert m[3] == (
-            str(pct(unrated, len(per_title))) if pct(unrated, len(per_title)) else "under 1"
-        )
-    assert num(m[5]) == per_title.max()
-    assert m[4] in {name_of[i] for i in per_title[per_title == per_title.max()].index}
+        assert m[2] == EVERY_TITLE_RATED[lang]
+    elif pct(unrated, len(per_title)):
+        assert not m[3] and int(m[4]) == pct(unrated, len(per_title))
+    else:  # "under 1%" / "menos del 1 %"
+        assert m[3] and m[4] == "1"
+    assert n(m[6]) == per_title.max()
+    assert m[5] in {name_of[i] for i in per_title[per_title == per_title.max()].index}
 
     # mean score against votes
-    m = re.fullmatch(
-        r"Scores of titles with at most (\d+) ratings? have an SD of ([\d.]+) against ([\d.]+) "
-        r"for titles with (\d+) or more \((.+)\); the rank correlation between votes and score "
-        r"is (-?[\d.]+)\.",
-        f["score_vs_votes"],
-    )
+    m = re.fullmatch(pat["score_vs_votes"], f["score_vs_votes"])
     assert m, f["score_vs_votes"]
     known = r[r["movieId"].isin(set(t["id"]))].astype({"rating": "float64"})
     agg = known.groupby("movieId")["rating"].agg(["mean", "count"])
-    lo, hi = int(m[1]), int(m[4])
+    lo, hi = int(n(m[1])), int(n(m[4]))
     assert lo == int(np.percentile(agg["count"], 25, method="lower"))
     assert hi == int(np.percentile(agg["count"], 90, method="higher"))
-    assert float(m[2]) == pytest.approx(agg.loc[agg["count"] <= lo, "mean"].std(), abs=0.006)
-    assert float(m[3]) == pytest.approx(agg.loc[agg["count"] >= hi, "mean"].std(), abs=0.006)
+    assert n(m[2]) == pytest.approx(agg.loc[agg["count"] <= lo, "mean"].std(), abs=0.006)
+    assert n(m[3]) == pytest.approx(agg.loc[agg["count"] >= hi, "mean"].std(), abs=0.006)
     rho = agg["count"].rank().corr(agg["mean"].rank())
-    assert float(m[6]) == pytest.approx(rho, abs=0.006)
+    assert n(m[6]) == pytest.approx(rho, abs=0.006)
 
     # anomalies, straight from etl.json
     counts = {k: v["count"] for k, v in etl["anomalies"].items() if v["count"]}
     if counts:
-        m = re.match(
-            r"The ETL counted ([\d,]+) anomalous rows of (\d+) kind\(s\), kept as they are; the "
-            r"largest is (.+?) \(([\d,]+)",
-            f["anomalies"],
-        )
+        m = re.match(pat["anomalies"], f["anomalies"])
         assert m, f["anomalies"]
         biggest = max(counts, key=lambda k: counts[k])
-        assert num(m[1]) == sum(counts.values()) and int(m[2]) == len(counts)
-        assert m[3] == biggest.replace("_", " ") and num(m[4]) == counts[biggest]
+        assert n(m[1]) == sum(counts.values()) and int(m[2]) == len(counts)
+        assert m[3] == biggest.replace("_", " ") and n(m[4]) == counts[biggest]
         for sample in etl["anomalies"][biggest]["samples"][:3]:
             assert sample in f["anomalies"]
     else:
-        assert f["anomalies"] == "The ETL counted no anomalies."
+        assert f["anomalies"] == NO_ANOMALIES[lang]
 
 
 # ------------------------------------------------------------------ tests
@@ -333,8 +377,44 @@ def test_report_builds_on_demo_data(demo_dir, demo_report) -> None:
     check_files(report, charts)
 
 
-def test_findings_match_the_data_demo(demo_dir, demo_report) -> None:
-    check_findings(demo_dir, demo_report[1])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_findings_match_the_data_demo(demo_dir, demo_report, lang: str) -> None:
+    check_findings(demo_dir, demo_report[1], lang)
+
+
+def check_languages(charts: dict[str, Chart]) -> None:
+    """Both languages quote the same numbers in the same order, each in its own format."""
+    for name, chart in charts.items():
+        assert set(chart.findings) == {"en", "es"}, name
+        en, es = chart.findings["en"], chart.findings["es"]
+        assert chart.finding == en == chart.finding_in("en") == chart.finding_in("fr")
+        assert chart.finding_in("es") == es != en
+        assert es.endswith("."), (name, es)
+        assert numbers(es, "es") == numbers(en, "en"), (name, en, es)
+        # no English number formats left in the Spanish sentence, and the other way round
+        assert not re.search(r"\d\.\d\d?(?!\d)|\d%|\d \S*%", es), (name, es)
+        assert not re.search(r"\d,\d\d?(?!\d)|\u00a0%", en), (name, en)
+
+
+def test_findings_quote_the_same_numbers_in_both_languages(demo_report) -> None:
+    charts = demo_report[1]
+    check_languages(charts)
+    assert charts["platforms"].findings["es"].startswith("Amazon Prime reúne el 42\u00a0% de ")
+    assert "1.500 títulos" in charts["platforms"].findings["es"]
+
+
+def test_spanish_number_format() -> None:
+    from charts.base import ES, Numbers
+
+    assert (ES.count(22998), ES.num(3.456, 2), ES.num(-0.02, 2), ES.g(3.5), ES.g(4.0)) == (
+        "22.998",
+        "3,46",
+        "-0,02",
+        "3,5",
+        "4",
+    )
+    assert (ES.pct(42), ES.pct("<1"), Numbers("en").pct(42)) == ("42\u00a0%", "<1\u00a0%", "42%")
+    assert Numbers("es").num(1234567.891, 1) == "1.234.567,9"
 
 
 @pytest.mark.realdata
@@ -343,6 +423,8 @@ def test_report_on_the_real_titles(real_dir) -> None:
     by_name = {c.name: c for c in charts}
     check_files(report, by_name)
     check_findings(real_dir, by_name)
+    check_findings(real_dir, by_name, "es")
+    check_languages(by_name)
     # the shape of the real catalogue, as the issue quotes it
     assert by_name["platforms"].finding.startswith("Amazon Prime carries 42% of all 22,998")
     assert "Hulu has the highest share of TV shows (52%)" in by_name["platforms"].finding
@@ -417,3 +499,37 @@ def test_cli_on_tiny_data_and_what_is_missing(tmp_path, capsys) -> None:
 
     assert eda_main(["--data-dir", str(tmp_path / "nothing"), "-q"]) == 1
     assert "run `python -m etl` first" in capsys.readouterr().err
+
+
+def test_degenerate_findings_exist_in_both_languages() -> None:
+    """The fallback sentences (no countries, no genres, no dates, no scores, no anomalies, no
+    movies) are there in Spanish too, with the same numbers as the English ones."""
+    titles = pd.DataFrame(
+        {
+            "id": ["a1", "a2", "n1"],
+            "platform": ["amazon", "amazon", "netflix"],
+            "type": ["tv show"] * 3,
+            "title": ["x", "y", "z"],
+            "country": [None] * 3,
+            "listed_in": [None] * 3,
+            "date_added": [None] * 3,
+            "release_year": [2001, 1999, 2020],
+            "rating": [None, "2 seasons", "tv-ma"],
+            "duration_int": [1, None, 3],
+            "duration_type": ["season", None, "season"],
+        }
+    )
+    frames = {
+        "titles": titles,
+        "scores": pd.DataFrame({"id": ["a1", "a2", "n1"], "score": [None] * 3, "votes": [0] * 3}),
+        "etl_report": {"anomalies": {"x_y": {"count": 0}}},
+        "ratings": pd.DataFrame({"userId": [1], "rating": [4.5]}),
+    }
+    with warnings.catch_warnings():  # matplotlib: nothing to put on a log axis
+        warnings.simplefilter("ignore", UserWarning)
+        charts = {n: render_chart(n, frames) for n in available_charts(frames)}
+    check_languages(charts)
+    assert charts["countries"].findings["es"] == "Ningún título indica un país."
+    assert charts["anomalies"].findings["es"] == NO_ANOMALIES["es"]
+    assert charts["durations"].findings["es"].startswith("La serie con más temporadas es z (3 ")
+    assert "Amazon Prime (sin clasificación)" in charts["maturity"].findings["es"]
