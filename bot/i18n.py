@@ -428,3 +428,8 @@ def number(lang: str, value: float | int, digits: int = 0) -> str:
     if lang == "es":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
+
+
+def percent(lang: str, value: float) -> str:
+    """A percentage as each language writes it: "85%" in English, "85 %" in Spanish (RAE)."""
+    return f"{number(lang, value)}{' %' if lang == 'es' else '%'}"

@@ -18,7 +18,7 @@ from catalog.results import (
     WhereToWatch,
 )
 
-from .i18n import number, platform_name, t
+from .i18n import number, percent, platform_name, t
 from .replies import Html, bold, esc
 
 PAGE_SIZE = 10
@@ -182,7 +182,7 @@ def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> lis
         if item.estimate is not None:
             line += f" — {number(lang, item.estimate, 1)}★"
         elif item.similarity is not None:
-            line += f" — {number(lang, 100 * item.similarity)}%"
+            line += f" — {percent(lang, 100 * item.similarity)}"
         lines.append(line)
     return lines
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.callbacks import SCHEMA, ExpiredMenu, decode, encode
-from bot.i18n import COMMANDS, STRINGS, lang_of, number, t
+from bot.i18n import COMMANDS, STRINGS, lang_of, number, percent, t
 from bot.logging_setup import REDACTED, setup_logging
 from bot.ratings_store import RatingsStore
 from bot.replies import Html, esc, plain_text, split_html
@@ -125,6 +125,13 @@ def test_lang_of(code: str | None, lang: str) -> None:
 def test_numbers_per_language() -> None:
     assert number("en", 12345.5, 1) == "12,345.5"
     assert number("es", 12345.5, 1) == "12.345,5"
+
+
+def test_percent_per_language() -> None:
+    # Spanish puts a space before the sign, as the chart findings do ("42 %").
+    assert percent("en", 85.4) == "85%"
+    assert percent("es", 85.4) == "85 %"
+    assert percent("es", 1234.0) == "1.234 %"
 
 
 # ----- logging ---------------------------------------------------------------------------
