@@ -1,4 +1,5 @@
-"""The demo generator: raw formats, dirt of the real files, determinism, learnable structure."""
+"""The demo generator: raw formats, dirt of the real files, determinism, learnable structure,
+and ratings calibrated to published facts about real explicit ratings."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from etl.demo import half_star_shares, make_ratings, make_titles, split_sizes
 from etl.demo import main as demo_main
-from etl.demo import split_sizes
-from etl.schema import TITLE_COLUMNS
+from etl.schema import PLATFORM_LETTERS, TITLE_COLUMNS
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -96,7 +97,8 @@ def test_ratings_format_and_scale(demo) -> None:
 
 
 def test_ratings_follow_genre_preferences(demo) -> None:
-    """Users who rate a genre highly keep rating it highly: there is structure to learn."""
+    """Beyond their own bias and the titles' means, people who like horror keep liking it: there
+    is (modest, as in real ratings) taste structure to learn."""
     t = read_titles(demo)
     t["id"] = (
         t.platform.map({"amazon": "a", "disney": "d", "hulu": "h", "netflix": "n"}) + t.show_id
@@ -104,13 +106,16 @@ def test_ratings_follow_genre_preferences(demo) -> None:
     horror = set(t.id[t.listed_in.str.contains("Horror")])
     r = pd.concat(pd.read_csv(f) for f in sorted((demo / "ratings").glob("*.csv")))
     r["horror"] = r.movieId.isin(horror)
-    rng = np.random.default_rng(0)
-    half = rng.random(len(r)) < 0.5
-    a = r[half & r.horror].groupby("userId").rating.mean()
-    b = r[~half & r.horror].groupby("userId").rating.mean()
-    both = pd.concat([a, b], axis=1, join="inner").dropna()
+    r["dev"] = r.rating - r.groupby("movieId").rating.transform("mean")
+    half = np.random.default_rng(0).random(len(r)) < 0.5
+
+    def taste(part: pd.Series) -> pd.Series:
+        by_user = r[part].groupby(["userId", "horror"]).dev.mean().unstack()
+        return by_user[True] - by_user[False]  # horror minus the rest, per person
+
+    both = pd.concat([taste(half), taste(~half)], axis=1, join="inner").dropna()
     assert len(both) > 50
-    assert both.corr().iloc[0, 1] > 0.3  # split-half consistency of horror taste
+    assert both.corr().iloc[0, 1] > 0.1  # split-half consistency of horror taste (0.18 here)
 
 
 def test_titles_from_existing_folder_writes_only_ratings(demo, tmp_path) -> None:
@@ -142,3 +147,78 @@ def test_large_scale_generation_and_etl(tmp_path) -> None:
     import pyarrow.parquet as pq
 
     assert pq.read_metadata(tmp_path / "processed" / "ratings.parquet").num_rows == 2_000_000
+
+
+# ---- calibration to real explicit ratings (issue 12; docs/model.md "Demo ratings") ----------
+
+
+def calibrated(n_titles: int, n_ratings: int, seed: int = 42) -> pd.DataFrame:
+    """Demo ratings for `make_titles(n_titles)`, the same code path as the CLI."""
+    rows = make_titles(n_titles, seed)
+    ids = [PLATFORM_LETTERS[p] + r[0] for p, rs in rows.items() for r in rs]
+    genres = [[g.strip().lower() for g in r[10].split(",")] for rs in rows.values() for r in rs]
+    df = make_ratings(ids, genres, n_ratings, seed).to_pandas()
+    df["rating"] = df.rating.astype(float)
+    return df
+
+
+@pytest.fixture(scope="module")
+def ml100k_like() -> pd.DataFrame:
+    """The size of MovieLens 100k (1,682 films, 100,000 ratings), the set issue 12 measured."""
+    return calibrated(1682, 100_000)
+
+
+def test_demo_ratings_have_the_published_shape(ml100k_like: pd.DataFrame) -> None:
+    r = ml100k_like
+    per_user = r.groupby("userId").size()
+    assert per_user.min() >= 20 and 55 <= per_user.median() <= 80  # MovieLens: 20, 65
+    assert 90 <= per_user.mean() <= 110 and per_user.max() >= 500  # 106, 737
+    per_title = np.sort(r.groupby("movieId").size().to_numpy())[::-1]
+    top = per_title[: len(per_title) // 10].sum() / per_title.sum()
+    assert 0.39 <= top <= 0.47  # the top 10% of films hold 43% of the ratings
+    assert 0.15 <= np.mean(per_title < 5) <= 0.25  # 20% of films have fewer than 5
+    assert 20 <= np.median(per_title) <= 36  # median 27
+    shares = r.rating.value_counts(normalize=True).reindex(np.arange(1, 11) / 2, fill_value=0)
+    assert np.allclose(shares.to_numpy(), half_star_shares(), atol=0.002)
+    # whole stars 1..5 = 6.1/11.4/27.1/34.2/21.2 %, each lending 15% to the half star either side
+    assert half_star_shares()[7] == pytest.approx(0.7 * 0.342)
+    assert 3.45 <= r.rating.mean() <= 3.6 and 1.08 <= r.rating.std() <= 1.18  # 3.53, 1.13
+    user_means = r.groupby("userId").rating.mean()
+    assert 0.40 <= user_means.std() <= 0.50  # 0.45
+    stats = r.groupby("movieId").rating.agg(["mean", "size"])
+    assert 0.47 <= stats["mean"][stats["size"] >= 20].std() <= 0.59  # 0.53
+    assert not r.duplicated(["userId", "movieId"]).any()
+
+
+def _rmse_band(r: pd.DataFrame, folds: int) -> dict[str, float]:
+    from model.data import ratings_from_frame
+    from model.evaluate import cross_validate
+    from model.train import SVDParams
+
+    ratings = ratings_from_frame(r)
+    tuned = SVDParams(n_factors=100, n_epochs=40, lr_all=0.01, reg_all=0.1, random_state=0)
+    cv = cross_validate(ratings, tuned, folds=folds, seed=0)
+    return {name: res["metrics"]["rmse"] for name, res in cv.items()}
+
+
+def test_demo_ratings_rmse_band_like_movielens(ml100k_like: pd.DataFrame) -> None:
+    """Published 5-fold RMSE on MovieLens 100k: BaselineOnly 0.944, NormalPredictor 1.514, SVD
+    (100 factors, 40 epochs, lr 0.01, reg 0.1) 0.910: most of the variance is noise around user
+    and title effects, and a factor model wins by a few per cent, not by a third."""
+    rmse = _rmse_band(ml100k_like, folds=3)
+    base = rmse["BaselineOnly"]
+    assert 0.91 <= base <= 0.97, rmse
+    assert 1.45 <= rmse["NormalPredictor"] / base <= 1.75, rmse
+    assert 0.94 <= rmse["SVD"] / base <= 0.985, rmse  # a few per cent below the baseline
+
+
+@pytest.mark.slow
+def test_demo_ratings_rmse_band_at_make_run_size() -> None:
+    """`make run`'s demo data (2,000 titles, 200,000 ratings, seed 42): the same band."""
+    r = calibrated(2000, 200_000)
+    assert r.groupby("userId").size().min() >= 20
+    rmse = _rmse_band(r, folds=3)
+    base = rmse["BaselineOnly"]
+    assert 0.91 <= base <= 0.97, rmse
+    assert 1.45 <= rmse["NormalPredictor"] / base <= 1.75, rmse
+    assert 0.93 <= rmse["SVD"] / base <= 0.985, rmse
