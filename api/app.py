@@ -45,7 +45,7 @@ from api.schemas import (
     WhereToWatchOut,
 )
 from api.settings import ApiSettings
-from catalog import Catalog, CatalogHolder, ModelUnavailable, QueryError
+from catalog import Catalog, CatalogHolder, CatalogLoadError, ModelUnavailable, QueryError
 from catalog import validate as v
 
 log = logging.getLogger("api")
@@ -55,7 +55,7 @@ T = TypeVar("T")
 # Python's whitespace (str.isspace), which is wider than the regex \s (e.g. \x1c..\x1f).
 TEXT_PATTERN = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 TEXT_MAX = 200
-USER_ID_MAX = 2**63 - 1
+USER_ID_MAX = v.USER_ID_MAX  # the one user-id rule, shared with the bot
 
 # Aliases the catalogue accepts for duration_type and kind, listed so the schema documents them.
 DurationType = Literal[
@@ -457,8 +457,11 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
         ] = None,
     ) -> ReloadOut:
         """Build a new catalogue from DATA_DIR and swap it in by one reference assignment;
-        requests already running finish on the old one. On failure the old one keeps serving
-        (503 says why). Disabled (403) unless API_ADMIN_TOKEN is set."""
+        requests already running finish on the old one. CatalogHolder.reload's policy, the same
+        as the bot's /reload: when the new data breaks the contract of docs/data.md, or its
+        model fails to load while a model is being served, the old catalogue and model keep
+        serving and 503 `reload_failed` says why. With no model before either, the new data
+        goes in and `status` is 'degraded'. Disabled (403) unless API_ADMIN_TOKEN is set."""
         expected = settings.admin_token
         if expected is None:
             raise ApiError(
@@ -474,10 +477,15 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
             )  # fmt: skip
         holder: CatalogHolder = request.app.state.holder
         before = holder.current.info.version
-        fresh = holder.reload()  # CatalogLoadError -> 503 reload_failed
+        try:
+            fresh = holder.reload()
+        except CatalogLoadError as e:  # -> 503 reload_failed; the old catalogue serves on
+            log.warning("reload refused: %s", e)
+            raise
         request.app.state.reloads += 1
         log.info("reloaded: data %s -> %s", before, fresh.info.version)
         return ReloadOut(
+            status="ok" if fresh.recommender is not None else "degraded",
             previous_version=before,
             data_version=fresh.info.version,
             model_version=fresh.info.model_version,

@@ -218,6 +218,10 @@ class HealthOut(BaseModel):
 
 
 class ReloadOut(BaseModel):
+    status: Literal["ok", "degraded"] = Field(
+        description="'ok'; 'degraded' when the new catalogue has no model, which a reload "
+        "allows only when none was loaded before either (`model_error` says why)"
+    )
     previous_version: str = Field(description="Data version served before the reload")
     data_version: str = Field(description="Data version served now")
     model_version: str | None = Field(description="Model id served now, or null")

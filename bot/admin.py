@@ -61,17 +61,18 @@ def status_text(lang: str, catalog: Any, stats: Stats, store: RatingsStore) -> H
 
 
 class Reloader:
-    """Builds a new catalogue in a worker thread and swaps it in with one assignment.
+    """/reload: CatalogHolder.reload (the one reload policy, shared with the API's
+    POST /admin/reload; catalog/holder.py) in a worker thread.
 
     Questions keep being answered from the old catalogue while the new one loads. The new one is
-    refused — and the old one kept — when loading raises, or when it came up without a model
-    while the old one had one (a corrupt or missing model must not silently turn
-    recommendations off).
+    refused — and the old catalogue and model kept — when loading raises or breaks the data
+    contract, or when it came up without a model while the old one had one. With no model
+    before either, the new catalogue goes in and the reply says it has no model and why.
     """
 
-    def __init__(self, holder: Any, build: Callable[[], Any]) -> None:
+    def __init__(self, holder: Any, build: Callable[[], Any] | None = None) -> None:
         self.holder = holder
-        self.build = build
+        self.build = build  # None: the holder's own Catalog.load of its data_dir
         self._lock = asyncio.Lock()
 
     @property
@@ -83,24 +84,29 @@ class Reloader:
             old = self.holder.current
             started = time.monotonic()
             try:
-                new = await asyncio.to_thread(self.build)
-            except Exception as e:  # any failure keeps the old catalogue
-                log.warning("reload failed, keeping %s: %s", old.info.version, e, exc_info=True)
-                return t(lang, "reload_failed", version=old.info.version, why=_short(e))
-            if new.recommender is None and old.recommender is not None:
-                why = new.info.model_error or "model missing"
-                log.warning("reload refused, new catalogue has no model: %s", why)
+                new = await asyncio.to_thread(self.holder.reload, self.build)
+            except Exception as e:  # any failure or refusal keeps the old catalogue
+                why = getattr(e, "reason", None) or e
+                log.warning("reload refused, keeping %s: %s", old.info.version, e)
                 return t(lang, "reload_failed", version=old.info.version, why=_short(why))
-            self.holder.current = new  # the swap: one assignment, atomic for every reader
             seconds = time.monotonic() - started
             log.info("reloaded: data %s model %s", new.info.version, new.info.model_version)
-            return t(
+            done = t(
                 lang,
                 "reload_ok",
                 seconds=number(lang, seconds, 1),
                 version=new.info.version,
                 model=new.info.model_version or "—",
             )
+            if new.recommender is None:  # allowed only when there was no model before either
+                why = esc(_short(new.info.model_error or "no model"))
+                note = (
+                    "Sin modelo de recomendaciones (tampoco había uno antes)"
+                    if lang == "es"
+                    else "No recommendation model (there was none before either)"
+                )
+                return Html(f"{done}\n{note}: {why}")
+            return done
 
 
 def _short(e: object, limit: int = 300) -> str:

@@ -5,7 +5,7 @@ Front ends (bot, console chat, API) only translate; see docs/architecture.md.
 
 from catalog.core import Catalog
 from catalog.functions import get_actor, get_count_platform, get_max_duration, get_score_count
-from catalog.holder import CatalogHolder
+from catalog.holder import CatalogHolder, ReloadError
 from catalog.loading import CatalogLoadError
 from catalog.results import (
     ActorResult,
@@ -57,6 +57,7 @@ __all__ = [
     "QueryError",
     "Recommendation",
     "RecommendedTitle",
+    "ReloadError",
     "ScoreCount",
     "SearchHit",
     "TitleInfo",

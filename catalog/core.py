@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 from catalog import validate as v
 from catalog.loading import (
     RecommenderLoader,
+    check_ratings_file,
     load_recommender,
     model_fingerprint,
     read_parquet,
@@ -48,6 +50,8 @@ from catalog.results import (
 )
 from catalog.search import NameIndex
 from catalog.text import fold, split_cast
+
+log = logging.getLogger(__name__)
 
 KIND_OF_DURATION = {"min": "movie", "season": "tv show"}
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
@@ -83,7 +87,11 @@ class Catalog:
     ) -> Catalog:
         """Read data_dir/processed/{titles,scores,display}.parquet and the model in data_dir/models.
 
-        Raises CatalogLoadError when the processed data is missing or malformed. A missing or
+        Raises CatalogLoadError when the processed data is missing or breaks the contract of
+        docs/data.md (a column missing, of another Arrow type, or null where it may not be;
+        ratings.parquet's schema is checked too when the file is there).
+        An id that appears on several rows (the ETL keeps and reports them) is served as its
+        first row everywhere; the later rows are not served at all (docs/data.md). A missing or
         broken model does not raise: `recommender` is None and `model_error` says why.
         `recommender_loader(models_dir, threshold, title_kinds)` replaces Recommender.load (tests).
         """
@@ -93,6 +101,8 @@ class Catalog:
         titles, titles_file = read_parquet(processed / "titles.parquet")
         scores, scores_file = read_parquet(processed / "scores.parquet")
         display, display_file = read_parquet(processed / "display.parquet")
+        check_ratings_file(processed / "ratings.parquet")
+        titles, display = first_row_per_id(titles, display)
 
         self = cls.__new__(cls)
         self.threshold = float(threshold)
@@ -153,7 +163,7 @@ class Catalog:
             for i, y in zip(range(n), col["release_year"], strict=True)
         ]
         self._row_of_id: dict[str, int] = {}
-        for i, tid in enumerate(ids):  # duplicate ids (reported by the ETL): the first one wins
+        for i, tid in enumerate(ids):  # ids are unique here: first_row_per_id ran at load
             self._row_of_id.setdefault(tid, i)
         score_ids = scores.column("id").to_pylist()
         score_of = dict(zip(score_ids, scores.column("score").to_pylist(), strict=True))
@@ -656,6 +666,27 @@ def _explode_cast(casts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
     rows = pc.list_parent_indices(parts).to_numpy()
     members = pc.utf8_trim_whitespace(pc.list_flatten(parts))
     return rows, np.asarray(members.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def first_row_per_id(titles: pa.Table, display: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Only the first row of each id: an id must mean one title for lookups, search,
+    where-to-watch, the four questions and recommendations alike. The ETL keeps every raw row
+    in titles.parquet and reports duplicate ids (anomaly `duplicate_id`); serving both rows made
+    an id resolve to one title while search showed the other."""
+    ids = titles.column("id").to_pylist()
+    first: dict[str, int] = {}
+    for i, tid in enumerate(ids):
+        first.setdefault(tid, i)
+    if len(first) == len(ids):
+        return titles, display
+    keep = pa.array(sorted(first.values()), pa.int64())
+    log.warning(
+        "%d title row(s) share an id with an earlier row; serving the first row of each id",
+        len(ids) - len(first),
+    )
+    if display.column("id").to_pylist() == ids:  # same rows: keep the same ones
+        display = display.take(keep)
+    return titles.take(keep), display
 
 
 def _version(files: Iterable[FileInfo]) -> str:

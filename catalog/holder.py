@@ -2,16 +2,34 @@
 
 Readers take `holder.current` once per question and keep that object, so a question never sees
 half-loaded data; a failed build leaves `current` untouched.
+
+`CatalogHolder.reload` is the one reload of the project: the bot's /reload and the API's
+POST /admin/reload both call it, so both follow one policy (docs/architecture.md):
+- the new data fails to load or breaks the contract -> keep the old catalogue, raise why;
+- the new catalogue came up without a model while the old one has a model -> keep the old
+  catalogue and its model, raise why (a corrupt or missing model must never turn
+  recommendations off);
+- the new catalogue has no model and neither had the old one -> swap it in; the caller says so
+  (`catalog.recommender is None`, `catalog.model_error` is the reason).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from catalog.core import Catalog
 from catalog.loading import CatalogLoadError, RecommenderLoader
 from catalog.threads import limit_blas_threads
+
+
+class ReloadError(CatalogLoadError):
+    """A refused reload; str(e) names what keeps serving, `reason` is only why."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class CatalogHolder:
@@ -40,15 +58,27 @@ class CatalogHolder:
     def _build(self) -> Catalog:
         return Catalog.load(self.data_dir, self.threshold, recommender_loader=self._loader)
 
-    def reload(self) -> Catalog:
-        """Build a fresh Catalog and swap it in; on failure keep the old one and raise why."""
+    def reload(self, build: Callable[[], Catalog] | None = None) -> Catalog:
+        """Build a fresh Catalog and swap it in; return the one now serving.
+
+        On refusal (see the module docstring) the old one keeps serving and CatalogLoadError
+        says why. `build` replaces Catalog.load of data_dir (tests). Blocking: call it from a
+        worker thread in an event loop.
+        """
         with self._reloading:
+            old = self.current
+            serving = (
+                f"still serving data {old.info.version}"
+                + (f" and model {old.info.model_version}" if old.recommender is not None else "")
+                + f" loaded at {old.info.loaded_at:%Y-%m-%d %H:%M:%S} UTC"
+            )
             try:
-                fresh = self._build()
+                fresh = (build or self._build)()
             except Exception as e:
-                raise CatalogLoadError(
-                    f"reload failed, still serving version {self.current.info.version} "
-                    f"loaded at {self.current.info.loaded_at:%Y-%m-%d %H:%M:%S} UTC: {e}"
-                ) from e
+                reason = str(e) or type(e).__name__
+                raise ReloadError(f"reload failed, {serving}: {reason}", reason) from e
+            if fresh.recommender is None and old.recommender is not None:
+                reason = f"the new model did not load ({fresh.model_error or 'no model'})"
+                raise ReloadError(f"reload refused, {serving}: {reason}", reason)
             self.current = fresh  # the swap: one reference assignment
             return fresh

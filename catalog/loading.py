@@ -14,27 +14,72 @@ import pyarrow.parquet as pq
 from catalog.results import FileInfo
 from catalog.validate import CatalogError
 
-# Columns the catalogue needs from each file (docs/data.md); extra columns are ignored.
-NEEDED: dict[str, tuple[str, ...]] = {
-    "titles": (
-        "id",
-        "platform",
-        "type",
-        "title",
-        "director",
-        "cast",
-        "country",
-        "date_added",
-        "release_year",
-        "rating",
-        "duration_int",
-        "duration_type",
-        "listed_in",
-        "description",
+# The contract of data/processed/ (docs/data.md): every column of each file with its Arrow type.
+# etl/ writes exactly these (tests/test_catalog_contract.py checks the ETL's output against this
+# table and docs/data.md); Catalog.load refuses a file whose columns differ, before anything is
+# swapped, so a wrong type fails the reload with a message instead of a 500 or a silent 0 later.
+# Extra columns are allowed and ignored.
+CONTRACT: dict[str, pa.Schema] = {
+    "titles": pa.schema(
+        [
+            ("id", pa.string()),
+            ("platform", pa.string()),
+            ("show_id", pa.string()),
+            ("type", pa.string()),
+            ("title", pa.string()),
+            ("director", pa.string()),
+            ("cast", pa.string()),
+            ("country", pa.string()),
+            ("date_added", pa.date32()),
+            ("release_year", pa.int32()),
+            ("rating", pa.string()),
+            ("duration_int", pa.int32()),
+            ("duration_type", pa.string()),
+            ("listed_in", pa.string()),
+            ("description", pa.string()),
+        ]
     ),
+    "display": pa.schema(
+        [
+            ("id", pa.string()),
+            ("title", pa.string()),
+            ("director", pa.string()),
+            ("cast", pa.string()),
+        ]
+    ),
+    "scores": pa.schema([("id", pa.string()), ("score", pa.float64()), ("votes", pa.int64())]),
+    "ratings": pa.schema(
+        [
+            ("userId", pa.int32()),
+            ("rating", pa.float32()),
+            ("timestamp", pa.date32()),
+            ("movieId", pa.string()),
+        ]
+    ),
+}
+# Columns the contract says are never null (a null id or platform would break every index).
+NOT_NULL: dict[str, tuple[str, ...]] = {
+    "titles": ("id", "platform", "rating"),
+    "display": ("id",),
+    "scores": ("id", "votes"),
+    "ratings": ("userId", "rating", "timestamp", "movieId"),
+}
+# Columns the catalogue keeps from each file it serves (ratings.parquet is only checked).
+NEEDED: dict[str, tuple[str, ...]] = {
+    "titles": tuple(n for n in CONTRACT["titles"].names if n != "show_id"),
     "scores": ("id", "score", "votes"),
     "display": ("id", "title", "director", "cast"),
 }
+# A writer on pandas 3 stores text as large_string; it reads back the same, so it is accepted.
+_SAME_TYPE = {pa.large_string(): pa.string()}
+# Arrow's own names for these ('double', 'date32[day]') differ from the ones docs/data.md uses.
+_TYPE_NAMES = {pa.float64(): "float64", pa.float32(): "float32", pa.date32(): "date32"}
+
+
+def type_name(t: pa.DataType) -> str:
+    """An Arrow type as docs/data.md writes it: string, int32, float64, date32, ..."""
+    return _TYPE_NAMES.get(t, str(t))
+
 
 RecommenderLoader = Callable[[Path, float, Mapping[str, str]], Any]
 
@@ -58,9 +103,8 @@ def read_parquet(path: Path) -> tuple[pa.Table, FileInfo]:
         table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as e:
         raise CatalogLoadError(f"{path} is not a readable parquet file: {e}") from e
-    missing = [c for c in NEEDED[name] if c not in table.column_names]
-    if missing:
-        raise CatalogLoadError(f"{path} lacks column(s) {', '.join(missing)} (see docs/data.md)")
+    check_schema(path, table.schema, name)
+    check_not_null(path, table, name)
     info = FileInfo(
         name=path.name,
         rows=table.num_rows,
@@ -68,6 +112,50 @@ def read_parquet(path: Path) -> tuple[pa.Table, FileInfo]:
         sha256=hashlib.sha256(data).hexdigest(),
     )
     return table.select(list(NEEDED[name])), info
+
+
+def schema_problems(schema: pa.Schema, name: str) -> list[str]:
+    """What differs from CONTRACT[name]: missing columns, then columns of another type."""
+    contract = CONTRACT[name]
+    missing = [f.name for f in contract if f.name not in schema.names]
+    problems = [f"lacks column(s) {', '.join(missing)}"] if missing else []
+    for field in contract:
+        if field.name not in schema.names:
+            continue
+        actual = schema.field(field.name).type
+        if _SAME_TYPE.get(actual, actual) != field.type:
+            problems.append(
+                f"column {field.name} is {type_name(actual)}, expected {type_name(field.type)}"
+            )
+    return problems
+
+
+def check_schema(path: Path, schema: pa.Schema, name: str) -> None:
+    """CatalogLoadError naming every wrong column of `path`, with expected and actual types."""
+    problems = schema_problems(schema, name)
+    if problems:
+        raise CatalogLoadError(f"{path} {'; '.join(problems)} (the contract is in docs/data.md)")
+
+
+def check_not_null(path: Path, table: pa.Table, name: str) -> None:
+    nulls = [c for c in NOT_NULL[name] if table.column(c).null_count]
+    if nulls:
+        raise CatalogLoadError(
+            f"{path} has nulls in column(s) {', '.join(nulls)}, which the contract says are "
+            "never null (docs/data.md)"
+        )
+
+
+def check_ratings_file(path: Path) -> None:
+    """The schema of ratings.parquet, when present (the catalogue serves no ratings, but a reload
+    must not go in over an ETL output that breaks the contract). Reads the footer only."""
+    if not path.exists():
+        return
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as e:
+        raise CatalogLoadError(f"{path} is not a readable parquet file: {e}") from e
+    check_schema(path, schema, "ratings")
 
 
 def default_recommender_loader(models_dir: Path, threshold: float, kinds: Mapping[str, str]) -> Any:
