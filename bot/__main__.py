@@ -76,15 +76,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if holder.current.recommender is None:
         log.warning("no recommendation model: %s", holder.current.model_error)
+    from .ratings_store import RatingsStore, StoreError
+
+    try:
+        store = RatingsStore(settings.ratings_db)
+    except StoreError as e:  # a damaged file: say which and what to do, no traceback
+        print(f"cannot open the ratings store: {e}", file=sys.stderr)
+        return 2
 
     if console:
-        commands = build_commands(settings, holder)
+        commands = build_commands(settings, holder, store)
         lang = args.lang or lang_of(os.environ.get("LANG", "es")[:2])
         # The person at the terminal runs the bot, so they are its admin.
         person = Person(user_id=0, chat_id=0, lang=lang, is_admin=True)
         return asyncio.run(run_console(commands, person))
 
-    application = build_application(settings, holder)
+    application = build_application(settings, holder, store)
     log.info(
         "starting bot: %s, concurrency %d, admins %d",
         "webhook" if settings.webhook_url else "polling",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .i18n import number, t
-from .ratings_store import RatingsStore
+from .ratings_store import StoreStatus
 from .replies import Html, bold, esc
 from .stats import Stats
 
@@ -23,9 +23,9 @@ def _uptime(seconds: float) -> str:
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
-def status_text(lang: str, catalog: Any, stats: Stats, store: RatingsStore) -> Html:
+def status_text(lang: str, catalog: Any, stats: Stats, store: StoreStatus) -> Html:
     """Versions, sizes, uptime and counters (labels are short and the same in both languages
-    except where a word matters)."""
+    except where a word matters), and the ratings store's health (RatingsStore.status)."""
     info = catalog.info
     es = lang == "es"
     model = info.model_version or ("sin modelo" if es else "no model")
@@ -50,10 +50,21 @@ def status_text(lang: str, catalog: Any, stats: Stats, store: RatingsStore) -> H
         f"{'Actualizaciones' if es else 'Updates'}: {number(lang, stats.updates)} · "
         f"{'errores' if es else 'errors'}: {number(lang, stats.errors)} · "
         f"{'denegadas' if es else 'denied'}: {number(lang, stats.denied)}",
-        f"{'Puntuaciones en el chat' if es else 'Chat ratings'}: {number(lang, store.count())} "
-        f"({'de' if es else 'from'} {number(lang, store.people())} "
-        f"{'personas' if es else 'people'})",
     ]
+    if store.ratings is not None and store.people is not None:
+        lines.append(
+            f"{'Puntuaciones en el chat' if es else 'Chat ratings'}: "
+            f"{number(lang, store.ratings)} ({'de' if es else 'from'} "
+            f"{number(lang, store.people)} {'personas' if es else 'people'})"
+        )
+    if store.ok:
+        lines.append(f"{'Base de puntuaciones' if es else 'Ratings store'}: ok")
+    else:
+        lines.append(
+            f"{'Base de puntuaciones' if es else 'Ratings store'}: "
+            f"{bold('NO DISPONIBLE' if es else 'UNAVAILABLE')} — quick_check: "
+            f"{esc(_short(store.check, 200))}"
+        )
     top = ", ".join(f"/{c} {n}" for c, n in stats.commands.most_common(8))
     if top:
         lines.append(f"{'Comandos' if es else 'Commands'}: {esc(top)}")

@@ -19,7 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -73,6 +73,49 @@ def _not_modified(e: BadRequest) -> bool:
     return "not modified" in str(e).lower()
 
 
+# Telegram's answers when the pressed message cannot be edited any more: deleted, too old, not a
+# text message (a photo), or never ours. The reply then goes as a new message.
+_GONE = (
+    "message to edit not found",
+    "message can't be edited",
+    "there is no text in the message to edit",
+    "message_id_invalid",
+)
+
+
+def _message_gone(e: BadRequest) -> bool:
+    text = str(e).lower()
+    return any(g in text for g in _GONE)
+
+
+async def answer_query(query: Any, text: str | None = None) -> None:
+    """Answer a button press, never failing: the answer only stops the client's spinner.
+
+    "Query is too old" (every press made while the bot was down), a wrong id or a network error
+    must not stop the work or the reply -- the person would see an apology for a press whose
+    rating was saved."""
+    try:
+        await query.answer(text)
+    except TelegramError as e:
+        log.info("could not answer callback query %s: %s", getattr(query, "id", "?"), e)
+
+
+def addressed_to_us(message: Any, bot_id: int | None, username: str | None) -> bool:
+    """Whether a text message is for this bot. Commands must name no other bot (/help@other is
+    someone else's); in groups free text counts only as a reply to one of our messages (with
+    privacy mode off the bot sees every message there, which must not all become searches)."""
+    text = (message.text or "").lstrip()
+    if text.startswith("/"):
+        _, at, target = text.split(maxsplit=1)[0].partition("@")
+        return not at or (username is not None and target.lower() == username.lower())
+    if message.chat is None or message.chat.type == "private":
+        return True
+    replied = message.reply_to_message
+    return bool(
+        replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+    )
+
+
 async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> None:
     """Send one Reply: edit the pressed message when asked (and it fits), else send; split
     anything over Telegram's 4,096 characters at line boundaries."""
@@ -90,10 +133,18 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> No
     if reply.edit and query is not None and query.message is not None and len(chunks) == 1:
         try:
             await query.edit_message_text(chunks[0], reply_markup=keyboard)
+            return
         except BadRequest as e:
-            if not _not_modified(e):  # pressing the same button twice is not an error
+            if _not_modified(e):  # pressing the same button twice is not an error
+                return
+            if not _message_gone(e):
                 raise
-        return
+            # deleted or too old to edit: the answer goes as a new message below
+            log.info("pressed message gone (%s); sending the reply as a new message", e)
+        except NetworkError as e:
+            # The work is done (a rating is saved): a new message rather than an apology
+            # saying it failed. The edit may have landed too; a duplicate beats a false alarm.
+            log.info("edit failed (%s); sending the reply as a new message", e)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await bot.send_message(chat_id, chunk, reply_markup=keyboard if last else None)
@@ -115,6 +166,9 @@ class Handlers:
         message = update.effective_message
         if message is None or message.text is None:
             return
+        # get_me ran at initialize, so the bot's id and username are known here
+        if not addressed_to_us(message, context.bot.id, context.bot.username):
+            return  # another bot's command, or group chatter
         person = person_of(update, self.settings)
         async for reply in self.commands.on_text(person, message.text):
             await deliver(context.bot, person.chat_id, reply)
@@ -131,12 +185,13 @@ class Handlers:
         answered = False
         async for reply in self.commands.on_button(person, query.data):
             if not answered:
-                # Always answer the query (clients show a spinner until we do).
-                await query.answer(reply.toast or None)
+                # Always answer the query (clients show a spinner until we do); a failed
+                # answer is logged and the reply still goes.
+                await answer_query(query, reply.toast or None)
                 answered = True
             await deliver(context.bot, person.chat_id, reply, query)
         if not answered:
-            await query.answer()
+            await answer_query(query)
         if self.heartbeat is not None:
             self.heartbeat.beat()
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from catalog.validate import USER_ID_DIGITS, USER_ID_MAX
+
 VERSION = "v1"
 MAX_BYTES = 64
 UNSET = "_"  # a wizard field not chosen yet
@@ -28,7 +30,7 @@ _YEAR = r"\d{4}|[*_]"
 _TYPE = r"[ms*_]"
 _SCORE = r"[0-4](\.5)?|5|_"
 _ID = r"[a-z][a-z0-9]{1,20}"
-_UID = r"\d{1,12}"
+_UID = rf"\d{{1,{USER_ID_DIGITS}}}"  # and at most USER_ID_MAX: checked in _check
 _STARS = r"[0-5]"
 _MENU = r"md|sc|pc|ac|rate|fy|help|search|top|rec|chart"
 _CHART = r"[a-z][a-z_]{1,23}"
@@ -81,6 +83,9 @@ def _check(action: str, values: tuple[str, ...]) -> tuple[str, ...] | None:
     if len(values) != len(patterns):
         return None
     if not all(p.fullmatch(v) for p, v in zip(patterns, values, strict=True)):
+        return None
+    # The one user-id rule (catalog.validate.USER_ID_MAX), which a regex cannot say.
+    if any(f == _UID and int(v) > USER_ID_MAX for f, v in zip(SCHEMA[action], values, strict=True)):
         return None
     return values
 

@@ -1,18 +1,22 @@
 """The command logic: words or a button press in, replies out. Knows nothing of Telegram.
 
 The Telegram handlers (app.py) and the console chat (console.py) are thin adapters over
-`Commands.on_text` and `Commands.on_button`, async generators of `Reply` (async only so that
-/reload can build a catalogue off the event loop and say so before and after; every catalogue
-call is a few milliseconds and runs inline).
+`Commands.on_text` and `Commands.on_button`, async generators of `Reply` (async so that
+/reload can build a catalogue off the event loop and say so before and after, and so that the
+ratings store runs in its own threads: a write waiting on SQLite's lock must not stop other
+chats. Every catalogue call is a few milliseconds and runs inline).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 from catalog.validate import (
+    USER_ID_MAX,
     AmbiguousTitle,
     ModelUnavailable,
     QueryError,
@@ -55,10 +59,12 @@ from .replies import (
 from .stats import Stats
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 RATE_POOL = 100  # _popular_ids: the first most-voted titles (the catalogue's limit)
 FEW_RATINGS = 3  # below this, /foryou says more ratings would help
+ECHO_MAX = 50  # characters of a person's text we quote back in an answer
 ADMIN_COMMANDS = {"reload", "status"}
 ALIASES = {
     "inicio": "start",
@@ -76,6 +82,11 @@ WIZARDS: dict[str, tuple[tuple[str, bool], ...]] = {
     "ac": (("platform", False), ("year", False)),
 }
 WIZARD_TITLES = {"md": "menu_md", "sc": "menu_sc", "ac": "menu_ac"}
+
+
+class StoreUnavailable(Exception):
+    """The ratings database failed (locked too long, damaged, disk full): commands that need
+    it say so; every other command keeps working."""
 
 
 class _BadArg(Exception):
@@ -102,7 +113,7 @@ class Commands:
         self.stats = stats or Stats()
         self.reloader = reloader
         self.charts = charts or ChartService()
-        self._handlers: dict[str, Callable[[Person, list[str], str], Reply]] = {
+        self._handlers: dict[str, Callable[[Person, list[str], str], Reply | Awaitable[Reply]]] = {
             "start": self.start,
             "help": self.help,
             "maxduration": self.maxduration,
@@ -154,7 +165,12 @@ class Commands:
         if handler is None:
             yield Reply(t(person.lang, "unknown_command"))
             return
-        yield handler(person, rest.split(), rest)
+        try:
+            answer = handler(person, rest.split(), rest)
+            # /rate and /foryou are async: they wait for the ratings store's threads
+            yield await answer if inspect.isawaitable(answer) else answer
+        except StoreUnavailable:
+            yield Reply(t(person.lang, "store_unavailable"))
 
     async def on_button(self, person: Person, data: str | None) -> AsyncIterator[Reply]:
         """Answer a button press; anything forged or stale gets "this menu expired" only."""
@@ -165,17 +181,23 @@ class Commands:
             if cb.action == "ch":
                 reply = await self._chart_button(person, cb.fields[0])
             else:
-                reply = self._button(person, cb)
+                reply = await self._button(person, cb)
         except (ExpiredMenu, QueryError) as e:
             # QueryError: well-formed data with a value we never put on a button (year 9999)
             log.info("expired/forged callback from %s: %s", person.user_id, e)
             reply = Reply(t(person.lang, "expired"), toast=t(person.lang, "expired"))
+        except StoreUnavailable:
+            # Nothing was saved; say so plainly rather than the generic apology.
+            text = t(person.lang, "store_unavailable")
+            reply = Reply(text, toast=t(person.lang, "store_unavailable_toast"))
         yield reply
 
     async def _admin(self, person: Person, name: str) -> AsyncIterator[Reply]:
         lang = person.lang
         if name == "status":
-            yield Reply(status_text(lang, self.catalog, self.stats, self.store))
+            # The store's own health is part of the answer, so /status works on a broken store.
+            store = await self.store.status_async()
+            yield Reply(status_text(lang, self.catalog, self.stats, store))
             return
         if self.reloader is None or self.reloader.busy:
             yield Reply(t(lang, "reload_busy"))
@@ -199,14 +221,14 @@ class Commands:
         try:
             found = _classify(args, allow={"platform", "year", "type"})
         except _BadArg as e:
-            return Reply(t(person.lang, e.key, value=e.value))
+            return Reply(t(person.lang, e.key, value=_echo(e.value)))
         return self._answer_md(person, found.get("platform"), found.get("year"), found.get("type"))
 
     def scorecount(self, person: Person, args: list[str], rest: str) -> Reply:
         try:
             found = _classify(args, allow={"platform", "year", "score"})
         except _BadArg as e:
-            return Reply(t(person.lang, e.key, value=e.value))
+            return Reply(t(person.lang, e.key, value=_echo(e.value)))
         fields = [
             _code(found.get("platform"), CODE_OF_PLATFORM),
             str(found.get("year", UNSET)),
@@ -226,14 +248,14 @@ class Commands:
         try:
             platform = parse_platform(rest)
         except QueryError:
-            return Reply(t(lang, "bad_platform", value=rest))
+            return Reply(t(lang, "bad_platform", value=_echo(rest)))
         return Reply(views.platform_counts(lang, self.catalog.count_platform(platform)))
 
     def actor(self, person: Person, args: list[str], rest: str) -> Reply:
         try:
             found = _classify(args, allow={"platform", "year"})
         except _BadArg as e:
-            return Reply(t(person.lang, e.key, value=e.value))
+            return Reply(t(person.lang, e.key, value=_echo(e.value)))
         if "platform" in found and "year" in found:
             return self._answer_ac(person, found["platform"], found["year"])
         fields = [_code(found.get("platform"), CODE_OF_PLATFORM), str(found.get("year", UNSET))]
@@ -308,10 +330,10 @@ class Commands:
         try:
             groups = self.catalog.where_to_watch(rest)
         except QueryError:  # e.g. longer than the catalogue searches (200 characters)
-            return Reply(t(lang, "not_found", text=_clip(rest)))
+            return Reply(t(lang, "not_found", text=_echo(rest)))
         if not groups:
-            return Reply(t(lang, "not_found", text=rest))
-        return Reply(views.where_to_watch(lang, rest, groups))
+            return Reply(t(lang, "not_found", text=_echo(rest)))
+        return Reply(views.where_to_watch(lang, _echo(rest), groups))
 
     def similar(self, person: Person, args: list[str], rest: str) -> Reply:
         lang = person.lang
@@ -320,15 +342,15 @@ class Commands:
         try:
             match = self.catalog.resolve_title(rest)
         except QueryError:
-            return Reply(t(lang, "not_found", text=_clip(rest)))
+            return Reply(t(lang, "not_found", text=_echo(rest)))
         if match.title is None:
             if not match.candidates:
-                return Reply(t(lang, "not_found", text=rest))
+                return Reply(t(lang, "not_found", text=_echo(rest)))
             buttons = [
                 [Button(label, encode("sim", c.id, 0))]
                 for c, label in views.candidate_labels(match.candidates[:8])
             ]
-            return Reply(t(lang, "pick_title", text=rest), buttons)
+            return Reply(t(lang, "pick_title", text=_echo(rest)), buttons)
         return self._similar_page(person, match.title.id, 0)
 
     def _similar_page(self, person: Person, title_id: str, page: int) -> Reply:
@@ -356,7 +378,7 @@ class Commands:
         try:
             user_id = parse_user_id(args[0])
         except QueryError:
-            return Reply(t(lang, "bad_user", value=args[0]))
+            return Reply(t(lang, "bad_user", value=_echo(args[0]), max=USER_ID_MAX))
         text = rest.split(None, 1)[1]
         return self._recommend(person, user_id, text)
 
@@ -369,13 +391,13 @@ class Commands:
                 [Button(label, encode("rec", user_id, c.id))]
                 for c, label in views.candidate_labels(e.candidates[:8])
             ]
-            return Reply(t(lang, "pick_title", text=title), buttons)
+            return Reply(t(lang, "pick_title", text=_echo(title)), buttons)
         except TitleNotFound:
-            return Reply(t(lang, "not_found", text=title))
+            return Reply(t(lang, "not_found", text=_echo(title)))
         except ModelUnavailable:
             return Reply(t(lang, "no_model"))
         except QueryError:  # a title text the catalogue refuses (too long)
-            return Reply(t(lang, "not_found", text=_clip(title)))
+            return Reply(t(lang, "not_found", text=_echo(title)))
         return Reply(views.recommendation(lang, result))
 
     def top(self, person: Person, args: list[str], rest: str) -> Reply:
@@ -385,7 +407,7 @@ class Commands:
         try:
             user_id = parse_user_id(args[0])
         except QueryError:
-            return Reply(t(lang, "bad_user", value=args[0]))
+            return Reply(t(lang, "bad_user", value=_echo(args[0]), max=USER_ID_MAX))
         return self._top_page(person, user_id, 0)
 
     def _top_page(self, person: Person, user_id: int, page: int) -> Reply:
@@ -406,14 +428,23 @@ class Commands:
         return Reply(Html("\n".join(lines)), [nav] if nav else None)
 
     # ----- ratings in the chat: /rate and /foryou -----------------------------------------
-    def rate(self, person: Person, args: list[str], rest: str) -> Reply:
-        return self._next_to_rate(person, header=None)
+    async def _store(self, call: Awaitable[T]) -> T:
+        """Await a ratings-store call; a database that fails is StoreUnavailable (logged)."""
+        try:
+            return await call
+        except sqlite3.DatabaseError as e:  # locked past busy_timeout, damaged file, disk full
+            log.error("ratings store unavailable: %s", e)
+            raise StoreUnavailable(str(e)) from e
 
-    def _next_to_rate(self, person: Person, header: Html | None, edit: bool = False) -> Reply:
+    async def rate(self, person: Person, args: list[str], rest: str) -> Reply:
+        return await self._next_to_rate(person, header=None)
+
+    async def _next_to_rate(self, person: Person, header: Html | None, edit: bool = False) -> Reply:
         lang = person.lang
+        seen = await self._store(self.store.seen_async(person.user_id))
         catalog = self.catalog
         # The most-voted title this person has neither rated nor skipped.
-        offered = catalog.popular(1, exclude=self.store.seen(person.user_id))
+        offered = catalog.popular(1, exclude=seen)
         info = catalog.title(offered[0].id) if offered else None
         parts = [header] if header else []
         if info is None:
@@ -423,28 +454,31 @@ class Commands:
         parts.append(t(lang, "rate_prompt", title=views.title_ref(lang, info.ref), details=details))
         return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id), edit=edit)
 
-    def _rated(self, person: Person, title_id: str, stars: int) -> Reply:
+    async def _rated(self, person: Person, title_id: str, stars: int) -> Reply:
         lang = person.lang
         info = self.catalog.title(title_id)
         if info is None:
             raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
         name = views.title_ref(lang, info.ref)
         if stars == 0:
-            self.store.skip(person.user_id, title_id)
+            await self._store(self.store.skip_async(person.user_id, title_id))
             header = t(lang, "rate_skipped", title=name)
-            return self._next_to_rate(person, header, edit=True)
-        # Committed to SQLite before the "saved" reply is even built.
-        count = self.store.add(person.user_id, title_id, float(stars))
+            return await self._next_to_rate(person, header, edit=True)
+        # Committed to SQLite (in the writer thread) before the "saved" reply is even built.
+        count = await self._store(self.store.add_async(person.user_id, title_id, float(stars)))
         header = t(lang, "rate_saved", title=name, stars="★" * stars, n=count)
-        reply = self._next_to_rate(person, header, edit=True)
+        try:
+            reply = await self._next_to_rate(person, header, edit=True)
+        except StoreUnavailable:  # the rating is saved: say so, whatever the next card does
+            reply = Reply(Html(f"{header}\n\n{t(lang, 'store_unavailable')}"), edit=True)
         return Reply(reply.text, reply.keyboard, edit=True, toast=t(lang, "saved_toast"))
 
-    def foryou(self, person: Person, args: list[str], rest: str) -> Reply:
-        return self._foryou_page(person, 0)
+    async def foryou(self, person: Person, args: list[str], rest: str) -> Reply:
+        return await self._foryou_page(person, 0)
 
-    def _foryou_page(self, person: Person, page: int, edit: bool = False) -> Reply:
+    async def _foryou_page(self, person: Person, page: int, edit: bool = False) -> Reply:
         lang = person.lang
-        ratings = self.store.ratings(person.user_id)
+        ratings = await self._store(self.store.ratings_async(person.user_id))
         if not ratings:
             keyboard = [[Button(t(lang, "menu_rate"), encode("menu", "rate"))]]
             return Reply(t(lang, "foryou_none"), keyboard, edit=edit)
@@ -498,7 +532,7 @@ class Commands:
         names = self.charts.available(catalog)
         wanted = self.charts.canonical(name)
         if wanted not in names:
-            return Reply(t(lang, "chart_unknown", name=_clip(name, 60), names=", ".join(names)))
+            return Reply(t(lang, "chart_unknown", name=_echo(name), names=", ".join(names)))
         try:
             chart = await self.charts.render(catalog, wanted)
         except Exception as e:  # a chart that cannot be drawn from these data: say so, go on
@@ -508,7 +542,7 @@ class Commands:
         return Reply(chart_caption(label, chart.finding_in(lang)), photo=chart.png)
 
     # ----- button presses -----------------------------------------------------------------
-    def _button(self, person: Person, cb: Callback) -> Reply:
+    async def _button(self, person: Person, cb: Callback) -> Reply:
         action, f = cb.action, cb.fields
         if action in WIZARDS:
             reply = self._wizard(person, action, int(f[0]), list(f[1:]))
@@ -531,24 +565,24 @@ class Commands:
         elif action == "top":
             reply = self._top_page(person, int(f[0]), int(f[1]))
         elif action == "fy":
-            reply = self._foryou_page(person, int(f[0]))
+            reply = await self._foryou_page(person, int(f[0]))
         elif action == "rt":
-            return self._rated(person, f[0], int(f[1]))
+            return await self._rated(person, f[0], int(f[1]))
         elif action == "menu":
-            reply = self._menu(person, f[0])
+            reply = await self._menu(person, f[0])
         else:  # noop: the page indicator
             return Reply("", toast="")
         return Reply(reply.text, reply.keyboard, edit=True, toast=reply.toast)
 
-    def _menu(self, person: Person, target: str) -> Reply:
+    async def _menu(self, person: Person, target: str) -> Reply:
         if target in WIZARDS:
             return self._wizard(person, target, 0, [UNSET] * len(WIZARDS[target]))
         if target == "pc":
             return self.platformcount(person, [], "")
         if target == "rate":
-            return self.rate(person, [], "")
+            return await self.rate(person, [], "")
         if target == "fy":
-            return self.foryou(person, [], "")
+            return await self.foryou(person, [], "")
         if target == "search":
             return Reply(t(person.lang, "search_hint"))
         if target == "chart":
@@ -569,9 +603,10 @@ def chart_caption(label: str, finding: str) -> Html:
     return Html(f"{bold(label)}\n{esc(finding)}")
 
 
-def _clip(text: str, limit: int = 200) -> str:
-    """What we quote back of a text the catalogue refused."""
-    return text if len(text) <= limit else text[:limit] + "…"
+def _echo(text: str, limit: int = ECHO_MAX) -> str:
+    """What we quote back of a person's text: at most `limit` characters, then "…" (4,000
+    "<" quoted in full once became four messages)."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def _code(value: str | None, codes: dict[str, str]) -> str:

@@ -184,8 +184,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "“{value}” is not a valid type; use min (movies) or season (shows).",
     },
     "bad_user": {
-        "es": "«{value}» no es un id de usuario; usa un número entero, como 42.",
-        "en": "“{value}” is not a user id; use a whole number such as 42.",
+        "es": "«{value}» no es un id de usuario; usa un número entero de 0 a {max}, como 42.",
+        "en": "“{value}” is not a user id; use a whole number from 0 to {max}, such as 42.",
     },
     "too_many_args": {
         "es": "Sobran palabras. Uso: {usage}",
@@ -365,6 +365,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "skip": {"es": "Saltar", "en": "Skip"},
     "enough_show": {"es": "🎯 Ver recomendaciones", "en": "🎯 See recommendations"},
     "saved_toast": {"es": "Guardado", "en": "Saved"},
+    "store_unavailable": {
+        "es": "Las puntuaciones no están disponibles ahora mismo (su base de datos falla), así "
+        "que no he guardado nada. Lo demás funciona: prueba /search o /top.",
+        "en": "Ratings are unavailable right now (their database is failing), so nothing was "
+        "saved. Everything else works: try /search or /top.",
+    },
+    "store_unavailable_toast": {
+        "es": "Puntuaciones no disponibles",
+        "en": "Ratings unavailable",
+    },
     "movie": {"es": "película", "en": "movie"},
     "tv show": {"es": "serie", "en": "show"},
     "no_titles": {"es": "No hay títulos que mostrar.", "en": "No titles to show."},

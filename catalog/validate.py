@@ -23,6 +23,11 @@ YEAR_MIN = 1850
 YEAR_MAX = dt.date.today().year + 5
 LIMIT_MAX = 100
 TEXT_MAX = 200
+# One rule for user ids everywhere -- bot commands, callback data, the API: a whole number from
+# 0 to 2**63 - 1 (SQLite's INTEGER). Dataset userIds (int32) and Telegram ids (< 2**53) fit;
+# anything longer is refused with a message instead of reaching a button or the model.
+USER_ID_MAX = 2**63 - 1
+USER_ID_DIGITS = len(str(USER_ID_MAX))  # 19: what callback data allows for a user field
 
 
 class CatalogError(Exception):
@@ -140,7 +145,9 @@ def _as_int(value: object) -> int | None:
         return int(value)
     if isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+    # A digit string longer than any number we accept is not one (and int() of over 4,300
+    # digits raises ValueError instead of giving a number).
+    if isinstance(value, str) and len(value) <= 64 and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return int(value)
     return None
 
@@ -214,10 +221,12 @@ def parse_limit(value: object, name: str = "limit") -> int:
 
 
 def parse_user_id(value: object) -> int:
-    """A user id: a non-negative whole number (ratings userId or a Telegram user id)."""
+    """A user id: a whole number 0..USER_ID_MAX (ratings userId or a Telegram user id)."""
     number = _as_int(value)
-    if number is None or number < 0:
-        raise QueryError(f"invalid user id {value!r}; give a non-negative whole number")
+    if number is None or not 0 <= number <= USER_ID_MAX:
+        raise QueryError(
+            f"invalid user id {str(value)[:50]!r}; give a whole number from 0 to {USER_ID_MAX}"
+        )
     return number
 
 
