@@ -94,6 +94,43 @@ def break_truncated_ratings(raw: Path) -> tuple[str, ...]:
     return ("1.csv", "line 5", "truncated")
 
 
+def break_user_id_beyond_32_bits(raw: Path) -> tuple[str, ...]:
+    path = raw / "ratings" / "1.csv"
+    path.write_bytes(path.read_bytes() + b"4294967296,4.0,1425941531,as1\n")
+    return ("1.csv", "line 5", "userId 4294967296 is out of range", "int32")
+
+
+def break_user_id_beyond_64_bits(raw: Path) -> tuple[str, ...]:
+    path = raw / "ratings" / "1.csv"
+    path.write_bytes(path.read_bytes() + b"99999999999999999999999,4.0,1425941531,as1\n")
+    return ("1.csv", "line 5", "userId 99999999999999999999999 is out of range")
+
+
+def break_user_id_of_5000_digits(raw: Path) -> tuple[str, ...]:
+    path = raw / "ratings" / "1.csv"
+    path.write_bytes(path.read_bytes() + b"9" * 5000 + b",4.0,1425941531,as1\n")
+    return ("1.csv", "line 5", "userId 999", "out of range")
+
+
+def break_timestamp_beyond_any_date(raw: Path) -> tuple[str, ...]:
+    path = raw / "ratings" / "1.csv"
+    path.write_bytes(path.read_bytes() + b"7,4.0,200000000000000,as1\n")
+    return ("1.csv", "line 5", "timestamp 200000000000000 is out of range")
+
+
+def break_ten_megabyte_field(raw: Path) -> tuple[str, ...]:
+    path = raw / "ratings" / "1.csv"
+    path.write_bytes(path.read_bytes() + b"7,4.0,1425941531," + b"x" * 10_000_000 + b"\n")
+    return ("1.csv", "line 5", "longer than 1,048,576 bytes")
+
+
+def break_ten_megabyte_field_after_a_bad_cell(raw: Path) -> tuple[str, ...]:
+    path = raw / "ratings" / "1.csv"
+    big = b"7,4.0,1425941531," + b"x" * 10_000_000 + b"\n"
+    path.write_bytes(path.read_bytes() + b"x,4.0,1,as1\n" + big)
+    return ("1.csv", "line 6", "longer than 1,048,576 bytes")
+
+
 BREAKERS: list[Callable[[Path], tuple[str, ...]]] = [
     break_missing_folder,
     break_missing_column,
@@ -106,6 +143,12 @@ BREAKERS: list[Callable[[Path], tuple[str, ...]]] = [
     break_truncated_titles,
     break_truncated_quote,
     break_truncated_ratings,
+    break_user_id_beyond_32_bits,
+    break_user_id_beyond_64_bits,
+    break_user_id_of_5000_digits,
+    break_timestamp_beyond_any_date,
+    break_ten_megabyte_field,
+    break_ten_megabyte_field_after_a_bad_cell,
 ]
 
 
