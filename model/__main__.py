@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -12,26 +13,27 @@ from typing import Any
 
 import numpy as np
 
+from model import tune
 from model.data import Ratings, RatingsError, read_ratings
 from model.evaluate import (
     ALGORITHMS,
     cross_validate,
-    fold_in_accuracy,
     grid_search,
     log_stderr,
+    nested_cross_validate,
 )
 from model.recommender import META_FILE
 from model.train import SVDParams, train
 
 GRID_FILE = "model_grid.json"
-# Surprise's defaults (100 factors, 20 epochs, lr 0.005, reg 0.02) are one corner of this grid
-# and ours (20, 40, 0.02, 0.05) another; 24 fits per fold, about 10 minutes per fold at 1M
-# ratings on 2 cores. --grid-spec replaces it.
+# A fixed grid for `evaluate --grid` (train searches by itself, model/tune.py): Surprise's
+# defaults (100 factors, 20 epochs, lr 0.005, reg 0.02) and ours (100, 40, 0.01, 0.1) sit on it.
+# --grid-spec replaces it.
 DEFAULT_GRID = {
-    "n_factors": [10, 20, 100],
+    "n_factors": [20, 100],
     "n_epochs": [20, 40],
-    "lr_all": [0.005, 0.02],
-    "reg_all": [0.02, 0.05],
+    "lr_all": [0.005, 0.01],
+    "reg_all": [0.02, 0.1],
 }
 
 
@@ -63,6 +65,24 @@ def _parser() -> argparse.ArgumentParser:
         "--from-grid", action="store_true", help=f"use the best parameters in reports/{GRID_FILE}"
     )
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    t.add_argument(
+        "--budget",
+        type=float,
+        default=tune.DEFAULT_BUDGET,
+        help="seconds for the hyper-parameter search (default %(default)g)",
+    )
+    t.add_argument(
+        "--no-search",
+        action="store_true",
+        help="train the given parameters (default: the real-data evidence) without searching",
+    )
+    t.add_argument("--folds", type=int, default=3, help="folds of the search (default 3)")
+    t.add_argument(
+        "--search-ratings",
+        type=int,
+        default=tune.SEARCH_MAX_RATINGS,
+        help="above this many ratings search on a sample of people (default %(default)d)",
+    )
 
     e = sub.add_parser("evaluate", help="cross-validate SVD vs BaselineOnly vs NormalPredictor")
     _add_svd_options(e)
@@ -79,10 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--no-fold-in", action="store_true", help="skip the fold-in accuracy part")
     e.add_argument("--fold-in-users", type=int, default=500)
     e.add_argument(
-        "--fold-in-regs",
-        default="auto,0.1,1",
-        help="comma list of fold-in noise variances to compare; auto = the training MSE",
+        "--no-search",
+        action="store_true",
+        help="plain CV of the given parameters instead of the nested selection",
     )
+    e.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="seconds of search inside each outer fold (default %(default)g)",
+    )
+    e.add_argument("--search-folds", type=int, default=3)
+    e.add_argument("--search-ratings", type=int, default=tune.SEARCH_MAX_RATINGS)
     return parser
 
 
@@ -93,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             return _train(args)
         return _evaluate(args)
     except RatingsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # e.g. more folds than ratings: a message, not a traceback
         print(f"error: {e}", file=sys.stderr)
         return 2
 
@@ -106,13 +137,21 @@ def _train(args: argparse.Namespace) -> int:
         except (OSError, KeyError, TypeError, json.JSONDecodeError) as e:
             print(f"error: no usable grid result in {path} ({e}); run evaluate --grid first")
             return 2
+    if args.budget <= 0 or args.folds < 2:
+        print("error: --budget must be positive and --folds at least 2", file=sys.stderr)
+        return 2
     train(
         args.data_dir,
         params,
         fold_in_reg=args.fold_in_reg,
         ratings_path=args.ratings,
         progress=not args.quiet,
+        search=not (args.no_search or args.from_grid),
+        budget=args.budget,
+        folds=args.folds,
+        max_search_ratings=args.search_ratings,
     )
+    write_model_report(args.data_dir)
     return 0
 
 
@@ -142,18 +181,38 @@ def _evaluate(args: argparse.Namespace) -> int:
     ratings = _sample(full, args.max_ratings, args.cv_seed)
     reports = args.data_dir / "reports"
     reports.mkdir(parents=True, exist_ok=True)
+    tune.check_learnable(ratings)
     log_stderr(f"evaluating on {len(ratings):,} ratings from {path}")
-    cv = cross_validate(
-        ratings, params, ALGORITHMS, args.folds, args.cv_seed, args.threshold, log=log_stderr
-    )
     report: dict[str, Any] = {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "data": {"path": str(path), "fingerprint": ratings.fingerprint, "ratings": len(ratings)},
         "folds": args.folds,
         "cv_seed": args.cv_seed,
         "threshold": args.threshold,
-        "algorithms": cv,
+        "nested": not args.no_search,
     }
+    fold_params = params
+    if args.no_search:
+        report["algorithms"] = cross_validate(
+            ratings, params, ALGORITHMS, args.folds, args.cv_seed, args.threshold, log=log_stderr
+        )
+    else:
+        report["budget_per_fold"] = args.budget
+        nested = nested_cross_validate(
+            ratings,
+            params,
+            args.folds,
+            args.cv_seed,
+            args.threshold,
+            budget=args.budget,
+            search_folds=args.search_folds,
+            max_search_ratings=args.search_ratings,
+            log=log_stderr,
+        )
+        report.update(nested)
+        first = nested["selections"][0]
+        fold_params = SVDParams(**first["params"])
+        baseline_chosen = first["chosen"] != "SVD"
     if args.grid:
         grid = args.grid_spec or DEFAULT_GRID
         rows = grid_search(ratings, grid, params, args.grid_folds, args.cv_seed, log_stderr)
@@ -161,62 +220,105 @@ def _evaluate(args: argparse.Namespace) -> int:
         best = {"data": report["data"], "best": rows[0], "created": report["created"]}
         (reports / GRID_FILE).write_text(json.dumps(best, indent=2) + "\n")
     if not args.no_fold_in:
-        regs = [
-            None if x.strip() == "auto" else float(x)
-            for x in args.fold_in_regs.split(",")
-            if x.strip()
-        ]
-        report["fold_in"] = fold_in_accuracy(
+        report["fold_in"] = tune.choose_fold_in(
             ratings,
-            params,
+            fold_params,
+            baseline=not args.no_search and baseline_chosen,
             n_users=args.fold_in_users,
-            regs=regs,
             seed=args.cv_seed,
             log=log_stderr,
+            nested=True,
         )
+        report["fold_in"]["params"] = asdict(fold_params)
     (reports / "model.json").write_text(json.dumps(report, indent=2) + "\n")
-    md = render_report(report)
-    (reports / "model.md").write_text(md)
     _attach_to_model(args.data_dir / "models" / META_FILE, report, params)
+    md = write_model_report(args.data_dir)
     print(md)
     return 0
 
 
 def _attach_to_model(meta_path: Path, report: dict[str, Any], params: SVDParams) -> None:
-    """Copy SVD's CV metrics into svd.json when they are for the model's data and params."""
+    """Copy the cross-validated metrics into svd.json when they are for the model's data: the
+    nested selection's (it scores the procedure that made the model) or, for a plain CV, SVD's
+    when the parameters are the model's."""
     try:
         meta = json.loads(meta_path.read_text())
     except (OSError, json.JSONDecodeError):
         return
     if meta.get("data", {}).get("fingerprint") != report["data"]["fingerprint"]:
         return
-    if meta.get("params") != asdict(params):
-        return
-    svd = report["algorithms"]["SVD"]
-    meta.setdefault("metrics", {})["cv"] = {"folds": report["folds"], **svd["metrics"]}
+    algos = report["algorithms"]
+    if report.get("nested"):
+        res = algos["train (nested selection)"]
+        protocol = "nested"
+    else:
+        if meta.get("params") != asdict(params):
+            return
+        res = algos["SVD"]
+        protocol = "plain"
+    cv = {"folds": report["folds"], "protocol": protocol, **res["metrics"]}
+    cv["baseline_rmse"] = algos["BaselineOnly"]["metrics"]["rmse"]
+    meta.setdefault("metrics", {})["cv"] = cv
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
 
 
+METRIC_COLUMNS = (
+    ("rmse", "RMSE"),
+    ("mae", "MAE"),
+    ("precision@10", "prec@10"),
+    ("recall@10", "recall@10"),
+    ("ndcg@10", "NDCG@10"),
+    ("coverage@10", "coverage of top-10"),
+    ("popularity@10_x_mean", "top-10 popularity (x mean title)"),
+)
+
+
 def render_report(report: dict[str, Any]) -> str:
+    """The evaluation (model.json) as markdown."""
     algos = report["algorithms"]
-    keys = ["rmse", "mae", "precision", "recall", "precision@10", "recall@10", "fit_seconds"]
+    first = next(iter(algos.values()))["metrics"]
+    cols = [(k, label) for k, label in METRIC_COLUMNS if k in first]
+    nested = report.get("nested")
+    how = (
+        f"nested: in each outer fold `train`'s selection (search budget"
+        f" {report.get('budget_per_fold', 0):g} s) runs on the training part only"
+        if nested
+        else "plain cross-validation of fixed parameters"
+    )
     lines = [
         "# Recommender evaluation",
         "",
         f"{report['folds']}-fold cross-validation (Surprise KFold, shuffle, random_state="
         f"{report['cv_seed']}) on {report['data']['ratings']:,} ratings from"
-        f" `{report['data']['path']}`; recommend when the estimate is >= {report['threshold']}."
-        f" Mean over folds (± std). Created {report['created']}.",
+        f" `{report['data']['path']}`, {how}. Mean over folds (± std). Top-10 lists for up to"
+        f" 300 people per fold, titles rated in training left out. Created {report['created']}.",
         "",
-        "| algorithm | " + " | ".join(keys) + " |",
-        "|---" * (len(keys) + 1) + "|",
+        "| model | " + " | ".join(label for _, label in cols) + " | fit s |",
+        "|---" * (len(cols) + 2) + "|",
     ]
     for name, res in algos.items():
-        cells = [f"{res['metrics'][k]:.4f} ± {res['std'][k]:.4f}" for k in keys[:-1]]
+        cells = [f"{res['metrics'][k]:.4f} ± {res['std'][k]:.4f}" for k, _ in cols]
         cells.append(f"{res['metrics']['fit_seconds']:.1f}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    p = algos["SVD"]["params"]
-    lines += ["", "SVD parameters: " + ", ".join(f"{k}={v}" for k, v in p.items()), ""]
+    lines.append("")
+    if "selections" in report:
+        lines += ["What the selection chose in each outer fold:", ""]
+        for c in report["selections"]:
+            p = c["params"]
+            lines.append(
+                f"- fold {c['fold']}: {c['chosen']}"
+                + (
+                    f" ({p['n_factors']} factors, {p['n_epochs']} epochs, lr {p['lr_all']},"
+                    f" reg {p['reg_all']})"
+                    if c["chosen"] == "SVD"
+                    else ""
+                )
+                + f": {c['why']}"
+            )
+        lines.append("")
+    elif "SVD" in algos and "params" in algos["SVD"]:
+        p = algos["SVD"]["params"]
+        lines += ["SVD parameters: " + ", ".join(f"{k}={v}" for k, v in p.items()), ""]
     if "grid" in report:
         g = report["grid"]
         lines += [
@@ -232,27 +334,91 @@ def render_report(report: dict[str, Any]) -> str:
                 f" {r['rmse']:.4f} | {r['mae']:.4f} |"
             )
         lines.append("")
-    if "fold_in" in report:
-        f = report["fold_in"]
-        given = f["given"]
-        lines += [
-            f"## Fold-in for new users ({f['users']} held-out users, RMSE on their other ratings)",
-            "",
-            "| method | " + " | ".join(f"given {g}" for g in given) + " |",
-            "|---" * (len(given) + 1) + "|",
-        ]
-        for name, by_g in f["rmse"].items():
-            label = {
-                "baseline": "unknown user: mean + title bias (Surprise)",
-                "fold-in": f"fold-in, default reg = training MSE ({f['default_reg']:.3f})",
-            }.get(name, f"fold-in {name}")
-            cells = [
-                f"{by_g.get(g, by_g.get(str(g))):.4f}" if by_g.get(g, by_g.get(str(g))) else "-"
-                for g in given
-            ]
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-        lines.append("")
+    if "fold_in" in report and report["fold_in"].get("rmse"):
+        lines += render_fold_in(report["fold_in"])
     return "\n".join(lines)
+
+
+def render_fold_in(f: dict[str, Any]) -> list[str]:
+    given = f["given"]
+    half = " (chosen on half of them, RMSE on the other half)" if f.get("nested") else ""
+    lines = [
+        f"## Fold-in for new people ({f['users']} held-out people{half})",
+        "",
+        f"Chosen: **{f['label']}**. RMSE on their other ratings after folding in a few:",
+        "",
+        "| method | " + " | ".join(f"given {g}" for g in given) + " |",
+        "|---" * (len(given) + 1) + "|",
+    ]
+    for name, by_g in f["rmse"].items():
+        label = "unknown user: mean + title bias (Surprise)" if name == "baseline" else name
+        if name == f["label"]:
+            label = f"**{label}** (chosen)"
+        vals = [by_g.get(g, by_g.get(str(g))) for g in given]
+        lines.append(f"| {label} | " + " | ".join(f"{v:.4f}" if v else "-" for v in vals) + " |")
+    lines.append("")
+    return lines
+
+
+def render_selection(meta: dict[str, Any]) -> str:
+    """What `train` chose and why (from svd.json)."""
+    sel = meta.get("selection") or {}
+    lines = [
+        "# Recommender training",
+        "",
+        f"Model `{meta.get('model_id', '?')}`, created {meta.get('created', '?')}:"
+        f" **{meta.get('algorithm', '?')}** on {meta.get('data', {}).get('ratings', 0):,}"
+        " ratings.",
+        "",
+        f"Why: {sel.get('reason', 'not recorded')}.",
+        "",
+    ]
+    if sel.get("searched"):
+        how = f"{sel['folds']}-fold CV" if sel["folds"] > 1 else "one 80/20 hold-out split"
+        sample = (
+            f" on a seeded sample of people ({sel['search_ratings']:,} of"
+            f" {sel['total_ratings']:,} ratings)"
+            if sel.get("sampled")
+            else f" on all {sel['search_ratings']:,} ratings"
+        )
+        lines += [
+            f"Search: {how}{sample}, {sel['seconds']:.0f} s of a {sel['budget_seconds']:.0f} s"
+            f" budget; {sel['skipped_for_budget']} candidates skipped for the budget."
+            f" BaselineOnly on the same folds: {sel['baseline_rmse']:.4f}.",
+            "",
+            "| factors | epochs | lr | reg | validation RMSE | vs BaselineOnly | fit s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for c in sel.get("candidates", []):
+            p = c["params"]
+            rel = (c["rmse"] / sel["baseline_rmse"] - 1) * 100
+            lines.append(
+                f"| {p['n_factors']} | {p['n_epochs']} | {p['lr_all']} | {p['reg_all']} |"
+                f" {c['rmse']:.4f} | {rel:+.1f}% | {c['fit_seconds']:.1f} |"
+            )
+        lines.append("")
+    f = meta.get("fold_in") or {}
+    if f.get("rmse"):
+        lines += render_fold_in(f)
+    elif f:
+        lines += [f"Fold-in: {f.get('method')} with reg {f.get('reg')} ({f.get('chosen_by')}).", ""]
+    return "\n".join(lines)
+
+
+def write_model_report(data_dir: Path) -> str:
+    """data/reports/model.md: what train chose and why (svd.json), then the latest evaluation
+    (model.json) when there is one."""
+    data_dir = Path(data_dir)
+    reports = data_dir / "reports"
+    parts = []
+    with contextlib.suppress(OSError, json.JSONDecodeError):
+        parts.append(render_selection(json.loads((data_dir / "models" / META_FILE).read_text())))
+    with contextlib.suppress(OSError, json.JSONDecodeError, KeyError):
+        parts.append(render_report(json.loads((reports / "model.json").read_text())))
+    md = "\n".join(parts)
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "model.md").write_text(md)
+    return md
 
 
 if __name__ == "__main__":

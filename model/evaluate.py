@@ -109,20 +109,28 @@ def cross_validate(
     threshold: float = 3.5,
     k: int = 10,
     log: Callable[[str], None] | None = None,
+    list_users: int = 300,
 ) -> dict[str, dict[str, Any]]:
-    """Per algorithm: mean and std of every metric over the folds, and fit seconds."""
+    """Per algorithm: mean and std of every metric over the folds, and fit seconds; the top-k
+    list figures (coverage, popularity) over `list_users` people of each test fold."""
     algorithms = list(algorithms)
     per: dict[str, list[dict[str, float]]] = {a: [] for a in algorithms}
     for f, (tr, te) in enumerate(kfold_indices(len(ratings), folds, seed)):
         trainset = CompactTrainset(ratings.subset(tr))
         test = ratings.subset(te)
         u, i = inner_ids(trainset, test)
+        known = np.unique(u[u >= 0])
+        lists = np.random.default_rng(seed + f).choice(
+            known, size=min(list_users, len(known)), replace=False
+        )
         for name in algorithms:
             t0 = time.perf_counter()
             algo = make_algo(name, params).fit(trainset)
             fit_s = time.perf_counter() - t0
             est = predict_all(algo, trainset, u, i, seed=seed + f)
             m = decision_metrics(est, test.ratings, test.users, threshold, k)
+            m[f"ndcg@{k}"] = ndcg_at_k(est, test.ratings, test.users, k)
+            m.update(top_n_stats(algo, trainset, lists, k, seed + f))
             m["fit_seconds"] = fit_s
             per[name].append(m)
             if log:
@@ -243,3 +251,138 @@ def fold_in_accuracy(
 
 def log_stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def ndcg_at_k(est: np.ndarray, true: np.ndarray, users: np.ndarray, k: int = 10) -> float:
+    """Mean NDCG@k over people with at least two held-out ratings: their held-out titles ranked
+    by estimate, gain = the true rating, discount log2(rank + 1), normalised by the best order."""
+    order = np.lexsort((-est, users))
+    su, st = users[order], true[order]
+    ideal = np.lexsort((-true, users))
+    it = true[ideal]
+    starts = np.r_[0, np.flatnonzero(su[1:] != su[:-1]) + 1]
+    sizes = np.diff(np.r_[starts, len(su)])
+    group = np.repeat(np.arange(len(starts)), sizes)
+    rank = np.arange(len(su)) - starts[group]
+    top = rank < k
+    disc = np.where(top, 1.0 / np.log2(rank + 2.0), 0.0)
+    dcg = np.bincount(group, weights=st * disc, minlength=len(starts))
+    idcg = np.bincount(group, weights=it * disc, minlength=len(starts))
+    ok = (sizes >= 2) & (idcg > 0)
+    return float(np.mean(dcg[ok] / idcg[ok])) if ok.any() else float("nan")
+
+
+def top_n_stats(
+    algo: AlgoBase,
+    trainset: CompactTrainset,
+    users: np.ndarray,
+    n: int = 10,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Catalogue coverage and popularity of the top-n lists of the given inner users.
+
+    Lists are ranked as `Recommender.top_n` ranks (unclipped scores, titles rated in training
+    left out); NormalPredictor's lists are random draws, as its scores are. Coverage is the
+    share of the trainset's titles that appear in any list; popularity is the mean number of
+    training ratings of the listed titles, also as a multiple of the mean title's.
+    """
+    counts = np.bincount(trainset.i_sorted, minlength=trainset.n_items).astype(np.float64)
+    indptr = trainset.ur.indptr
+    rng = np.random.default_rng(seed)
+    shown = np.zeros(trainset.n_items, dtype=bool)
+    pops: list[float] = []
+    for u in users:
+        if isinstance(algo, NormalPredictor):
+            raw = rng.random(trainset.n_items)
+        else:
+            raw = trainset.global_mean + np.asarray(algo.bu)[u] + np.asarray(algo.bi)
+            if isinstance(algo, SVD) and algo.qi.shape[1]:
+                raw = raw + algo.qi @ algo.pu[u]
+        raw = np.array(raw, dtype=np.float64)
+        raw[trainset.i_sorted[indptr[u] : indptr[u + 1]]] = -np.inf
+        top = np.argsort(-raw, kind="stable")[:n]
+        shown[top] = True
+        pops.extend(counts[top].tolist())
+    mean_pop = float(np.mean(pops)) if pops else float("nan")
+    return {
+        f"coverage@{n}": float(shown.mean()),
+        f"popularity@{n}": mean_pop,
+        f"popularity@{n}_x_mean": mean_pop / float(counts.mean()),
+    }
+
+
+def nested_cross_validate(
+    ratings: Ratings,
+    start: SVDParams,
+    folds: int = 5,
+    seed: int = 0,
+    threshold: float = 3.5,
+    k: int = 10,
+    budget: float = 60.0,
+    search_folds: int = 3,
+    max_search_ratings: int | None = None,
+    list_users: int = 300,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """What `train` would ship, scored honestly: in each outer fold the selection
+    (model/tune.py: search within `budget` seconds, BaselineOnly when no SVD beats it) runs on
+    the outer training part only, and the chosen model is scored on the outer test part next
+    to SVD with the default parameters, BaselineOnly and NormalPredictor on the same folds."""
+    from model import tune
+
+    names = ["train (nested selection)", "SVD defaults", "BaselineOnly", "NormalPredictor"]
+    per: dict[str, list[dict[str, float]]] = {a: [] for a in names}
+    chosen: list[dict[str, Any]] = []
+    quiet = log or tune.log_none
+    for f, (tr, te) in enumerate(kfold_indices(len(ratings), folds, seed)):
+        train_part = ratings.subset(tr)
+        sel = tune.select(
+            train_part,
+            start,
+            budget,
+            search_folds,
+            seed + f + 1,
+            max_search_ratings or tune.SEARCH_MAX_RATINGS,
+            log=quiet,
+        )
+        chosen.append(
+            {"fold": f + 1, "chosen": sel.chosen, "params": asdict(sel.params), "why": sel.reason}
+        )
+        trainset = CompactTrainset(train_part)
+        test = ratings.subset(te)
+        u, i = inner_ids(trainset, test)
+        known = np.unique(u[u >= 0])
+        lists = np.random.default_rng(seed + f).choice(
+            known, size=min(list_users, len(known)), replace=False
+        )
+        for name in names:
+            t0 = time.perf_counter()
+            if name.startswith("train"):
+                algo = (
+                    sel.params.algo().fit(trainset)
+                    if sel.chosen == "SVD"
+                    else tune.baseline_as_svd(trainset)
+                )
+            elif name == "SVD defaults":
+                algo = start.algo().fit(trainset)
+            else:
+                algo = make_algo(name, start).fit(trainset)
+            fit_s = time.perf_counter() - t0
+            est = predict_all(algo, trainset, u, i, seed=seed + f)
+            m = decision_metrics(est, test.ratings, test.users, threshold, k)
+            m[f"ndcg@{k}"] = ndcg_at_k(est, test.ratings, test.users, k)
+            m.update(top_n_stats(algo, trainset, lists, k, seed + f))
+            m["fit_seconds"] = fit_s
+            per[name].append(m)
+            if log:
+                log(f"fold {f + 1}/{folds} {name}: RMSE {m['rmse']:.4f} ({fit_s:.1f} s)")
+    result: dict[str, Any] = {}
+    for name, rows in per.items():
+        keys = rows[0].keys()
+        result[name] = {
+            "metrics": {key: float(np.mean([r[key] for r in rows])) for key in keys},
+            "std": {key: float(np.std([r[key] for r in rows])) for key in keys},
+            "folds": rows,
+        }
+    result["SVD defaults"]["params"] = asdict(start)
+    return {"algorithms": result, "selections": chosen}

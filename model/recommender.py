@@ -60,8 +60,13 @@ class Prediction:
 @dataclass(frozen=True)
 class Scored:
     title_id: str
-    estimate: float  # clipped like Surprise, for display
+    estimate: float  # clipped like Surprise (equals predict's estimate)
     raw: float  # unclipped, used for ranking
+    # The expected rating for this raw score (a curve fitted to the training ratings): unlike
+    # the clipped estimate it does not pile up at 5.0, so top titles keep distinct numbers.
+    predicted: float = math.nan
+    # Share (0..100) of the model's titles this person is predicted to rate no higher.
+    percentile: float = math.nan
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +164,8 @@ class Recommender:
         if self.prior_mean.shape != (k + 1,) or self.prior_precision.shape != (k + 1, k + 1):
             raise ModelError("the model's fold-in prior does not fit its factors")
         self._prior_pull = self.prior_precision @ self.prior_mean
+        calib = payload.get("calibration") or (0.0, 0.0)
+        self.calibration = (float(calib[0]), float(calib[1]))
         self._user_index = {u: k for k, u in enumerate(self.user_ids.tolist())}
         self._title_index = {t: k for k, t in enumerate(self.title_ids)}
         norms = np.linalg.norm(self.qi, axis=1, keepdims=True)
@@ -384,13 +391,37 @@ class Recommender:
         mask = self._filter_mask(platform, kind)
         if n <= 0 or len(raw) == 0:
             return []
+        full = raw.copy()  # every title's score, for the percentiles
         # `raw` is a fresh array from the caller, so it can be overwritten in place.
         if mask is not None:
             raw[~mask] = -np.inf
         if exclude is not None and len(exclude):
             raw[exclude] = -np.inf
         idx = _top_indices(raw, n)
-        return [Scored(self.title_ids[j], self._clip(float(raw[j])), float(raw[j])) for j in idx]
+        vals = raw[idx]
+        below = np.count_nonzero(full[None, :] <= vals[:, None], axis=1)
+        pct = 100.0 * below / len(full)
+        pred = self.expected_rating(vals)
+        return [
+            Scored(
+                self.title_ids[j],
+                self._clip(float(raw[j])),
+                float(raw[j]),
+                float(pred[k]),
+                float(pct[k]),
+            )
+            for k, j in enumerate(idx)
+        ]
+
+    def expected_rating(self, raw: np.ndarray | float) -> np.ndarray:
+        """The calibrated expected rating for raw (unclipped) scores; see Scored.predicted.
+        Models without a calibration curve give the clipped score."""
+        lo, hi = self.rating_scale
+        a, b = self.calibration
+        x = np.asarray(raw, dtype=np.float64)
+        if b <= 0:
+            return np.clip(x, lo, hi)
+        return lo + (hi - lo) / (1.0 + np.exp(-(a + b * x)))
 
     def top_n(
         self, user_id: int, n: int = 10, platform: str | None = None, kind: str | None = None
@@ -488,8 +519,8 @@ class Recommender:
     def similar(self, title_id: str, n: int = 10) -> list[tuple[str, float]]:
         """Titles whose factor vectors point the same way (cosine), best first; [] if unknown."""
         i = self._inner_title(title_id)
-        if i is None or n <= 0:
-            return []
+        if i is None or n <= 0 or self.qi.shape[1] == 0:
+            return []  # no factors (a baseline model): nothing says which titles are alike
         cos = _scores(self._qi_unit, self._qi_unit[i])
         cos[i] = -np.inf
         idx = _top_indices(cos, n)

@@ -132,22 +132,36 @@ def test_fold_in_beats_unknown_user_fallback(synth: Synthetic) -> None:
 def test_cli_train_then_evaluate(tmp_path: Path, synth: Synthetic) -> None:
     write_parquet(synth.frame.iloc[:6000], tmp_path / "processed" / "ratings.parquet")
     opts = ["--data-dir", str(tmp_path), "--factors", "5", "--epochs", "5"]
-    assert main(["train", *opts, "--quiet"]) == 0
-    assert main(["evaluate", *opts, "--folds", "2", "--fold-in-users", "20"]) == 0
+    assert main(["train", *opts, "--quiet", "--budget", "30"]) == 0
+    meta = json.loads((tmp_path / "models" / "svd.json").read_text())
+    sel = meta["selection"]
+    assert sel["searched"] and sel["candidates"] and sel["baseline_rmse"] > 0
+    assert sel["candidates"][0]["params"]["n_factors"] == 5 or len(sel["candidates"]) > 1
+    assert meta["metrics"]["cv"]["source"] == "search"
     report = (tmp_path / "reports" / "model.md").read_text()
-    assert "| SVD |" in report and "| BaselineOnly |" in report and "given 20" in report
+    assert "Why: " in report and "validation RMSE" in report and "BaselineOnly" in report
+    ev = ["evaluate", *opts, "--folds", "2", "--fold-in-users", "20", "--budget", "5"]
+    assert main(ev) == 0
+    report = (tmp_path / "reports" / "model.md").read_text()
+    assert "Why: " in report  # train's section is kept next to the evaluation
+    for row in ("| train (nested selection) |", "| SVD defaults |", "| BaselineOnly |"):
+        assert row in report
+    assert "| NormalPredictor |" in report and "NDCG@10" in report and "coverage" in report
+    assert "given 20" in report and "(chosen)" in report
     meta = json.loads((tmp_path / "models" / "svd.json").read_text())
     assert meta["metrics"]["cv"]["folds"] == 2  # evaluate attached its CV to the same model
+    assert meta["metrics"]["cv"]["protocol"] == "nested"
     rec = Recommender.load(tmp_path / "models")
     assert rec.metadata["metrics"]["cv"]["rmse"] > 0
     spec = '{"n_factors": [2, 5], "reg_all": [0.05]}'
     grid = ["--grid", "--grid-spec", spec, "--grid-folds", "2", "--no-fold-in", "--folds", "2"]
-    assert main(["evaluate", *opts, *grid]) == 0
+    assert main(["evaluate", *opts, "--no-search", *grid]) == 0
+    assert "| SVD |" in (tmp_path / "reports" / "model.md").read_text()
     best = json.loads((tmp_path / "reports" / "model_grid.json").read_text())["best"]
     assert best["params"]["n_factors"] in (2, 5)
     assert main(["train", "--data-dir", str(tmp_path), "--from-grid", "--quiet"]) == 0
     meta = json.loads((tmp_path / "models" / "svd.json").read_text())
-    assert meta["params"] == best["params"]
+    assert meta["params"] == best["params"] and not meta["selection"]["searched"]
     assert main(["evaluate", *opts, "--grid", "--grid-spec", '{"bogus": [1]}']) == 2
 
 
