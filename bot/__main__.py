@@ -17,7 +17,7 @@ import logging  # noqa: E402
 import sys  # noqa: E402
 
 from .i18n import lang_of  # noqa: E402
-from .logging_setup import setup_logging  # noqa: E402
+from .logging_setup import redact, setup_logging  # noqa: E402
 from .replies import Person  # noqa: E402
 from .settings import Settings  # noqa: E402
 
@@ -25,6 +25,24 @@ log = logging.getLogger("bot")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 stopped by a signal (or console quit), 1 unexpected failure, 2 bad settings
+    or no catalogue, 3 Telegram rejected the token / the polling loop ended by itself."""
+    # Secrets straight from the environment are redacted even if the settings fail to parse.
+    setup_logging("WARNING", [os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+                              os.environ.get("WEBHOOK_SECRET", "")])  # fmt: skip
+    try:
+        return _main(argv)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as e:  # last resort: one redacted line (and a redacted traceback)
+        log.critical("bot failed", exc_info=True)
+        print(
+            redact(f"bot failed: {type(e).__name__}: {' '.join(str(e).split())}"), file=sys.stderr
+        )
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="StreamRec Telegram bot; without TELEGRAM_BOT_TOKEN a console chat.",
@@ -51,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         print(reason, file=sys.stdout if healthy else sys.stderr)
         return 0 if healthy else 1
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except Exception as e:  # pydantic shows secrets masked; one line, not a traceback
+        print(redact(f"bad settings: {' '.join(str(e).split())}"), file=sys.stderr)
+        return 2
     console = args.console or not settings.token
     level = settings.log_level
     if console and level.upper() in ("INFO", "DEBUG"):
@@ -61,8 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     from catalog.holder import CatalogHolder
     from catalog.validate import CatalogError
 
-    from .app import build_application, build_commands, run
+    from .app import ConfigError, build_application, build_commands, run, webhook_options
     from .console import run_console
+
+    if settings.webhook_url and not console:
+        try:
+            webhook_options(settings)  # refuses without WEBHOOK_SECRET, before anything loads
+        except ConfigError as e:
+            log.critical("%s", e)
+            print(f"cannot start: {e}", file=sys.stderr)
+            return 2
 
     try:
         holder = CatalogHolder(settings.data_dir, settings.recommend_threshold, blas_threads=1)
@@ -98,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         settings.bot_concurrency,
         len(settings.admin_ids),
     )
-    run(application, settings)
+    failure = run(application, settings)
+    if failure:
+        # the last line of the log, for `docker logs` and the supervisor; exit non-zero so
+        # `restart: unless-stopped` (or systemd) notices
+        print(redact(failure), file=sys.stderr, flush=True)
+        return 3
     return 0
 
 

@@ -7,6 +7,7 @@ pressed message in place, and treating "message is not modified" as success.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import Any
@@ -19,7 +20,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -34,8 +35,9 @@ from telegram.request import HTTPXRequest
 
 from .admin import Reloader
 from .commands import Commands
-from .health import Heartbeat, heartbeat_path
+from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
 from .i18n import COMMANDS, lang_of, t
+from .polling import Feed, FeedBot, FeedProcessor, rejected
 from .ratings_store import RatingsStore
 from .replies import Keyboard, Person, Reply, split_html
 from .settings import Settings
@@ -244,12 +246,17 @@ def build_commands(
     return Commands(holder, store, Stats(), Reloader(holder, build))
 
 
-def configured_builder(settings: Settings, rate_limiter: BaseRateLimiter | None = None) -> Any:
+def configured_builder(
+    settings: Settings, rate_limiter: BaseRateLimiter | None = None, feed: Feed | None = None
+) -> Any:
     """The ApplicationBuilder with every transport choice of ours (also used by the benchmark's
-    echo bot, so both run on exactly the same stack)."""
+    echo bot, so both run on exactly the same stack). The bot is a FeedBot and the update
+    processor a FeedProcessor over one `feed` (bounded prefetch; bot/polling.py)."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     concurrency = settings.bot_concurrency
+    if feed is None:
+        feed = Feed(concurrency, webhook=bool(settings.webhook_url))
     # The pool is sized with the concurrency bound (PTB's own advice; docs/bot.md has numbers).
     request = HTTPXRequest(
         connection_pool_size=concurrency + 4,
@@ -261,20 +268,20 @@ def configured_builder(settings: Settings, rate_limiter: BaseRateLimiter | None 
     poll_request = HTTPXRequest(
         connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10.0, connect_timeout=10.0
     )
-    builder = (
-        Application.builder()
-        .token(settings.token)
-        .request(request)
-        .get_updates_request(poll_request)
-        # RetryAfter is retried (twice) after the delay Telegram asks for.
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=2))
-        .concurrent_updates(concurrency)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-    )
+    urls: dict[str, str] = {}
     if settings.telegram_base_url:
-        base, files = base_urls(settings.telegram_base_url)
-        builder = builder.base_url(base).base_file_url(files)
-    return builder
+        urls["base_url"], urls["base_file_url"] = base_urls(settings.telegram_base_url)
+    bot = FeedBot(
+        settings.token,
+        request=request,
+        get_updates_request=poll_request,
+        # RetryAfter is retried (twice) after the delay Telegram asks for.
+        rate_limiter=rate_limiter or AIORateLimiter(max_retries=2),
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        feed=feed,
+        **urls,
+    )
+    return Application.builder().bot(bot).concurrent_updates(FeedProcessor(concurrency, feed))
 
 
 def build_application(
@@ -286,21 +293,29 @@ def build_application(
 ) -> Application:
     """The whole Telegram bot over one catalogue holder; call `run_polling` or `run_webhook`."""
     commands = commands or build_commands(settings, holder, store)
-    heartbeat = Heartbeat(heartbeat_path(settings.state_dir))
+    feed = Feed(settings.bot_concurrency, webhook=bool(settings.webhook_url))
+    max_age = settings.health_max_fetch_age
+    heartbeat = Heartbeat(heartbeat_path(settings.state_dir), feed=feed, fetch_max_age=max_age)
+    feed.on_fetch = heartbeat.beat  # throttled to once a second
 
     async def post_init(app: Application) -> None:
         await set_commands(app)
-        heartbeat.start()  # beats every 30 s while the event loop runs (python -m bot --check)
+        if feed.webhook:
+            heartbeat.probe = lambda: feed.probe_webhook(app.bot)
+        # beats every 30 s (less with a small HEALTH_MAX_FETCH_AGE) while the loop runs
+        heartbeat.start(min(HEARTBEAT_INTERVAL, max_age / 3))
 
     async def post_stop(app: Application) -> None:
         await heartbeat.stop()
 
-    application = (
-        configured_builder(settings, rate_limiter).post_init(post_init).post_stop(post_stop).build()
-    )
+    builder = configured_builder(settings, rate_limiter, feed)
+    application = builder.post_init(post_init).post_stop(post_stop).build()
+    feed.updater_running = lambda: application.updater is not None and application.updater.running
+    feed.on_fatal = lambda reason: _stop_when_running(application)
     handlers = Handlers(commands, settings, heartbeat)
     application.bot_data["commands"] = commands
     application.bot_data["heartbeat"] = heartbeat
+    application.bot_data["feed"] = feed
     application.add_handler(MessageHandler(filters.TEXT, handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error)
@@ -310,13 +325,38 @@ def build_application(
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
-def webhook_options(settings: Settings, listen: str = "0.0.0.0") -> dict[str, Any]:
-    """Arguments for run_webhook / updater.start_webhook (shared with the tests)."""
+def _stop_when_running(application: Application) -> None:
+    """Stop run_polling/run_webhook from inside the loop (stop_running does nothing until the
+    Application runs, and the polling loop can die while it is still starting)."""
+
+    async def stop() -> None:
+        while not application.running:
+            await asyncio.sleep(0.1)
+        application.stop_running()
+
+    # kept in bot_data so the task is not garbage-collected before it runs
+    application.bot_data["stopping"] = asyncio.get_running_loop().create_task(stop())
+
+
+class ConfigError(ValueError):
+    """A setting that makes the bot refuse to start (one line for the operator)."""
+
+
+def webhook_options(settings: Settings, listen: str | None = None) -> dict[str, Any]:
+    """Arguments for run_webhook / updater.start_webhook (shared with the tests). Refuses
+    (ConfigError) without WEBHOOK_SECRET: without it anyone who finds the URL can post updates
+    as any user, admins included."""
     from urllib.parse import urlparse
 
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    if not secret:
+        raise ConfigError(
+            "WEBHOOK_URL is set but WEBHOOK_SECRET is empty: refusing to accept unauthenticated "
+            "updates. Set WEBHOOK_SECRET to a random string, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
     return {
-        "listen": listen,
+        "listen": listen or settings.webhook_listen,
         "port": settings.webhook_port,
         # The path comes from WEBHOOK_URL, never from the token (it would reach access logs).
         "url_path": urlparse(settings.webhook_url or "").path.lstrip("/"),
@@ -327,9 +367,23 @@ def webhook_options(settings: Settings, listen: str = "0.0.0.0") -> dict[str, An
     }
 
 
-def run(application: Application, settings: Settings) -> None:
-    """Polling by default; a webhook server when WEBHOOK_URL is set."""
-    if settings.webhook_url:
-        application.run_webhook(**webhook_options(settings))
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT)
+def poll_timeout(settings: Settings) -> int:
+    """The long-poll timeout: 10 s, or a third of HEALTH_MAX_FETCH_AGE when that is smaller,
+    so an idle but healthy bot fetches well within the health bound."""
+    return max(1, min(POLL_TIMEOUT, int(settings.health_max_fetch_age / 3)))
+
+
+def run(application: Application, settings: Settings) -> str | None:
+    """Polling by default; a webhook server when WEBHOOK_URL is set. Returns None after a
+    normal stop (SIGTERM/SIGINT), or one line saying why it stopped by itself (the token was
+    rejected at start or while polling, or the polling loop ended)."""
+    feed: Feed = application.bot_data["feed"]
+    try:
+        if settings.webhook_url:
+            application.run_webhook(**webhook_options(settings))
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout(settings))
+    except InvalidToken as e:  # getMe at start-up (PTB's message carries the token: dropped)
+        if feed.failure is None:
+            return f"cannot start: {rejected(e)}"
+    return f"polling stopped: {feed.failure}" if feed.failure else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     webhook_url: str | None = None
     webhook_port: int = 8443
+    # Where the webhook server listens: loopback unless set (a reverse proxy on the same host
+    # forwards to it); 0.0.0.0 only when the proxy runs elsewhere, e.g. another container.
+    webhook_listen: str = "127.0.0.1"
+    # Required in webhook mode: Telegram sends it back in X-Telegram-Bot-Api-Secret-Token and
+    # every request without it is refused. 1-256 of A-Z a-z 0-9 _ - (Telegram's rule).
     webhook_secret: SecretStr | None = None
+    # `python -m bot --check` fails when no getUpdates succeeded (or no webhook update came)
+    # for longer than this many seconds; also caps the long-poll timeout at a third of it.
+    health_max_fetch_age: float = Field(60.0, ge=5.0)
     # Updates processed at once; the HTTP pool is sized from it (docs/bot.md has the numbers).
     bot_concurrency: int = Field(16, ge=1, le=256)
 
@@ -43,6 +52,16 @@ class Settings(BaseSettings):
         # An empty line `TELEGRAM_BOT_TOKEN=` in .env means "not set" (console mode)
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            # the value itself is never echoed: it is a secret
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
         return value
 
     @property

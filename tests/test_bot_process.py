@@ -25,8 +25,9 @@ ADMIN = 77
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    server: FakeTelegramServer, data_dir: Path, workdir: Path, log: Path
+    server: FakeTelegramServer, data_dir: Path, workdir: Path, log: Path, **extra_env: str | None
 ) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot` polling `server`; `extra_env` overrides (a value None unsets)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -38,6 +39,11 @@ async def bot_process(
         "BOT_CONCURRENCY": "8",
     }
     env.pop("WEBHOOK_URL", None)
+    for key, value in extra_env.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     with log.open("ab") as sink:
         # `timeout` guarantees the process ends even if a test forgets to stop it.
         proc = await asyncio.create_subprocess_exec(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import copy
 import itertools
 import json
 import random
@@ -249,6 +250,11 @@ class FakeTelegramServer:
         self.inflight = 0  # calls being handled now (getUpdates not counted)
         self._previous: dict[str, Any] | None = None
         self.delay = 0.0  # added to every call, e.g. 0.02 to mimic Telegram's round trip
+        self.method_delay: dict[str, float] = {}  # added to calls of one method, e.g. sendMessage
+        # getUpdates bookkeeping: the highest offset the bot confirmed (updates below it are
+        # gone for good) and every `limit` it asked for
+        self.confirmed_offset = 0
+        self.poll_limits: list[int | None] = []
         self.on_call: Callable[[Call], None] | None = None
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -343,7 +349,9 @@ class FakeTelegramServer:
     ) -> int:
         """A person presses a button with `data` under message `message_id`."""
         uid = user_id if user_id is not None else chat_id
-        message = self.messages.get(chat_id, {}).get(message_id) or {
+        # Telegram puts the message as it was at the press into the update: a copy, so later
+        # edits do not show through a redelivered press
+        message = copy.deepcopy(self.messages.get(chat_id, {}).get(message_id)) or {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
@@ -440,6 +448,8 @@ class FakeTelegramServer:
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
+            if self.method_delay.get(method):
+                await asyncio.sleep(self.method_delay[method])
             if kind == "drop":
                 call.ok, call.error = False, "chaos: connection dropped before handling"
                 self._record(call)
@@ -519,6 +529,13 @@ class FakeTelegramServer:
         self.webhook = {k: params.get(k) for k in ("url", "secret_token", "allowed_updates")}
         return True
 
+    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False}
+        if self.webhook:
+            info["url"] = self.webhook["url"]
+        info["pending_update_count"] = len(self._updates) if self.webhook else 0
+        return info
+
     async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands") or []
         for c in commands:
@@ -531,6 +548,8 @@ class FakeTelegramServer:
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        self.confirmed_offset = max(self.confirmed_offset, offset)
+        self.poll_limits.append(params.get("limit"))
         limit = max(1, min(int(params.get("limit") or 100), 100))
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
