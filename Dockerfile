@@ -2,14 +2,20 @@
 # Build:  docker build -t streamrec .
 # Run:    docker run --env-file .env -v streamrec-data:/data streamrec bot
 
+# The base image is pinned to the exact Python and Debian release CI tests on (3.11.7, bookworm):
+# bump it together with the machine's Python. Where the registry can be reached, pin the digest
+# too: `docker buildx imagetools inspect python:3.11.7-slim-bookworm` and append
+# `@sha256:<digest>` to both FROM lines (docs/deploy.md).
+# Dependencies: constraints.txt pins every package to the version CI tested (`make lock`).
+
 # --- build stage: compilers for scikit-surprise's Cython extension, a venv with everything ---
-FROM python:3.11-slim AS build
+FROM python:3.11.7-slim-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH PIP_NO_CACHE_DIR=1
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY etl etl
 COPY model model
 COPY catalog catalog
@@ -17,10 +23,10 @@ COPY charts charts
 COPY bot bot
 COPY api api
 COPY bench bench
-RUN pip install --upgrade pip && pip install .
+RUN pip install --upgrade pip && pip install --constraint constraints.txt .
 
 # --- runtime stage: no compilers, non-root user, data on a volume ---
-FROM python:3.11-slim AS runtime
+FROM python:3.11.7-slim-bookworm AS runtime
 RUN useradd --create-home --uid 10001 streamrec && mkdir /data && chown streamrec /data
 COPY --from=build /venv /venv
 COPY docker/entrypoint.sh /usr/local/bin/streamrec-entrypoint
@@ -34,8 +40,10 @@ ARG DEMO_RATINGS=200000
 RUN DEMO_TITLES=$DEMO_TITLES DEMO_RATINGS=$DEMO_RATINGS streamrec-entrypoint prepare
 VOLUME ["/data"]
 EXPOSE 8000 8443
-# The API answers /health; the bot writes a heartbeat file that `python -m bot --check` reads.
+# One check for the service this container runs (the entrypoint records it; STREAMREC_SERVICE
+# or an argument overrides): the bot's heartbeat and fetches (`python -m bot --check`), or the
+# API's own /health. Never one passing for the other (docker/entrypoint.sh).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD python -m bot --check || python -c "import os,urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('API_PORT','8000'), timeout=4)"
+    CMD ["streamrec-entrypoint", "healthcheck"]
 ENTRYPOINT ["streamrec-entrypoint"]
 CMD ["bot"]

@@ -3,26 +3,37 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# Exact versions of every dependency, the ones CI tested (`make lock` rewrites it).
+CONSTRAINTS := constraints.txt
 DATA   ?= data
 # Demo data sizes for `make run`: small enough for seconds; full scale is 23000 / 11000000.
 DEMO_TITLES  ?= 2000
 DEMO_RATINGS ?= 200000
 SEED ?= 42
 
-.PHONY: help venv data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
 	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
 	@echo "make data etl train evaluate report api console export-ratings bench lint format clean"
+	@echo "make lock       pin the working venv's packages in constraints.txt (after a dependency change)"
 
-$(STAMP): pyproject.toml
+# A changed pyproject.toml or constraints.txt reinstalls; the pins make a fresh machine install
+# what CI tested.
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --constraint $(CONSTRAINTS) -e '.[dev]'
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# After changing dependencies in pyproject.toml: install, test, then pin what was tested.
+lock: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	{ sed -n '/^#/p' $(CONSTRAINTS); $(PY) -m pip freeze --exclude-editable; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 
 $(DATA)/raw/titles: | $(STAMP)
 	$(PY) -m etl.demo --out $(DATA)/raw --titles $(DEMO_TITLES) --ratings $(DEMO_RATINGS) --seed $(SEED)

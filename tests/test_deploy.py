@@ -6,12 +6,16 @@ changes, DATA_DIR pointing at an empty temporary folder (a fresh volume), PYTHON
 interpreter, API_HOST/API_PORT on a free loopback port, and small DEMO_TITLES/DEMO_RATINGS.
 On a fresh volume the entrypoint must generate demo data, run the ETL, train, and start:
 - `api`: /health answers 200 with a model loaded; the image's HEALTHCHECK command passes while
-  it runs and fails once it is gone;
+  it runs and fails once it is gone, even with a fresh bot heartbeat on the same volume;
+- `healthcheck`: checks only the service the container runs (argument, STREAMREC_SERVICE, or
+  what the entrypoint recorded), never the other one;
 - `bot` with a token and TELEGRAM_BASE_URL: the real polling bot answers /start through the fake
   Bot API; `bot` without a token: the console chat over piped stdin;
 - `prepare` twice: the second run builds nothing.
 The Dockerfile and docker-compose.yml are then read for what the issue asks of them (multi-stage
-slim Python 3.11, non-root user, HEALTHCHECK, bot and API sharing one data volume).
+slim Python 3.11 pinned to an exact release, non-root user, HEALTHCHECK, bot and API sharing one
+data volume, the API bound to loopback), and constraints.txt is checked to be what this venv
+runs and what the Dockerfile and the Makefile install with.
 """
 
 from __future__ import annotations
@@ -76,7 +80,11 @@ def free_port() -> int:
 
 
 def entrypoint_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WEBHOOK_", "STREAMREC_"))
+    }
     image = dockerfile_env()
     image.pop("PATH", None)  # /venv/bin: here the venv's interpreter comes through PYTHON
     env.update(image)
@@ -88,6 +96,7 @@ def entrypoint_env(data_dir: Path, **extra: str) -> dict[str, str]:
         API_HOST="127.0.0.1",
         API_PORT=str(free_port()),
         LOG_LEVEL="INFO",
+        STREAMREC_RUN_DIR=str(data_dir.parent / "run"),  # the container's /tmp
     )
     env.update(extra)
     return env
@@ -113,9 +122,31 @@ def get_json(url: str) -> tuple[int, dict]:
         return r.status, json.loads(r.read())
 
 
-def healthcheck_command() -> str:
+def healthcheck_command() -> list[str]:
+    """The image's HEALTHCHECK, exec form (Docker runs it without a shell)."""
     [(_, rest)] = [(w, r) for w, r in runtime_stage(DOCKERFILE.read_text()) if w == "HEALTHCHECK"]
-    return rest.split(" CMD ", 1)[1]
+    return json.loads(rest.split(" CMD ", 1)[1])
+
+
+def image_path(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """PATH as in the image: `streamrec-entrypoint` (the COPY target) and this venv's python."""
+    bin_dir = tmp_path / "image-bin"
+    bin_dir.mkdir(exist_ok=True)
+    link = bin_dir / "streamrec-entrypoint"
+    if not link.exists():
+        link.symlink_to(ENTRYPOINT)
+    return {**env, "PATH": f"{bin_dir}:{Path(sys.executable).parent}:{env['PATH']}"}
+
+
+def run_check(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def fresh_bot_heartbeat(data_dir: Path) -> None:
+    """What a running bot leaves on the shared volume (bot/health.py)."""
+    from bot.health import Heartbeat, heartbeat_path
+
+    Heartbeat(heartbeat_path(data_dir / "state")).beat(force=True)
 
 
 def test_entrypoint_is_executable_and_posix_sh() -> None:
@@ -151,20 +182,107 @@ def test_entrypoint_api_on_a_fresh_volume_builds_trains_and_serves(tmp_path: Pat
         assert status == 200 and health["status"] == "ok", health
         for part in ("raw/titles", "processed/titles.parquet", "models/svd.pkl"):
             assert (data_dir / part).exists(), part
-        # the image's HEALTHCHECK, run as Docker would (sh -c), passes while the API is up
+        # the image's HEALTHCHECK, run as Docker would, passes while the API is up; the
+        # entrypoint recorded which service this "container" runs
         check = healthcheck_command()
-        hc_env = {**env, "PATH": f"{Path(sys.executable).parent}:{env['PATH']}"}
-        ok = subprocess.run(["sh", "-c", check], env=hc_env, cwd=tmp_path, timeout=60)
-        assert ok.returncode == 0
+        hc_env = image_path(tmp_path, env)
+        ok = run_check(check, hc_env, tmp_path)
+        assert ok.returncode == 0, ok.stderr
+        assert (Path(env["STREAMREC_RUN_DIR"]) / "streamrec-service").read_text() == "api\n"
     finally:
         code = stop(proc)
     assert code in (0, 124, 143, -signal.SIGTERM), code
-    # ... and fails once it is gone
-    down = subprocess.run(["sh", "-c", check], env=hc_env, cwd=tmp_path, timeout=60)
-    assert down.returncode != 0
+    # ... and fails once it is gone, although the bot's heartbeat on the volume is fresh
+    fresh_bot_heartbeat(data_dir)
+    assert run_check([sys.executable, "-m", "bot", "--check"], hc_env, tmp_path).returncode == 0
+    down = run_check(check, hc_env, tmp_path)
+    assert down.returncode != 0 and "unhealthy" in down.stderr, down
     text = log.read_text(errors="replace")
     assert "no data in" in text and "generating demo data" in text
     print(f"entrypoint api: fresh volume to /health in {up_s:.1f} s")
+
+
+class FakeApiHealth:
+    """Something answering GET /health on a loopback port as the API does (a thread)."""
+
+    def __init__(self, port: int) -> None:
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = json.dumps({"status": "ok", "data_version": "abc"}).encode()
+                self.send_response(200 if self.path == "/health" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeApiHealth:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_healthcheck_checks_only_the_service_of_the_container(tmp_path: Path) -> None:
+    """Issue 11 item 12: the old image check ran `bot --check || <api check>`, so an API
+    container passed on the bot's fresh heartbeat from the shared volume."""
+    data_dir = tmp_path / "data"
+    env = image_path(tmp_path, entrypoint_env(data_dir))
+    check = healthcheck_command()
+    assert check == ["streamrec-entrypoint", "healthcheck"]
+    fresh_bot_heartbeat(data_dir)
+    assert run_check([sys.executable, "-m", "bot", "--check"], env, tmp_path).returncode == 0
+
+    def status(**extra: str) -> tuple[int, str]:
+        done = run_check(check, {**env, **extra}, tmp_path)
+        return done.returncode, done.stdout + done.stderr
+
+    # an API container whose API is down: unhealthy, whatever the bot's heartbeat says
+    code, out = status(STREAMREC_SERVICE="api")
+    assert code != 0 and "unhealthy" in out and env["API_PORT"] in out, out
+    # the bot container: its heartbeat decides
+    assert status(STREAMREC_SERVICE="bot")[0] == 0
+    with FakeApiHealth(int(env["API_PORT"])):
+        assert status(STREAMREC_SERVICE="api")[0] == 0
+        (data_dir / "state" / "heartbeat").unlink()
+        # ... an answering API never passes a bot container without its heartbeat
+        code, out = status(STREAMREC_SERVICE="bot")
+        assert code != 0 and "no heartbeat" in out, out
+        # an argument (compose's per-service check) wins over the environment
+        assert (
+            run_check([*check, "api"], {**env, "STREAMREC_SERVICE": "bot"}, tmp_path).returncode
+            == 0
+        )
+    # no service known: unhealthy, and it says what to set
+    code, out = status()
+    assert code != 0 and "STREAMREC_SERVICE" in out, out
+
+
+def test_entrypoint_records_its_service_and_refuses_a_contradicting_setting(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    env = image_path(tmp_path, entrypoint_env(data_dir))
+    service_file = Path(env["STREAMREC_RUN_DIR"]) / "streamrec-service"
+    done = run_check([str(ENTRYPOINT), "bot"], {**env, "STREAMREC_SERVICE": "api"}, tmp_path)
+    assert done.returncode == 2 and "STREAMREC_SERVICE=api but the command is bot" in done.stderr
+    assert not service_file.exists() and not data_dir.exists()  # refused before any work
+    # what `entrypoint api` records is what the bare image check then checks
+    service_file.parent.mkdir(parents=True)
+    service_file.write_text("api\n")
+    with FakeApiHealth(int(env["API_PORT"])):
+        assert run_check(healthcheck_command(), env, tmp_path).returncode == 0
+    fresh_bot_heartbeat(data_dir)
+    assert run_check(healthcheck_command(), env, tmp_path).returncode != 0
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +355,7 @@ async def test_entrypoint_bot_with_token_polls_the_bot_api(tmp_path: Path) -> No
 def test_dockerfile_multi_stage_slim_non_root_healthcheck() -> None:
     text = DOCKERFILE.read_text()
     froms = re.findall(r"^FROM\s+(\S+)", text, re.M)
-    assert len(froms) >= 2 and all(f.startswith("python:3.11-slim") for f in froms), froms
+    assert len(froms) >= 2 and len(set(froms)) == 1, froms
     stage = runtime_stage(text)
     words = [w for w, _ in stage]
     users = [r for w, r in stage if w == "USER"]
@@ -258,6 +376,85 @@ def test_dockerfile_multi_stage_slim_non_root_healthcheck() -> None:
     assert (ROOT / ".dockerignore").exists()
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".env" in ignored and ".git" in ignored  # secrets and history stay out of the image
+
+
+def test_base_image_is_pinned_to_the_python_ci_runs() -> None:
+    """An exact release (and optionally a digest), the same in both stages; its Python is the
+    one this suite runs on, so the image runs what CI tested."""
+    froms = re.findall(r"^FROM\s+(\S+)", DOCKERFILE.read_text(), re.M)
+    pin = re.compile(r"python:(3\.11\.\d+)-slim-bookworm(@sha256:[0-9a-f]{64})?")
+    matches = [pin.fullmatch(f) for f in froms]
+    assert all(matches), froms
+    version = "{}.{}.{}".format(*sys.version_info[:3])
+    assert {m.group(1) for m in matches if m} == {version}, (froms, version)
+
+
+def constraints() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version and ";" not in line and " " not in line.strip(), line
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_constraints_pin_what_this_venv_runs_and_every_dependency() -> None:
+    """constraints.txt is `pip freeze` of the venv CI tests with: every pinned package is
+    installed at exactly that version, and every dependency of pyproject.toml is pinned."""
+    import tomllib
+    from importlib import metadata
+
+    pins = constraints()
+    assert "streamrec" not in pins
+    wrong = {}
+    for name, version in pins.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            wrong[name] = (version, installed)
+    assert not wrong, f"constraints.txt vs this venv (pinned, installed): {wrong}"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    for requirement in wanted:
+        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pins, requirement
+
+
+def test_dockerfile_makefile_and_ci_install_with_the_constraints() -> None:
+    text = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text())
+    installs = [ln for ln in text.splitlines() if re.match(r"RUN .*pip install .*\.", ln)]
+    assert installs and all("--constraint constraints.txt" in ln for ln in installs), installs
+    assert re.search(r"^COPY [^\n]*\bconstraints\.txt\b", text, re.M)
+    assert "constraints.txt" not in (ROOT / ".dockerignore").read_text().split()
+    # make: the venv recipe installs with the constraints, and a changed constraints.txt
+    # re-runs it (-W: as if it were just modified; -n: print, run nothing)
+    dry = subprocess.run(
+        ["make", "-n", "-W", "constraints.txt", "venv"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    [install] = [ln for ln in dry.splitlines() if "pip install" in ln and "-e" in ln]
+    assert "--constraint constraints.txt" in install, dry
+    # CI installs through make
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "pip install" not in ci
+
+
+def test_compose_binds_the_api_to_loopback_and_checks_each_service_alone() -> None:
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    assert services["api"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert "ports" not in services["bot"]
+    for name in ("bot", "api"):
+        service = services[name]
+        assert service["command"] == [name]
+        assert service["environment"]["STREAMREC_SERVICE"] == name
+        assert service["healthcheck"]["test"] == [
+            "CMD", "streamrec-entrypoint", "healthcheck", name,
+        ]  # fmt: skip
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    assert "127.0.0.1:8000" in deploy and "reverse proxy" in deploy
 
 
 def test_compose_bot_and_api_share_one_volume() -> None:
