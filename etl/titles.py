@@ -111,6 +111,11 @@ def transform(raw: pd.DataFrame, report: QualityReport) -> TitlesResult:
 
     dup = ids.duplicated(keep=False)
     report.add("duplicate_id", ids.duplicated().sum(), ids[dup].unique())
+    if dup.any():  # every row is kept (rule: one row out per row in); the catalogue picks one
+        report.notes.append(
+            "duplicate_id: every row is kept in titles.parquet; the catalogue serves the first "
+            "row of each id (docs/data.md)"
+        )
 
     out = pd.DataFrame({"id": ids, "platform": raw["platform"]})
     for column in TEXT_COLUMNS:

@@ -131,6 +131,14 @@ def break_ten_megabyte_field_after_a_bad_cell(raw: Path) -> tuple[str, ...]:
     return ("1.csv", "line 6", "longer than 1,048,576 bytes")
 
 
+def break_ten_megabyte_title_field(raw: Path) -> tuple[str, ...]:
+    write_titles(
+        raw / "titles" / "hulu_titles.csv",
+        [title_row("s1"), title_row("s2", description="y" * 10_000_000)],
+    )
+    return ("hulu_titles.csv", "line 3", "field larger than field limit")
+
+
 BREAKERS: list[Callable[[Path], tuple[str, ...]]] = [
     break_missing_folder,
     break_missing_column,
@@ -149,6 +157,7 @@ BREAKERS: list[Callable[[Path], tuple[str, ...]]] = [
     break_timestamp_beyond_any_date,
     break_ten_megabyte_field,
     break_ten_megabyte_field_after_a_bad_cell,
+    break_ten_megabyte_title_field,
 ]
 
 

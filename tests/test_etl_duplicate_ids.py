@@ -30,6 +30,7 @@ def test_duplicate_id_is_reported_kept_and_served_as_its_first_row(tmp_path: Pat
     assert main(["--raw", str(raw), "--out", str(out), "-q"]) == 0
     report = json.loads((tmp_path / "data" / "reports" / "etl.json").read_text())
     assert report["anomalies"]["duplicate_id"] == {"count": 1, "samples": ["ns1"]}
+    assert any("serves the first row" in note for note in report["notes"])
     titles = pq.read_table(out / "titles.parquet").to_pylist()
     assert [t["title"] for t in titles if t["id"] == "ns1"] == ["original film", "impostor show"]
 
