@@ -193,7 +193,8 @@ def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, Any]]:
         meta = None
     if not isinstance(meta, dict):
         return hashlib.sha256(raw).hexdigest()[:12], {}
-    summary = {k: meta[k] for k in ("model_id", "created", "params", "metrics") if k in meta}
+    keys = ("model_id", "created", "algorithm", "why", "params", "metrics")  # why: issue 12
+    summary = {k: meta[k] for k in keys if k in meta}
     data = meta.get("data")
     if isinstance(data, dict):  # what it was trained on, without the trainer's local path
         summary["data"] = {k: v for k, v in data.items() if k != "path"}

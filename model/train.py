@@ -287,6 +287,7 @@ def train(
         "version": FORMAT_VERSION,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "algorithm": algorithm,
+        "why": sel.reason,  # one line for /status and /health
         "params": params_out,
         "selection": sel.as_dict(),
         "fold_in_reg": body["fold_in_reg"],

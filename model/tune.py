@@ -247,7 +247,9 @@ def select(
         left = budget - (time.perf_counter() - t0)
         units = _cost_units(cand) * parts.n_train
         predicted = units * rate if rate else None
-        if (predicted is not None and predicted > left) or left <= 0:
+        # the final fit on all ratings must fit in the budget too (11M ratings: docs/model.md)
+        final = _cost_units(cand) * len(ratings) * rate if rate else 0.0
+        if (predicted is not None and (predicted > left or final > budget)) or left <= 0:
             sel.skipped_for_budget += 1
             continue
         rmse, mae, per, sec = parts.score(lambda c=cand: c.algo())
