@@ -340,7 +340,7 @@ def render_report(report: dict[str, Any]) -> str:
 
 def render_fold_in(f: dict[str, Any]) -> list[str]:
     given = f["given"]
-    half = " (chosen on half of them, RMSE on the other half)" if f.get("nested") else ""
+    half = "; chosen on half of them, RMSE on the other half" if f.get("nested") else ""
     lines = [
         f"## Fold-in for new people ({f['users']} held-out people{half})",
         "",
