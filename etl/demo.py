@@ -400,11 +400,11 @@ def main(argv: list[str] | None = None) -> int:
         if not ids:
             print(f"etl.demo: error: no titles files in {args.titles_from}", file=sys.stderr)
             return 1
-    written = write_ratings(
-        make_ratings(ids, genres, args.ratings, args.seed), args.out / "ratings"
-    )
+    table = make_ratings(ids, genres, args.ratings, args.seed)
+    written = write_ratings(table, args.out / "ratings")
+    # fewer than asked when the titles are too few (nobody rates more than 44% of them)
     print(
-        f"etl.demo: {len(ids)} titles, {args.ratings} ratings "
+        f"etl.demo: {len(ids)} titles, {table.num_rows} ratings "
         f"in {len(written)} file(s) under {args.out}"
     )
     return 0
