@@ -12,7 +12,7 @@ import io
 import json
 import math
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from pathlib import Path
@@ -168,6 +168,10 @@ class Recommender:
         self.calibration = (float(calib[0]), float(calib[1]))
         self._user_index = {u: k for k, u in enumerate(self.user_ids.tolist())}
         self._title_index = {t: k for k, t in enumerate(self.title_ids)}
+        # float32 copies for ranking: with 100 factors the float64 product over 23k titles was
+        # most of top_n's time; candidates are then re-scored exactly in float64 (see _best).
+        self._qi32 = np.ascontiguousarray(self.qi, dtype=np.float32)
+        self._bi32 = self.bi.astype(np.float32)
         norms = np.linalg.norm(self.qi, axis=1, keepdims=True)
         self._qi_unit = self.qi / np.where(norms > 0, norms, 1.0)
         self._platform_letter = np.array([t[:1] for t in self.title_ids])
@@ -387,26 +391,40 @@ class Recommender:
         exclude: np.ndarray | None,
         platform: str | None,
         kind: str | None,
+        exact: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> list[Scored]:
+        """The n best of `raw` (a fresh array, overwritten here) after the filters.
+
+        When `raw` is a float32 approximation, `exact(indices)` gives the float64 scores
+        Surprise would compute: the best 2n + 8 approximate candidates are re-scored exactly
+        and ranked on those, so the order is the float64 order unless more than n + 8 titles
+        sit within float32 rounding (~1e-6) of the n-th score.
+        """
         mask = self._filter_mask(platform, kind)
         if n <= 0 or len(raw) == 0:
             return []
         full = raw.copy()  # every title's score, for the percentiles
-        # `raw` is a fresh array from the caller, so it can be overwritten in place.
         if mask is not None:
             raw[~mask] = -np.inf
         if exclude is not None and len(exclude):
             raw[exclude] = -np.inf
-        idx = _top_indices(raw, n)
-        vals = raw[idx]
-        below = np.count_nonzero(full[None, :] <= vals[:, None], axis=1)
+        if exact is None:
+            idx = _top_indices(raw, n)
+            vals = raw[idx].astype(np.float64)
+        else:
+            cand = _top_indices(raw, 2 * n + 8)
+            cand = cand[np.isfinite(raw[cand])]
+            ex = exact(cand)
+            keep = np.lexsort((cand, -ex))[:n]
+            idx, vals = cand[keep], ex[keep]
+        below = np.count_nonzero(full[None, :] <= vals[:, None].astype(full.dtype), axis=1)
         pct = 100.0 * below / len(full)
         pred = self.expected_rating(vals)
         return [
             Scored(
                 self.title_ids[j],
-                self._clip(float(raw[j])),
-                float(raw[j]),
+                self._clip(float(vals[k])),
+                float(vals[k]),
                 float(pred[k]),
                 float(pct[k]),
             )
@@ -434,9 +452,19 @@ class Recommender:
         u = self._inner_user(user_id)
         if u is None:
             return self._best(self.global_mean + self.bi, n, None, platform, kind)
-        raw = (self.global_mean + float(self.bu[u])) + self.bi + _scores(self.qi, self.pu[u])
+        base = self.global_mean + float(self.bu[u])
+        pu = self.pu[u]
+        raw = np.float32(base) + self._bi32 + _scores(self._qi32, pu.astype(np.float32))
         seen = self.seen_items[self.seen_indptr[u] : self.seen_indptr[u + 1]]
-        return self._best(raw, n, seen.astype(np.int64), platform, kind)
+        return self._best(raw, n, seen.astype(np.int64), platform, kind, self._exact(base, pu))
+
+    def _exact(self, base: float, p: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """Float64 scores of some titles, in Surprise's order: ((mu + b_u) + b_i) + q_i.p."""
+
+        def exact(idx: np.ndarray) -> np.ndarray:
+            return (base + self.bi[idx]) + _scores(self.qi[idx], p)
+
+        return exact
 
     # ---- fold-in -------------------------------------------------------------------------
 
@@ -507,12 +535,15 @@ class Recommender:
     ) -> list[Scored]:
         """top_n for a folded-in user; the titles they rated and `exclude` are left out."""
         if vector.n_ratings:
-            raw = (self.global_mean + vector.bias) + self.bi + _scores(self.qi, vector.factors)
+            base = self.global_mean + vector.bias
+            f32 = vector.factors.astype(np.float32)
+            raw = np.float32(base) + self._bi32 + _scores(self._qi32, f32)
+            exact = self._exact(base, vector.factors)
         else:
-            raw = self.global_mean + self.bi
+            raw, exact = self.global_mean + self.bi, None
         extra = [j for j in (self._inner_title(t) for t in exclude) if j is not None]
         drop = np.concatenate([vector.seen, np.asarray(extra, dtype=np.int64)])
-        return self._best(raw, n, drop, platform, kind)
+        return self._best(raw, n, drop, platform, kind, exact)
 
     # ---- similar titles ------------------------------------------------------------------
 
