@@ -50,6 +50,7 @@ from catalog.results import (
 )
 from catalog.search import NameIndex
 from catalog.text import fold, split_cast
+from etl.testrows import flag_test_rows
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ CHART_TITLE_COLUMNS = (
     "id", "platform", "type", "title", "director", "cast", "country", "listed_in", "date_added",
     "release_year", "rating", "duration_int", "duration_type", "description",
 )  # fmt: skip
+
+# display.parquet's text columns (docs/data.md), joined by id when its rows differ from titles'.
+DISPLAY_TEXT = ("title", "director", "cast", "country", "rating", "listed_in", "description")
 
 LongestKey = tuple[str | None, int | None, str]
 
@@ -147,7 +151,7 @@ class Catalog:
             first = {}
             for i, tid in enumerate(disp["id"]):
                 first.setdefault(tid, i)
-            for name in ("title", "director", "cast"):
+            for name in DISPLAY_TEXT:
                 values = disp[name]
                 disp[name] = [values[first[t]] if t in first else None for t in ids]
         self._display_title = [
@@ -157,14 +161,31 @@ class Catalog:
             d or t for d, t in zip(disp["director"], col["director"], strict=True)
         ]
         self._display_cast = disp["cast"]
+        # What a card shows, in the raw casing; the lower-cased text only stands in for a row
+        # display.parquet lacks. The maturity rating never does: rule 2's "g" for a missing one
+        # is no rating anybody gave, so a card shows none (null in the API, docs/data.md).
+        self._display_text = {
+            name: [d or t for d, t in zip(disp[name], col[name], strict=True)]
+            for name in ("country", "listed_in", "description")
+        }
+        self._display_text["rating"] = disp["rating"]
+        # Platforms' QA entries (etl/testrows.py): one flag per row, decided here once; they
+        # stay in the four questions' counts (the data as the ETL kept it) and are offered
+        # nowhere else: no card, search, where-to-watch, popular list or recommendation.
+        self._test = np.array(
+            flag_test_rows(col["title"], col["cast"], col["description"]), dtype=bool
+        )
         self._col = col
         self._refs = [
             TitleRef(ids[i], self._display_title[i], col["platform"][i], col["type"][i], y)
             for i, y in zip(range(n), col["release_year"], strict=True)
         ]
+        # Every lookup by id (cards, recommendations, similar) goes through this map, so a test
+        # row left out of it is served by none of them.
         self._row_of_id: dict[str, int] = {}
         for i, tid in enumerate(ids):  # ids are unique here: first_row_per_id ran at load
-            self._row_of_id.setdefault(tid, i)
+            if not self._test[i]:
+                self._row_of_id.setdefault(tid, i)
         score_ids = scores.column("id").to_pylist()
         score_of = dict(zip(score_ids, scores.column("score").to_pylist(), strict=True))
         votes_of = dict(zip(score_ids, scores.column("votes").to_pylist(), strict=True))
@@ -180,7 +201,8 @@ class Catalog:
     def _build_popular(self) -> None:
         """Rows with votes, most voted first (then best scored, then file order), per filter."""
         first = np.zeros(len(self._refs), dtype=bool)
-        first[list(self._row_of_id.values())] = True  # a duplicate id is offered once
+        # A duplicate id is offered once, a test row never (neither is in _row_of_id).
+        first[list(self._row_of_id.values())] = True
         voted = np.flatnonzero((self._votes > 0) & first)
         score = np.where(np.isnan(self._score[voted]), -np.inf, self._score[voted])
         order = voted[np.lexsort((voted, -score, -self._votes[voted]))]
@@ -266,8 +288,14 @@ class Catalog:
         Vectorised with Arrow (split, trim) and pandas (count): ~150k cast entries on the real
         data, which a Python loop takes half a second to go through.
         """
-        rows, members = _explode_cast(self._col["cast"])
-        shown_rows, shown = _explode_cast(self._display_cast)
+        # A test row's cast ("Test Actor 1", "1") is nobody: on the real data "1" would be
+        # Amazon 2021's most frequent actor, in 35 titles.
+        casts = [None if t else c for t, c in zip(self._test, self._col["cast"], strict=True)]
+        shown_casts = [
+            None if t else c for t, c in zip(self._test, self._display_cast, strict=True)
+        ]
+        rows, members = _explode_cast(casts)
+        shown_rows, shown = _explode_cast(shown_casts)
         # Split the same way, the original-casing cast gives each lower-case key its display
         # form; rows whose two casts split into different numbers of members are left out.
         n = len(self._refs)
@@ -306,7 +334,11 @@ class Catalog:
             self._actors[key] = (n, tuple(display_name.get(m, m.title()) for m in members))
 
     def _build_search(self) -> None:
-        self._names = NameIndex(self._folded)
+        # The index holds the served rows only (test rows are never found); its row numbers are
+        # mapped back to the catalogue's.
+        served = np.flatnonzero(~self._test).tolist()
+        self._names = NameIndex([self._folded[r] for r in served])
+        self._names.rows = [[served[i] for i in rows] for rows in self._names.rows]
         # Names that only add a parenthesised tail to another: 'The Office (U.S.)', 'Dune (2021)'.
         self._variants: dict[str, list[int]] = {}
         for name_idx, rows in enumerate(self._names.rows):
@@ -442,13 +474,13 @@ class Catalog:
             release_year=c["release_year"][row],
             director=self._display_director[row],
             cast=tuple(split_cast(self._display_cast[row] or c["cast"][row])),
-            country=c["country"][row],
+            country=self._display_text["country"][row],
             date_added=c["date_added"][row],
-            rating=c["rating"][row],
+            rating=self._display_text["rating"][row],
             duration_int=c["duration_int"][row],
             duration_type=c["duration_type"][row],
-            listed_in=c["listed_in"][row],
-            description=c["description"][row],
+            listed_in=self._display_text["listed_in"][row],
+            description=self._display_text["description"][row],
             score=None if np.isnan(score) else float(score),
             votes=int(self._votes[row]),
         )
@@ -635,8 +667,16 @@ def _recommendation(user_id: int | None, ref: TitleRef, pred: Any) -> Recommenda
         recommended=bool(pred.recommended),
         threshold=float(pred.threshold),
         reason_code=str(pred.reason_code),
-        reason=str(pred.reason),
+        reason=_reason_with_title(str(pred.reason), ref),
     )
+
+
+def _reason_with_title(reason: str, ref: TitleRef) -> str:
+    """The model words its reason with the raw id ("...of title ns1"); people (the API's
+    readers) know the title by its name: “Dick Johnson Is Dead” instead."""
+    name = f"“{ref.title}”"
+    reason = reason.replace(f"title {ref.id}", name)
+    return re.sub(rf"\b{re.escape(ref.id)}\b", name, reason)
 
 
 def _read_json(path: Path) -> Any:

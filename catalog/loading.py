@@ -45,6 +45,10 @@ CONTRACT: dict[str, pa.Schema] = {
             ("title", pa.string()),
             ("director", pa.string()),
             ("cast", pa.string()),
+            ("country", pa.string()),
+            ("rating", pa.string()),
+            ("listed_in", pa.string()),
+            ("description", pa.string()),
         ]
     ),
     "scores": pa.schema([("id", pa.string()), ("score", pa.float64()), ("votes", pa.int64())]),
@@ -68,7 +72,7 @@ NOT_NULL: dict[str, tuple[str, ...]] = {
 NEEDED: dict[str, tuple[str, ...]] = {
     "titles": tuple(n for n in CONTRACT["titles"].names if n != "show_id"),
     "scores": ("id", "score", "votes"),
-    "display": ("id", "title", "director", "cast"),
+    "display": tuple(CONTRACT["display"].names),
 }
 # A writer on pandas 3 stores text as large_string; it reads back the same, so it is accepted.
 _SAME_TYPE = {pa.large_string(): pa.string()}

@@ -40,6 +40,8 @@ TEXT_COLUMNS = (
     "listed_in",
     "description",
 )
-DISPLAY_COLUMNS = ("title", "director", "cast")
+# display.parquet: every text a person reads, in its original casing (issue 14: cards and the API
+# showed "rating": "g" and "In paris..."). type is a machine value (movie / tv show), not here.
+DISPLAY_COLUMNS = ("title", "director", "cast", "country", "rating", "listed_in", "description")
 MISSING_RATING = "G"
 RATING_MIN, RATING_MAX = 0.5, 5.0

@@ -1,4 +1,5 @@
-"""Titles: read the four platform files, apply the five transformations, build display rows."""
+"""Titles: read the four platform files, apply the five transformations, build display rows
+(the raw text people read, in its original casing)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from etl.csvfiles import parse_csv
 from etl.errors import EtlError
 from etl.report import QualityReport
 from etl.schema import DISPLAY_COLUMNS, PLATFORM_LETTERS, TEXT_COLUMNS, TITLE_COLUMNS
+from etl.testrows import mask_test_rows
 
 TITLES_SCHEMA = pa.schema(
     [
@@ -109,6 +111,11 @@ def transform(raw: pd.DataFrame, report: QualityReport) -> TitlesResult:
     bad_year = raw["release_year"].notna() & (year.isna() | (year != year.round()))
     report.add("unparsable_release_year", bad_year.sum(), ids[bad_year])
 
+    # A platform's QA entries ("Asin_tombstone_test_target", cast "Test Actor 1"): kept, like
+    # every row, and reported; the catalogue serves them nowhere people look (etl/testrows.py).
+    test = mask_test_rows(raw["title"], raw["cast"], raw["description"])
+    report.add("test_row", test.sum(), ids[test])
+
     dup = ids.duplicated(keep=False)
     report.add("duplicate_id", ids.duplicated().sum(), ids[dup].unique())
     if dup.any():  # every row is kept (rule: one row out per row in); the catalogue picks one
@@ -130,6 +137,10 @@ def transform(raw: pd.DataFrame, report: QualityReport) -> TitlesResult:
     )
 
     display = raw[list(DISPLAY_COLUMNS)].copy()
+    # What people read is the raw text, untouched by rules 2 and 4: a missing maturity rating
+    # stays null (rule 2's "G" would claim a rating nobody gave; front ends say "not rated"), and
+    # a duration sitting in the rating column ("2 Seasons") is no maturity rating either.
+    display["rating"] = display["rating"].mask(in_rating)
     display.insert(0, "id", ids)
     display_table = pa.Table.from_pandas(display, schema=DISPLAY_SCHEMA, preserve_index=False)
     return TitlesResult(titles, display_table)

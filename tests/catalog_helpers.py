@@ -76,6 +76,11 @@ def write_processed(data_dir: Path, rows: list[tuple] = ROWS) -> Path:
             "title": pa.array(title, pa.string()),
             "director": pa.array([None] * n, pa.string()),
             "cast": pa.array(cast, pa.string()),
+            # The raw text people read; as1 has no maturity rating (titles' rule-2 "g").
+            "country": pa.array(["United States"] * n, pa.string()),
+            "rating": pa.array([None if t == "as1" else "PG" for t in tid], pa.string()),
+            "listed_in": pa.array(["Drama"] * n, pa.string()),
+            "description": pa.array(["A title made for the tests."] * n, pa.string()),
         }
     )
     pq.write_table(titles, out / "titles.parquet")
