@@ -43,9 +43,11 @@ from catalog.results import (
     RecommendedTitle,
     ScoreCount,
     SearchHit,
+    SearchPage,
     TitleInfo,
     TitleMatch,
     TitleRef,
+    WatchPage,
     WhereToWatch,
 )
 from catalog.search import NameIndex
@@ -56,10 +58,6 @@ log = logging.getLogger(__name__)
 
 KIND_OF_DURATION = {"min": "movie", "season": "tv show"}
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
-WHERE_TO_WATCH_NAMES = 5  # distinct names considered when the text matches no name exactly
-WHERE_TO_WATCH_SPREAD = 8.0  # ... and only those scoring within this of the best one
-VARIANT_MATCH = 99.0  # where_to_watch: a parenthesised variant of the exact name
-_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
 # The titles.parquet columns chart_frames hands to charts (etl/eda.py reads the same).
 CHART_TITLE_COLUMNS = (
@@ -337,18 +335,21 @@ class Catalog:
         # The index holds the served rows only (test rows are never found); its row numbers are
         # mapped back to the catalogue's.
         served = np.flatnonzero(~self._test).tolist()
-        self._names = NameIndex([self._folded[r] for r in served])
+        self._names = NameIndex(
+            [self._folded[r] for r in served],
+            votes=self._votes[served].tolist(),
+            titles=[self._display_title[r] for r in served],
+        )
         self._names.rows = [[served[i] for i in rows] for rows in self._names.rows]
-        # Names that only add a parenthesised tail to another: 'The Office (U.S.)', 'Dune (2021)'.
-        self._variants: dict[str, list[int]] = {}
-        for name_idx, rows in enumerate(self._names.rows):
-            base = fold(_TAIL.sub("", self._display_title[rows[0]]))
-            if base and base != self._names.names[name_idx]:
-                self._variants.setdefault(base, []).append(name_idx)
         self._groups: dict[tuple[int, int | None], list[int]] = {}
         for name_idx, rows in enumerate(self._names.rows):
             for r in rows:
                 self._groups.setdefault((name_idx, self._col["release_year"][r]), []).append(r)
+        # Per name: its rows and its (name, year) groups, to count matches without listing them.
+        self._name_rows = np.array([len(rows) for rows in self._names.rows], dtype=np.int64)
+        self._name_groups = np.zeros(len(self._names.rows), dtype=np.int64)
+        for name_idx, _ in self._groups:
+            self._name_groups[name_idx] += 1
 
     # ---------------------------------------------------------------- the four questions
 
@@ -409,42 +410,58 @@ class Catalog:
     # ---------------------------------------------------------------- titles
 
     def search(self, text: object, limit: object = 10) -> list[SearchHit]:
-        """Titles whose name matches the text (typos and accents forgiven), best first."""
+        """Titles whose name matches the text (typos and accents forgiven), best first:
+        the first page of `search_page`."""
+        return list(self.search_page(text, 0, limit).hits)
+
+    def search_page(self, text: object, offset: object = 0, limit: object = 10) -> SearchPage:
+        """`limit` matching titles from `offset` (0-based), best first, and how many match.
+
+        Ranked by name (catalog/search.py: exact name, 'Name (tail)', starts with the text,
+        holds it as a phrase, holds its words; then typo distance, then votes); the titles of
+        one name (the same film on several platforms) follow each other, most voted first.
+        """
         q = v.parse_text(text)
+        start = v.parse_offset(offset)
         n = v.parse_limit(limit)
+        # Every name has at least one title, so offset + n names cover the page asked for.
+        ranked = self._names.search(q, 0, start + n)
         hits: list[SearchHit] = []
-        for name_idx, match in self._names.score(q, n):
-            rows = sorted(self._names.rows[name_idx], key=self._row_order)
-            for r in rows:
+        for name_idx, match in ranked.hits:
+            for r in sorted(self._names.rows[name_idx], key=self._row_order):
                 ref = self._refs[r]
                 hits.append(
                     SearchHit(ref.id, ref.title, ref.platform, ref.type, ref.release_year, match)
                 )
-                if len(hits) == n:
-                    return hits
-        return hits
+            if len(hits) >= start + n:
+                break
+        total = int(self._name_rows[ranked.found].sum())
+        return SearchPage(q, total, start, tuple(hits[start : start + n]))
 
     def _row_order(self, row: int) -> tuple:
         """Within one name: most voted first, then newest, then platform order."""
         year = self._col["release_year"][row]
         return (-int(self._votes[row]), -(year or 0), self._col["platform"][row], row)
 
-    def where_to_watch(self, text: object) -> list[WhereToWatch]:
-        """Every platform carrying the title(s) the text names; one entry per name and year."""
+    def where_to_watch(self, text: object, limit: object = 10) -> list[WhereToWatch]:
+        """Every platform carrying the title(s) the text names; one entry per name and year:
+        the first page of `where_to_watch_page`."""
+        return list(self.where_to_watch_page(text, 0, limit).groups)
+
+    def where_to_watch_page(
+        self, text: object, offset: object = 0, limit: object = 10
+    ) -> WatchPage:
+        """`limit` (name, year) groups from `offset`, each with every platform carrying it,
+        ranked as `search_page` ranks names (the exact name and its 'Name (U.S.)' variants
+        first, then 'Frozen 2' for 'frozen', ...), and how many groups match in all."""
         q = v.parse_text(text)
-        variants = self._variants.get(fold(q), [])
-        ranked = self._names.score(q, WHERE_TO_WATCH_NAMES)
-        if (ranked and ranked[0][1] == 100.0) or variants:
-            # An exact name: that name (maybe several films of other years) and its
-            # parenthesised variants, 'The Office (U.S.)' for 'the office'; nothing looser.
-            exact = [ranked[0]] if ranked and ranked[0][1] == 100.0 else []
-            ranked = exact + [(i, VARIANT_MATCH) for i in variants]
-        elif ranked:
-            best = ranked[0][1]
-            ranked = [(i, m) for i, m in ranked if m >= best - WHERE_TO_WATCH_SPREAD]
+        start = v.parse_offset(offset)
+        n = v.parse_limit(limit)
+        ranked = self._names.search(q, 0, start + n)
         answers: list[WhereToWatch] = []
-        for name_idx, match in ranked:
+        for name_idx, match in ranked.hits:
             years = {self._col["release_year"][r] for r in self._names.rows[name_idx]}
+            groups = []
             for year in years:
                 rows = sorted(self._groups[(name_idx, year)], key=self._row_order)
                 first = self._refs[rows[0]]
@@ -452,9 +469,14 @@ class Catalog:
                     sorted((Offer(self._refs[r].platform, self._refs[r].id) for r in rows),
                            key=lambda o: (o.platform, o.id))
                 )  # fmt: skip
-                answers.append(WhereToWatch(first.title, year, first.type, offers, match))
-        answers.sort(key=lambda w: (-w.match, -len(w.offers), -(w.release_year or 0)))
-        return answers
+                groups.append(WhereToWatch(first.title, year, first.type, offers, match))
+            # One name's films: the one on most platforms first, then the newest.
+            groups.sort(key=lambda w: (-len(w.offers), -(w.release_year or 0)))
+            answers.extend(groups)
+            if len(answers) >= start + n:
+                break
+        total = int(self._name_groups[ranked.found].sum())
+        return WatchPage(q, total, start, tuple(answers[start : start + n]))
 
     def title(self, title_id: object) -> TitleInfo | None:
         """Everything about one title id (case-insensitive), or None when unknown."""

@@ -107,6 +107,17 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    """One page of search results and how many titles match in all (for "N matches" and
+    paging: the next page starts at offset + len(hits) while that is below total)."""
+
+    query: str
+    total: int  # titles (one per platform row) matching the query, over every page
+    offset: int
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True)
 class Offer:
     platform: str
     id: str
@@ -125,6 +136,16 @@ class WhereToWatch:
     @property
     def platforms(self) -> tuple[str, ...]:
         return tuple(o.platform for o in self.offers)
+
+
+@dataclass(frozen=True)
+class WatchPage:
+    """One page of where_to_watch: `groups` from `offset`, of `total` (name, year) groups."""
+
+    query: str
+    total: int
+    offset: int
+    groups: tuple[WhereToWatch, ...]
 
 
 @dataclass(frozen=True)

@@ -1,63 +1,206 @@
-"""Name index for typo- and accent-forgiving title search.
+"""Name index for title search that people can trust: whole titles and phrases before loose words.
 
-Scoring a folded name against a folded query (0..100):
-- 100 for the exact name;
-- 80..99 when every query word is a word of the name (the last query word may be unfinished,
-  so search-as-you-type works; 'ironman' also finds 'iron man'), more for names the query covers
-  more of and for names that start with the query; a misspelt query word is replaced by close
-  vocabulary words at a penalty of its edit distance;
-- rapidfuzz's QRatio (whole-name edit similarity) for typos in short names ('the ofice').
-QRatio over ~22k names costs ~1.5 ms, far less than WRatio/token_set_ratio (~10-25 ms), which is
-why containment is done with an inverted word index instead of partial scorers.
+Every name that holds all the query's words (a misspelt word may stand for a close vocabulary
+word, the last word may be unfinished) is a match; the matches are ranked in tiers (docs/
+architecture.md, "Search"):
+
+    exact name (100) > the exact name plus a parenthesised tail, 'The Office (U.S.)', or less
+    a leading article, 'The Lion King' for 'lion king' (99)
+    > an exact name reached through a typo fix (95-98) > names that start with the query (90-95)
+    > names that hold the query as a phrase (85-90) > the words in any order (80-85)
+
+and inside a tier by typo distance, then popularity (votes summed over the name's rows), then
+shorter names. Only when no name holds every word, names holding at least half of them (one not
+a stop word such as 'the'/'el') are offered (60-80), and only when not even that, whole-name
+edit similarity (rapidfuzz QRatio >= FUZZY_CUTOFF) for names typed badly as a whole: a query
+with no real word in common with any name and only weak similarity matches nothing.
+
+Speed (docs/benchmarks.md): a misspelt word is looked up in a deletion index (SymSpell, edit
+distance 1: a dropped, doubled, swapped or replaced letter) instead of scanning the vocabulary,
+exact names and phrases are binary searches in a sorted list of every name's word suffixes, and
+a tier is ranked with numpy (argpartition) over precomputed popularity ranks; the whole-name
+scan (~1.5 ms over ~22k names) only runs for queries that match no word at all.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from catalog.text import fold
 
-FUZZY_CUTOFF = 70.0  # below this a whole-name QRatio match is noise
-WORD_CUTOFF = 75.0  # how close a misspelt query word must be to a vocabulary word
+FUZZY_CUTOFF = 75.0  # whole-name QRatio below this is noise, not a title typed badly
+WORD_CUTOFF = 75.0  # how close a misspelt query word must be to a vocabulary word (fuzz.ratio)
 MAX_WORD_ALTERNATIVES = 3
 MAX_PREFIX_WORDS = 200  # bound on vocabulary words one unfinished word may stand for
 MIN_PREFIX = 4  # a lone query word is completed as a prefix only from this length
 SCAN_LIMIT = 300  # up to this many names, test an unfinished word against each name's words
-START_BONUS = 4.0  # the name starts with the query: 'pokemon' prefers 'Pokémon the Series'
+MAX_PHRASES = 4  # spellings of the query (typo fixes combined) looked up as exact/phrase
+PENALTY_SCALE = 50.0  # typo penalty that uses up a tier's whole band of match values
 
-Options = list[tuple[set[int], float]]  # (names holding a stand-in word, penalty)
+# Roman numerals people write either way ('Frozen 2' / 'Mulan II'). 'i', 'v' and 'x' are left
+# alone: they are words too ('I Am Legend', 'V for Vendetta', 'Malcolm X').
+NUMERALS = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+# Words too common to make a partial match on their own (English and Spanish articles etc.).
+STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "de",
+        "del",
+        "el",
+        "en",
+        "for",
+        "in",
+        "is",
+        "la",
+        "las",
+        "lo",
+        "los",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "un",
+        "una",
+        "y",
+    }
+)  # fmt: skip
+# A leading article people leave out: 'lion king' is The Lion King, 'casa de papel' La casa de
+# papel. Such a name counts as the exact name plus a tail (99) and as starting with the query.
+ARTICLES = frozenset({"the", "a", "an", "el", "la", "los", "las", "lo", "un", "una", "le", "les"})
+_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
+
+# Tiers, best first, and the band of `match` values each one spans (top, width).
+EXACT, VARIANT, FIXED, PREFIX, PHRASE, WORDS, PARTIAL, FUZZY = range(8)
+BANDS = {
+    EXACT: (100.0, 0.0),
+    VARIANT: (99.0, 0.0),
+    FIXED: (98.0, 3.0),
+    PREFIX: (95.0, 4.9),
+    PHRASE: (90.0, 4.9),
+    WORDS: (85.0, 4.9),
+    PARTIAL: (79.9, 19.9),
+    FUZZY: (75.0, 25.0),
+}
+
+Options = list[tuple[set[int], float, str]]  # (names holding a stand-in, penalty, stand-in)
+
+
+def canonical_words(folded: str) -> list[str]:
+    """Words of a folded text with roman numerals as digits: 'frozen ii' -> ['frozen', '2']."""
+    return [NUMERALS.get(w, w) for w in folded.split()]
+
+
+def base_name(title: str) -> str:
+    """The folded name without a parenthesised tail: 'The Office (U.S.)' -> 'the office'."""
+    return " ".join(canonical_words(fold(_TAIL.sub("", title))))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A search: `found` = every matching name's index (unordered), `hits` = the best
+    (name index, match) pairs in order, from the `offset` asked for."""
+
+    found: np.ndarray
+    hits: list[tuple[int, float]]
+
+    @property
+    def total(self) -> int:
+        return len(self.found)
+
+
+NOTHING = Ranked(np.empty(0, dtype=np.int64), [])
 
 
 class NameIndex:
     """Unique folded names, each with the catalogue rows that carry it."""
 
-    def __init__(self, folded: Sequence[str]) -> None:
+    def __init__(
+        self,
+        folded: Sequence[str],
+        votes: Sequence[int] | None = None,
+        titles: Sequence[str] | None = None,
+    ) -> None:
+        """`folded[r]` is row r's folded title; `votes[r]` its number of ratings (popularity);
+        `titles[r]` its display title (for 'Name (tail)' variants)."""
         rows_by_name: dict[str, list[int]] = {}
         for row, name in enumerate(folded):
             rows_by_name.setdefault(name, []).append(row)
         self.names: list[str] = list(rows_by_name)
         self.rows: list[list[int]] = list(rows_by_name.values())
-        self.position: dict[str, int] = {name: i for i, name in enumerate(self.names)}
-        self.words: list[tuple[str, ...]] = [tuple(name.split()) for name in self.names]
-        self.lengths = np.array([len(name) for name in self.names], dtype=np.int64)
-        self.names_array = np.array(self.names, dtype=np.str_)  # for vectorised startswith
-        self.length_order: list[int] = np.argsort(self.lengths, kind="stable").tolist()
-        self.by_length = [self.names[i] for i in self.length_order]
-        self.sorted_lengths = [len(name) for name in self.by_length]
+        n = len(self.names)
+        self.words: list[tuple[str, ...]] = [tuple(canonical_words(s)) for s in self.names]
+        canon = [" ".join(w) for w in self.words]
+        self.exact: dict[str, list[int]] = {}
+        for i, name in enumerate(canon):
+            self.exact.setdefault(name, []).append(i)
+        self.variants: dict[str, list[int]] = {}
+        for i, words in enumerate(self.words):
+            if len(words) > 1 and words[0] in ARTICLES:
+                self.variants.setdefault(" ".join(words[1:]), []).append(i)
+        if titles is not None:
+            for i, rows in enumerate(self.rows):
+                base = base_name(titles[rows[0]])
+                if base and base != canon[i]:
+                    self.variants.setdefault(base, []).append(i)
+        # Popularity rank of every name: most votes first, then shorter, then first seen.
+        name_votes = np.zeros(n, dtype=np.int64)
+        if votes is not None:
+            per_row = np.asarray(votes, dtype=np.int64)
+            for i, rows in enumerate(self.rows):
+                name_votes[i] = per_row[rows].sum()
+        self.lengths = np.array([len(s) for s in self.names], dtype=np.int64)
+        order = np.lexsort((np.arange(n), self.lengths, -name_votes))
+        self.rank = np.empty(n, dtype=np.int64)
+        self.rank[order] = np.arange(n)
+        # Every name's word suffixes, sorted: a phrase is a binary search (suffix 0 = prefix).
+        suffixes = sorted(
+            (" ".join(ws[k:]), i, k) for i, ws in enumerate(self.words) for k in range(len(ws))
+        )
+        self.suffixes = [s for s, _, _ in suffixes]
+        self.suffix_name = np.array([i for _, i, _ in suffixes], dtype=np.int64)
+        self.suffix_at_start = np.array(
+            [k == 0 or (k == 1 and self.words[i][0] in ARTICLES) for _, i, k in suffixes],
+            dtype=bool,
+        )
         postings: dict[str, set[int]] = {}
         joined: dict[str, set[int]] = {}  # adjacent word pairs written as one: 'spiderman'
+        self.joined_as: dict[str, str] = {}
         for i, words in enumerate(self.words):
             for k, word in enumerate(words):
                 postings.setdefault(word, set()).add(i)
                 if k:
-                    joined.setdefault(words[k - 1] + word, set()).add(i)
+                    pair = words[k - 1] + word
+                    joined.setdefault(pair, set()).add(i)
+                    self.joined_as.setdefault(pair, f"{words[k - 1]} {word}")
         self.postings = postings
         self.joined = joined
         self.vocabulary: list[str] = sorted(postings)
+        # SymSpell deletion index: every vocabulary word under each one-letter deletion of it.
+        deletes: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            if len(word) >= 3:
+                for k in range(len(word)):
+                    deletes.setdefault(word[:k] + word[k + 1 :], []).append(word)
+        self.deletes = deletes
+        self.length_order: list[int] = np.argsort(self.lengths, kind="stable").tolist()
+        self.by_length = [self.names[i] for i in self.length_order]
+        self.sorted_lengths = [len(name) for name in self.by_length]
+
+    # ---------------------------------------------------------------- word options
 
     def _prefixed(self, prefix: str) -> set[int]:
         """Names holding a word that starts with `prefix` (bounded for very short prefixes)."""
@@ -74,47 +217,51 @@ class NameIndex:
         if complete and len(word) >= MIN_PREFIX:
             prefixed = self._prefixed(word)
             if prefixed:
-                return [(prefixed, 0.0)]
+                return [(prefixed, 0.0, word)]
         if word in self.postings:
-            return [(self.postings[word], 0.0)]
+            return [(self.postings[word], 0.0, word)]
         if word in self.joined:
-            return [(self.joined[word], 1.0)]
+            return [(self.joined[word], 1.0, self.joined_as[word])]
         return []
+
+    def _close_words(self, word: str) -> list[tuple[str, float]]:
+        """Vocabulary words one edit away (SymSpell), or else within WORD_CUTOFF (a scan)."""
+        if len(word) < 3:
+            return []
+        found = set(self.deletes.get(word, ()))  # a letter dropped from the word
+        for k in range(len(word)):
+            shorter = word[:k] + word[k + 1 :]
+            if shorter in self.postings:  # a letter added
+                found.add(shorter)
+            found.update(self.deletes.get(shorter, ()))  # replaced or swapped
+        if found:
+            scored = [(w, fuzz.ratio(word, w)) for w in found]
+        else:  # two or more edits: the slow path, only for words nothing is one edit from
+            scored = [
+                (w, s)
+                for w, s, _ in process.extract(
+                    word, self.vocabulary, scorer=fuzz.ratio, limit=MAX_WORD_ALTERNATIVES,
+                    score_cutoff=WORD_CUTOFF,
+                )
+            ]  # fmt: skip
+        scored = [(w, s) for w, s in scored if s >= WORD_CUTOFF]
+        scored.sort(key=lambda ws: (-ws[1], -len(self.postings[ws[0]]), ws[0]))
+        return [(w, 100.0 - s) for w, s in scored[:MAX_WORD_ALTERNATIVES]]
 
     def _fuzzy_options(self, word: str) -> Options:
         """Names holding a vocabulary word close to a misspelt one (penalty = edit distance)."""
-        if len(word) < 3:
-            return []
-        return [
-            (self.postings[other], 100.0 - score)
-            for other, score, _ in process.extract(
-                word,
-                self.vocabulary,
-                scorer=fuzz.ratio,
-                limit=MAX_WORD_ALTERNATIVES,
-                score_cutoff=WORD_CUTOFF,
-            )
-        ]
+        return [(self.postings[w], p, w) for w, p in self._close_words(word)]
 
-    def _fuzzy_within(self, word: str, result: dict[int, float]) -> dict[int, float]:
-        """Keep the names of `result` holding a word close to `word`, adding its distance."""
-        if len(word) < 3:
-            return {}
-        step: dict[int, float] = {}
-        for i, prior in result.items():
-            best = process.extractOne(
-                word, self.words[i], scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF
-            )
-            if best is not None:
-                step[i] = prior + 100.0 - best[1]
-        return step
+    def _options(self, word: str, last: bool, single: bool) -> Options:
+        complete = last and (not single or len(word) >= MIN_PREFIX)
+        return self._exact_options(word, complete) or self._fuzzy_options(word)
 
     @staticmethod
     def _merge(options: Options) -> dict[int, float]:
         if len(options) == 1:  # the usual case, done in C: 'the' is in ~5,000 names
             return dict.fromkeys(options[0][0], options[0][1])
         merged: dict[int, float] = {}
-        for names, penalty in options:
+        for names, penalty, _ in options:
             for i in names:
                 merged[i] = min(penalty, merged.get(i, penalty))
         return merged
@@ -122,90 +269,199 @@ class NameIndex:
     @staticmethod
     def _narrow(result: dict[int, float], options: Options) -> dict[int, float]:
         step: dict[int, float] = {}
-        for names, penalty in options:
+        for names, penalty, _ in options:
             for i in names if len(names) < len(result) else result:
                 if i in names and i in result:
                     total = result[i] + penalty
                     step[i] = min(total, step.get(i, total))
         return step
 
-    def _contained(self, words: list[str]) -> dict[int, float]:
-        """name index -> penalty, for names that contain every query word (or a stand-in)."""
-        if len(words) == 1:
-            options = self._exact_options(words[0], complete=True) or self._fuzzy_options(words[0])
-            return self._merge(options)
+    def _all_words(self, words: list[str]) -> tuple[dict[int, float], list[Options]]:
+        """name index -> penalty for names holding every query word (or a stand-in), and the
+        options found for each word (for the phrase lookups)."""
+        single = len(words) == 1
         *full, last = words
-        known = [(w, self._exact_options(w, complete=False)) for w in full]
-        misspelt = [w for w, options in known if not options]
-        groups = [options for _, options in known if options]
+        per_word = [self._options(w, last=False, single=single) for w in full]
+        if single:
+            per_word.append(self._options(last, last=True, single=True))
+        if any(not options for options in per_word):
+            return {}, []
         # Intersect from the rarest word, so a common word ('the') only costs set lookups.
-        groups.sort(key=lambda g: sum(len(names) for names, _ in g))
         result: dict[int, float] | None = None
-        for group in groups:
-            result = self._merge(group) if result is None else self._narrow(result, group)
+        for options in sorted(per_word, key=lambda g: sum(len(names) for names, _, _ in g)):
+            result = self._merge(options) if result is None else self._narrow(result, options)
             if not result:
-                return {}
-        # Misspelt words: against the few names left, or else against the whole vocabulary.
-        for word in misspelt:
-            if result is not None and len(result) <= SCAN_LIMIT:
-                result = self._fuzzy_within(word, result)
-            else:
-                options = self._fuzzy_options(word)
-                result = self._merge(options) if result is None else self._narrow(result, options)
-            if not result:
-                return {}
+                return {}, []
         assert result is not None
-        # The last word may be unfinished: test it as a prefix of the remaining names' words.
-        if len(result) <= SCAN_LIMIT or len(last) < 2:
-            finished = {
-                i: p for i, p in result.items() if any(w.startswith(last) for w in self.words[i])
+        if not single:  # the last word may be unfinished: a prefix of the remaining names' words
+            last_options = self._last_word(last, result)
+            if not last_options:
+                return {}, []
+            per_word.append(last_options)
+            result = self._narrow(result, last_options)
+        # A word typed twice must be there twice: 'n n n ...' is not every name with an 'n'.
+        repeated = [(w, c) for w, c in Counter(words).items() if c > 1]
+        if repeated:
+            result = {
+                i: p
+                for i, p in result.items()
+                if all(self.words[i].count(w) >= c for w, c in repeated)
             }
-        else:  # many names left ('the ...'): look the prefix up in the vocabulary instead
-            prefixed = self._prefixed(last)
-            finished = {i: p for i, p in result.items() if i in prefixed}
-        if finished:
-            return finished
-        if len(result) <= SCAN_LIMIT:
-            return self._fuzzy_within(last, result)
-        return self._narrow(result, self._fuzzy_options(last))
+        return result, per_word
 
-    def score(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """Best (name index, score) pairs for the raw query text, best first."""
-        q = fold(query)
-        if not q:
-            return []
-        scores: dict[int, float] = {}
-        exact = self.position.get(q)
-        if exact is not None:
-            scores[exact] = 100.0
-        contained = self._contained(q.split())
-        if exact is not None:
-            contained.pop(exact, None)
-        if contained:
-            # Vectorised: a common word ('the') can be contained in thousands of names.
-            idx = np.fromiter(contained.keys(), dtype=np.int64, count=len(contained))
-            penalty = np.fromiter(contained.values(), dtype=np.float64, count=len(contained))
-            lengths = self.lengths[idx]
-            coverage = np.minimum(lengths, len(q)) / np.maximum(lengths, len(q))
-            starts = np.strings.startswith(self.names_array[idx], q)
-            value = np.minimum(80.0 + 15.0 * coverage + START_BONUS * starts - penalty, 99.0)
-            keep = np.lexsort((idx, lengths, -value))[: limit + 5]  # deterministic on ties
-            for i, s in zip(idx[keep].tolist(), value[keep].tolist(), strict=True):
-                scores[i] = s
-        # QRatio >= cutoff c needs |len(a) - len(b)| <= (1 - c/100) * (len(a) + len(b)), so only
-        # names in a length window can reach it: skip the rest (usually more than half).
+    def _last_word(self, last: str, result: dict[int, float]) -> Options:
+        if len(result) <= SCAN_LIMIT or len(last) < 2:
+            finished = {i for i in result if any(w.startswith(last) for w in self.words[i])}
+        else:  # many names left ('the ...'): look the prefix up in the vocabulary instead
+            finished = self._prefixed(last) & result.keys()
+        if finished:
+            return [(finished, 0.0, last)]
+        return self._fuzzy_options(last)
+
+    # ---------------------------------------------------------------- phrases
+
+    @staticmethod
+    def _phrases(per_word: list[Options]) -> list[tuple[str, float]]:
+        """The query spelt with each word's best stand-ins, best (least penalty) first."""
+        best = [sorted(options, key=lambda o: o[1])[:2] for options in per_word]
+        spelt = [
+            (" ".join(o[2] for o in combo), sum(o[1] for o in combo))
+            for combo in itertools.product(*best)
+        ]
+        spelt.sort(key=lambda sp: sp[1])
+        return spelt[:MAX_PHRASES]
+
+    def _suffix_range(self, phrase: str, whole_word: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(name index, at start) of suffixes starting with the phrase (as a whole word)."""
+        if whole_word:
+            lo = bisect.bisect_left(self.suffixes, phrase)
+            hi = bisect.bisect_right(self.suffixes, phrase)
+            lo2 = bisect.bisect_left(self.suffixes, phrase + " ")
+            hi2 = bisect.bisect_left(self.suffixes, phrase + "!")  # '!' sorts right after ' '
+            take = np.r_[lo:hi, lo2:hi2]
+            return self.suffix_name[take], self.suffix_at_start[take]
+        lo = bisect.bisect_left(self.suffixes, phrase)
+        hi = bisect.bisect_left(self.suffixes, phrase + "\uffff")
+        return self.suffix_name[lo:hi], self.suffix_at_start[lo:hi]
+
+    # ---------------------------------------------------------------- ranking
+
+    def _top(self, idx: np.ndarray, penalty: np.ndarray, need: int) -> np.ndarray:
+        """Positions of the `need` best of idx by (penalty, popularity rank), in order."""
+        key = np.round(penalty, 3) * (len(self.rank) + 1) + self.rank[idx]
+        if len(key) > need:
+            part = np.argpartition(key, need - 1)[:need]
+            return part[np.argsort(key[part], kind="stable")]
+        return np.argsort(key, kind="stable")
+
+    def search(self, query: str, offset: int = 0, limit: int = 10) -> Ranked:
+        """The `limit` best names from `offset` for the raw query text, and how many match."""
+        words = canonical_words(fold(query))
+        if not words:
+            return NOTHING
+        need = offset + limit
+        everything, per_word = self._all_words(words)
+        tiers: list[tuple[int, np.ndarray, np.ndarray]] = []  # (tier, name idx, penalty)
+        if everything:
+            whole_word = len(words) == 1 and len(words[0]) < MIN_PREFIX
+            for phrase, penalty in self._phrases(per_word):
+                exact = self.exact.get(phrase, [])
+                if exact:
+                    tiers.append((EXACT if penalty == 0 else FIXED, np.array(exact),
+                                  np.full(len(exact), penalty)))  # fmt: skip
+                variants = self.variants.get(phrase, [])
+                if variants:
+                    tiers.append((VARIANT if penalty == 0 else FIXED, np.array(variants),
+                                  np.full(len(variants), penalty)))  # fmt: skip
+                names, at_start = self._suffix_range(phrase, whole_word)
+                for tier, sel in ((PREFIX, at_start), (PHRASE, ~at_start)):
+                    if sel.any():
+                        tiers.append((tier, names[sel], np.full(int(sel.sum()), penalty)))
+            idx = np.fromiter(everything.keys(), dtype=np.int64, count=len(everything))
+            pen = np.fromiter(everything.values(), dtype=np.float64, count=len(everything))
+            tiers.append((WORDS, idx, pen))
+            tiers.sort(key=lambda t: t[0])
+            # Phrase lookups complete the last word without the bound of _prefixed: count them.
+            found = np.zeros(len(self.names), dtype=bool)
+            for t in tiers:
+                found[t[1]] = True
+            return Ranked(np.flatnonzero(found), self._page(tiers, offset, need))
+        partial = self._partial(words) if len(words) > 1 else {}
+        if partial:
+            idx = np.fromiter(partial.keys(), dtype=np.int64, count=len(partial))
+            pen = np.fromiter(partial.values(), dtype=np.float64, count=len(partial))
+            return Ranked(idx, self._page([(PARTIAL, idx, pen)], offset, need))
+        fuzzy = self._whole_name(" ".join(words)) if max(map(len, words)) >= 2 else {}
+        idx = np.fromiter(fuzzy.keys(), dtype=np.int64, count=len(fuzzy))
+        pen = np.fromiter(fuzzy.values(), dtype=np.float64, count=len(fuzzy))
+        return Ranked(idx, self._page([(FUZZY, idx, pen)], offset, need))
+
+    def _page(
+        self, tiers: list[tuple[int, np.ndarray, np.ndarray]], offset: int, need: int
+    ) -> list[tuple[int, float]]:
+        out: list[tuple[int, float]] = []
+        seen = np.zeros(len(self.names), dtype=bool)
+        for tier, idx, pen in tiers:
+            if len(out) >= need:
+                break
+            keep = ~seen[idx]
+            idx, pen = idx[keep], pen[keep]
+            top, width = BANDS[tier]
+            # A name may come twice within a tier (two phrases, or the phrase twice in it).
+            for k in self._top(idx, pen, need - len(out) + 8).tolist():
+                i = int(idx[k])
+                if seen[i]:
+                    continue
+                seen[i] = True
+                out.append((i, top - width * min(float(pen[k]), PENALTY_SCALE) / PENALTY_SCALE))
+                if len(out) >= need:
+                    break
+            seen[idx] = True
+        # Match never rises down the list (a penalty capped at PENALTY_SCALE ties, not flips).
+        for k in range(1, len(out)):
+            if out[k][1] > out[k - 1][1]:
+                out[k] = (out[k][0], out[k - 1][1])
+        return out[offset:need]
+
+    def _partial(self, words: list[str]) -> dict[int, float]:
+        """Names holding at least half the query's words, one of them not a stop word.
+
+        The penalty sorts names covering more words first (PENALTY_SCALE per missing word,
+        scaled to the query's length), then by typo distance."""
+        needed = max(1, math.ceil(len(words) / 2))
+        covered: dict[int, int] = {}  # name -> query words it holds (stop words too)
+        penalty: dict[int, float] = {}  # names holding a word that is not a stop word
+        for word, count in Counter(words).items():
+            options = self._options(word, last=word == words[-1], single=False)
+            stand_ins = [o[2] for o in options]
+            for names, p, _ in options:
+                for i in names:
+                    # A word typed k times counts k times only if the name has it k times.
+                    got = 1 if count == 1 else max(1, min(count, max(
+                        self.words[i].count(w) for w in stand_ins)))  # fmt: skip
+                    covered[i] = covered.get(i, 0) + got
+                    if word not in STOP_WORDS:
+                        penalty[i] = min(penalty.get(i, math.inf), p)
+        out: dict[int, float] = {}
+        for i, p in penalty.items():
+            if covered[i] >= needed:
+                missing = (len(words) - covered[i]) / len(words)
+                out[i] = PENALTY_SCALE * missing + min(p, 10.0) / 10.0
+        return out
+
+    def _whole_name(self, q: str) -> dict[int, float]:
+        """Names within FUZZY_CUTOFF of the whole query (rapidfuzz QRatio), as penalties."""
+        # QRatio >= cutoff c needs |len(a) - len(b)| <= (1 - c/100) * (len(a) + len(b)), so
+        # only names in a length window can reach it: skip the rest (usually more than half).
         slack = 1.0 - FUZZY_CUTOFF / 100.0
         lo = bisect.bisect_left(self.sorted_lengths, len(q) * (1 - slack) / (1 + slack) - 1e-9)
         hi = bisect.bisect_right(self.sorted_lengths, len(q) * (1 + slack) / (1 - slack) + 1e-9)
-        for _, fuzzy, k in process.extract(
-            q,
-            self.by_length[lo:hi],
-            scorer=fuzz.QRatio,
-            limit=limit + 5,
-            score_cutoff=FUZZY_CUTOFF,
+        found: dict[int, float] = {}
+        for _, score, k in process.extract(
+            q, self.by_length[lo:hi], scorer=fuzz.QRatio, limit=None, score_cutoff=FUZZY_CUTOFF
         ):
-            i = self.length_order[lo + k]
-            if i != exact:
-                scores[i] = max(scores.get(i, 0.0), min(float(fuzzy), 99.0))
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], len(self.names[kv[0]]), kv[0]))
-        return ranked[:limit]
+            # Penalty 0 for QRatio 100, PENALTY_SCALE at the cutoff: the band is spread out.
+            found[self.length_order[lo + k]] = (
+                (100.0 - score) / (100.0 - FUZZY_CUTOFF) * PENALTY_SCALE
+            )
+        return found

@@ -22,6 +22,7 @@ RATING_MIN, RATING_MAX = 0.5, 5.0
 YEAR_MIN = 1850
 YEAR_MAX = dt.date.today().year + 5
 LIMIT_MAX = 100
+OFFSET_MAX = 10_000  # more than the titles one search can match (23k titles, ~22k names)
 TEXT_MAX = 200
 # One rule for user ids everywhere -- bot commands, callback data, the API: a whole number from
 # 0 to 2**63 - 1 (SQLite's INTEGER). Dataset userIds (int32) and Telegram ids (< 2**53) fit;
@@ -217,6 +218,16 @@ def parse_limit(value: object, name: str = "limit") -> int:
     number = _as_int(value)
     if number is None or not 1 <= number <= LIMIT_MAX:
         raise QueryError(f"invalid {name} {value!r}; give a whole number from 1 to {LIMIT_MAX}")
+    return number
+
+
+def parse_offset(value: object) -> int:
+    """Where a page of results starts: a whole number 0..OFFSET_MAX (0 = the first result)."""
+    number = _as_int(value)
+    if number is None or not 0 <= number <= OFFSET_MAX:
+        raise QueryError(
+            f"invalid offset {str(value)[:50]!r}; give a whole number from 0 to {OFFSET_MAX}"
+        )
     return number
 
 

@@ -112,5 +112,7 @@ def test_where_to_watch_adds_parenthesised_variants_of_an_exact_name(tmp_path) -
         ("Big Show", ("netflix",), 100.0),
         ("Big Show (U.S.)", ("netflix",), 99.0),
         ("Big Show (U.K.)", ("hulu",), 99.0),
-    ]  # 'Big Show Special' is another title, not a variant
+        ("Big Show Special", ("amazon",), 95.0),
+    ]  # 'Big Show Special' is another title, not a variant: listed after them (issue 14: a
+    # person asking for 'frozen' wants 'Frozen 2' too; it used to be left out)
     assert [w.title for w in cat.where_to_watch("big show (u.k.)")] == ["Big Show (U.K.)"]
