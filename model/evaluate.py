@@ -60,8 +60,11 @@ def predict_all(
         est[ku] += bu[u[ku]]
         est[ki] += bi[i[ki]]
         if isinstance(algo, SVD):
-            both = ku & ki
-            est[both] += np.einsum("ij,ij->i", algo.pu[u[both]], algo.qi[i[both]])
+            both = np.flatnonzero(ku & ki)
+            step = 1 << 16  # rows x factors x 8 bytes x 2 per chunk: 100 MiB at 100 factors
+            for a in range(0, len(both), step):
+                b = both[a : a + step]
+                est[b] += np.einsum("ij,ij->i", algo.pu[u[b]], algo.qi[i[b]])
     else:
         raise TypeError(f"no vectorised predict for {type(algo).__name__}")
     return np.clip(est, *trainset.rating_scale)
