@@ -17,7 +17,7 @@ from tests.fakes.botdata import ROOT, data_copy
 from tests.fakes.harness import button_data
 from tests.fakes.telegram_server import FakeTelegramServer, Fault
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(300)
 
 TOKEN = "424242:RECOGNISABLE-SECRET-TOKEN-xyzzy"
 ADMIN = 77
@@ -47,7 +47,7 @@ async def bot_process(
     with log.open("ab") as sink:
         # `timeout` guarantees the process ends even if a test forgets to stop it.
         proc = await asyncio.create_subprocess_exec(
-            "timeout", "120", sys.executable, "-m", "bot",
+            "timeout", "300", sys.executable, "-m", "bot",
             cwd=workdir, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
         )  # fmt: skip
     try:
