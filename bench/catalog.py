@@ -121,7 +121,10 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
     """name -> (method, n argument tuples drawn from the catalogue)."""
     platforms = list(ALIASES)
     years = {p: cat.years(p) for p in platforms}
-    names = [t for t in cat._display_title if len(t) >= 4]  # bench only: sample real names
+    # bench only: sample the names of served titles (platform test rows are found by nothing,
+    # so typing one measures a no-match query; "search (no such title)" times those).
+    served = sorted(set(cat._row_of_id.values()))
+    names = [cat._display_title[r] for r in served if len(cat._display_title[r]) >= 4]
     ids = list(cat._row_of_id)
 
     def alias(p: str | None) -> str | None:
@@ -148,6 +151,10 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
         name = rng.choice(names)
         return with_typo(rng, name) if rng.random() < 0.5 else name
 
+    def garbage() -> str:
+        """Letters and symbols no title holds, 3-30 characters: what a stray message is."""
+        return "".join(rng.choice("qxzjkvw ñ🙂#") for _ in range(rng.randrange(3, 31)))
+
     def many(make: Callable[[], tuple]) -> list[tuple]:
         return [make() for _ in range(n)]
 
@@ -159,7 +166,16 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
         "search (exact name)": (cat.search, many(lambda: (rng.choice(names),))),
         "search (one typo)": (cat.search, many(lambda: (with_typo(rng, rng.choice(names)),))),
         "search (first word)": (cat.search, many(lambda: (rng.choice(names).split()[0],))),
+        "search (no such title)": (cat.search, many(lambda: (garbage(),))),
+        "search_page (first word, page 3)": (
+            cat.search_page,
+            many(lambda: (rng.choice(names).split()[0], 20, 10)),
+        ),
         "where_to_watch (half with a typo)": (cat.where_to_watch, many(lambda: (typed_name(),))),
+        "where_to_watch (first word)": (
+            cat.where_to_watch,
+            many(lambda: (rng.choice(names).split()[0],)),
+        ),
         "resolve_title (name)": (cat.resolve_title, many(lambda: (rng.choice(names),))),
         "title (id)": (cat.title, many(lambda: (rng.choice(ids),))),
         "years": (cat.years, many(lambda: (some_platform(),))),

@@ -43,7 +43,9 @@ MAX_WORD_ALTERNATIVES = 3
 MAX_PREFIX_WORDS = 200  # bound on vocabulary words one unfinished word may stand for
 MIN_PREFIX = 4  # a lone query word is completed as a prefix only from this length
 SCAN_LIMIT = 300  # up to this many names, test an unfinished word against each name's words
+CLOSE_CACHE = 4096  # misspelt words whose close words are remembered
 MAX_PHRASES = 4  # spellings of the query (typo fixes combined) looked up as exact/phrase
+SKIP_PENALTY = 10.0  # a short word no name holds, left out of the query
 PENALTY_SCALE = 50.0  # typo penalty that uses up a tier's whole band of match values
 
 # Roman numerals people write either way ('Frozen 2' / 'Mulan II'). 'i', 'v' and 'x' are left
@@ -187,6 +189,19 @@ class NameIndex:
                     joined.setdefault(pair, set()).add(i)
                     self.joined_as.setdefault(pair, f"{words[k - 1]} {word}")
         self.postings = postings
+        # The names of common words as arrays too, for the numpy counting in _partial.
+        self.common = {
+            w: np.fromiter(names, dtype=np.int64, count=len(names))
+            for w, names in postings.items()
+            if len(names) >= 100
+        }
+        # (word, k) -> names holding the word at least k times (k >= 2): 'the ... the'.
+        self.repeats: dict[tuple[str, int], set[int]] = {}
+        for i, words in enumerate(self.words):
+            if len(words) > len(set(words)):
+                for word, count in Counter(words).items():
+                    for k in range(2, count + 1):
+                        self.repeats.setdefault((word, k), set()).add(i)
         self.joined = joined
         self.vocabulary: list[str] = sorted(postings)
         # SymSpell deletion index: every vocabulary word under each one-letter deletion of it.
@@ -196,6 +211,14 @@ class NameIndex:
                 for k in range(len(word)):
                     deletes.setdefault(word[:k] + word[k + 1 :], []).append(word)
         self.deletes = deletes
+        # Vocabulary by first letter, each sorted by length (the slow path of _close_words).
+        self.vocab_by_initial: dict[str, tuple[list[str], list[int]]] = {}
+        for initial, group in itertools.groupby(self.vocabulary, key=lambda w: w[0]):
+            ordered = sorted(group, key=len)
+            self.vocab_by_initial[initial] = (ordered, [len(w) for w in ordered])
+        # Close words of recently misspelt words: a query looks a word up twice when it falls
+        # back to partial matches, and people retype the same slip.
+        self._close_cache: dict[str, list[tuple[str, float]]] = {}
         self.length_order: list[int] = np.argsort(self.lengths, kind="stable").tolist()
         self.by_length = [self.names[i] for i in self.length_order]
         self.sorted_lengths = [len(name) for name in self.by_length]
@@ -236,21 +259,35 @@ class NameIndex:
             found.update(self.deletes.get(shorter, ()))  # replaced or swapped
         if found:
             scored = [(w, fuzz.ratio(word, w)) for w in found]
-        else:  # two or more edits: the slow path, only for words nothing is one edit from
+        elif len(word) >= 6:
+            # More edits than SymSpell's one: a scan of the words with the same first letter
+            # (people seldom get the first letter wrong and two more). ratio >= 75 allows an
+            # InDel distance of (a + b) / 4, more than 2 only from 6 letters, and only words of
+            # 3/5 to 5/3 the length can get there.
+            by_length, lengths = self.vocab_by_initial.get(word[0], ([], []))
+            lo = bisect.bisect_left(lengths, len(word) * 3 / 5 - 1e-9)
+            hi = bisect.bisect_right(lengths, len(word) * 5 / 3 + 1e-9)
             scored = [
                 (w, s)
                 for w, s, _ in process.extract(
-                    word, self.vocabulary, scorer=fuzz.ratio, limit=MAX_WORD_ALTERNATIVES,
-                    score_cutoff=WORD_CUTOFF,
+                    word, by_length[lo:hi], scorer=fuzz.ratio,
+                    limit=MAX_WORD_ALTERNATIVES, score_cutoff=WORD_CUTOFF,
                 )
             ]  # fmt: skip
+        else:
+            return []
         scored = [(w, s) for w, s in scored if s >= WORD_CUTOFF]
         scored.sort(key=lambda ws: (-ws[1], -len(self.postings[ws[0]]), ws[0]))
         return [(w, 100.0 - s) for w, s in scored[:MAX_WORD_ALTERNATIVES]]
 
     def _fuzzy_options(self, word: str) -> Options:
         """Names holding a vocabulary word close to a misspelt one (penalty = edit distance)."""
-        return [(self.postings[w], p, w) for w, p in self._close_words(word)]
+        close = self._close_cache.get(word)
+        if close is None:
+            if len(self._close_cache) >= CLOSE_CACHE:  # bounded; a rebuild is cheap
+                self._close_cache.clear()
+            close = self._close_cache[word] = self._close_words(word)
+        return [(self.postings[w], p, w) for w, p in close]
 
     def _options(self, word: str, last: bool, single: bool) -> Options:
         complete = last and (not single or len(word) >= MIN_PREFIX)
@@ -258,22 +295,21 @@ class NameIndex:
 
     @staticmethod
     def _merge(options: Options) -> dict[int, float]:
-        if len(options) == 1:  # the usual case, done in C: 'the' is in ~5,000 names
-            return dict.fromkeys(options[0][0], options[0][1])
+        """name -> least penalty over the options. Set operations and dict.fromkeys run in C:
+        a stand-in such as 'the' (for 'thev') is in ~5,000 names."""
         merged: dict[int, float] = {}
-        for names, penalty, _ in options:
-            for i in names:
-                merged[i] = min(penalty, merged.get(i, penalty))
+        for names, penalty, _ in sorted(options, key=lambda o: o[1]):
+            merged.update(dict.fromkeys(names - merged.keys() if merged else names, penalty))
         return merged
 
     @staticmethod
     def _narrow(result: dict[int, float], options: Options) -> dict[int, float]:
+        """The names of `result` holding one of the options, their penalties added."""
         step: dict[int, float] = {}
-        for names, penalty, _ in options:
-            for i in names if len(names) < len(result) else result:
-                if i in names and i in result:
-                    total = result[i] + penalty
-                    step[i] = min(total, step.get(i, total))
+        for names, penalty, _ in sorted(options, key=lambda o: o[1]):
+            for i in result.keys() & names:  # the smaller side is iterated, in C
+                if i not in step:
+                    step[i] = result[i] + penalty
         return step
 
     def _all_words(self, words: list[str]) -> tuple[dict[int, float], list[Options]]:
@@ -284,23 +320,42 @@ class NameIndex:
         per_word = [self._options(w, last=False, single=single) for w in full]
         if single:
             per_word.append(self._options(last, last=True, single=True))
+        # A one- or two-letter word that no name has is a slip ('pride o the yankees', 'the ki
+        # with the golden arm'): left out at a penalty, as long as a longer word is left.
+        skipped = [k for k, o in enumerate(per_word) if not o and len(words[k]) < 3]
+        if skipped and len(skipped) < len(words):
+            for k in skipped:
+                per_word[k] = [(set(), SKIP_PENALTY, "")]
         if any(not options for options in per_word):
             return {}, []
-        # Intersect from the rarest word, so a common word ('the') only costs set lookups.
-        result: dict[int, float] | None = None
-        for options in sorted(per_word, key=lambda g: sum(len(names) for names, _, _ in g)):
-            result = self._merge(options) if result is None else self._narrow(result, options)
+        required = [o for k, o in enumerate(per_word) if k not in skipped]
+        # The last word's names, when they can be had without scanning: then it joins the
+        # intersection, which starts from the rarest word so that a common word ('the', or a
+        # stand-in such as 'the' for 'thev') only costs set lookups.
+        last_options = [] if single else self._last_word_options(last)
+        result = self._intersect([*required, last_options] if last_options else required)
+        if not result and last_options:  # the prefix may be a typo: try it the slow way
+            last_options = []
+            result = self._intersect(required)
+        if result == {}:
+            return {}, []
+        if result is None:  # every word before the last was a slip
+            result = dict.fromkeys(self._prefixed(last) or self.postings.get(last, ()), 0.0)
             if not result:
                 return {}, []
-        assert result is not None
-        if not single:  # the last word may be unfinished: a prefix of the remaining names' words
+        if skipped and len(skipped) < len(words):
+            result = {i: p + SKIP_PENALTY * len(skipped) for i, p in result.items()}
+        if not single and not last_options:
+            # The last word may be unfinished: a prefix of the remaining names' words.
             last_options = self._last_word(last, result)
             if not last_options:
                 return {}, []
-            per_word.append(last_options)
             result = self._narrow(result, last_options)
+        if not single:
+            per_word.append(last_options)
         # A word typed twice must be there twice: 'n n n ...' is not every name with an 'n'.
-        repeated = [(w, c) for w, c in Counter(words).items() if c > 1]
+        kept = [w for k, w in enumerate(words) if k not in skipped]
+        repeated = [(w, c) for w, c in Counter(kept).items() if c > 1]
         if repeated:
             result = {
                 i: p
@@ -309,6 +364,29 @@ class NameIndex:
             }
         return result, per_word
 
+    def _intersect(self, groups: list[Options]) -> dict[int, float] | None:
+        """Names holding one option of every group (None for no groups), penalties added."""
+        result: dict[int, float] | None = None
+        for options in sorted(groups, key=lambda g: sum(len(names) for names, _, _ in g)):
+            result = self._merge(options) if result is None else self._narrow(result, options)
+            if not result:
+                return {}
+        return result
+
+    def _last_word_options(self, last: str) -> Options:
+        """The last word's options over all names, if cheap: a prefix of at most
+        MAX_PREFIX_WORDS vocabulary words, else the word, a joined pair or close words; []
+        when the prefix is short or common (then the remaining names are scanned)."""
+        if len(last) < 3:
+            return []
+        lo = bisect.bisect_left(self.vocabulary, last)
+        hi = bisect.bisect_left(self.vocabulary, last + "\uffff")
+        if hi - lo > MAX_PREFIX_WORDS:
+            return []
+        if hi > lo:
+            return [(set().union(*(self.postings[w] for w in self.vocabulary[lo:hi])), 0.0, last)]
+        return self._exact_options(last, complete=False) or self._fuzzy_options(last)
+
     def _last_word(self, last: str, result: dict[int, float]) -> Options:
         if len(result) <= SCAN_LIMIT or len(last) < 2:
             finished = {i for i in result if any(w.startswith(last) for w in self.words[i])}
@@ -316,20 +394,41 @@ class NameIndex:
             finished = self._prefixed(last) & result.keys()
         if finished:
             return [(finished, 0.0, last)]
+        if last in self.joined:  # 'walter mitty' typed as 'waltermitty'
+            return [(self.joined[last] & result.keys(), 1.0, self.joined_as[last])]
         return self._fuzzy_options(last)
 
     # ---------------------------------------------------------------- phrases
 
-    @staticmethod
-    def _phrases(per_word: list[Options]) -> list[tuple[str, float]]:
-        """The query spelt with each word's best stand-ins, best (least penalty) first."""
-        best = [sorted(options, key=lambda o: o[1])[:2] for options in per_word]
+    def _phrase_tiers(
+        self, words: list[str], per_word: list[Options]
+    ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """(tier, name idx, penalty) of the names that are, or start with, or hold the query
+        spelt with each word's best stand-ins (least penalty first)."""
+        keep = MAX_WORD_ALTERNATIVES if len(per_word) == 1 else 2
+        best = [sorted(options, key=lambda o: o[1])[:keep] for options in per_word]
         spelt = [
-            (" ".join(o[2] for o in combo), sum(o[1] for o in combo))
+            (" ".join(o[2] for o in combo if o[2]), sum(o[1] for o in combo), combo[-1][2])
             for combo in itertools.product(*best)
         ]
         spelt.sort(key=lambda sp: sp[1])
-        return spelt[:MAX_PHRASES]
+        short = len(words) == 1 and len(words[0]) < MIN_PREFIX
+        tiers: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for phrase, penalty, last in spelt[:MAX_PHRASES]:
+            exact = self.exact.get(phrase, [])
+            if exact:
+                tiers.append((EXACT if penalty == 0 else FIXED, np.array(exact),
+                              np.full(len(exact), penalty)))  # fmt: skip
+            variants = self.variants.get(phrase, [])
+            if variants:
+                tiers.append((VARIANT if penalty == 0 else FIXED, np.array(variants),
+                              np.full(len(variants), penalty)))  # fmt: skip
+            # The typed last word may be unfinished; a stand-in for it is a whole word.
+            names, at_start = self._suffix_range(phrase, short or last != words[-1])
+            for tier, sel in ((PREFIX, at_start), (PHRASE, ~at_start)):
+                if sel.any():
+                    tiers.append((tier, names[sel], np.full(int(sel.sum()), penalty)))
+        return tiers
 
     def _suffix_range(self, phrase: str, whole_word: bool) -> tuple[np.ndarray, np.ndarray]:
         """(name index, at start) of suffixes starting with the phrase (as a whole word)."""
@@ -360,26 +459,22 @@ class NameIndex:
         if not words:
             return NOTHING
         need = offset + limit
-        everything, per_word = self._all_words(words)
-        tiers: list[tuple[int, np.ndarray, np.ndarray]] = []  # (tier, name idx, penalty)
-        if everything:
-            whole_word = len(words) == 1 and len(words[0]) < MIN_PREFIX
-            for phrase, penalty in self._phrases(per_word):
-                exact = self.exact.get(phrase, [])
-                if exact:
-                    tiers.append((EXACT if penalty == 0 else FIXED, np.array(exact),
-                                  np.full(len(exact), penalty)))  # fmt: skip
-                variants = self.variants.get(phrase, [])
-                if variants:
-                    tiers.append((VARIANT if penalty == 0 else FIXED, np.array(variants),
-                                  np.full(len(variants), penalty)))  # fmt: skip
-                names, at_start = self._suffix_range(phrase, whole_word)
-                for tier, sel in ((PREFIX, at_start), (PHRASE, ~at_start)):
-                    if sel.any():
-                        tiers.append((tier, names[sel], np.full(int(sel.sum()), penalty)))
-            idx = np.fromiter(everything.keys(), dtype=np.int64, count=len(everything))
-            pen = np.fromiter(everything.values(), dtype=np.float64, count=len(everything))
-            tiers.append((WORDS, idx, pen))
+        everything: dict[int, float] | None = None
+        if len(words) == 1:
+            # One word: every name holding it (or a stand-in) holds it as a phrase, so the
+            # suffix lookups below find them all; no set of every match is built ('the' is in
+            # ~5,000 names).
+            per_word = [self._options(words[0], last=True, single=True)]
+            matched = bool(per_word[0])
+        else:
+            everything, per_word = self._all_words(words)
+            matched = bool(everything)
+        if matched:
+            tiers = self._phrase_tiers(words, per_word)
+            if everything is not None:
+                idx = np.fromiter(everything.keys(), dtype=np.int64, count=len(everything))
+                pen = np.fromiter(everything.values(), dtype=np.float64, count=len(everything))
+                tiers.append((WORDS, idx, pen))
             tiers.sort(key=lambda t: t[0])
             # Phrase lookups complete the last word without the bound of _prefixed: count them.
             found = np.zeros(len(self.names), dtype=bool)
@@ -427,27 +522,35 @@ class NameIndex:
         """Names holding at least half the query's words, one of them not a stop word.
 
         The penalty sorts names covering more words first (PENALTY_SCALE per missing word,
-        scaled to the query's length), then by typo distance."""
+        scaled to the query's length), then by typo distance. Counted with numpy over all
+        names: stand-ins such as 'of' (for 'tof') are in thousands of names."""
+        n = len(self.names)
         needed = max(1, math.ceil(len(words) / 2))
-        covered: dict[int, int] = {}  # name -> query words it holds (stop words too)
-        penalty: dict[int, float] = {}  # names holding a word that is not a stop word
+        covered = np.zeros(n, dtype=np.int64)  # query words each name holds (stop words too)
+        real = np.zeros(n, dtype=bool)  # holds a word that is not a stop word
+        penalty = np.full(n, np.inf)
         for word, count in Counter(words).items():
             options = self._options(word, last=word == words[-1], single=False)
-            stand_ins = [o[2] for o in options]
-            for names, p, _ in options:
-                for i in names:
-                    # A word typed k times counts k times only if the name has it k times.
-                    got = 1 if count == 1 else max(1, min(count, max(
-                        self.words[i].count(w) for w in stand_ins)))  # fmt: skip
-                    covered[i] = covered.get(i, 0) + got
-                    if word not in STOP_WORDS:
-                        penalty[i] = min(penalty.get(i, math.inf), p)
-        out: dict[int, float] = {}
-        for i, p in penalty.items():
-            if covered[i] >= needed:
-                missing = (len(words) - covered[i]) / len(words)
-                out[i] = PENALTY_SCALE * missing + min(p, 10.0) / 10.0
-        return out
+            hit = np.zeros(n, dtype=bool)
+            for names, p, stand_in in options:
+                at = self.common.get(stand_in) if names is self.postings.get(stand_in) else None
+                if at is None:
+                    at = np.fromiter(names, dtype=np.int64, count=len(names))
+                hit[at] = True
+                if word not in STOP_WORDS and stand_in not in STOP_WORDS:
+                    real[at] = True
+                    penalty[at] = np.minimum(penalty[at], p)
+            covered += hit
+            # A word typed k times counts k times only if the name has it k times.
+            for k in range(2, count + 1):
+                again = set().union(*(self.repeats.get((o[2], k), ()) for o in options))
+                if not again:
+                    break
+                covered[np.fromiter(again, dtype=np.int64, count=len(again))] += 1
+        idx = np.flatnonzero(real & (covered >= needed))
+        missing = (len(words) - covered[idx]) / len(words)
+        pen = PENALTY_SCALE * missing + np.minimum(penalty[idx], 10.0) / 10.0
+        return dict(zip(idx.tolist(), pen.tolist(), strict=True))
 
     def _whole_name(self, q: str) -> dict[int, float]:
         """Names within FUZZY_CUTOFF of the whole query (rapidfuzz QRatio), as penalties."""
