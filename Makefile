@@ -11,7 +11,7 @@ DEMO_TITLES  ?= 2000
 DEMO_RATINGS ?= 200000
 SEED ?= 42
 
-.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
@@ -82,6 +82,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+# Debian's headless Chromium, for tests/test_api_pages.py (the API's /docs and /redoc rendered
+# offline); those tests skip without it. .ci/run calls this; needs root (CI and these machines).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-liberation; }
+	@chromium --version 2>/dev/null
 
 bench: $(STAMP)
 	$(PY) -m bench all

@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.errors import ACCEPTED, ApiError
@@ -187,7 +189,10 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
             )
         yield
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI's and ReDoc's JS and CSS from the
+    # fastapi-offline package (under /static-offline-docs), not from a CDN, so the pages render
+    # where the API runs without internet (tests/test_api_pages.py renders them in Chromium).
+    app = FastAPIOffline(
         title="streamrec API",
         version="1.0.0",
         summary="The Amazon Prime, Disney+, Hulu and Netflix catalogues and a recommender",
@@ -206,6 +211,11 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
         app.state.reloads = 0
     errors.install(app)
     r = errors.responses
+
+    @app.get("/", include_in_schema=False)
+    def root(request: Request) -> RedirectResponse:
+        """A person who opens the bare address lands on the endpoint list."""
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/docs")
 
     # ------------------------------------------------------------ the four questions
 
@@ -442,6 +452,11 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
             load_seconds=i.load_seconds,
             reloads=request.app.state.reloads,
         )
+
+    @app.head("/health", include_in_schema=False)
+    def health_head(c: Cat) -> Response:
+        """Monitors and load balancers often probe with HEAD: 200, no body."""
+        return Response(status_code=200)
 
     @app.post(
         "/admin/reload",

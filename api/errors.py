@@ -141,11 +141,16 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
             return ApiError(422, "invalid_argument", str(e), name)
         except Exception:  # a parser may choke on what FastAPI passed; fall through
             pass
-    msg = first.get("msg", "invalid value")
-    detail = f"invalid {name or 'argument'} {value!r}: {msg}"
     if name in ACCEPTED:
-        detail += f"; give {ACCEPTED[name]}"
-    return ApiError(422, "invalid_argument", detail, name)
+        # Our parser took what the schema refused (e.g. user_id '٣': Python reads Arabic-Indic
+        # digits, pydantic does not): still our own words, never pydantic's "Input should be...".
+        label = name.replace("_", " ")
+        value_text = str(value)[:50]
+        return ApiError(
+            422, "invalid_argument", f"invalid {label} {value_text!r}; give {ACCEPTED[name]}", name
+        )
+    msg = first.get("msg", "invalid value")
+    return ApiError(422, "invalid_argument", f"invalid {name or 'argument'} {value!r}: {msg}", name)
 
 
 def install(app: FastAPI) -> None:

@@ -36,13 +36,16 @@ class TitleInfo(TitleRef):
 
     director: str | None = Field(description="Director(s) in original casing; null when unknown")
     cast: list[str] = Field(description="Cast members in original casing, in credit order")
-    country: str | None = Field(description="Production country (lower-case); null when unknown")
+    country: str | None = Field(description="Production country(ies); null when unknown")
     date_added: dt.date | None = Field(description="Date the platform added the title")
-    rating: str | None = Field(description="Maturity rating, lower-case (missing ones are 'g')")
+    rating: str | None = Field(
+        description="Maturity rating as the platform gives it (TV-MA, PG-13); null when the "
+        "platform gives none: not rated"
+    )
     duration_int: int | None = Field(description="Length: minutes (movies) or seasons (shows)")
     duration_type: Literal["min", "season"] | None = Field(description="Unit of duration_int")
-    listed_in: str | None = Field(description="Genres, comma-separated, lower-case")
-    description: str | None = Field(description="Synopsis, lower-case")
+    listed_in: str | None = Field(description="Genres, comma-separated")
+    description: str | None = Field(description="Synopsis")
     score: float | None = Field(description="Mean user rating 0.5..5; null without votes")
     votes: int = Field(description="Number of user ratings behind score")
 

@@ -568,8 +568,9 @@ class Catalog:
         """What charts.render_chart needs, from this catalogue (docs/eda.md):
 
         titles (every titles.parquet column the catalogue holds, one row per title), display
-        (id, title in original casing), scores (id, score, votes); and, when the ETL/EDA wrote
-        them under <data_dir>/reports/, rating_counts + user_activity (eda_ratings.json) and
+        (id, title, country, rating, listed_in in original casing: chart labels), scores
+        (id, score, votes); and, when the ETL/EDA wrote them under <data_dir>/reports/,
+        rating_counts + user_activity (eda_ratings.json) and
         etl_report (etl.json). A missing or unreadable report only leaves its key out.
         Builds new frames on every call (a few ms per 1,000 titles): callers cache them.
         """
@@ -577,7 +578,10 @@ class Catalog:
         ids = c["id"]
         frames: dict[str, Any] = {
             "titles": pd.DataFrame({name: c[name] for name in CHART_TITLE_COLUMNS if name in c}),
-            "display": pd.DataFrame({"id": ids, "title": self._display_title}),
+            "display": pd.DataFrame(
+                {"id": ids, "title": self._display_title}
+                | {k: self._display_text[k] for k in ("country", "rating", "listed_in")}
+            ),
             "scores": pd.DataFrame(
                 {"id": ids, "score": self._score.copy(), "votes": self._votes.copy()}
             ),

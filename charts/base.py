@@ -70,7 +70,8 @@ class EdaData:
     - titles: one row per title, columns of docs/data.md titles.parquet (id, platform, type,
       country, listed_in, date_added, release_year, rating, duration_int, duration_type; `title`
       is used when display is absent).
-    - display: id, title in original casing (for naming outliers).
+    - display: id and the text people read in original casing (display.parquet: title,
+      country, rating, listed_in, ...), for naming outliers and labelling bars.
     - scores: id, score, votes (scores.parquet).
     - rating_counts: Series, index = rating value (0.5..5), values = number of ratings.
     - user_activity: Series, index = number of ratings a user gave, values = number of users
@@ -110,6 +111,35 @@ class EdaData:
 
     def has(self, needs: Iterable[str]) -> bool:
         return all(getattr(self, n) is not None for n in needs)
+
+    def synthetic_ratings(self) -> Mapping[str, Any] | None:
+        """etl.json's `synthetic_ratings` (ratings the demo generator made up), or None."""
+        report = self.etl_report if isinstance(self.etl_report, Mapping) else {}
+        value = report.get("synthetic_ratings")
+        return value if isinstance(value, Mapping) and value.get("rows") else None
+
+    def ratings_title(self, title: str) -> str:
+        """A ratings chart's title, saying when the ratings are made up."""
+        return f"{title} (synthetic demo ratings)" if self.synthetic_ratings() else title
+
+    def original_labels(self, column: str) -> dict[str, str]:
+        """titles.parquet's lower-cased value of `column` (or an item of its comma list) -> the
+        most frequent spelling in display.parquet ('tv-ma' -> 'TV-MA', 'united states' ->
+        'United States'). Rule 4 lower-cases the raw text, so the raw text lower-cased is the
+        key. Charts count on the lower-case keys (one bar for 'Drama' and 'drama') and label
+        with this; a value display.parquet lacks is not in the map (callers use .get(v, v))."""
+        key = f"labels:{column}"
+        if key not in self._cache:
+            labels: dict[str, str] = {}
+            if self.display is not None and column in self.display.columns:
+                items = split_list(self.display[column])
+                items["key"] = items["item"].str.lower()
+                counts = items.groupby(["key", "item"]).size().rename("n").reset_index()
+                counts = counts.sort_values(["n", "item"], ascending=[False, True], kind="stable")
+                first = counts.drop_duplicates("key")
+                labels = dict(zip(first["key"], first["item"], strict=True))
+            self._cache[key] = labels
+        return self._cache[key]
 
     def names(self) -> pd.Series:
         """Proper-case title per row of `titles` (display.title, else titles.title, else id)."""

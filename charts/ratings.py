@@ -59,7 +59,7 @@ def chart_ratings(data: EdaData) -> Chart:
         f"puntuación más dada (el {ES.pct(mode_pct)} de {ES.count(total)} puntuaciones) y las "
         f"de media estrella suponen el {ES.pct(half_pct)}.",
     }
-    return finish(fig, "ratings", "Distribution of user ratings", findings)
+    return finish(fig, "ratings", data.ratings_title("Distribution of user ratings"), findings)
 
 
 def _expand_quantile(freq: pd.Series, q: float) -> int:
@@ -113,7 +113,9 @@ def chart_votes_per_user(data: EdaData) -> Chart:
         f"{ES.count(most)}; el {ES.pct(10)} más activo de los {ES.count(users)} usuarios dio "
         f"el {ES.pct(share)} de todas las puntuaciones.",
     }
-    return finish(fig, "votes_per_user", "Ratings per user: the long tail", findings)
+    return finish(
+        fig, "votes_per_user", data.ratings_title("Ratings per user: the long tail"), findings
+    )
 
 
 @chart("votes_per_title", "Ratings per title (long tail)", needs=("scores",))
@@ -127,15 +129,13 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     fig, ax = new_figure()
     voted = votes[votes > 0]
     bins = log_bins(voted.max() if len(voted) else 1)
-    ax.hist(
-        [voted[plat == p] for p in plats],
-        bins=bins,
-        stacked=True,
-        color=[pcolor(p) for p in plats],
-        label=[pname(p) for p in plats],
-        edgecolor="white",
-        linewidth=0.3,
-    )
+    # One outline per platform, not stacked: on a log axis a stacked segment's height says
+    # nothing about its count (the upper platforms look tiny).
+    for p in plats:
+        ax.hist(
+            voted[plat == p], bins=bins, histtype="step", color=pcolor(p), label=pname(p),
+            linewidth=1.8,
+        )  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("ratings a title received (log scale; titles with none not shown)")
@@ -165,7 +165,9 @@ def chart_votes_per_title(data: EdaData) -> Chart:
         "es": f"El título mediano tiene {ES.count(med)} puntuaciones y {none['es']}, mientras que "
         f"el más puntuado, {top_name}, tiene {ES.count(most)}.",
     }
-    return finish(fig, "votes_per_title", "Ratings per title: the long tail", findings)
+    return finish(
+        fig, "votes_per_title", data.ratings_title("Ratings per title: the long tail"), findings
+    )
 
 
 def votes_split(s: pd.DataFrame) -> tuple[int, int]:
@@ -235,7 +237,9 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
         f"{ES.count(hi)} o más ({verdict['es']}); la correlación de rangos entre votos y nota "
         f"es {ES.num(rho, 2)}.",
     }
-    return finish(fig, "score_vs_votes", "Mean score against number of ratings", findings)
+    return finish(
+        fig, "score_vs_votes", data.ratings_title("Mean score against number of ratings"), findings
+    )
 
 
 def anomaly_counts(report: dict) -> pd.Series:

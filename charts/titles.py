@@ -283,6 +283,8 @@ def chart_maturity(data: EdaData) -> Chart:
     t = data.titles
     plats = platforms_in(t)
     groups = maturity_groups(t["rating"])
+    # Counted on titles.parquet's lower-case codes, labelled as the platforms write them.
+    label = data.original_labels("rating")
     table = pd.crosstab(groups, t["platform"]).reindex(columns=plats, fill_value=0)
     top = table.sum(axis=1).sort_values(ascending=False)
     keep = list(top.index[:18])
@@ -308,8 +310,8 @@ def chart_maturity(data: EdaData) -> Chart:
     for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
         tick.set_color(pcolor(p))
         tick.set_fontweight("bold")
-    ax.set_yticks(range(len(keep)), keep)
-    ax.set_ylabel("maturity rating (as in the data, lower-case)")
+    ax.set_yticks(range(len(keep)), [label.get(k, k) for k in keep])
+    ax.set_ylabel("maturity rating (as the platform writes it)")
     ax.set_xlabel("platform (cell: share of the platform's titles)")
     ax.xaxis.set_label_position("top")
     ax.xaxis.tick_top()
@@ -317,12 +319,13 @@ def chart_maturity(data: EdaData) -> Chart:
     overall = groups.value_counts()
     valid = overall.drop(index=["(a duration)", "(none)"], errors="ignore")
     most = valid.index[0] if len(valid) else overall.index[0]
+    plat_table = table.drop(index=["(a duration)", "(other)"], errors="ignore")
     by_plat = ", ".join(
-        f"{pname(p)} {table.drop(index=['(a duration)', '(other)'], errors='ignore')[p].idxmax()}"
-        for p in plats
+        f"{pname(p)} {label.get(plat_table[p].idxmax(), plat_table[p].idxmax())}" for p in plats
     )
     misplaced = int(overall.get("(a duration)", 0))
     most_pct = pct(overall[most], len(t))
+    most_key, most = most, label.get(most, most)
     by_plat_es = by_plat
     for label, spanish in MATURITY_LABELS_ES.items():
         by_plat_es = by_plat_es.replace(label, spanish)
@@ -330,7 +333,7 @@ def chart_maturity(data: EdaData) -> Chart:
         "en": f"The most common maturity rating is {most} ({EN.pct(most_pct)} of titles) "
         f"and the most common per platform is {by_plat}; {EN.count(misplaced)} titles carry a "
         f"duration in the rating column.",
-        "es": f"La clasificación por edades más común es {MATURITY_LABELS_ES.get(most, most)} "
+        "es": f"La clasificación por edades más común es {MATURITY_LABELS_ES.get(most_key, most)} "
         f"(el {ES.pct(most_pct)} de los títulos) y la más común por plataforma es "
         f"{by_plat_es}; {ES.count(misplaced)} títulos tienen una duración en la columna de la "
         f"clasificación.",
@@ -348,7 +351,7 @@ def _top_items(data: EdaData, column: str, n: int) -> tuple[pd.DataFrame, pd.Dat
     return items, table, int(t[column].isna().sum())
 
 
-def _stacked_barh(ax, table: pd.DataFrame, plats: list[str]) -> None:
+def _stacked_barh(ax, table: pd.DataFrame, plats: list[str], label: dict[str, str]) -> None:
     left = np.zeros(len(table))
     y = np.arange(len(table))
     for p in plats:
@@ -357,7 +360,7 @@ def _stacked_barh(ax, table: pd.DataFrame, plats: list[str]) -> None:
         left += vals
     for i, v in enumerate(left):
         ax.text(v, i, f" {thousands(v)}", va="center", fontsize=9)
-    ax.set_yticks(y, [shorten(s, 30) for s in table.index])
+    ax.set_yticks(y, [shorten(label.get(s, s), 30) for s in table.index])
     ax.invert_yaxis()
     ax.set_xlim(0, left.max() * 1.12 if len(left) else 1)
     ax.legend(frameon=False, loc="lower right")
@@ -370,19 +373,21 @@ def _stacked_barh(ax, table: pd.DataFrame, plats: list[str]) -> None:
 def chart_countries(data: EdaData) -> Chart:
     items, table, missing = _top_items(data, "country", 15)
     plats = platforms_in(data.titles)
+    label = data.original_labels("country")
     fig, ax = new_figure(figsize=(10.0, 6.2))
-    _stacked_barh(ax, table, plats)
+    _stacked_barh(ax, table, plats, label)
     ax.set_xlabel("titles listing the country (a title can list several)")
     with_country = items["row"].nunique()
     if len(table):
         first = table.index[0]
         n_first = int(table.loc[first].sum())
         first_pct, none_pct = pct(n_first, with_country), pct(missing, len(data.titles))
+        first = label.get(first, first.title())
         findings = {
-            "en": f"{first.title()} appears on {EN.pct(first_pct)} of the "
+            "en": f"{first} appears on {EN.pct(first_pct)} of the "
             f"{EN.count(with_country)} titles that name a country ({EN.count(n_first)}); "
             f"{EN.pct(none_pct)} of all titles name no country.",
-            "es": f"{first.title()} aparece en el {ES.pct(first_pct)} de los "
+            "es": f"{first} aparece en el {ES.pct(first_pct)} de los "
             f"{ES.count(with_country)} títulos que indican un país ({ES.count(n_first)}); "
             f"el {ES.pct(none_pct)} de todos los títulos no indica ninguno.",
         }
@@ -395,8 +400,9 @@ def chart_countries(data: EdaData) -> Chart:
 def chart_genres(data: EdaData) -> Chart:
     items, table, _ = _top_items(data, "listed_in", 20)
     plats = platforms_in(data.titles)
+    label = data.original_labels("listed_in")
     fig, ax = new_figure(figsize=(10.0, 6.8))
-    _stacked_barh(ax, table, plats)
+    _stacked_barh(ax, table, plats, label)
     ax.set_xlabel("titles listed in the genre (a title can list several)")
     n = len(data.titles)
     if len(table):
@@ -408,6 +414,7 @@ def chart_genres(data: EdaData) -> Chart:
         if solo.any() and len(plats) > 1:
             eg = table.index[solo][0]
             eg_plat, n_solo, n_top = pname(str(table.loc[eg].idxmax())), int(solo.sum()), len(table)
+            eg = label.get(eg, eg)
             vocab = {
                 "en": f"; {EN.count(n_solo)} of the top {EN.count(n_top)} genres are used by one "
                 f"platform only (e.g. {eg} on {eg_plat}), so genre names differ between platforms",
@@ -416,6 +423,7 @@ def chart_genres(data: EdaData) -> Chart:
                 f"géneros cambian de una plataforma a otra",
             }
         first_pct = pct(n_first, n)
+        first = label.get(first, first)
         findings = {
             "en": f"The most frequent genre is {first} ({EN.count(n_first)} titles, "
             f"{EN.pct(first_pct)} of all) and a title lists {EN.num(per_title, 1)} genres on "

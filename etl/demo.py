@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from etl.report import SYNTHETIC_MARKER
 from etl.schema import PLATFORM_FILES, PLATFORM_LETTERS, TITLE_COLUMNS
 
 # Real row counts per platform, used as proportions.
@@ -366,6 +368,13 @@ def write_ratings(table: pa.Table, folder: Path) -> list[Path]:
                 ),
             )
         paths.append(path)
+    # The marker the ETL reads to report these ratings as made up (etl/report.py).
+    marker = {
+        "generator": "python -m etl.demo",
+        "files": [p.name for p in paths],
+        "note": "synthetic ratings, calibrated to MovieLens 100k's shape; no person gave them",
+    }
+    (folder / SYNTHETIC_MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     return paths
 
 

@@ -53,6 +53,9 @@ TITLE_COLUMNS = (
 )
 
 
+DISPLAY_READ = ("id", "title", "country", "rating", "listed_in")
+
+
 class EdaError(Exception):
     """The report cannot be built; the message says what is missing."""
 
@@ -87,7 +90,8 @@ def load_frames(data_dir: Path, reports_dir: Path | None = None) -> EdaData:
     processed = data_dir / "processed"
     reports_dir = reports_dir or data_dir / "reports"
     titles = _read(processed / "titles.parquet", TITLE_COLUMNS)
-    display = _read(processed / "display.parquet", ("id", "title"))
+    # Names and the labels of the maturity, country and genre charts, in their raw casing.
+    display = _read(processed / "display.parquet", DISPLAY_READ)
     scores = _read(processed / "scores.parquet", ("id", "score", "votes"))
     rating_counts = user_activity = None
     if (processed / "ratings.parquet").is_file():
@@ -125,6 +129,7 @@ img { max-width: 100%; height: auto; } p.finding { font-size: 1.1em; background:
 table { border-collapse: collapse; font-size: .9em; } td, th { border: 1px solid #ddd;
        padding: .3em .6em; text-align: left; vertical-align: top; } td.n { text-align: right; }
 nav ol { columns: 2; } code { background: #f3f3f3; padding: 0 .2em; }
+p.synthetic { background: #fff4e0; border-left: 4px solid #E08A00; padding: .5em .8em; }
 """
 
 
@@ -157,6 +162,23 @@ def _anomaly_table(report: Mapping[str, Any] | None) -> str:
     )
 
 
+def _synthetic_notice(synthetic: Mapping[str, Any] | None, n_ratings: int | None) -> str:
+    """Says, above everything, when the ratings were made up (etl.json `synthetic_ratings`,
+    from the marker etl.demo writes): their charts then describe the generator, not people."""
+    if not synthetic:
+        return ""
+    rows = int(synthetic.get("rows", 0))
+    of = f" of the {n_ratings:,}" if n_ratings and n_ratings != rows else ""
+    files = ", ".join(html.escape(str(f)) for f in synthetic.get("files") or [])
+    generator = html.escape(str(synthetic.get("generator", "etl.demo")))
+    return (
+        f"<p class='synthetic'><strong>Synthetic ratings.</strong> {rows:,}{of} ratings were "
+        f"made up by the demo generator (<code>{generator}</code>; {files}), not given by "
+        "people: the ratings charts and their findings describe that generator, not real "
+        "viewers. The titles are as the ETL read them.</p>"
+    )
+
+
 def build_html(charts: Sequence[Chart], data: EdaData, data_dir: Path) -> str:
     titles = chart_titles()
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -167,6 +189,7 @@ def build_html(charts: Sequence[Chart], data: EdaData, data_dir: Path) -> str:
         + (f", {n_ratings:,} ratings" if n_ratings is not None else ", no ratings file")
         + ". Every sentence under a chart is computed from the data when the report is built."
     )
+    synthetic = data.synthetic_ratings()
     skipped = [n for n in available_charts() if n not in {c.name for c in charts}]
     toc = "".join(f"<li><a href='#{c.name}'>{html.escape(c.title)}</a></li>" for c in charts)
     parts = [
@@ -175,6 +198,7 @@ def build_html(charts: Sequence[Chart], data: EdaData, data_dir: Path) -> str:
         f"<style>{CSS}</style></head><body>",
         "<h1>streamrec — exploratory analysis</h1>",
         f"<p class='meta'>{meta}</p>",
+        _synthetic_notice(synthetic, n_ratings),
         f"<nav><ol>{toc}<li><a href='#anomaly-table'>Anomaly details</a></li></ol></nav>",
     ]
     if skipped:

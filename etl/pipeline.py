@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from etl.output import staged_dir, write_json
 from etl.ratings import load_ratings
-from etl.report import QualityReport
+from etl.report import QualityReport, synthetic_ratings
 from etl.titles import load_titles
 
 log = logging.getLogger("etl")
@@ -66,6 +66,8 @@ def run(paths: Paths) -> dict:
             "scores": ratings.scores.num_rows,
         },
         **report.to_dict(),
+        # Ratings the demo generator made up (its marker), or null: the EDA says so.
+        "synthetic_ratings": synthetic_ratings(paths.ratings, report.files),
     }
     write_json(paths.reports / "etl.json", summary)
     return summary

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 MAX_SAMPLES = 10
+# Written by `python -m etl.demo` beside the ratings it makes up: the ETL reports those ratings as
+# synthetic (etl.json `synthetic_ratings`), so the EDA report and charts can say so.
+SYNTHETIC_MARKER = "SYNTHETIC.json"
 
 
 @dataclass
@@ -44,3 +49,28 @@ class QualityReport:
             },
             "notes": self.notes,
         }
+
+
+def synthetic_ratings(
+    folder: Path, files: Mapping[str, Mapping[str, int]]
+) -> dict[str, Any] | None:
+    """What the ratings folder's SYNTHETIC.json marker says, with the rows the ETL kept from the
+    files it names (chat ratings exported beside them stay real); None without a marker."""
+    path = folder / SYNTHETIC_MARKER
+    try:
+        marker = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict):
+        return None
+    names = {str(n) for n in marker.get("files") or []}
+    rows = sum(
+        int(f.get("rows_written", 0))
+        for p, f in files.items()
+        if Path(p).parent == folder and Path(p).name in names
+    )
+    return {
+        "generator": str(marker.get("generator", "etl.demo")),
+        "files": sorted(names),
+        "rows": rows,
+    }

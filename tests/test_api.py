@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder
+from etl.testrows import flag_test_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = {"titles": 600, "ratings": 30_000, "seed": 1}
@@ -641,10 +642,19 @@ def test_real_titles_answer_without_server_errors(
     with TestClient(app, raise_server_exceptions=False) as c:
         real: Catalog = app.state.holder.current
         assert real.info.titles > 20_000
-        table = pq.read_table(tmp_path / "processed" / "titles.parquet", columns=["id"])
-        ids = table.column("id").to_pylist()[::20]
+        table = pq.read_table(
+            tmp_path / "processed" / "titles.parquet",
+            columns=["id", "title", "cast", "description"],
+        ).to_pydict()
+        # A platform's test entry (docs/data.md "Test rows") is unknown to people: 404.
+        flags = flag_test_rows(table["title"], table["cast"], table["description"])
+        test = dict(zip(table["id"], flags, strict=True))
+        assert sum(test.values()) == 57
+        ids = [t for t in table["id"][::20] if not test[t]]
         for tid in ids:
             assert c.get(f"/title/{tid}").status_code == 200
+        for tid in [t for t, is_test in test.items() if is_test]:
+            assert c.get(f"/title/{tid}").status_code == 404
         for platform in ("amazon", "disney", "hulu", "netflix"):
             for year in real.years(platform):
                 for dtype in ("min", "season"):
