@@ -240,7 +240,11 @@ class NameIndex:
         if complete and len(word) >= MIN_PREFIX:
             prefixed = self._prefixed(word)
             if prefixed:
-                return [(prefixed, 0.0, word)]
+                # 'walle' is 'Walled In' unfinished, or WALL-E: the exact-name tier decides.
+                pair = (
+                    [(self.joined[word], 1.0, self.joined_as[word])] if word in self.joined else []
+                )
+                return [(prefixed, 0.0, word), *pair]
         if word in self.postings:
             return [(self.postings[word], 0.0, word)]
         if word in self.joined:
@@ -321,9 +325,12 @@ class NameIndex:
         if single:
             per_word.append(self._options(last, last=True, single=True))
         # A one- or two-letter word that no name has is a slip ('pride o the yankees', 'the ki
-        # with the golden arm'): left out at a penalty, as long as a longer word is left.
+        # with the golden arm'): left out at a penalty, if at most a third of the words are
+        # slips and a word of three letters or more is left ('ñ🙂' x 100 is 'n n n ...').
         skipped = [k for k, o in enumerate(per_word) if not o and len(words[k]) < 3]
-        if skipped and len(skipped) < len(words):
+        if len(skipped) > len(words) // 3 or max(map(len, words)) < 3:
+            skipped = []
+        if skipped:
             for k in skipped:
                 per_word[k] = [(set(), SKIP_PENALTY, "")]
         if any(not options for options in per_word):
@@ -337,13 +344,9 @@ class NameIndex:
         if not result and last_options:  # the prefix may be a typo: try it the slow way
             last_options = []
             result = self._intersect(required)
-        if result == {}:
+        if not result:  # None only without any word to intersect, which slips cannot leave
             return {}, []
-        if result is None:  # every word before the last was a slip
-            result = dict.fromkeys(self._prefixed(last) or self.postings.get(last, ()), 0.0)
-            if not result:
-                return {}, []
-        if skipped and len(skipped) < len(words):
+        if skipped:
             result = {i: p + SKIP_PENALTY * len(skipped) for i, p in result.items()}
         if not single and not last_options:
             # The last word may be unfinished: a prefix of the remaining names' words.

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from catalog import Catalog, fold
+from catalog import Catalog, QueryError, fold
 from tests.catalog_helpers import write_processed
 
 
@@ -116,3 +116,81 @@ def test_where_to_watch_adds_parenthesised_variants_of_an_exact_name(tmp_path) -
     ]  # 'Big Show Special' is another title, not a variant: listed after them (issue 14: a
     # person asking for 'frozen' wants 'Frozen 2' too; it used to be left out)
     assert [w.title for w in cat.where_to_watch("big show (u.k.)")] == ["Big Show (U.K.)"]
+
+
+# ---------------------------------------------------------------- ranking rules (issue 14)
+
+SAGA = [
+    ("ds11", "Movie", "Star Wars: Blips", None, 2019, 5, "min", 3.0, 1),
+    ("ds12", "Movie", "Star Wars: A New Hope (Episode IV)", None, 1977, 121, "min", 4.5, 50),
+    ("ds13", "Movie", "LEGO Star Wars Holiday Special", None, 2020, 45, "min", 3.0, 900),
+    ("ds14", "Movie", "Wars of the Star Kings", None, 2001, 90, "min", 2.0, 5000),
+    ("ds15", "Movie", "Star Wars", None, 1999, 30, "min", 2.0, 0),
+    ("ns15", "Movie", "Star Wars (Remastered)", None, 1997, 121, "min", 2.0, 0),
+]
+
+
+@pytest.fixture(scope="module")
+def saga(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    from tests.catalog_helpers import ROWS
+
+    return Catalog.load(write_processed(tmp_path_factory.mktemp("saga"), ROWS + SAGA))
+
+
+def test_ranking_tiers_then_votes(saga: Catalog) -> None:
+    """Exact name, then 'Name (tail)', then names starting with the query (most voted first,
+    however short the other names are), then names holding the phrase, then the words in any
+    order. The old ranking put short names first: 'Star Wars: Blips' over the saga films."""
+    hits = saga.search("star wars", 10)
+    assert [h.id for h in hits] == ["ds15", "ns15", "ds12", "ds11", "ds13", "ds14"]
+    assert [h.match for h in hits[:2]] == [100.0, 99.0]
+    assert all(a.match >= b.match for a, b in itertools.pairwise(hits))
+
+
+def test_typo_distance_before_votes(saga: Catalog) -> None:
+    # 'the lion kng': 'king' is one letter away; nothing else is that close.
+    assert saga.search("star wras")[0].id == "ds15"  # a swapped letter, still the exact name
+    assert saga.search("star wras")[0].match < 100.0  # not claimed to be exact
+
+
+def test_roman_numerals_and_leading_articles(tmp_path) -> None:
+    from tests.catalog_helpers import ROWS
+
+    extra = [
+        ("ds21", "Movie", "Frozen", None, 2013, 102, "min", 4.0, 3),
+        ("ds22", "Movie", "Frozen 2", None, 2019, 103, "min", 4.0, 1),
+        ("ds23", "Movie", "Mulan II", None, 2004, 79, "min", 4.0, 1),
+        ("ds24", "Movie", "Frozen Planet", None, 2011, 50, "min", 4.0, 99),
+    ]
+    cat = Catalog.load(write_processed(tmp_path, ROWS + extra))
+    assert [h.id for h in cat.search("frozen")] == ["ds21", "ds24", "ds22"]
+    assert cat.search("frozen ii")[0].id == "ds22"
+    assert cat.search("mulan 2")[0].id == "ds23"
+    assert cat.search("lion king")[0].title == "The Lion King"  # the article left out
+    assert cat.search("lion king")[0].match == 99.0
+
+
+@pytest.mark.parametrize("text", ["ñ🙂" * 100, "qqqzzzxxx", "🙂", "zq xv"])
+def test_garbage_matches_nothing(saga: Catalog, text: str) -> None:
+    page = saga.search_page(text)
+    assert (page.total, page.hits) == (0, ())
+
+
+def test_search_page_total_and_offset(saga: Catalog) -> None:
+    first = saga.search_page("star wars", 0, 2)
+    rest = saga.search_page("star wars", 2, 10)
+    assert first.total == rest.total == 6 and (first.offset, rest.offset) == (0, 2)
+    assert [h.id for h in first.hits + rest.hits] == [h.id for h in saga.search("star wars")]
+    assert saga.search_page("star wars", 6, 10).hits == ()
+    amelie = saga.search_page("amelie", 1, 1)  # three titles (rows) under two names
+    assert amelie.total == 3 and [h.id for h in amelie.hits] == ["ns5"]
+    with pytest.raises(QueryError):
+        saga.search_page("star wars", -1)
+    with pytest.raises(QueryError):
+        saga.search_page("star wars", "next")
+
+
+def test_where_to_watch_page_counts_groups(saga: Catalog) -> None:
+    page = saga.where_to_watch_page("amelie", 0, 1)
+    assert page.total == 2 and [w.release_year for w in page.groups] == [2001]
+    assert [w.release_year for w in saga.where_to_watch_page("amelie", 1, 5).groups] == [2015]
