@@ -147,10 +147,17 @@ def test_ranking_tiers_then_votes(saga: Catalog) -> None:
     assert all(a.match >= b.match for a, b in itertools.pairwise(hits))
 
 
-def test_typo_distance_before_votes(saga: Catalog) -> None:
-    # 'the lion kng': 'king' is one letter away; nothing else is that close.
-    assert saga.search("star wras")[0].id == "ds15"  # a swapped letter, still the exact name
-    assert saga.search("star wras")[0].match < 100.0  # not claimed to be exact
+def test_typo_distance_before_votes(tmp_path) -> None:
+    from tests.catalog_helpers import ROWS
+
+    extra = [
+        ("ds31", "Movie", "Frown", None, 2001, 90, "min", 4.0, 9999),
+        ("ds32", "Movie", "Frozen", None, 2013, 102, "min", 4.0, 0),
+    ]
+    cat = Catalog.load(write_processed(tmp_path, ROWS + extra))
+    hits = cat.search("frozn")  # 'frozen' lacks one letter; 'frown' has one other letter
+    assert [h.id for h in hits] == ["ds32", "ds31"]
+    assert 95.0 <= hits[1].match < hits[0].match < 100.0  # neither is claimed to be exact
 
 
 def test_roman_numerals_and_leading_articles(tmp_path) -> None:
