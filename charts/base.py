@@ -141,6 +141,13 @@ class EdaData:
             self._cache[key] = labels
         return self._cache[key]
 
+    def shown(self, column: str) -> pd.Series | None:
+        """display.parquet's `column` per row of `titles` (by id), or None without it."""
+        if self.display is None or column not in self.display.columns:
+            return None
+        first = self.display.drop_duplicates("id").set_index("id")[column].astype(object)
+        return self.titles["id"].astype(object).map(first)
+
     def names(self) -> pd.Series:
         """Proper-case title per row of `titles` (display.title, else titles.title, else id)."""
         if "names" not in self._cache:

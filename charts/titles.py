@@ -282,7 +282,14 @@ MATURITY_LABELS_ES = {"(none)": "(sin clasificación)", "(a duration)": "(una du
 def chart_maturity(data: EdaData) -> Chart:
     t = data.titles
     plats = platforms_in(t)
-    groups = maturity_groups(t["rating"])
+    ratings = t["rating"].astype(object)
+    shown = data.shown("rating")
+    if shown is not None:
+        # Rule 2 wrote "g" where the platform gave no rating; display.parquet keeps that gap
+        # (null), so those titles count as "(none)", not as rated G.
+        unrated = shown.isna() & ~ratings.astype(str).str.match(DURATION_LIKE)
+        ratings = ratings.where(~unrated, None)
+    groups = maturity_groups(ratings)
     # Counted on titles.parquet's lower-case codes, labelled as the platforms write them.
     label = data.original_labels("rating")
     table = pd.crosstab(groups, t["platform"]).reindex(columns=plats, fill_value=0)

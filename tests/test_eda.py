@@ -21,6 +21,7 @@ from charts import (
     render_chart,
     summarize_ratings,
 )
+from charts.titles import MATURITY_LABELS_ES
 from etl.__main__ import main as etl_main
 from etl.demo import main as demo_main
 from etl.eda import build_report, load_frames
@@ -246,16 +247,24 @@ def check_findings(base: Path, charts: dict[str, Chart], lang: str = "en") -> No
     m = re.match(pat["maturity"], f["maturity"])
     assert m, f["maturity"]
     misplaced = t["rating"].str.match(DURATION_LIKE)
-    valid = t.loc[~misplaced, "rating"].value_counts()
+    # A title the platform gave no rating (display.parquet null) is "(none)", not rule 2's "g".
+    shown_rating = t["id"].map(
+        pd.read_parquet(proc / "display.parquet", columns=["id", "rating"])
+        .drop_duplicates("id")
+        .set_index("id")["rating"]
+    )
+    rating = t["rating"].where(shown_rating.notna() | misplaced, "(none)")
+    valid = rating[~misplaced & (rating != "(none)")].value_counts()
     # Labels are display.parquet's casing ("TV-MA"); titles.parquet holds "tv-ma".
     assert m[1].lower() == valid.index[0] and int(m[2]) == pct(valid.iloc[0], len(t))
     assert n(m[3]) == misplaced.sum()
     for p in t["platform"].unique():
-        vc = t.loc[(t["platform"] == p) & ~misplaced, "rating"].value_counts()
+        vc = rating[(t["platform"] == p) & ~misplaced].value_counts()
         tied = vc[vc == vc.max()].index  # a tie may name any of them
+        said = [MATURITY_LABELS_ES.get(r, r) if lang == "es" else r for r in tied]
         assert any(
             re.search(rf"{re.escape(NAMES[p])} (?i:{re.escape(r)})(?=[,;])", f["maturity"])
-            for r in tied
+            for r in said
         )
 
     # countries and genres: split on commas, each title counted once per item

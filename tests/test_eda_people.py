@@ -124,3 +124,15 @@ def test_no_bars_are_stacked_on_a_log_axis(demo: Path, monkeypatch: pytest.Monke
                     break
     assert len(figures) == len(names)
     assert stacked == []
+
+
+def test_a_title_without_maturity_rating_is_not_counted_as_g() -> None:
+    """Rule 2 fills "g" in titles.parquet; display.parquet keeps the gap: "(none)" in the chart."""
+    titles = pd.DataFrame(
+        {"id": ["a", "b", "c"], "platform": ["netflix"] * 3, "type": ["movie"] * 3,
+         "rating": ["g", "g", "tv-ma"]}
+    )  # fmt: skip
+    display = pd.DataFrame({"id": ["a", "b", "c"], "rating": [None, None, "TV-MA"]})
+    finding = render_chart("maturity", EdaData(titles=titles, display=display)).finding
+    assert finding.startswith("The most common maturity rating is TV-MA (33% of titles)")
+    assert "Netflix (none)" in finding and " G " not in finding and " g " not in finding
