@@ -90,14 +90,14 @@ async def test_check_fails_while_get_updates_keeps_failing(tmp_path: Path) -> No
     log = tmp_path / "bot.log"
     path = heartbeat_path(data_dir / "state")
     async with FakeTelegramServer(TOKEN) as server:
-        env = {"HEALTH_MAX_FETCH_AGE": "6"}
+        env = {"HEALTH_MAX_FETCH_AGE": "10"}
         async with bot_process(server, data_dir, tmp_path, log, **env) as proc:
             await server.wait_for(lambda: len(server.commands) == 3, timeout=90)
             await wait_check(data_dir, healthy=True)
             fault = Fault(method="getUpdates", code=500, times=10**9)
             server.faults.append(fault)
             reason = await wait_check(data_dir, healthy=False)
-            assert "getUpdates" in reason and "limit 6 s" in reason, reason
+            assert "getUpdates" in reason and "limit 10 s" in reason, reason
             assert check(path)[1].startswith("unhealthy")
             assert proc.returncode is None  # still running: 500s are retried, not fatal
             fault.times = 0
@@ -205,3 +205,50 @@ async def test_webhook_rejects_forged_updates_and_listens_on_loopback(tmp_path: 
             assert len(server.outgoing(77)) == 1
     assert_no_token(log.read_text(errors="replace"))
     assert secret not in log.read_text(errors="replace")
+
+
+# ----- item 2: whatever escapes, redacted ---------------------------------------------------
+def test_uncaught_exceptions_in_any_thread_are_printed_redacted() -> None:
+    code = (
+        "import threading\n"
+        "from bot.logging_setup import setup_logging\n"
+        f"setup_logging('INFO', [{TOKEN!r}])\n"
+        "def fail():\n"
+        f"    raise ValueError({TOKEN!r})\n"
+        "t = threading.Thread(target=fail)\n"
+        "t.start(); t.join()\n"
+        "import warnings; warnings.warn('url /bot" + TOKEN + "/getMe')\n"
+        f"raise RuntimeError('The token `{TOKEN}` was rejected by the server.')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    out = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert_no_token(out)
+    assert out.count("[REDACTED]") >= 3  # the thread's error, the warning, the main error
+    assert "uncaught exception in thread" in out and "RuntimeError" in out
+
+
+async def test_webhook_health_probe_counts_an_empty_queue_as_fetched() -> None:
+    """Webhook mode: an idle bot gets no deliveries; Telegram reporting no update waiting keeps
+    it healthy, updates waiting (Telegram cannot reach us) do not."""
+    from types import SimpleNamespace
+
+    from bot.polling import Feed
+
+    class Bot:
+        pending = 0
+
+        async def get_webhook_info(self) -> SimpleNamespace:
+            return SimpleNamespace(pending_update_count=self.pending, last_error_message="refused")
+
+    feed, bot = Feed(4, webhook=True), Bot()
+    feed.started -= 100
+    await feed.probe_webhook(bot)
+    assert feed.fetch_age() < 5
+    feed.last_fetch = None
+    bot.pending = 7
+    await feed.probe_webhook(bot)
+    assert feed.fetch_age() >= 100
