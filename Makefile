@@ -17,6 +17,7 @@ help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
 	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
 	@echo "make data etl train evaluate report api console export-ratings bench lint format clean"
+	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
 	@echo "make lock       pin the working venv's packages in constraints.txt (after a dependency change)"
 
 # A changed pyproject.toml or constraints.txt reinstalls; the pins make a fresh machine install

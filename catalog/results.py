@@ -34,7 +34,7 @@ class TitleInfo:
     cast: tuple[str, ...]
     country: str | None
     date_added: dt.date | None
-    rating: str | None  # maturity rating, lower-case
+    rating: str | None  # maturity rating as the platform writes it (TV-MA); None: not rated
     duration_int: int | None
     duration_type: str | None  # "min" | "season"
     listed_in: str | None
