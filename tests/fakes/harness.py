@@ -42,9 +42,11 @@ class Running:
         await self.server.wait_for(
             lambda: len(self.server.calls_of("answerCallbackQuery")) > answers
         )
-        # an edit or a message follows the answer (noop presses have none)
-        with contextlib.suppress(TimeoutError):
-            await self.server.wait_outgoing(chat_id, before + 1, timeout=2.0)
+        # The press was fetched (it was answered); once nothing fetched is pending its handler
+        # has finished, with whatever edit or message it sends (noop presses send none). No
+        # fixed wait: a busy machine may take seconds.
+        feed = self.app.bot_data["feed"]
+        await self.server.wait_for(lambda: feed.pending == 0, poll=0.02)
         return self.server.outgoing(chat_id)[before:]
 
 

@@ -383,8 +383,13 @@ class FakeTelegramServer:
             if c.ok and c.method in kinds and c.params.get("chat_id") == chat_id
         ]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Wait until predicate() is truthy (checked after every call); returns its value."""
+    # Generous defaults: they only bound how long a failing test waits, and a busy machine (CI
+    # shares its cores) can take seconds for what takes milliseconds on a quiet one.
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 30.0, poll: float = 0.5
+    ) -> Any:
+        """Wait until predicate() is truthy (checked after every call, and every `poll` s);
+        returns its value."""
         deadline = time.monotonic() + timeout
         while True:
             value = predicate()
@@ -398,9 +403,9 @@ class FakeTelegramServer:
                 )
             self._new_call.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._new_call.wait(), min(remaining, 0.5))
+                await asyncio.wait_for(self._new_call.wait(), min(remaining, poll))
 
-    async def wait_outgoing(self, chat_id: int, count: int, timeout: float = 10.0) -> list[Call]:
+    async def wait_outgoing(self, chat_id: int, count: int, timeout: float = 30.0) -> list[Call]:
         """Wait until at least `count` messages went to `chat_id`; returns them all."""
         return await self.wait_for(
             lambda: (out := self.outgoing(chat_id)) and len(out) >= count and out, timeout
