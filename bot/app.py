@@ -386,4 +386,9 @@ def run(application: Application, settings: Settings) -> str | None:
     except InvalidToken as e:  # getMe at start-up (PTB's message carries the token: dropped)
         if feed.failure is None:
             return f"cannot start: {rejected(e)}"
+    except Exception:
+        # a polling task that died re-raises its error when the Updater stops: already said
+        if feed.failure is None:
+            raise
+        log.debug("the polling loop's error, raised again at stop", exc_info=True)
     return f"polling stopped: {feed.failure}" if feed.failure else None

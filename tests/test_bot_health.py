@@ -154,3 +154,31 @@ async def test_bounded_prefetch_waits_for_room() -> None:
     assert not waiter.done()  # 3 pending: no fetch
     feed.done()
     assert await asyncio.wait_for(waiter, 5) == 1
+
+
+async def test_a_polling_task_that_ends_by_itself_is_reported_once() -> None:
+    """Backstop for endings other than a rejected token: the Feed watches PTB's polling task."""
+    from bot.polling import POLLING_TASK, Feed
+
+    reasons: list[str] = []
+
+    async def polling(outcome: BaseException | None) -> None:
+        feed.watch_polling()  # what FeedBot.get_updates does, from inside the polling task
+        await asyncio.sleep(0)
+        if outcome is not None:
+            raise outcome
+
+    for outcome, running, expected in (
+        (RuntimeError("boom"), True, "the polling loop failed: RuntimeError: boom"),
+        (None, True, "the polling loop ended on its own"),
+        (None, False, None),  # stopped on purpose (SIGTERM): nothing to report
+    ):
+        reasons.clear()
+        feed = Feed(2)
+        feed.on_fatal = reasons.append
+        feed.updater_running = lambda running=running: running
+        task = asyncio.create_task(polling(outcome), name=POLLING_TASK)
+        await asyncio.gather(task, return_exceptions=True)
+        await asyncio.sleep(0)  # done callbacks run on the next loop pass
+        assert reasons == ([expected] if expected else [])
+        assert feed.failure == expected
