@@ -35,7 +35,9 @@ def demo_data() -> Path:
     _run("-m", "etl.demo", "--out", str(raw), "--titles", str(TITLES),
          "--ratings", str(RATINGS), "--seed", str(SEED))  # fmt: skip
     _run("-m", "etl", "--raw", str(raw), "--out", str(root / "processed"), "-q")
-    _run("-m", "model", "train", "--data-dir", str(root), "--quiet")
+    # --no-search: the real-data defaults, the same model on a quiet or a busy machine (a
+    # time-budgeted search picks by speed); the search itself is tested in test_model_tuning.
+    _run("-m", "model", "train", "--data-dir", str(root), "--quiet", "--no-search")
     return root
 
 
