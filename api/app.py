@@ -49,6 +49,7 @@ from api.schemas import (
 from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder, CatalogLoadError, ModelUnavailable, QueryError
 from catalog import validate as v
+from domain.vocabulary import DURATION_TYPE_ALIASES, KIND_ALIASES
 
 log = logging.getLogger("api")
 T = TypeVar("T")
@@ -59,15 +60,10 @@ TEXT_PATTERN = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u
 TEXT_MAX = 200
 USER_ID_MAX = v.USER_ID_MAX  # the one user-id rule, shared with the bot
 
-# Aliases the catalogue accepts for duration_type and kind, listed so the schema documents them.
-DurationType = Literal[
-    "min", "mins", "minute", "minutes", "season", "seasons",
-    "minuto", "minutos", "temporada", "temporadas",
-]  # fmt: skip
-KindArg = Literal[
-    "movie", "movies", "film", "films", "tv show", "tv shows", "show", "shows", "tv", "series",
-    "serie",
-]  # fmt: skip
+# Every alias the catalogue accepts for duration_type and kind (domain/vocabulary.py), listed so
+# the schema documents them. Built from the tables: Literal[("a", "b")] is Literal["a", "b"].
+DurationType = Literal[tuple(DURATION_TYPE_ALIASES)]  # type: ignore[valid-type]
+KindArg = Literal[tuple(KIND_ALIASES)]  # type: ignore[valid-type]
 
 # ---------------------------------------------------------------- query parameters
 

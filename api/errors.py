@@ -27,12 +27,13 @@ from api.schemas import ErrorOut, SearchHit
 from catalog import AmbiguousTitle, ModelUnavailable, QueryError, TitleNotFound
 from catalog import validate as v
 from catalog.loading import CatalogLoadError
+from domain.vocabulary import PLATFORM_LETTERS, PLATFORMS
 
 log = logging.getLogger("api")
 
 PLATFORM_ACCEPTED = (
-    f"one of {', '.join(v.PLATFORMS)} (any case; also prime, amazon prime, disney+, "
-    "disney plus, or the first letter a/d/h/n)"
+    f"one of {', '.join(PLATFORMS)} (any case; also prime, amazon prime, disney+, "
+    f"disney plus, or the first letter {'/'.join(PLATFORM_LETTERS.values())})"
 )
 # What each query parameter accepts, shown in the error body and in the OpenAPI descriptions.
 ACCEPTED: dict[str, str] = {

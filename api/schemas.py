@@ -12,8 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["amazon", "disney", "hulu", "netflix"]
-Kind = Literal["movie", "tv show"]
+from domain.vocabulary import DurationTypeKey as DurationType
+from domain.vocabulary import KindKey as Kind
+from domain.vocabulary import PlatformKey as Platform
+
 ReasonCode = Literal["known", "unknown_user", "unknown_title", "unknown_both"]
 
 
@@ -43,7 +45,7 @@ class TitleInfo(TitleRef):
         "platform gives none: not rated"
     )
     duration_int: int | None = Field(description="Length: minutes (movies) or seasons (shows)")
-    duration_type: Literal["min", "season"] | None = Field(description="Unit of duration_int")
+    duration_type: DurationType | None = Field(description="Unit of duration_int")
     listed_in: str | None = Field(description="Genres, comma-separated")
     description: str | None = Field(description="Synopsis")
     score: float | None = Field(description="Mean user rating 0.5..5; null without votes")
@@ -55,7 +57,7 @@ class MaxDurationOut(Out):
 
     year: int | None = Field(description="Release-year filter applied; null = every year")
     platform: Platform | None = Field(description="Platform filter applied; null = every platform")
-    duration_type: Literal["min", "season"] = Field(
+    duration_type: DurationType = Field(
         description="'min': movies ranked by minutes; 'season': shows ranked by seasons"
     )
     duration: int | None = Field(

@@ -13,21 +13,17 @@ import re
 from dataclasses import dataclass
 
 from catalog.validate import USER_ID_DIGITS, USER_ID_MAX
+from domain.vocabulary import DURATION_TYPE_OF_CODE, PLATFORM_OF_LETTER
 
 VERSION = "v1"
 MAX_BYTES = 64
 UNSET = "_"  # a wizard field not chosen yet
 ANY = "*"  # "no filter" for optional fields
 
-PLATFORM_CODES = {"a": "amazon", "d": "disney", "h": "hulu", "n": "netflix"}
-CODE_OF_PLATFORM = {v: k for k, v in PLATFORM_CODES.items()}
-TYPE_CODES = {"m": "min", "s": "season"}
-CODE_OF_TYPE = {v: k for k, v in TYPE_CODES.items()}
-
 _PAGE = r"\d{1,3}"
-_PLAT = r"[adhn*_]"
+_PLAT = rf"[{''.join(PLATFORM_OF_LETTER)}*_]"  # a platform's id letter codes it
 _YEAR = r"\d{4}|[*_]"
-_TYPE = r"[ms*_]"
+_TYPE = rf"[{''.join(DURATION_TYPE_OF_CODE)}*_]"
 _SCORE = r"[0-4](\.5)?|5|_"
 _ID = r"[a-z][a-z0-9]{1,20}"
 _UID = rf"\d{{1,{USER_ID_DIGITS}}}"  # and at most USER_ID_MAX: checked in _check

@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from catalog.validate import (
@@ -27,15 +27,13 @@ from catalog.validate import (
     parse_user_id,
     parse_year,
 )
+from domain.vocabulary import DURATION_TYPE_OF_CODE, PLATFORM_LETTERS, PLATFORM_OF_LETTER
 
 from . import keyboards as kb
 from . import views
 from .admin import Reloader, status_text
 from .callbacks import (
     ANY,
-    CODE_OF_PLATFORM,
-    PLATFORM_CODES,
-    TYPE_CODES,
     UNSET,
     Callback,
     ExpiredMenu,
@@ -230,7 +228,7 @@ class Commands:
         except _BadArg as e:
             return Reply(t(person.lang, e.key, value=_echo(e.value)))
         fields = [
-            _code(found.get("platform"), CODE_OF_PLATFORM),
+            _code(found.get("platform"), PLATFORM_LETTERS),
             str(found.get("year", UNSET)),
             f"{found['score']:g}" if "score" in found else UNSET,
         ]
@@ -258,7 +256,7 @@ class Commands:
             return Reply(t(person.lang, e.key, value=_echo(e.value)))
         if "platform" in found and "year" in found:
             return self._answer_ac(person, found["platform"], found["year"])
-        fields = [_code(found.get("platform"), CODE_OF_PLATFORM), str(found.get("year", UNSET))]
+        fields = [_code(found.get("platform"), PLATFORM_LETTERS), str(found.get("year", UNSET))]
         return self._wizard(person, "ac", 0, fields)
 
     def _answer_md(
@@ -299,7 +297,7 @@ class Commands:
         if name == "platform":
             question, keyboard = "pick_platform", kb.platforms(lang, choose, optional)
         elif name == "year":
-            platform = PLATFORM_CODES.get(fields[0])
+            platform = PLATFORM_OF_LETTER.get(fields[0])
             years = self.catalog.years(platform)
             question = "pick_year"
             keyboard = kb.years(lang, years, page, choose, turn, optional)
@@ -312,10 +310,10 @@ class Commands:
         return Reply(Html(f"{header}\n{t(lang, question)}"), keyboard)
 
     def _wizard_answer(self, person: Person, action: str, fields: list[str]) -> Reply:
-        platform = PLATFORM_CODES.get(fields[0])
+        platform = PLATFORM_OF_LETTER.get(fields[0])
         year = int(fields[1]) if fields[1].isdigit() else None
         if action == "md":
-            return self._answer_md(person, platform, year, TYPE_CODES.get(fields[2]))
+            return self._answer_md(person, platform, year, DURATION_TYPE_OF_CODE.get(fields[2]))
         if platform is None or year is None:
             raise ExpiredMenu("wizard needs a platform and a year")
         if action == "sc":
@@ -547,7 +545,7 @@ class Commands:
         if action in WIZARDS:
             reply = self._wizard(person, action, int(f[0]), list(f[1:]))
         elif action == "pc":
-            platform = PLATFORM_CODES.get(f[0])
+            platform = PLATFORM_OF_LETTER.get(f[0])
             if f[0] == UNSET:
                 raise ExpiredMenu("platform count without a platform")
             reply = Reply(views.platform_counts(person.lang, self.catalog.count_platform(platform)))
@@ -609,15 +607,15 @@ def _echo(text: str, limit: int = ECHO_MAX) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-def _code(value: str | None, codes: dict[str, str]) -> str:
+def _code(value: str | None, codes: Mapping[str, str]) -> str:
     return codes[value] if value is not None else UNSET
 
 
 def _describe(lang: str, fields: list[str]) -> str:
     """What a wizard has chosen so far, e.g. "Netflix, 2020"."""
     bits = []
-    if fields and fields[0] in PLATFORM_CODES:
-        bits.append(platform_name(PLATFORM_CODES[fields[0]]))
+    if fields and fields[0] in PLATFORM_OF_LETTER:
+        bits.append(platform_name(PLATFORM_OF_LETTER[fields[0]]))
     elif fields and fields[0] == ANY:
         bits.append(t(lang, "any_platform"))
     if len(fields) > 1 and fields[1].isdigit():

@@ -6,15 +6,11 @@ or a name can never break the markup.
 
 from __future__ import annotations
 
+from domain import vocabulary
+
 from .replies import Html, esc
 
 LANGS = ("es", "en")
-PLATFORM_NAMES = {
-    "amazon": "Amazon Prime Video",
-    "disney": "Disney+",
-    "hulu": "Hulu",
-    "netflix": "Netflix",
-}
 
 
 def lang_of(language_code: str | None) -> str:
@@ -375,8 +371,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "Puntuaciones no disponibles",
         "en": "Ratings unavailable",
     },
-    "movie": {"es": "película", "en": "movie"},
-    "tv show": {"es": "serie", "en": "show"},
     "no_titles": {"es": "No hay títulos que mostrar.", "en": "No titles to show."},
     "reload_start": {
         "es": "Recargando datos y modelo en segundo plano…",
@@ -425,8 +419,8 @@ def chart_label(lang: str, name: str, title: str) -> str:
     return f"📊 {label}"
 
 
-def platform_name(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform.title())
+def platform_name(platform: str, lang: str = "es") -> str:
+    return vocabulary.platform_name(platform, lang)
 
 
 def number(lang: str, value: float | int, digits: int = 0) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .callbacks import ANY, CODE_OF_PLATFORM, encode
+from domain.vocabulary import PLATFORM_LETTERS
+
+from .callbacks import ANY, encode
 from .i18n import platform_name, t
 from .replies import Button, Keyboard
 
@@ -19,7 +21,7 @@ def rows(buttons: Sequence[Button], columns: int) -> Keyboard:
 
 def platforms(lang: str, data: Callable[[str], str], with_any: bool) -> Keyboard:
     """2x2 platform buttons (+ "All" when the filter is optional); data(code) builds each."""
-    buttons = [Button(platform_name(p), data(code)) for p, code in CODE_OF_PLATFORM.items()]
+    buttons = [Button(platform_name(p), data(code)) for p, code in PLATFORM_LETTERS.items()]
     keyboard = rows(buttons, 2)
     if with_any:
         keyboard.append([Button(t(lang, "any_platform"), data(ANY))])

@@ -17,6 +17,7 @@ from catalog.results import (
     TitleRef,
     WhereToWatch,
 )
+from domain.vocabulary import duration_unit, kind_name
 
 from .i18n import number, percent, platform_name, t
 from .replies import Html, bold, esc
@@ -41,7 +42,7 @@ def title_ref(lang: str, ref: TitleRef, with_platform: bool = True) -> Html:
         bits.append(platform_name(ref.platform))
     if ref.release_year:
         bits.append(str(ref.release_year))
-    bits.append(t(lang, ref.type) if ref.type in ("movie", "tv show") else ref.type)
+    bits.append(kind_name(ref.type, lang))
     return Html(f"{bold(ref.title)} ({esc(', '.join(bits))})")
 
 
@@ -198,7 +199,7 @@ def where_to_watch(lang: str, text: str, groups: Sequence[WhereToWatch]) -> Html
     lines = [t(lang, "where_header", text=text)]
     for g in groups[:PAGE_SIZE]:
         bits = [str(g.release_year)] if g.release_year else []
-        bits.append(t(lang, g.type) if g.type in ("movie", "tv show") else g.type)
+        bits.append(kind_name(g.type, lang))
         platforms = ", ".join(platform_name(p) for p in dict.fromkeys(g.platforms))
         name = Html(f"{bold(g.title)} ({esc(', '.join(bits))})")
         lines.append(f"• {t(lang, 'where_line', title=name, platforms=platforms)}")
@@ -211,7 +212,7 @@ def title_details(lang: str, info: TitleInfo) -> Html:
     if info.listed_in:
         bits.append(info.listed_in)
     if info.duration_int:
-        unit = "min" if info.duration_type == "min" else ("temp." if lang == "es" else "seasons")
+        unit = duration_unit(info.duration_type, lang)
         bits.append(f"{info.duration_int} {unit}")
     line = esc(" · ".join(bits))
     if info.cast:

@@ -27,8 +27,6 @@ from catalog.results import (
 )
 from catalog.text import fold
 from catalog.validate import (
-    KINDS,
-    PLATFORMS,
     AmbiguousTitle,
     CatalogError,
     ModelUnavailable,
@@ -40,6 +38,7 @@ from catalog.validate import (
     parse_score,
     parse_year,
 )
+from domain.vocabulary import KINDS, PLATFORMS
 
 __all__ = [
     "KINDS",

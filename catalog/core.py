@@ -52,11 +52,11 @@ from catalog.results import (
 )
 from catalog.search import NameIndex
 from catalog.text import fold, split_cast
+from domain.vocabulary import KIND_OF_DURATION, KINDS, PLATFORMS
 from etl.testrows import flag_test_rows
 
 log = logging.getLogger(__name__)
 
-KIND_OF_DURATION = {"min": "movie", "season": "tv show"}
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
 # The titles.parquet columns chart_frames hands to charts (etl/eda.py reads the same).
@@ -209,8 +209,8 @@ class Catalog:
         self._popular: dict[tuple[str | None, str | None], list[int]] = {
             (None, None): order.tolist()
         }
-        for p in (None, *v.PLATFORMS):
-            for k in (None, *v.KINDS):
+        for p in (None, *PLATFORMS):
+            for k in (None, *KINDS):
                 keep = np.ones(len(order), dtype=bool)
                 if p is not None:
                     keep &= platform == p
@@ -275,7 +275,7 @@ class Catalog:
 
     def _build_platform_counts(self, df: pd.DataFrame) -> None:
         self._platform_counts: dict[str, PlatformCount] = {}
-        for p in v.PLATFORMS:
+        for p in PLATFORMS:
             types = df.type[df.p == p]
             movies, shows = int((types == "movie").sum()), int((types == "tv show").sum())
             self._platform_counts[p] = PlatformCount(p, movies, shows, len(types))
@@ -383,7 +383,7 @@ class Catalog:
         """Movies (and shows, total) of one platform, or of each platform when None."""
         p = v.parse_optional_platform(platform)
         if p is None:
-            return [self._platform_counts[q] for q in v.PLATFORMS]
+            return [self._platform_counts[q] for q in PLATFORMS]
         return [self._platform_counts[p]]
 
     def actor(self, platform: object, year: object) -> ActorResult:

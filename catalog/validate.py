@@ -13,11 +13,17 @@ import re
 from collections.abc import Mapping
 from numbers import Integral, Real
 
-PLATFORMS: tuple[str, ...] = ("amazon", "disney", "hulu", "netflix")
-KINDS: tuple[str, ...] = ("movie", "tv show")
-DURATION_TYPES: tuple[str, ...] = ("min", "season")
+from domain.vocabulary import (
+    PLATFORM_LETTERS,
+    PLATFORMS,
+    RATING_MAX,
+    RATING_MIN,
+    duration_type_key,
+    kind_key,
+    platform_key,
+)
+
 SCORE_MIN, SCORE_MAX = 0.0, 5.0
-RATING_MIN, RATING_MAX = 0.5, 5.0
 # Release years of the real catalogues run 1920..2021; anything outside this window is a typo.
 YEAR_MIN = 1850
 YEAR_MAX = dt.date.today().year + 5
@@ -63,71 +69,15 @@ class ModelUnavailable(CatalogError):
     """A recommendation was asked for but no model is loaded; the message says why."""
 
 
-_PLATFORM_ALIASES: dict[str, str] = {
-    "a": "amazon",
-    "amazon": "amazon",
-    "prime": "amazon",
-    "amazon prime": "amazon",
-    "prime video": "amazon",
-    "amazon prime video": "amazon",
-    "amazonprime": "amazon",
-    "d": "disney",
-    "disney": "disney",
-    "disney+": "disney",
-    "disney plus": "disney",
-    "disneyplus": "disney",
-    "h": "hulu",
-    "hulu": "hulu",
-    "n": "netflix",
-    "netflix": "netflix",
-}
-
-_DURATION_ALIASES: dict[str, str] = {
-    "min": "min",
-    "mins": "min",
-    "minute": "min",
-    "minutes": "min",
-    "minuto": "min",
-    "minutos": "min",
-    "season": "season",
-    "seasons": "season",
-    "temporada": "season",
-    "temporadas": "season",
-}
-
-_KIND_ALIASES: dict[str, str] = {
-    "movie": "movie",
-    "movies": "movie",
-    "film": "movie",
-    "films": "movie",
-    "pelicula": "movie",
-    "película": "movie",
-    "peliculas": "movie",
-    "películas": "movie",
-    "tv show": "tv show",
-    "tv shows": "tv show",
-    "show": "tv show",
-    "shows": "tv show",
-    "tv": "tv show",
-    "series": "tv show",
-    "serie": "tv show",
-}
-
-
-def _words(value: str) -> str:
-    """Lower-case and collapse inner whitespace, so 'Amazon  Prime ' equals 'amazon prime'."""
-    return re.sub(r"\s+", " ", value.strip().lower())
-
-
 def parse_platform(text: object) -> str:
     """Loose platform alias -> canonical name ('amazon', 'disney', 'hulu', 'netflix')."""
-    if isinstance(text, str):
-        found = _PLATFORM_ALIASES.get(_words(text))
-        if found is not None:
-            return found
+    found = platform_key(text)
+    if found is not None:
+        return found
     raise QueryError(
         f"unknown platform {text!r}; use one of {', '.join(PLATFORMS)} "
-        "(also: prime, amazon prime, disney+, disney plus, or the first letter a/d/h/n)"
+        "(also: prime, amazon prime, disney+, disney plus, or the first letter "
+        f"{'/'.join(PLATFORM_LETTERS.values())})"
     )
 
 
@@ -192,10 +142,9 @@ def parse_duration_type(value: object) -> str:
     """'min'/'minutes' -> 'min', 'season'/'seasons' -> 'season'; None -> 'min' (the default)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "min"
-    if isinstance(value, str):
-        found = _DURATION_ALIASES.get(_words(value))
-        if found is not None:
-            return found
+    found = duration_type_key(value)
+    if found is not None:
+        return found
     raise QueryError(
         f"invalid duration type {value!r}; use 'min' (or 'minutes') for movies "
         "or 'season' (or 'seasons') for shows"
@@ -206,10 +155,9 @@ def parse_kind(value: object) -> str | None:
     """'movie' or 'tv show' (aliases movies, film, show, series, tv); None/'' -> None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, str):
-        found = _KIND_ALIASES.get(_words(value))
-        if found is not None:
-            return found
+    found = kind_key(value)
+    if found is not None:
+        return found
     raise QueryError(f"invalid kind {value!r}; use 'movie' or 'tv show' (or 'show', 'series')")
 
 

@@ -23,8 +23,6 @@ import pandas as pd
 from charts import ratings as _ratings  # noqa: F401  (registers the charts)
 from charts import titles as _titles  # noqa: F401
 from charts.base import (
-    PLATFORM_COLORS,
-    PLATFORM_NAMES,
     REGISTRY,
     Chart,
     EdaData,
@@ -104,8 +102,6 @@ def ratings_summary_from_json(text: str) -> dict[str, pd.Series]:
 
 
 __all__ = [
-    "PLATFORM_COLORS",
-    "PLATFORM_NAMES",
     "Chart",
     "EdaData",
     "available_charts",

@@ -22,21 +22,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-PLATFORMS: tuple[str, ...] = ("amazon", "disney", "hulu", "netflix")
-PLATFORM_NAMES: dict[str, str] = {
-    "amazon": "Amazon Prime",
-    "disney": "Disney+",
-    "hulu": "Hulu",
-    "netflix": "Netflix",
-}
-# One colour per platform in every chart (close to each brand, and apart in lightness).
-PLATFORM_COLORS: dict[str, str] = {
-    "amazon": "#1399D6",
-    "disney": "#25307F",
-    "hulu": "#2FA35B",
-    "netflix": "#D81F26",
-}
-OTHER_COLOR = "#8C8C8C"
+from domain.vocabulary import PLATFORM_INFO, PLATFORMS, platform_name
+
+OTHER_COLOR = "#8C8C8C"  # a platform the vocabulary does not know
 DPI = 100
 FIGSIZE = (10.0, 5.6)
 
@@ -250,11 +238,14 @@ def platforms_in(titles: pd.DataFrame) -> list[str]:
 
 
 def pname(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform.title())
+    # The same in both languages, so findings in either use it as is.
+    return platform_name(platform)
 
 
 def pcolor(platform: str) -> str:
-    return PLATFORM_COLORS.get(platform, OTHER_COLOR)
+    """One colour per platform in every chart (domain/vocabulary.py)."""
+    info = PLATFORM_INFO.get(platform)
+    return info.color if info else OTHER_COLOR
 
 
 def pct(part: float, whole: float) -> int:

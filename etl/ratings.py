@@ -13,10 +13,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from tqdm import tqdm
 
+from domain.vocabulary import RATING_MAX, RATING_MIN
 from etl.csvfiles import check_header, not_utf8_message
 from etl.errors import EtlError
 from etl.report import QualityReport
-from etl.schema import RATING_COLUMNS, RATING_MAX, RATING_MIN
+from etl.schema import RATING_COLUMNS
 
 RAW_TYPES = {
     "userId": pa.int64(),

@@ -1,6 +1,15 @@
-"""Names fixed by DESIGN.md: raw columns, platforms and their id letters, output columns."""
+"""Names fixed by DESIGN.md for the ETL's input: raw columns, the platforms' file names.
+
+Platforms, their id letters, the rating scale and the processed files' columns are the domain's
+(domain/vocabulary.py); the ones imported below are re-exported for etl/demo.py and the tests.
+"""
 
 from __future__ import annotations
+
+from domain.vocabulary import DISPLAY_COLUMNS as DISPLAY_COLUMNS
+from domain.vocabulary import PLATFORM_LETTERS as PLATFORM_LETTERS
+from domain.vocabulary import RATING_MAX as RATING_MAX
+from domain.vocabulary import RATING_MIN as RATING_MIN
 
 TITLE_COLUMNS = (
     "show_id",
@@ -18,8 +27,7 @@ TITLE_COLUMNS = (
 )
 RATING_COLUMNS = ("userId", "rating", "timestamp", "movieId")
 
-# The platform is the first word of the titles file name; its letter prefixes show_id (rule 1).
-PLATFORM_LETTERS = {"amazon": "a", "disney": "d", "hulu": "h", "netflix": "n"}
+# The platform is the first word of the titles file name (etl/titles.py platform_of).
 # File names the real Kaggle downloads use; the demo generator writes the same.
 PLATFORM_FILES = {
     "amazon": "amazon_prime_titles.csv",
@@ -40,8 +48,4 @@ TEXT_COLUMNS = (
     "listed_in",
     "description",
 )
-# display.parquet: every text a person reads, in its original casing (issue 14: cards and the API
-# showed "rating": "g" and "In paris..."). type is a machine value (movie / tv show), not here.
-DISPLAY_COLUMNS = ("title", "director", "cast", "country", "rating", "listed_in", "description")
 MISSING_RATING = "G"
-RATING_MIN, RATING_MAX = 0.5, 5.0

@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from domain.vocabulary import DISPLAY_COLUMNS, PLATFORM_LETTERS
 from etl import transforms as tf
 from etl.csvfiles import parse_csv
 from etl.errors import EtlError
 from etl.report import QualityReport
-from etl.schema import DISPLAY_COLUMNS, PLATFORM_LETTERS, TEXT_COLUMNS, TITLE_COLUMNS
+from etl.schema import TEXT_COLUMNS, TITLE_COLUMNS
 from etl.testrows import mask_test_rows
 
 TITLES_SCHEMA = pa.schema(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.schema import MISSING_RATING, PLATFORM_LETTERS
+from domain.vocabulary import PLATFORM_LETTERS
+from etl.schema import MISSING_RATING
 
 DATE_FORMAT = "%B %d, %Y"  # "March 30, 2021"
 # "93 min", "1 Season", "2 Seasons"; case and surrounding spaces forgiven.

@@ -45,7 +45,7 @@ def build_demo(base: Path) -> Path:
     run("etl.demo", "--out", str(base / "raw"), "--titles", str(DEMO["titles"]),
         "--ratings", str(DEMO["ratings"]), "--seed", str(DEMO["seed"]))  # fmt: skip
     run("etl", "--raw", str(base / "raw"), "--out", str(base / "processed"), "-q")
-    run("model", "train", "--data-dir", str(base), "--quiet", "--epochs", "10")
+    run("model", "train", "--data-dir", str(base), "--quiet", "--epochs", "10", "--no-search")
     done.touch()
     return base
 
@@ -636,8 +636,8 @@ def test_real_titles_answer_without_server_errors(
     run = [sys.executable, "-m"]
     subprocess.run([*run, "etl", "--raw", str(raw), "--out", str(tmp_path / "processed"), "-q"],
                    check=True, cwd=ROOT, capture_output=True)  # fmt: skip
-    subprocess.run([*run, "model", "train", "--data-dir", str(tmp_path), "--quiet",
-                    "--epochs", "5"], check=True, cwd=ROOT, capture_output=True)  # fmt: skip
+    subprocess.run([*run, "model", "train", "--data-dir", str(tmp_path), "--quiet", "--epochs",
+                    "5", "--no-search"], check=True, cwd=ROOT, capture_output=True)  # fmt: skip
     app = create_app(ApiSettings(data_dir=tmp_path))
     with TestClient(app, raise_server_exceptions=False) as c:
         real: Catalog = app.state.holder.current
@@ -673,11 +673,14 @@ def test_real_titles_answer_without_server_errors(
 
 
 def test_schema_enums_are_what_the_catalogue_accepts() -> None:
-    """The aliases the schema lists for duration_type and kind all parse in the catalogue."""
+    """The schema lists every alias of duration_type and kind, and each parses in the catalogue."""
     from typing import get_args
 
     from api.app import DurationType, KindArg
     from catalog import parse_duration_type, parse_kind
+    from domain.vocabulary import DURATION_TYPE_ALIASES, KIND_ALIASES
 
+    assert get_args(DurationType) == tuple(DURATION_TYPE_ALIASES)
+    assert get_args(KindArg) == tuple(KIND_ALIASES)
     assert {parse_duration_type(a) for a in get_args(DurationType)} == {"min", "season"}
     assert {parse_kind(a) for a in get_args(KindArg)} == {"movie", "tv show"}

@@ -68,4 +68,4 @@ def test_a_chart_drawn_from_the_frames_quotes_the_catalogue(tmp_path: Path) -> N
     chart = render_chart("platforms", _catalog(tmp_path).chart_frames())
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
     # 6 of the 15 titles are Amazon's: 40%
-    assert "Amazon Prime carries 40% of all 15 titles" in chart.finding
+    assert "Amazon Prime Video carries 40% of all 15 titles" in chart.finding

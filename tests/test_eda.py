@@ -28,7 +28,7 @@ from etl.eda import build_report, load_frames
 from etl.eda import main as eda_main
 from tests.etl_helpers import minimal_raw
 
-NAMES = {"amazon": "Amazon Prime", "disney": "Disney+", "hulu": "Hulu", "netflix": "Netflix"}
+NAMES = {"amazon": "Amazon Prime Video", "disney": "Disney+", "hulu": "Hulu", "netflix": "Netflix"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DURATION_LIKE = r"^\s*\d+\s*(min|seasons?)\s*$"
 
@@ -410,7 +410,8 @@ def check_languages(charts: dict[str, Chart]) -> None:
 def test_findings_quote_the_same_numbers_in_both_languages(demo_report) -> None:
     charts = demo_report[1]
     check_languages(charts)
-    assert charts["platforms"].findings["es"].startswith("Amazon Prime reúne el 42\u00a0% de ")
+    es = charts["platforms"].findings["es"]
+    assert es.startswith("Amazon Prime Video reúne el 42\u00a0% de ")
     assert "1.500 títulos" in charts["platforms"].findings["es"]
 
 
@@ -437,7 +438,7 @@ def test_report_on_the_real_titles(real_dir) -> None:
     check_findings(real_dir, by_name, "es")
     check_languages(by_name)
     # the shape of the real catalogue, as the issue quotes it
-    assert by_name["platforms"].finding.startswith("Amazon Prime carries 42% of all 22,998")
+    assert by_name["platforms"].finding.startswith("Amazon Prime Video carries 42% of all 22,998")
     assert "Hulu has the highest share of TV shows (52%)" in by_name["platforms"].finding
 
 
@@ -543,4 +544,4 @@ def test_degenerate_findings_exist_in_both_languages() -> None:
     assert charts["countries"].findings["es"] == "Ningún título indica un país."
     assert charts["anomalies"].findings["es"] == NO_ANOMALIES["es"]
     assert charts["durations"].findings["es"].startswith("La serie con más temporadas es z (3 ")
-    assert "Amazon Prime (sin clasificación)" in charts["maturity"].findings["es"]
+    assert "Amazon Prime Video (sin clasificación)" in charts["maturity"].findings["es"]

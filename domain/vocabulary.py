@@ -1,0 +1,260 @@
+"""The domain's words, defined once: platforms, kinds, duration types, the rating scale and the
+columns of the processed files.
+
+A leaf: it imports only the standard library, so etl, model, catalog, charts, bot and api all
+import it without pulling in one another (charts stays free of catalog, etl of the bot). Every
+alias is stored lower-case with single spaces; lookups normalise the text the same way first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, get_args
+
+# The languages every display name is written in (tests/test_domain_vocabulary.py checks it).
+LANGUAGES: tuple[str, ...] = ("en", "es")
+
+# The canonical keys as types, so the API's response schemas and a type checker see the same set
+# the tables below define (a module-level check keeps the two equal).
+PlatformKey = Literal["amazon", "disney", "hulu", "netflix"]
+KindKey = Literal["movie", "tv show"]
+DurationTypeKey = Literal["min", "season"]
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One streaming platform."""
+
+    key: str  # canonical name: titles.parquet's `platform`, the API's value
+    letter: str  # prefixes show_id in a title id (DESIGN rule 1); a platform in callback data
+    names: Mapping[str, str]  # display name per language
+    aliases: tuple[str, ...]  # words accepted for it besides the key (the letter among them)
+    color: str  # the one colour charts draw it in (close to the brand, apart in lightness)
+
+    def name(self, lang: str = "en") -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Movie or TV show: titles.parquet's `type`."""
+
+    key: str
+    names: Mapping[str, str]  # the word for it inside a sentence, per language
+    aliases: tuple[str, ...]
+    duration_type: str  # the unit its length is counted in
+
+    def name(self, lang: str = "en") -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class DurationType:
+    """The unit of duration_int: minutes (movies) or seasons (shows)."""
+
+    key: str
+    code: str  # one letter for it in callback data
+    units: Mapping[str, str]  # the short unit written after a number, per language
+    aliases: tuple[str, ...]
+
+    def unit(self, lang: str = "en") -> str:
+        return self.units.get(lang) or self.units["en"]
+
+
+def _names(en: str, es: str) -> Mapping[str, str]:
+    return MappingProxyType({"en": en, "es": es})
+
+
+_PLATFORMS = (
+    Platform(
+        key="amazon",
+        letter="a",
+        names=_names("Amazon Prime Video", "Amazon Prime Video"),
+        aliases=(
+            "a",
+            "prime",
+            "amazon prime",
+            "prime video",
+            "amazon prime video",
+            "amazonprime",
+        ),
+        color="#1399D6",
+    ),
+    Platform(
+        key="disney",
+        letter="d",
+        names=_names("Disney+", "Disney+"),
+        aliases=("d", "disney+", "disney plus", "disneyplus"),
+        color="#25307F",
+    ),
+    Platform(
+        key="hulu",
+        letter="h",
+        names=_names("Hulu", "Hulu"),
+        aliases=("h",),
+        color="#2FA35B",
+    ),
+    Platform(
+        key="netflix",
+        letter="n",
+        names=_names("Netflix", "Netflix"),
+        aliases=("n",),
+        color="#D81F26",
+    ),
+)
+_KINDS = (
+    Kind(
+        key="movie",
+        names=_names("movie", "película"),
+        aliases=("movies", "film", "films", "pelicula", "película", "peliculas", "películas"),
+        duration_type="min",
+    ),
+    Kind(
+        key="tv show",
+        names=_names("show", "serie"),
+        aliases=("tv shows", "show", "shows", "tv", "series", "serie"),
+        duration_type="season",
+    ),
+)
+_DURATION_TYPES = (
+    DurationType(
+        key="min",
+        code="m",
+        units=_names("min", "min"),
+        aliases=("mins", "minute", "minutes", "minuto", "minutos"),
+    ),
+    DurationType(
+        key="season",
+        code="s",
+        units=_names("seasons", "temp."),
+        aliases=("seasons", "temporada", "temporadas"),
+    ),
+)
+
+PLATFORM_INFO: Mapping[str, Platform] = MappingProxyType({p.key: p for p in _PLATFORMS})
+KIND_INFO: Mapping[str, Kind] = MappingProxyType({k.key: k for k in _KINDS})
+DURATION_TYPE_INFO: Mapping[str, DurationType] = MappingProxyType(
+    {d.key: d for d in _DURATION_TYPES}
+)
+
+PLATFORMS: tuple[str, ...] = tuple(PLATFORM_INFO)  # in the order every list shows them
+KINDS: tuple[str, ...] = tuple(KIND_INFO)
+DURATION_TYPES: tuple[str, ...] = tuple(DURATION_TYPE_INFO)
+PLATFORM_LETTERS: Mapping[str, str] = MappingProxyType({p.key: p.letter for p in _PLATFORMS})
+PLATFORM_OF_LETTER: Mapping[str, str] = MappingProxyType({p.letter: p.key for p in _PLATFORMS})
+KIND_OF_DURATION: Mapping[str, str] = MappingProxyType({k.duration_type: k.key for k in _KINDS})
+DURATION_TYPE_OF_CODE: Mapping[str, str] = MappingProxyType(
+    {d.code: d.key for d in _DURATION_TYPES}
+)
+
+
+def _alias_table(records: Iterable[Platform | Kind | DurationType]) -> Mapping[str, str]:
+    table: dict[str, str] = {}
+    for record in records:
+        for alias in (record.key, *record.aliases):
+            if table.setdefault(alias, record.key) != record.key:
+                raise ValueError(f"alias {alias!r} names both {table[alias]} and {record.key}")
+    return MappingProxyType(table)
+
+
+PLATFORM_ALIASES: Mapping[str, str] = _alias_table(_PLATFORMS)
+KIND_ALIASES: Mapping[str, str] = _alias_table(_KINDS)
+DURATION_TYPE_ALIASES: Mapping[str, str] = _alias_table(_DURATION_TYPES)
+
+# The Literal types and the tables must name the same keys, in the same order.
+_LITERAL_KEYS = tuple(get_args(t) for t in (PlatformKey, KindKey, DurationTypeKey))
+if _LITERAL_KEYS != (PLATFORMS, KINDS, DURATION_TYPES):
+    raise ValueError("domain.vocabulary: a Literal key type differs from its table")
+
+# The rating scale of the ratings (MovieLens stars: 0.5 to 5 in halves).
+RATING_MIN, RATING_MAX = 0.5, 5.0
+
+# The contract of data/processed/ (docs/data.md): each file's columns in order with its Arrow
+# type, named by pyarrow's factory (pa.string(), pa.int32(), ...) so this leaf needs no pyarrow.
+# The ETL writes these schemas and Catalog.load checks them (catalog/loading.py).
+PROCESSED_COLUMNS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
+    {
+        "titles": (
+            ("id", "string"),
+            ("platform", "string"),
+            ("show_id", "string"),
+            ("type", "string"),
+            ("title", "string"),
+            ("director", "string"),
+            ("cast", "string"),
+            ("country", "string"),
+            ("date_added", "date32"),
+            ("release_year", "int32"),
+            ("rating", "string"),
+            ("duration_int", "int32"),
+            ("duration_type", "string"),
+            ("listed_in", "string"),
+            ("description", "string"),
+        ),
+        "display": (
+            ("id", "string"),
+            ("title", "string"),
+            ("director", "string"),
+            ("cast", "string"),
+            ("country", "string"),
+            ("rating", "string"),
+            ("listed_in", "string"),
+            ("description", "string"),
+        ),
+        "scores": (("id", "string"), ("score", "float64"), ("votes", "int64")),
+        "ratings": (
+            ("userId", "int32"),
+            ("rating", "float32"),
+            ("timestamp", "date32"),
+            ("movieId", "string"),
+        ),
+    }
+)
+# display.parquet's text: every text a person reads, in its original casing (issue 14: cards and
+# the API showed "rating": "g" and "In paris..."). type is a machine value, not here.
+DISPLAY_COLUMNS: tuple[str, ...] = tuple(n for n, _ in PROCESSED_COLUMNS["display"] if n != "id")
+# The titles.parquet columns the catalogue serves and the charts read: all but the raw show_id.
+SERVED_TITLE_COLUMNS: tuple[str, ...] = tuple(
+    n for n, _ in PROCESSED_COLUMNS["titles"] if n != "show_id"
+)
+
+
+def normalize(text: str) -> str:
+    """Lower-case and collapse inner whitespace, so 'Amazon  Prime ' equals 'amazon prime'."""
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+def platform_key(text: object) -> str | None:
+    """The platform an alias names ('Prime' -> 'amazon'); None when it names none."""
+    return PLATFORM_ALIASES.get(normalize(text)) if isinstance(text, str) else None
+
+
+def kind_key(text: object) -> str | None:
+    """The kind an alias names ('series' -> 'tv show'); None when it names none."""
+    return KIND_ALIASES.get(normalize(text)) if isinstance(text, str) else None
+
+
+def duration_type_key(text: object) -> str | None:
+    """The duration type an alias names ('minutes' -> 'min'); None when it names none."""
+    return DURATION_TYPE_ALIASES.get(normalize(text)) if isinstance(text, str) else None
+
+
+def platform_name(key: str, lang: str = "en") -> str:
+    """A platform's display name; an unknown key title-cased (data may carry a fifth one)."""
+    info = PLATFORM_INFO.get(key)
+    return info.name(lang) if info else key.title()
+
+
+def kind_name(key: str, lang: str = "en") -> str:
+    """'movie' / 'show' (en), 'película' / 'serie' (es); an unknown kind as it is."""
+    info = KIND_INFO.get(key)
+    return info.name(lang) if info else key
+
+
+def duration_unit(key: str, lang: str = "en") -> str:
+    """The unit after a length: 'min', 'seasons' (en) / 'temp.' (es); unknown as it is."""
+    info = DURATION_TYPE_INFO.get(key)
+    return info.unit(lang) if info else key

@@ -1,0 +1,154 @@
+"""The one vocabulary (domain/vocabulary.py): complete in both languages, the aliases of
+DESIGN.md, one display name per platform everywhere, and a leaf that imports nothing else."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from domain import vocabulary as voc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("key", voc.PLATFORMS)
+def test_every_platform_has_every_field_in_both_languages(key: str) -> None:
+    p = voc.PLATFORM_INFO[key]
+    assert p.key == key
+    assert re.fullmatch(r"[a-z]", p.letter)
+    assert re.fullmatch(r"#[0-9A-F]{6}", p.color)
+    assert set(p.names) == set(voc.LANGUAGES)
+    assert all(p.name(lang).strip() for lang in voc.LANGUAGES)
+    assert p.aliases and all(voc.normalize(a) == a for a in p.aliases)
+    assert voc.platform_key(p.letter) == key
+
+
+def test_platform_letters_and_colours_are_unique() -> None:
+    assert len(set(voc.PLATFORM_LETTERS.values())) == len(voc.PLATFORMS) == 4
+    assert len({p.color for p in voc.PLATFORM_INFO.values()}) == 4
+    assert dict(voc.PLATFORM_OF_LETTER) == {
+        "a": "amazon",
+        "d": "disney",
+        "h": "hulu",
+        "n": "netflix",
+    }
+
+
+@pytest.mark.parametrize("key", voc.KINDS)
+def test_every_kind_has_a_name_in_both_languages_and_a_unit(key: str) -> None:
+    k = voc.KIND_INFO[key]
+    assert set(k.names) == set(voc.LANGUAGES) and all(k.names.values())
+    assert k.duration_type in voc.DURATION_TYPES
+    assert voc.KIND_OF_DURATION[k.duration_type] == key
+
+
+@pytest.mark.parametrize("key", voc.DURATION_TYPES)
+def test_every_duration_type_has_a_unit_in_both_languages(key: str) -> None:
+    d = voc.DURATION_TYPE_INFO[key]
+    assert set(d.units) == set(voc.LANGUAGES) and all(d.units.values())
+    assert voc.DURATION_TYPE_OF_CODE[d.code] == key
+
+
+# DESIGN.md "The questions": platform names accepted loosely.
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [
+        ("netflix", "netflix"),
+        ("Netflix", "netflix"),
+        ("n", "netflix"),
+        ("amazon", "amazon"),
+        ("prime", "amazon"),
+        ("amazon prime", "amazon"),
+        ("Amazon  Prime Video ", "amazon"),
+        ("disney", "disney"),
+        ("disney+", "disney"),
+        ("hulu", "hulu"),
+    ],
+)
+def test_design_platform_aliases(alias: str, key: str) -> None:
+    assert voc.platform_key(alias) == key
+
+
+@pytest.mark.parametrize("bad", ["hbo", "netflixx", "", "amazon video prime", None, 3])
+def test_unknown_platform_is_none(bad: object) -> None:
+    assert voc.platform_key(bad) is None
+
+
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [
+        ("movie", "movie"),
+        ("Movies", "movie"),
+        ("film", "movie"),
+        ("película", "movie"),
+        ("peliculas", "movie"),
+        ("tv show", "tv show"),
+        ("TV  Shows", "tv show"),
+        ("show", "tv show"),
+        ("series", "tv show"),
+        ("serie", "tv show"),
+    ],
+)
+def test_kind_aliases(alias: str, key: str) -> None:
+    assert voc.kind_key(alias) == key
+
+
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [("min", "min"), ("Minutes", "min"), ("minutos", "min"), ("seasons", "season"),
+     ("temporada", "season")],
+)  # fmt: skip
+def test_duration_type_aliases(alias: str, key: str) -> None:
+    assert voc.duration_type_key(alias) == key
+    assert voc.kind_key(alias) is None and voc.platform_key(alias) is None
+
+
+def test_display_names_resolve_the_old_disagreement() -> None:
+    """The bot said "Amazon Prime Video", the charts "Amazon Prime": now both say the first."""
+    from bot.i18n import platform_name as bot_name
+    from charts.base import pname as chart_name
+
+    expected = {"amazon": "Amazon Prime Video", "disney": "Disney+", "hulu": "Hulu",
+                "netflix": "Netflix"}  # fmt: skip
+    for key, name in expected.items():
+        for lang in voc.LANGUAGES:
+            assert voc.platform_name(key, lang) == bot_name(key, lang) == name
+        assert chart_name(key) == name
+    assert voc.platform_name("peacock") == "Peacock"  # a fifth platform in the data: title-cased
+
+
+def test_kind_and_unit_words() -> None:
+    assert [voc.kind_name(k, "es") for k in voc.KINDS] == ["película", "serie"]
+    assert [voc.kind_name(k, "en") for k in voc.KINDS] == ["movie", "show"]
+    assert [voc.duration_unit(d, "es") for d in voc.DURATION_TYPES] == ["min", "temp."]
+    assert [voc.duration_unit(d, "en") for d in voc.DURATION_TYPES] == ["min", "seasons"]
+
+
+def test_callback_fields_follow_the_vocabulary() -> None:
+    """A platform picked in a wizard travels as its id letter; no other letter is accepted."""
+    from bot.callbacks import ExpiredMenu, decode, encode
+
+    for letter in voc.PLATFORM_OF_LETTER:
+        assert decode(encode("pc", letter)).fields == (letter,)
+    for other in ("x", "p", "ad"):
+        with pytest.raises(ExpiredMenu):
+            decode(f"v1|pc|{other}")
+
+
+def test_it_is_a_leaf() -> None:
+    """Importing the vocabulary loads no other package of the project and no third-party one,
+    so etl and charts can import it without pulling in catalog (or pandas)."""
+    code = (
+        "import sys; import domain.vocabulary; "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    others = {"etl", "model", "catalog", "charts", "bot", "api", "bench", "pandas", "numpy"}
+    assert "domain" in out
+    assert not others & set(out)
