@@ -52,21 +52,19 @@ from catalog.results import (
 )
 from catalog.search import NameIndex
 from catalog.text import fold, split_cast
-from domain.vocabulary import KIND_OF_DURATION, KINDS, PLATFORMS
+from domain.vocabulary import (
+    DISPLAY_COLUMNS,
+    KIND_OF_DURATION,
+    KINDS,
+    PLATFORMS,
+    SERVED_TITLE_COLUMNS,
+)
 from etl.testrows import flag_test_rows
 
 log = logging.getLogger(__name__)
 
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
-# The titles.parquet columns chart_frames hands to charts (etl/eda.py reads the same).
-CHART_TITLE_COLUMNS = (
-    "id", "platform", "type", "title", "director", "cast", "country", "listed_in", "date_added",
-    "release_year", "rating", "duration_int", "duration_type", "description",
-)  # fmt: skip
-
-# display.parquet's text columns (docs/data.md), joined by id when its rows differ from titles'.
-DISPLAY_TEXT = ("title", "director", "cast", "country", "rating", "listed_in", "description")
 
 LongestKey = tuple[str | None, int | None, str]
 
@@ -149,7 +147,7 @@ class Catalog:
             first = {}
             for i, tid in enumerate(disp["id"]):
                 first.setdefault(tid, i)
-            for name in DISPLAY_TEXT:
+            for name in DISPLAY_COLUMNS:  # joined by id when its rows differ from titles'
                 values = disp[name]
                 disp[name] = [values[first[t]] if t in first else None for t in ids]
         self._display_title = [
@@ -577,7 +575,7 @@ class Catalog:
         c = self._col
         ids = c["id"]
         frames: dict[str, Any] = {
-            "titles": pd.DataFrame({name: c[name] for name in CHART_TITLE_COLUMNS if name in c}),
+            "titles": pd.DataFrame({name: c[name] for name in SERVED_TITLE_COLUMNS if name in c}),
             "display": pd.DataFrame(
                 {"id": ids, "title": self._display_title}
                 | {k: self._display_text[k] for k in ("country", "rating", "listed_in")}

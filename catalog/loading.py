@@ -13,54 +13,16 @@ import pyarrow.parquet as pq
 
 from catalog.results import FileInfo
 from catalog.validate import CatalogError
+from domain.vocabulary import PROCESSED_COLUMNS, SERVED_TITLE_COLUMNS, arrow_schema
 
 # The contract of data/processed/ (docs/data.md): every column of each file with its Arrow type.
 # etl/ writes exactly these (tests/test_catalog_contract.py checks the ETL's output against this
 # table and docs/data.md); Catalog.load refuses a file whose columns differ, before anything is
 # swapped, so a wrong type fails the reload with a message instead of a 500 or a silent 0 later.
 # Extra columns are allowed and ignored.
-CONTRACT: dict[str, pa.Schema] = {
-    "titles": pa.schema(
-        [
-            ("id", pa.string()),
-            ("platform", pa.string()),
-            ("show_id", pa.string()),
-            ("type", pa.string()),
-            ("title", pa.string()),
-            ("director", pa.string()),
-            ("cast", pa.string()),
-            ("country", pa.string()),
-            ("date_added", pa.date32()),
-            ("release_year", pa.int32()),
-            ("rating", pa.string()),
-            ("duration_int", pa.int32()),
-            ("duration_type", pa.string()),
-            ("listed_in", pa.string()),
-            ("description", pa.string()),
-        ]
-    ),
-    "display": pa.schema(
-        [
-            ("id", pa.string()),
-            ("title", pa.string()),
-            ("director", pa.string()),
-            ("cast", pa.string()),
-            ("country", pa.string()),
-            ("rating", pa.string()),
-            ("listed_in", pa.string()),
-            ("description", pa.string()),
-        ]
-    ),
-    "scores": pa.schema([("id", pa.string()), ("score", pa.float64()), ("votes", pa.int64())]),
-    "ratings": pa.schema(
-        [
-            ("userId", pa.int32()),
-            ("rating", pa.float32()),
-            ("timestamp", pa.date32()),
-            ("movieId", pa.string()),
-        ]
-    ),
-}
+# The table itself is the domain's (domain/vocabulary.py PROCESSED_COLUMNS), which the ETL's
+# writers use too.
+CONTRACT: dict[str, pa.Schema] = {name: arrow_schema(name) for name in PROCESSED_COLUMNS}
 # Columns the contract says are never null (a null id or platform would break every index).
 NOT_NULL: dict[str, tuple[str, ...]] = {
     "titles": ("id", "platform", "rating"),
@@ -70,7 +32,7 @@ NOT_NULL: dict[str, tuple[str, ...]] = {
 }
 # Columns the catalogue keeps from each file it serves (ratings.parquet is only checked).
 NEEDED: dict[str, tuple[str, ...]] = {
-    "titles": tuple(n for n in CONTRACT["titles"].names if n != "show_id"),
+    "titles": SERVED_TITLE_COLUMNS,
     "scores": ("id", "score", "votes"),
     "display": tuple(CONTRACT["display"].names),
 }

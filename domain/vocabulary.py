@@ -12,7 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # The languages every display name is written in (tests/test_domain_vocabulary.py checks it).
 LANGUAGES: tuple[str, ...] = ("en", "es")
@@ -220,6 +223,14 @@ DISPLAY_COLUMNS: tuple[str, ...] = tuple(n for n, _ in PROCESSED_COLUMNS["displa
 SERVED_TITLE_COLUMNS: tuple[str, ...] = tuple(
     n for n, _ in PROCESSED_COLUMNS["titles"] if n != "show_id"
 )
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """PROCESSED_COLUMNS[name] as a pyarrow schema (pyarrow is imported on the first call, so
+    importing this module stays free of it)."""
+    import pyarrow as pa
+
+    return pa.schema([(column, getattr(pa, kind)()) for column, kind in PROCESSED_COLUMNS[name]])
 
 
 def normalize(text: str) -> str:

@@ -32,25 +32,9 @@ from charts import (
     ratings_summary_to_json,
     render_chart,
 )
+from domain.vocabulary import SERVED_TITLE_COLUMNS
 
 log = logging.getLogger("etl.eda")
-
-TITLE_COLUMNS = (
-    "id",
-    "platform",
-    "type",
-    "title",
-    "director",
-    "cast",
-    "country",
-    "listed_in",
-    "date_added",
-    "release_year",
-    "rating",
-    "duration_int",
-    "duration_type",
-    "description",
-)
 
 
 DISPLAY_READ = ("id", "title", "country", "rating", "listed_in")
@@ -89,7 +73,8 @@ def load_frames(data_dir: Path, reports_dir: Path | None = None) -> EdaData:
     """Everything the charts read, from the processed parquet files and etl.json."""
     processed = data_dir / "processed"
     reports_dir = reports_dir or data_dir / "reports"
-    titles = _read(processed / "titles.parquet", TITLE_COLUMNS)
+    # The columns the catalogue serves and hands to the charts too (Catalog.chart_frames).
+    titles = _read(processed / "titles.parquet", SERVED_TITLE_COLUMNS)
     # Names and the labels of the maturity, country and genre charts, in their raw casing.
     display = _read(processed / "display.parquet", DISPLAY_READ)
     scores = _read(processed / "scores.parquet", ("id", "score", "votes"))

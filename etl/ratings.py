@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from tqdm import tqdm
 
-from domain.vocabulary import RATING_MAX, RATING_MIN
+from domain.vocabulary import RATING_MAX, RATING_MIN, arrow_schema
 from etl.csvfiles import check_header, not_utf8_message
 from etl.errors import EtlError
 from etl.report import QualityReport
@@ -25,15 +25,9 @@ RAW_TYPES = {
     "timestamp": pa.int64(),
     "movieId": pa.string(),
 }
-RATINGS_SCHEMA = pa.schema(
-    [
-        ("userId", pa.int32()),
-        ("rating", pa.float32()),
-        ("timestamp", pa.date32()),
-        ("movieId", pa.string()),
-    ]
-)
-SCORES_SCHEMA = pa.schema([("id", pa.string()), ("score", pa.float64()), ("votes", pa.int64())])
+# Written as the processed-file contract says (domain/vocabulary.py PROCESSED_COLUMNS).
+RATINGS_SCHEMA = arrow_schema("ratings")
+SCORES_SCHEMA = arrow_schema("scores")
 # What fits the contract (docs/data.md): userId is int32; a timestamp must name a calendar date
 # (0001-01-01 .. 9999-12-31 UTC), else the cast to date32 wraps around silently. A value
 # outside these stops the run with the file and line, like every other bad input.

@@ -1,15 +1,13 @@
 """Names fixed by DESIGN.md for the ETL's input: raw columns, the platforms' file names.
 
 Platforms, their id letters, the rating scale and the processed files' columns are the domain's
-(domain/vocabulary.py); the ones imported below are re-exported for etl/demo.py and the tests.
+(domain/vocabulary.py). PLATFORM_LETTERS is re-exported until etl/demo.py and
+tests/test_etl_demo.py import it from there.
 """
 
 from __future__ import annotations
 
-from domain.vocabulary import DISPLAY_COLUMNS as DISPLAY_COLUMNS
 from domain.vocabulary import PLATFORM_LETTERS as PLATFORM_LETTERS
-from domain.vocabulary import RATING_MAX as RATING_MAX
-from domain.vocabulary import RATING_MIN as RATING_MIN
 
 TITLE_COLUMNS = (
     "show_id",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from domain.vocabulary import DISPLAY_COLUMNS, PLATFORM_LETTERS
+from domain.vocabulary import DISPLAY_COLUMNS, PLATFORM_LETTERS, arrow_schema
 from etl import transforms as tf
 from etl.csvfiles import parse_csv
 from etl.errors import EtlError
@@ -17,26 +17,9 @@ from etl.report import QualityReport
 from etl.schema import TEXT_COLUMNS, TITLE_COLUMNS
 from etl.testrows import mask_test_rows
 
-TITLES_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("platform", pa.string()),
-        ("show_id", pa.string()),
-        ("type", pa.string()),
-        ("title", pa.string()),
-        ("director", pa.string()),
-        ("cast", pa.string()),
-        ("country", pa.string()),
-        ("date_added", pa.date32()),
-        ("release_year", pa.int32()),
-        ("rating", pa.string()),
-        ("duration_int", pa.int32()),
-        ("duration_type", pa.string()),
-        ("listed_in", pa.string()),
-        ("description", pa.string()),
-    ]
-)
-DISPLAY_SCHEMA = pa.schema([("id", pa.string())] + [(c, pa.string()) for c in DISPLAY_COLUMNS])
+# Written exactly as the processed-file contract says (domain/vocabulary.py PROCESSED_COLUMNS).
+TITLES_SCHEMA = arrow_schema("titles")
+DISPLAY_SCHEMA = arrow_schema("display")
 
 
 @dataclass

@@ -152,3 +152,24 @@ def test_it_is_a_leaf() -> None:
     others = {"etl", "model", "catalog", "charts", "bot", "api", "bench", "pandas", "numpy"}
     assert "domain" in out
     assert not others & set(out)
+
+
+def test_one_column_table_for_the_writers_and_the_reader() -> None:
+    """The ETL writes, and Catalog.load checks, the schemas of PROCESSED_COLUMNS; the charts
+    get the columns the catalogue serves."""
+    from catalog.loading import CONTRACT, NEEDED
+    from etl.ratings import RATINGS_SCHEMA, SCORES_SCHEMA
+    from etl.titles import DISPLAY_SCHEMA, TITLES_SCHEMA
+
+    written = {"titles": TITLES_SCHEMA, "display": DISPLAY_SCHEMA, "scores": SCORES_SCHEMA,
+               "ratings": RATINGS_SCHEMA}  # fmt: skip
+    for name, columns in voc.PROCESSED_COLUMNS.items():
+        schema = voc.arrow_schema(name)
+        assert [(f.name, str(f.type)) for f in schema] == [
+            (c, {"date32": "date32[day]", "float64": "double", "float32": "float"}.get(t, t))
+            for c, t in columns
+        ]
+        assert CONTRACT[name] == schema == written[name]
+    assert NEEDED["titles"] == voc.SERVED_TITLE_COLUMNS
+    assert "show_id" not in voc.SERVED_TITLE_COLUMNS
+    assert tuple(CONTRACT["display"].names[1:]) == voc.DISPLAY_COLUMNS

@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from domain.vocabulary import DISPLAY_COLUMNS
 from etl.__main__ import main
-from etl.schema import DISPLAY_COLUMNS
 from tests.etl_helpers import minimal_raw, title_row, write_titles
 
 

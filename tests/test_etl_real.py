@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from etl.schema import PLATFORM_LETTERS
+from domain.vocabulary import PLATFORM_LETTERS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {"amazon": 9668, "disney": 1450, "hulu": 3073, "netflix": 8807}
