@@ -474,3 +474,22 @@ def test_compose_bot_and_api_share_one_volume() -> None:
     example = (ROOT / ".env.example").read_text()
     for key in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS"):
         assert re.search(rf"^#?\s*{key}=", example, re.M), key
+
+
+def test_every_package_is_installed_and_copied_into_the_image() -> None:
+    """Each top-level package (a folder with __init__.py, such as the leaf domain/) is in
+    pyproject's packages.find include list and has its own COPY line in the build stage:
+    a package left out imports in the checkout but not in the installed image."""
+    import tomllib
+
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
+    packages = sorted(
+        p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file() and p.name != "tests"
+    )
+    assert "domain" in packages
+    copied = re.findall(r"^COPY (\w+) \1$", DOCKERFILE.read_text(), re.M)
+    for name in packages:
+        assert f"{name}*" in include, (name, include)
+        assert name in copied, (name, copied)
