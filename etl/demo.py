@@ -21,8 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from domain.vocabulary import PLATFORM_LETTERS
 from etl.report import SYNTHETIC_MARKER
-from etl.schema import PLATFORM_FILES, PLATFORM_LETTERS, TITLE_COLUMNS
+from etl.schema import PLATFORM_FILES, TITLE_COLUMNS
 
 # Real row counts per platform, used as proportions.
 REAL_SIZES = {"amazon": 9668, "disney": 1450, "hulu": 3073, "netflix": 8807}

@@ -1,13 +1,10 @@
 """Names fixed by DESIGN.md for the ETL's input: raw columns, the platforms' file names.
 
 Platforms, their id letters, the rating scale and the processed files' columns are the domain's
-(domain/vocabulary.py). PLATFORM_LETTERS is re-exported until etl/demo.py and
-tests/test_etl_demo.py import it from there.
+(domain/vocabulary.py).
 """
 
 from __future__ import annotations
-
-from domain.vocabulary import PLATFORM_LETTERS as PLATFORM_LETTERS
 
 TITLE_COLUMNS = (
     "show_id",

@@ -22,7 +22,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from surprise import Trainset
 
-RATING_MIN, RATING_MAX = 0.5, 5.0
+from domain.vocabulary import RATING_MAX, RATING_MIN
+
 RATING_SCALE = (RATING_MIN, RATING_MAX)
 COLUMNS = ("userId", "movieId", "rating")
 # Above this share of unusable rows the file is not "ratings with a few anomalies" but the wrong

@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from domain.vocabulary import KINDS, PLATFORM_LETTERS
+
 MODEL_FILE = "svd.pkl"
 META_FILE = "svd.json"
 FORMAT = "streamrec-svd"
 FORMAT_VERSION = 1
-PLATFORM_LETTERS = {"amazon": "a", "disney": "d", "hulu": "h", "netflix": "n"}
-KINDS = ("movie", "tv show")
 # Below this share of its titles found in the catalogue, a model was trained on other data.
 MIN_TITLE_COVERAGE = 0.9
 

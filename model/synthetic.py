@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from domain.vocabulary import arrow_schema
+
 GENRES = ("horror", "comedy", "drama", "documentary", "action", "romance")
 _LETTERS = ("a", "d", "h", "n")
 
@@ -80,15 +82,7 @@ def generate(
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
     """ratings.parquet with the types of docs/data.md."""
-    schema = pa.schema(
-        [
-            ("userId", pa.int32()),
-            ("rating", pa.float32()),
-            ("timestamp", pa.date32()),
-            ("movieId", pa.string()),
-        ]
-    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    table = pa.Table.from_pandas(frame, schema=arrow_schema("ratings"), preserve_index=False)
     pq.write_table(table, path)
     return path

@@ -173,3 +173,20 @@ def test_one_column_table_for_the_writers_and_the_reader() -> None:
     assert NEEDED["titles"] == voc.SERVED_TITLE_COLUMNS
     assert "show_id" not in voc.SERVED_TITLE_COLUMNS
     assert tuple(CONTRACT["display"].names[1:]) == voc.DISPLAY_COLUMNS
+
+
+def test_model_and_etl_use_the_vocabulary_not_copies(tmp_path: Path) -> None:
+    """model/ filters and checks ratings with the domain's words, the synthetic ratings file has
+    the contract's schema, and etl.schema no longer re-exports the platform letters."""
+    import pyarrow.parquet as pq
+
+    import etl.schema
+    from model import data, recommender, synthetic
+
+    assert recommender.PLATFORM_LETTERS is voc.PLATFORM_LETTERS
+    assert recommender.KINDS is voc.KINDS
+    assert data.RATING_MIN is voc.RATING_MIN and data.RATING_MAX is voc.RATING_MAX
+    assert not hasattr(etl.schema, "PLATFORM_LETTERS")
+    frame = synthetic.generate(n_users=5, n_titles=4, n_ratings=20, seed=1).frame
+    path = synthetic.write_parquet(frame, tmp_path / "ratings.parquet")
+    assert pq.read_schema(path).remove_metadata() == voc.arrow_schema("ratings")

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from domain.vocabulary import PLATFORM_LETTERS
 from etl.demo import half_star_shares, make_ratings, make_titles, split_sizes
 from etl.demo import main as demo_main
-from etl.schema import PLATFORM_LETTERS, TITLE_COLUMNS
+from etl.schema import TITLE_COLUMNS
 
 
 def digest(folder: Path) -> dict[str, str]:
