@@ -405,7 +405,15 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
             known_user=bool(c.recommender.knows_user(user_id)),
             platform=p,  # type: ignore[arg-type]
             kind=k,  # type: ignore[arg-type]
-            items=[ScoredTitle(title=_ref(x.title), estimate=x.estimate) for x in items],  # type: ignore[arg-type]
+            items=[
+                ScoredTitle(
+                    title=_ref(x.title),
+                    estimate=x.estimate,  # type: ignore[arg-type]
+                    predicted=x.predicted,
+                    top_percent=x.top_percent,
+                )
+                for x in items
+            ],
         )
 
     @app.get(

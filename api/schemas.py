@@ -125,11 +125,32 @@ class RecommendationOut(Out):
         "'unknown_title' / 'unknown_both': the same fallbacks for the title"
     )
     reason: str = Field(description="The decision and its reason in plain English")
+    predicted: float | None = Field(
+        default=None,
+        description="Expected rating from the model's calibration curve: unlike `estimate` "
+        "(clipped to 5 like Surprise's) it stays below 5, so liked titles keep distinct numbers; "
+        "null when the model has no curve",
+    )
+    score: float | None = Field(
+        default=None,
+        description="The unclipped model score; `recommended` is score >= threshold (the same "
+        "decision as estimate >= threshold)",
+    )
 
 
 class ScoredTitle(Out):
     title: TitleRef = Field(description="A recommended title")
     estimate: float = Field(description="Predicted rating for the user, 0.5..5")
+    predicted: float | None = Field(
+        default=None,
+        description="Expected rating (calibration curve), below 5 and distinct where `estimate` "
+        "is clipped to 5; null when the model has no curve",
+    )
+    top_percent: float | None = Field(
+        default=None,
+        description="Share (0..100] of the model's titles predicted at least this high for the "
+        "user: 0.1 means the top 0.1%",
+    )
 
 
 class TopOut(BaseModel):

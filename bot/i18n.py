@@ -250,16 +250,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No {platform} title from {year} lists a cast ({titles} titles).",
     },
     "recommend_yes": {
-        "es": "Usuario {user} y {title}: nota prevista <b>{estimate}</b> ★ → <b>se lo "
-        "recomendamos</b> (umbral {threshold}).",
-        "en": "User {user} and {title}: predicted <b>{estimate}</b> ★ → <b>recommended</b> "
-        "(threshold {threshold}).",
+        "es": "Usuario {user} y {title}: nota prevista <b>{estimate}</b> ★ (puntuación del "
+        "modelo {score} ≥ umbral {threshold}) → <b>se lo recomendamos</b>.",
+        "en": "User {user} and {title}: predicted <b>{estimate}</b> ★ (model score {score} ≥ "
+        "threshold {threshold}) → <b>recommended</b>.",
     },
     "recommend_no": {
-        "es": "Usuario {user} y {title}: nota prevista <b>{estimate}</b> ★ → <b>no se lo "
-        "recomendamos</b> (umbral {threshold}).",
-        "en": "User {user} and {title}: predicted <b>{estimate}</b> ★ → <b>not recommended</b> "
-        "(threshold {threshold}).",
+        "es": "Usuario {user} y {title}: nota prevista <b>{estimate}</b> ★ (puntuación del "
+        "modelo {score} &lt; umbral {threshold}) → <b>no se lo recomendamos</b>.",
+        "en": "User {user} and {title}: predicted <b>{estimate}</b> ★ (model score {score} &lt; "
+        "threshold {threshold}) → <b>not recommended</b>.",
     },
     "reason_known": {
         "es": "Motivo: lo prevé a partir de las valoraciones del usuario {user} y de cómo se ha "
@@ -333,6 +333,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "where_header": {"es": "<b>Dónde ver «{text}»</b>:", "en": "<b>Where to watch “{text}”</b>:"},
     "where_line": {"es": "{title} — {platforms}", "en": "{title} — {platforms}"},
+    # A recommended title's figure: the expected rating and how high it ranks for the person.
+    "top_share": {"es": "entre el {share} mejor", "en": "top {share}"},
+    "because_liked": {"es": "porque te gustó {title}", "en": "because you liked {title}"},
+    "because_similar_taste": {
+        "es": "gusta a gente con gustos como los tuyos",
+        "en": "liked by people with tastes like yours",
+    },
+    "because_popular": {
+        "es": "muy bien valorado en general",
+        "en": "rated highly by nearly everyone",
+    },
     "foryou_header": {
         "es": "<b>Para ti</b>, según tus {n} puntuaciones ({page}/{pages}):",
         "en": "<b>For you</b>, from your {n} ratings ({page}/{pages}):",
@@ -434,6 +445,6 @@ def number(lang: str, value: float | int, digits: int = 0) -> str:
     return text
 
 
-def percent(lang: str, value: float) -> str:
+def percent(lang: str, value: float, digits: int = 0) -> str:
     """A percentage as each language writes it: "85%" in English, "85 %" in Spanish (RAE)."""
-    return f"{number(lang, value)}{' %' if lang == 'es' else '%'}"
+    return f"{number(lang, value, digits)}{' %' if lang == 'es' else '%'}"

@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ log = logging.getLogger(__name__)
 
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
+# A chat rating at least this high is a title the person liked ("because you liked …").
+LIKED_RATING = 4.0
 
 LongestKey = tuple[str | None, int | None, str]
 
@@ -611,7 +614,9 @@ class Catalog:
         uid = v.parse_user_id(user_id)
         model = self._model()
         ref = self._refs[self._resolve_row(title)]
-        return _recommendation(uid, ref, model.predict(uid, ref.id))
+        pred = model.predict(uid, ref.id)
+        readable = _readable(model, pred, self._model_index(model, ref.id), user_id=uid)
+        return _recommendation(uid, ref, pred, readable)
 
     def top(
         self, user_id: object, n: object = 10, platform: object = None, kind: object = None
@@ -622,8 +627,9 @@ class Catalog:
         p = v.parse_optional_platform(platform)
         k = v.parse_kind(kind)
         # Ask for a few spare: the model may know ids that the catalogue no longer carries.
-        scored = self._model().top_n(uid, count + 10, platform=p, kind=k)
-        return self._scored(scored, count)
+        model = self._model()
+        scored = model.top_n(uid, count + 10, platform=p, kind=k)
+        return self._scored(scored, count, model)
 
     def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
         """Titles closest to the given one (id or name) in the model's factor space."""
@@ -654,7 +660,7 @@ class Catalog:
         model = self._model()
         vector = model.fold_in(self._known(given))
         scored = model.top_n_for(vector, count + 10, platform=p, kind=k, exclude=given.keys())
-        return self._scored(scored, count)
+        return self._with_reasons(self._scored(scored, count, model), model, given, vector)
 
     def recommend_for_ratings(self, ratings: Mapping[str, float], title: object) -> Recommendation:
         """`recommend` for someone known only by the ratings given (user_id is None)."""
@@ -662,28 +668,104 @@ class Catalog:
         model = self._model()
         ref = self._refs[self._resolve_row(title)]
         vector = model.fold_in(self._known(given))
-        return _recommendation(None, ref, model.predict_for(vector, ref.id))
+        pred = model.predict_for(vector, ref.id)
+        readable = _readable(model, pred, self._model_index(model, ref.id), vector=vector)
+        return _recommendation(None, ref, pred, readable)
 
     def _known(self, ratings: dict[str, float]) -> dict[str, float]:
         # A stored rating of a title that a reload dropped must not break the user's list.
         return {t: r for t, r in ratings.items() if t in self._row_of_id}
 
-    def _scored(self, scored: Iterable[Any], count: int) -> list[RecommendedTitle]:
+    def _scored(self, scored: Iterable[Any], count: int, model: Any) -> list[RecommendedTitle]:
+        n_titles = len(getattr(model, "title_ids", ()))
         out: list[RecommendedTitle] = []
         for s in scored:
             row = self._row_of_id.get(s.title_id)
             if row is not None:
-                out.append(RecommendedTitle(self._refs[row], estimate=float(s.estimate)))
+                predicted = _finite(getattr(s, "predicted", None))
+                pct = _finite(getattr(s, "percentile", None))
+                top = None
+                if pct is not None and n_titles:
+                    # percentile counts the titles scored no higher, this one included: the
+                    # titles above it plus itself are the top share ("top 0.1 %" for the best).
+                    top = min(100.0, max(0.0, 100.0 - pct) + 100.0 / n_titles)
+                out.append(
+                    RecommendedTitle(
+                        self._refs[row],
+                        estimate=float(s.estimate),
+                        predicted=predicted,
+                        top_percent=top,
+                    )
+                )
             if len(out) == count:
                 break
         return out
+
+    def _with_reasons(
+        self,
+        items: list[RecommendedTitle],
+        model: Any,
+        ratings: Mapping[str, float],
+        vector: Any,
+    ) -> list[RecommendedTitle]:
+        """Each item with why it is recommended: the person's highly rated title closest to it
+        in the model's factor space (cosine of title factors, as `similar` ranks), else a
+        plain reason. Models without factor arrays (test doubles) get no reason."""
+        qi = getattr(model, "qi", None)
+        if not items or qi is None or getattr(qi, "ndim", 0) != 2:
+            return items
+        if qi.shape[1] == 0 or getattr(vector, "n_ratings", 0) == 0:
+            # A baseline model (or nothing usable rated) ranks by title bias alone.
+            return [replace(x, reason_code="popular") for x in items]
+        index = self._model_title_index(model)
+        liked = [
+            (t, index[t])
+            for t, r in sorted(ratings.items(), key=lambda tr: -tr[1])
+            if r >= LIKED_RATING and t in index and t in self._row_of_id
+        ]
+        if not liked:
+            return [replace(x, reason_code="similar_taste") for x in items]
+        liked_unit = _unit(qi[[i for _, i in liked]])
+        out = []
+        for x in items:
+            j = index.get(x.title.id)
+            if j is None:
+                out.append(replace(x, reason_code="similar_taste"))
+                continue
+            cos = liked_unit @ _unit(qi[[j]])[0]
+            best = int(np.argmax(cos))  # ties: the higher rated (liked is sorted by rating)
+            if cos[best] > 0:
+                ref = self._refs[self._row_of_id[liked[best][0]]]
+                out.append(replace(x, reason_code="liked", because=ref))
+            else:
+                out.append(replace(x, reason_code="similar_taste"))
+        return out
+
+    def _model_index(self, model: Any, title_id: str) -> int | None:
+        try:
+            return self._model_title_index(model).get(title_id)
+        except (AttributeError, TypeError):  # a model without title_ids (test doubles)
+            return None
+
+    def _model_title_index(self, model: Any) -> dict[str, int]:
+        """Title id -> row of the model's arrays, built once per loaded model."""
+        cached = getattr(self, "_title_index_cache", None)
+        if cached is None or cached[0] is not model:
+            cached = (model, {t: i for i, t in enumerate(model.title_ids)})
+            self._title_index_cache = cached
+        return cached[1]
 
     def __repr__(self) -> str:
         i = self.info
         return f"Catalog({i.data_dir!r}, version={i.version}, titles={i.titles})"
 
 
-def _recommendation(user_id: int | None, ref: TitleRef, pred: Any) -> Recommendation:
+def _recommendation(
+    user_id: int | None,
+    ref: TitleRef,
+    pred: Any,
+    readable: tuple[float | None, float | None] = (None, None),
+) -> Recommendation:
     return Recommendation(
         user_id=user_id,
         title=ref,
@@ -692,7 +774,56 @@ def _recommendation(user_id: int | None, ref: TitleRef, pred: Any) -> Recommenda
         threshold=float(pred.threshold),
         reason_code=str(pred.reason_code),
         reason=_reason_with_title(str(pred.reason), ref),
+        predicted=readable[0],
+        score=readable[1],
     )
+
+
+def _finite(x: object) -> float | None:
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
+def _unit(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms > 0, norms, 1.0)
+
+
+def _readable(
+    model: Any,
+    pred: Any,
+    j: int | None,
+    user_id: int | None = None,
+    vector: Any = None,
+) -> tuple[float | None, float | None]:
+    """(expected rating, unclipped score) of a Prediction, which carries only the clipped
+    estimate. The score is recomputed with predict's own additions (Surprise's order) from the
+    model's public arrays and checked against the estimate; (None, None) when the model does
+    not offer them (test doubles) or the check fails."""
+    try:
+        mu, bi, qi = float(model.global_mean), model.bi, model.qi
+        if vector is not None:
+            known, bias, p = vector.n_ratings > 0, vector.bias, vector.factors
+        else:
+            (rows,) = np.nonzero(model.user_ids == user_id)
+            known = len(rows) > 0
+            bias, p = (model.bu[rows[0]], model.pu[rows[0]]) if known else (0.0, None)
+        raw = mu
+        if known:
+            raw += float(bias)
+        if j is not None:
+            raw += float(bi[j])
+        if known and j is not None:
+            raw += float(np.dot(qi[j], p))
+        lo, hi = model.rating_scale
+        if not np.isclose(min(hi, max(lo, raw)), float(pred.estimate)):
+            return None, None
+        return float(model.expected_rating(raw)), raw
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None, None
 
 
 def _reason_with_title(reason: str, ref: TitleRef) -> str:

@@ -171,13 +171,26 @@ class Recommendation:
     threshold: float
     reason_code: str  # "known" | "unknown_user" | "unknown_title" | "unknown_both"
     reason: str
+    # `estimate` is clipped to 5.0 like Surprise's, so good titles all read "5.0": people are
+    # shown `predicted` (the model's expected-rating curve, below 5.0; None without a curve)
+    # and `score`, the unclipped number the threshold is compared with (same decision).
+    predicted: float | None = None
+    score: float | None = None
 
 
 @dataclass(frozen=True)
 class RecommendedTitle:
     title: TitleRef
-    estimate: float | None = None  # predicted score (top, for_ratings)
+    estimate: float | None = None  # predicted score, clipped like Surprise (top, for_ratings)
     similarity: float | None = None  # cosine of title factors (similar)
+    # What people are shown instead of the clipped estimate (docs/model.md, readable scores):
+    predicted: float | None = None  # expected rating, never reaching 5.0
+    top_percent: float | None = None  # share (0..100] of the model's titles predicted as high
+    # for_ratings only: why this title. "liked": `because` is the person's highly rated title
+    # whose factors point most the same way; "similar_taste": factors but no such title;
+    # "popular": no factors to go on (baseline model or no usable ratings).
+    reason_code: str | None = None
+    because: TitleRef | None = None
 
 
 @dataclass(frozen=True)
