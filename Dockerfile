@@ -16,6 +16,7 @@ WORKDIR /app
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH PIP_NO_CACHE_DIR=1
 COPY pyproject.toml README.md constraints.txt ./
+COPY config config
 COPY domain domain
 COPY etl etl
 COPY model model

@@ -6,31 +6,24 @@ API_ADMIN_TOKEN.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config import ServiceSettings, blank_is_none
 
 
-class ApiSettings(BaseSettings):
-    """Every knob of `python -m api`. Field names are the environment variables, upper-cased."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+class ApiSettings(ServiceSettings):
+    """Every knob of `python -m api`. Field names are the environment variables, upper-cased;
+    DATA_DIR, RECOMMEND_THRESHOLD and LOG_LEVEL come from config.ServiceSettings."""
 
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=0, le=65535)
-    data_dir: Path = Path("data")
-    recommend_threshold: float = Field(3.5, ge=0.5, le=5.0)
-    log_level: str = "INFO"
     # POST /admin/reload needs this value in the X-Admin-Token header; unset = reload disabled.
     api_admin_token: SecretStr | None = None
 
     @field_validator("api_admin_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+        return blank_is_none(value)
 
     @property
     def admin_token(self) -> str | None:

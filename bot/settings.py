@@ -7,21 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
+
+from config import ServiceSettings, blank_is_none
 
 
-class Settings(BaseSettings):
-    """Every knob of the bot. Field names are the environment variables, upper-cased."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+class Settings(ServiceSettings):
+    """Every knob of the bot. Field names are the environment variables, upper-cased; DATA_DIR,
+    RECOMMEND_THRESHOLD and LOG_LEVEL come from config.ServiceSettings."""
 
     telegram_bot_token: SecretStr | None = None
     # A self-hosted Bot API server (or the tests' fake): "http://host:port/bot"
     telegram_base_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    data_dir: Path = Path("data")
-    recommend_threshold: float = Field(3.5, ge=0.5, le=5.0)
-    log_level: str = "INFO"
     webhook_url: str | None = None
     webhook_port: int = 8443
     # Where the webhook server listens: loopback unless set (a reverse proxy on the same host
@@ -50,9 +48,7 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         # An empty line `TELEGRAM_BOT_TOKEN=` in .env means "not set" (console mode)
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+        return blank_is_none(value)
 
     @field_validator("webhook_secret")
     @classmethod

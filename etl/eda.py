@@ -1,5 +1,6 @@
 """`python -m etl.eda [--data-dir data] [--out data/reports]`: the exploratory analysis report.
 
+The data folder is --data-dir, else DATA_DIR (environment or `.env`), else data/.
 Reads data/processed/{titles,display,scores,ratings}.parquet and data/reports/etl.json, writes
 <out>/eda.html (self-contained: charts embedded as base64 PNG), one <out>/eda_<chart>.png per
 chart, and <out>/eda_ratings.json (the small ratings summary the bot can chart from).
@@ -32,6 +33,7 @@ from charts import (
     ratings_summary_to_json,
     render_chart,
 )
+from config import resolve_data_dir
 from domain.vocabulary import SERVED_TITLE_COLUMNS
 
 log = logging.getLogger("etl.eda")
@@ -239,10 +241,17 @@ def build_report(data_dir: Path, out: Path | None = None) -> tuple[Path, list[Ch
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m etl.eda", description=__doc__.splitlines()[0])
-    p.add_argument("--data-dir", type=Path, default=Path("data"), help="holds processed/")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="holds processed/ (default: DATA_DIR from the environment or .env, else data)",
+    )
     p.add_argument("--out", type=Path, default=None, help="default: <data-dir>/reports")
     p.add_argument("-q", "--quiet", action="store_true")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    args.data_dir = resolve_data_dir(args.data_dir)
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

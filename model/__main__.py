@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from config import resolve_data_dir
 from model import tune
 from model.data import Ratings, RatingsError, read_ratings
 from model.evaluate import (
@@ -39,7 +40,13 @@ DEFAULT_GRID = {
 
 def _add_svd_options(p: argparse.ArgumentParser) -> None:
     d = SVDParams()
-    p.add_argument("--data-dir", type=Path, default=Path("data"), help="holds processed/ models/")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="holds processed/ models/ reports/ (default: DATA_DIR from the environment or "
+        ".env, else data)",
+    )
     p.add_argument("--factors", type=int, default=d.n_factors, dest="n_factors")
     p.add_argument("--epochs", type=int, default=d.n_epochs, dest="n_epochs")
     p.add_argument("--lr", type=float, default=d.lr_all, dest="lr_all")
@@ -116,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.data_dir = resolve_data_dir(args.data_dir)
     try:
         if args.command == "train":
             return _train(args)
