@@ -221,7 +221,10 @@ def top_share(lang: str, value: float) -> str:
 def because(lang: str, item: RecommendedTitle) -> Html | None:
     """Why a title is recommended (for_ratings), or None when the catalogue gave no reason."""
     if item.reason_code == "liked" and item.because is not None:
-        return t(lang, "because_liked", title=bold(item.because.title))
+        # Cut like a button label: a page of ten must stay within one Telegram message.
+        name = item.because.title
+        name = name if len(name) <= 60 else name[:59] + "…"
+        return t(lang, "because_liked", title=bold(name))
     if item.reason_code in ("similar_taste", "popular"):
         return t(lang, f"because_{item.reason_code}")
     return None
