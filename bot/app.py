@@ -256,7 +256,7 @@ def configured_builder(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     concurrency = settings.bot_concurrency
     if feed is None:
-        feed = Feed(concurrency, webhook=bool(settings.webhook_url))
+        feed = Feed(settings.prefetch_window, webhook=bool(settings.webhook_url))
     # The pool is sized with the concurrency bound (PTB's own advice; docs/bot.md has numbers).
     request = HTTPXRequest(
         connection_pool_size=concurrency + 4,
@@ -293,7 +293,7 @@ def build_application(
 ) -> Application:
     """The whole Telegram bot over one catalogue holder; call `run_polling` or `run_webhook`."""
     commands = commands or build_commands(settings, holder, store)
-    feed = Feed(settings.bot_concurrency, webhook=bool(settings.webhook_url))
+    feed = Feed(settings.prefetch_window, webhook=bool(settings.webhook_url))
     max_age = settings.health_max_fetch_age
     heartbeat = Heartbeat(heartbeat_path(settings.state_dir), feed=feed, fetch_max_age=max_age)
     feed.on_fetch = heartbeat.beat  # throttled to once a second

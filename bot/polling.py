@@ -6,10 +6,14 @@ processed it. With 600 presses waiting, all were fetched and confirmed in a seco
 kill -9 lost every one not yet processed (Telegram does not send confirmed updates again).
 
 - `Feed` counts updates fetched but not yet processed (`FeedProcessor`, the Application's
-  update processor, marks each one done) and holds every getUpdates until fewer than the
-  concurrency bound N are pending, asking for no more than the free places (`limit`). So at
-  most N updates are ever confirmed to Telegram and unfinished: the most a kill -9 can lose,
-  and all that SIGTERM has to finish (the rest stays at Telegram for the next start).
+  update processor, marks each one done) and never lets more than the window W
+  (BOT_PREFETCH, default twice BOT_CONCURRENCY) be pending: getUpdates asks for no more than
+  the free places (`limit`). So at most W updates are ever confirmed to Telegram and
+  unfinished: the most a kill -9 can lose, and all that SIGTERM has to finish (the rest stays
+  at Telegram for the next start). The next getUpdates starts once at most W - W/2 are
+  pending, so it fetches a batch while the processor still has work: refilling place by place
+  cost one Bot API round trip per update, and at +20 ms per call the echo bot fell from 563 to
+  197 updates/s (docs/benchmarks.md).
 - `FeedBot` (an ExtBot) routes getUpdates through the Feed and records the time of the last
   successful one; the heartbeat file carries it to `python -m bot --check` (docs/deploy.md).
 - PTB's polling loop gives up for good on 401/404 (InvalidToken: "Aborting retry loop") and
@@ -55,6 +59,8 @@ class Feed:
 
     def __init__(self, bound: int, webhook: bool = False) -> None:
         self.bound = max(1, bound)
+        # refill when this many or fewer are pending (half the window, 0 for a window of 1)
+        self.refill_at = self.bound - max(1, self.bound // 2)
         self.webhook = webhook
         self.pending = 0  # fetched (or delivered) and not yet processed
         self.started = time.time()
@@ -81,7 +87,7 @@ class Feed:
 
     def done(self) -> None:
         self.pending = max(0, self.pending - 1)
-        if self.pending < self.bound:
+        if self.pending <= self.refill_at:
             self._room.set()
 
     def fetch_age(self, now: float | None = None) -> float:
@@ -89,8 +95,8 @@ class Feed:
         return (time.time() if now is None else now) - (self.last_fetch or self.started)
 
     async def room(self) -> int:
-        """Wait until fewer than `bound` updates are pending; how many may be fetched now."""
-        while self.pending >= self.bound:
+        """Wait until at most `refill_at` updates are pending; how many may be fetched now."""
+        while self.pending > self.refill_at:
             self._room.clear()
             await self._room.wait()
         return self.bound - self.pending

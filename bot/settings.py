@@ -33,6 +33,14 @@ class Settings(ServiceSettings):
     health_max_fetch_age: float = Field(60.0, ge=5.0)
     # Updates processed at once; the HTTP pool is sized from it (docs/bot.md has the numbers).
     bot_concurrency: int = Field(16, ge=1, le=256)
+    # Updates fetched from Telegram and not yet answered, at most (bot/polling.py): what a
+    # kill -9 can lose and SIGTERM must finish. Unset: twice BOT_CONCURRENCY.
+    bot_prefetch: int | None = Field(None, ge=1, le=1024)
+
+    @property
+    def prefetch_window(self) -> int:
+        """BOT_PREFETCH, never below BOT_CONCURRENCY (fewer would leave workers idle)."""
+        return max(self.bot_prefetch or 2 * self.bot_concurrency, self.bot_concurrency)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

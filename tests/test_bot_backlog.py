@@ -1,6 +1,6 @@
 """A backlog of queued updates and a stop: the real `python -m bot` against the fake Bot API.
 
-The bot fetches at most BOT_CONCURRENCY updates ahead of processing (bot/polling.py), so
+The bot fetches at most BOT_PREFETCH updates ahead of processing (bot/polling.py), so
 - kill -9 in the middle of a backlog loses at most that many: an update is lost when Telegram
   was told it was received (the bot sent a higher getUpdates offset) but it was never answered;
   everything else is delivered again after the restart and answered then;
@@ -28,6 +28,8 @@ pytestmark = pytest.mark.timeout(400)
 
 BACKLOG = 150
 CONCURRENCY = 8
+WINDOW = 12  # BOT_PREFETCH: fetched and not yet answered, at most
+ENV = {"BOT_CONCURRENCY": str(CONCURRENCY), "BOT_PREFETCH": str(WINDOW)}
 FIRST_CHAT = 30_000
 REPLY_DELAY = 0.2
 
@@ -52,10 +54,10 @@ def grace_period() -> float:
     return float(match.group(1))
 
 
-async def test_kill_9_with_a_backlog_loses_at_most_the_concurrency(tmp_path: Path) -> None:
+async def test_kill_9_with_a_backlog_loses_at_most_the_prefetch_window(tmp_path: Path) -> None:
     data_dir = data_copy(tmp_path / "data")
     log = tmp_path / "bot.log"
-    env = {"BOT_CONCURRENCY": str(CONCURRENCY)}
+    env = ENV
     async with FakeTelegramServer(TOKEN) as server:
         server.method_delay["sendMessage"] = REPLY_DELAY
         chats = queue_backlog(server)
@@ -69,11 +71,11 @@ async def test_kill_9_with_a_backlog_loses_at_most_the_concurrency(tmp_path: Pat
         limits = [x for x in server.poll_limits if x is not None]
         print(
             f"kill -9: {len(done_before)} answered, {len(confirmed)} confirmed, "
-            f"{len(lost)} lost (bound {CONCURRENCY}); getUpdates limits {sorted(set(limits))}"
+            f"{len(lost)} lost (bound {WINDOW}); getUpdates limits {sorted(set(limits))}"
         )
         assert len(done_before) < BACKLOG, "the backlog was gone before the kill"
-        assert len(lost) <= CONCURRENCY, sorted(lost)
-        assert limits and max(limits) <= CONCURRENCY
+        assert len(lost) <= WINDOW, sorted(lost)
+        assert limits and max(limits) <= WINDOW
         # the restarted bot gets every unconfirmed update again and answers it
         async with bot_process(server, data_dir, tmp_path, log, **env):
             missing = {chats[u] for u in chats if u not in lost}
@@ -84,7 +86,7 @@ async def test_kill_9_with_a_backlog_loses_at_most_the_concurrency(tmp_path: Pat
 async def test_sigterm_with_a_backlog_stops_inside_the_grace_period(tmp_path: Path) -> None:
     data_dir = data_copy(tmp_path / "data")
     log = tmp_path / "bot.log"
-    env = {"BOT_CONCURRENCY": str(CONCURRENCY)}
+    env = ENV
     async with FakeTelegramServer(TOKEN) as server:
         server.method_delay["sendMessage"] = REPLY_DELAY
         chats = queue_backlog(server)
