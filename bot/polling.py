@@ -7,13 +7,12 @@ kill -9 lost every one not yet processed (Telegram does not send confirmed updat
 
 - `Feed` counts updates fetched but not yet processed (`FeedProcessor`, the Application's
   update processor, marks each one done) and never lets more than the window W
-  (BOT_PREFETCH, default twice BOT_CONCURRENCY) be pending: getUpdates asks for no more than
+  (BOT_PREFETCH, default four times BOT_CONCURRENCY) be pending: getUpdates asks for no more than
   the free places (`limit`). So at most W updates are ever confirmed to Telegram and
   unfinished: the most a kill -9 can lose, and all that SIGTERM has to finish (the rest stays
   at Telegram for the next start). The next getUpdates starts once at most W - W/2 are
-  pending, so it fetches a batch while the processor still has work: refilling place by place
-  cost one Bot API round trip per update, and at +20 ms per call the echo bot fell from 563 to
-  197 updates/s (docs/benchmarks.md).
+  pending, so it fetches a batch while the processor still has a queue: refilling place by
+  place cost one Bot API round trip per update (docs/bot.md has the measurements).
 - `FeedBot` (an ExtBot) routes getUpdates through the Feed and records the time of the last
   successful one; the heartbeat file carries it to `python -m bot --check` (docs/deploy.md).
 - PTB's polling loop gives up for good on 401/404 (InvalidToken: "Aborting retry loop") and

@@ -173,10 +173,10 @@ async def test_prefetch_refills_in_batches_not_place_by_place() -> None:
     assert await asyncio.wait_for(waiter, 5) == 16
 
 
-def test_prefetch_window_defaults_to_twice_the_concurrency() -> None:
+def test_prefetch_window_defaults_to_four_times_the_concurrency() -> None:
     from bot.settings import Settings
 
-    assert Settings(bot_concurrency=8).prefetch_window == 16
+    assert Settings(bot_concurrency=8).prefetch_window == 32
     assert Settings(bot_concurrency=8, bot_prefetch=12).prefetch_window == 12
     assert Settings(bot_concurrency=8, bot_prefetch=2).prefetch_window == 8  # never below
 
