@@ -40,9 +40,16 @@ def status_text(lang: str, catalog: Any, stats: Stats, store: StoreStatus) -> Ht
     ]
     if info.model_error:
         lines.append(f"{'Error del modelo' if es else 'Model error'}: {esc(info.model_error)}")
-    rmse = (info.model or {}).get("rmse")
+    meta = info.model or {}
+    rmse = meta.get("rmse")
     if isinstance(rmse, int | float):
         lines.append(f"RMSE: {number(lang, rmse, 3)}")
+    # what training chose and why (svd.json, written by `model train`'s search; the sentence
+    # is the trainer's, in English)
+    if isinstance(meta.get("algorithm"), str):
+        lines.append(f"{'Algoritmo' if es else 'Algorithm'}: {esc(meta['algorithm'])}")
+    if isinstance(meta.get("why"), str):
+        lines.append(f"{'Elegido' if es else 'Chosen'}: {esc(_short(meta['why']))}")
     loaded = info.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines += [
         f"{'Cargado' if es else 'Loaded'}: {esc(loaded)} ({number(lang, info.load_seconds, 1)} s)",

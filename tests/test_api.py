@@ -497,6 +497,9 @@ def test_health(client: TestClient, cat: Catalog) -> None:
         "display.parquet",
     }
     assert body["threshold"] == 3.5
+    # what training chose and why (svd.json; issue 12)
+    assert body["model"]["algorithm"] == "surprise.SVD"
+    assert body["model"]["why"].startswith("no search (--no-search)")
 
 
 def test_unknown_endpoint_and_method(client: TestClient) -> None:

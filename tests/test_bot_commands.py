@@ -156,6 +156,9 @@ async def test_admin_commands(commands: Commands, catalog: Catalog) -> None:
     assert denied.text == "I don't know that command. /help shows what I can do."
     [status] = await text(commands, ADMIN, "/status")
     assert "Data:" in status.text and "Uptime" in status.text
+    # what training chose and why, from svd.json (issue 12)
+    assert "Algorithm: surprise.SVD" in status.text
+    assert "Chosen: no search (--no-search)" in status.text
 
     def broken() -> Catalog:
         raise RuntimeError("processed/titles.parquet is corrupt")
