@@ -53,6 +53,7 @@ from catalog.results import (
 )
 from catalog.search import NameIndex
 from catalog.text import fold, split_cast
+from domain.testrows import flag_test_rows
 from domain.vocabulary import (
     DISPLAY_COLUMNS,
     KIND_OF_DURATION,
@@ -60,7 +61,6 @@ from domain.vocabulary import (
     PLATFORMS,
     SERVED_TITLE_COLUMNS,
 )
-from etl.testrows import flag_test_rows
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ class Catalog:
             for name in ("country", "listed_in", "description")
         }
         self._display_text["rating"] = disp["rating"]
-        # Platforms' QA entries (etl/testrows.py): one flag per row, decided here once; they
+        # Platforms' QA entries (domain/testrows.py): one flag per row, decided here once; they
         # stay in the four questions' counts (the data as the ETL kept it) and are offered
         # nowhere else: no card, search, where-to-watch, popular list or recommendation.
         self._test = np.array(

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from domain.testrows import mask_test_rows
 from domain.vocabulary import DISPLAY_COLUMNS, PLATFORM_LETTERS, arrow_schema
 from etl import transforms as tf
 from etl.csvfiles import parse_csv
 from etl.errors import EtlError
 from etl.report import QualityReport
 from etl.schema import TEXT_COLUMNS, TITLE_COLUMNS
-from etl.testrows import mask_test_rows
 
 # Written exactly as the processed-file contract says (domain/vocabulary.py PROCESSED_COLUMNS).
 TITLES_SCHEMA = arrow_schema("titles")
@@ -96,7 +96,7 @@ def transform(raw: pd.DataFrame, report: QualityReport) -> TitlesResult:
     report.add("unparsable_release_year", bad_year.sum(), ids[bad_year])
 
     # A platform's QA entries ("Asin_tombstone_test_target", cast "Test Actor 1"): kept, like
-    # every row, and reported; the catalogue serves them nowhere people look (etl/testrows.py).
+    # every row, and reported; the catalogue serves them nowhere people look (domain/testrows.py).
     test = mask_test_rows(raw["title"], raw["cast"], raw["description"])
     report.add("test_row", test.sum(), ids[test])
 

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder
-from etl.testrows import flag_test_rows
+from domain.testrows import flag_test_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = {"titles": 600, "ratings": 30_000, "seed": 1}

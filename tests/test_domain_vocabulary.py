@@ -190,3 +190,17 @@ def test_model_and_etl_use_the_vocabulary_not_copies(tmp_path: Path) -> None:
     frame = synthetic.generate(n_users=5, n_titles=4, n_ratings=20, seed=1).frame
     path = synthetic.write_parquet(frame, tmp_path / "ratings.parquet")
     assert pq.read_schema(path).remove_metadata() == voc.arrow_schema("ratings")
+
+
+def test_serving_packages_import_neither_etl_nor_model_training() -> None:
+    """Imports run one way (DESIGN.md): bot and api -> catalog -> model serving; etl and model
+    training talk to the rest only through files."""
+    code = (
+        "import sys; import bot.app, api.app, catalog; "
+        "print(' '.join(sorted(m for m in sys.modules if m == 'etl' or m.startswith('etl.') "
+        "or m in ('model.train', 'model.tune', 'model.evaluate'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == []

@@ -1,4 +1,4 @@
-"""Test rows (issue 14): the platforms' own QA entries are found by one rule (etl/testrows.py),
+"""Test rows (issue 14): the platforms' own QA entries are found by one rule (domain/testrows.py),
 reported by the ETL as the anomaly `test_row` and kept in titles.parquet."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from domain.testrows import mask_test_rows
 from etl.__main__ import main
-from etl.testrows import mask_test_rows
 from tests.etl_helpers import minimal_raw, title_row, write_titles
 
 # (title, cast, description, is a test row)

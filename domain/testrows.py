@@ -6,7 +6,8 @@ Summary Goes here total of Summary400"), `Movie10x` ("Test title"), `Gamma smoke
 keeps them in titles.parquet (one row out per row in) and reports them as the anomaly `test_row`;
 the catalogue flags them once at load and serves them nowhere people look (docs/data.md).
 
-This module is the one place that says what a test row is. The rule was read off the real data
+This module is the one place that says what a test row is (in domain/, not etl/, so the
+catalogue can apply it without importing etl). The rule was read off the real data
 (tests/test_etl_testrows.py pins the rows it finds there), and it looks only at signs no real
 title shows: real titles such as "Test" (2013), "Johnny Test", "The Alpha Test" or "Attitude
 Test" and synopses with "put to the test" must not match. Case is ignored, so it reads
