@@ -615,8 +615,7 @@ class Catalog:
         model = self._model()
         ref = self._refs[self._resolve_row(title)]
         pred = model.predict(uid, ref.id)
-        readable = _readable(model, pred, self._model_index(model, ref.id), user_id=uid)
-        return _recommendation(uid, ref, pred, readable)
+        return _recommendation(uid, ref, pred)
 
     def top(
         self, user_id: object, n: object = 10, platform: object = None, kind: object = None
@@ -669,8 +668,7 @@ class Catalog:
         ref = self._refs[self._resolve_row(title)]
         vector = model.fold_in(self._known(given))
         pred = model.predict_for(vector, ref.id)
-        readable = _readable(model, pred, self._model_index(model, ref.id), vector=vector)
-        return _recommendation(None, ref, pred, readable)
+        return _recommendation(None, ref, pred)
 
     def _known(self, ratings: dict[str, float]) -> dict[str, float]:
         # A stored rating of a title that a reload dropped must not break the user's list.
@@ -741,12 +739,6 @@ class Catalog:
                 out.append(replace(x, reason_code="similar_taste"))
         return out
 
-    def _model_index(self, model: Any, title_id: str) -> int | None:
-        try:
-            return self._model_title_index(model).get(title_id)
-        except (AttributeError, TypeError):  # a model without title_ids (test doubles)
-            return None
-
     def _model_title_index(self, model: Any) -> dict[str, int]:
         """Title id -> row of the model's arrays, built once per loaded model."""
         cached = getattr(self, "_title_index_cache", None)
@@ -760,12 +752,7 @@ class Catalog:
         return f"Catalog({i.data_dir!r}, version={i.version}, titles={i.titles})"
 
 
-def _recommendation(
-    user_id: int | None,
-    ref: TitleRef,
-    pred: Any,
-    readable: tuple[float | None, float | None] = (None, None),
-) -> Recommendation:
+def _recommendation(user_id: int | None, ref: TitleRef, pred: Any) -> Recommendation:
     return Recommendation(
         user_id=user_id,
         title=ref,
@@ -774,8 +761,9 @@ def _recommendation(
         threshold=float(pred.threshold),
         reason_code=str(pred.reason_code),
         reason=_reason_with_title(str(pred.reason), ref),
-        predicted=readable[0],
-        score=readable[1],
+        # the model's unclipped score and its expected rating (absent from test doubles)
+        predicted=_finite(getattr(pred, "predicted", None)),
+        score=_finite(getattr(pred, "raw", None)),
     )
 
 
@@ -790,40 +778,6 @@ def _finite(x: object) -> float | None:
 def _unit(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return m / np.where(norms > 0, norms, 1.0)
-
-
-def _readable(
-    model: Any,
-    pred: Any,
-    j: int | None,
-    user_id: int | None = None,
-    vector: Any = None,
-) -> tuple[float | None, float | None]:
-    """(expected rating, unclipped score) of a Prediction, which carries only the clipped
-    estimate. The score is recomputed with predict's own additions (Surprise's order) from the
-    model's public arrays and checked against the estimate; (None, None) when the model does
-    not offer them (test doubles) or the check fails."""
-    try:
-        mu, bi, qi = float(model.global_mean), model.bi, model.qi
-        if vector is not None:
-            known, bias, p = vector.n_ratings > 0, vector.bias, vector.factors
-        else:
-            (rows,) = np.nonzero(model.user_ids == user_id)
-            known = len(rows) > 0
-            bias, p = (model.bu[rows[0]], model.pu[rows[0]]) if known else (0.0, None)
-        raw = mu
-        if known:
-            raw += float(bias)
-        if j is not None:
-            raw += float(bi[j])
-        if known and j is not None:
-            raw += float(np.dot(qi[j], p))
-        lo, hi = model.rating_scale
-        if not np.isclose(min(hi, max(lo, raw)), float(pred.estimate)):
-            return None, None
-        return float(model.expected_rating(raw)), raw
-    except (AttributeError, TypeError, ValueError, IndexError):
-        return None, None
 
 
 def _reason_with_title(reason: str, ref: TitleRef) -> str:

@@ -54,6 +54,8 @@ class Prediction:
     threshold: float
     reason_code: str  # "known" | "unknown_user" | "unknown_title" | "unknown_both"
     reason: str  # the same in plain English words
+    raw: float = math.nan  # the unclipped score the estimate is clipped from
+    predicted: float = math.nan  # expected rating for `raw` (see Scored.predicted)
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,8 @@ class Recommender:
             threshold=self.threshold,
             reason_code=code,
             reason=f"{verdict}; {why}",
+            raw=float(raw),
+            predicted=float(self.expected_rating(raw)),
         )
 
     # ---- top-N ---------------------------------------------------------------------------

@@ -62,6 +62,23 @@ def test_predictions_equal_surprise_for_every_known_pair(
         assert p.recommended == (p.estimate >= 3.5)
 
 
+def test_prediction_carries_its_raw_score_and_expected_rating(
+    fitted: tuple[SVD, CompactTrainset], rec: Recommender
+) -> None:
+    """The unclipped score (Surprise's est before clipping) and its expected rating come with
+    every prediction, so front ends show a figure that is not stuck at 5.0 (issue 12)."""
+    algo, ts = fitted
+    lo, hi = rec.rating_scale
+    for u in ts.user_raw.tolist()[:20]:
+        for t in ts.item_raw.tolist()[:50]:
+            p = rec.predict(u, t)
+            unclipped = algo.predict(u, t, clip=False).est
+            assert abs(p.raw - unclipped) <= 1e-9
+            assert p.estimate == min(hi, max(lo, p.raw))
+            assert p.predicted == float(rec.expected_rating(p.raw))
+            assert lo <= p.predicted <= hi
+
+
 def test_user_ids_accepted_as_ints_of_any_kind(rec: Recommender) -> None:
     u = int(rec.user_ids[0])
     t = rec.title_ids[0]
