@@ -103,6 +103,41 @@ def decision_metrics(
     return out
 
 
+class _Fold:
+    """One outer fold's test part, in the trainset's inner ids, and the people whose top-k
+    lists are scored."""
+
+    def __init__(self, trainset: CompactTrainset, test: Ratings, seed: int, list_users: int):
+        self.trainset, self.test, self.seed = trainset, test, seed
+        self.u, self.i = inner_ids(trainset, test)
+        known = np.unique(self.u[self.u >= 0])
+        self.lists = np.random.default_rng(seed).choice(
+            known, size=min(list_users, len(known)), replace=False
+        )
+
+    def score(self, algo: Any, threshold: float, k: int) -> dict[str, float]:
+        """Accuracy, decision, NDCG@k and top-k list figures of a fitted algorithm."""
+        test = self.test
+        est = predict_all(algo, self.trainset, self.u, self.i, seed=self.seed)
+        m = decision_metrics(est, test.ratings, test.users, threshold, k)
+        m[f"ndcg@{k}"] = ndcg_at_k(est, test.ratings, test.users, k)
+        m.update(top_n_stats(algo, self.trainset, self.lists, k, self.seed))
+        return m
+
+
+def _summary(per: Mapping[str, list[dict[str, float]]]) -> dict[str, Any]:
+    """Per algorithm: the mean and std of each metric over the folds, and the folds."""
+    result: dict[str, Any] = {}
+    for name, rows in per.items():
+        keys = rows[0].keys()
+        result[name] = {
+            "metrics": {key: float(np.mean([r[key] for r in rows])) for key in keys},
+            "std": {key: float(np.std([r[key] for r in rows])) for key in keys},
+            "folds": rows,
+        }
+    return result
+
+
 def cross_validate(
     ratings: Ratings,
     params: SVDParams,
@@ -120,34 +155,19 @@ def cross_validate(
     per: dict[str, list[dict[str, float]]] = {a: [] for a in algorithms}
     for f, (tr, te) in enumerate(kfold_indices(len(ratings), folds, seed)):
         trainset = CompactTrainset(ratings.subset(tr))
-        test = ratings.subset(te)
-        u, i = inner_ids(trainset, test)
-        known = np.unique(u[u >= 0])
-        lists = np.random.default_rng(seed + f).choice(
-            known, size=min(list_users, len(known)), replace=False
-        )
+        fold = _Fold(trainset, ratings.subset(te), seed + f, list_users)
         for name in algorithms:
             t0 = time.perf_counter()
             algo = make_algo(name, params).fit(trainset)
             fit_s = time.perf_counter() - t0
-            est = predict_all(algo, trainset, u, i, seed=seed + f)
-            m = decision_metrics(est, test.ratings, test.users, threshold, k)
-            m[f"ndcg@{k}"] = ndcg_at_k(est, test.ratings, test.users, k)
-            m.update(top_n_stats(algo, trainset, lists, k, seed + f))
+            m = fold.score(algo, threshold, k)
             m["fit_seconds"] = fit_s
             per[name].append(m)
             if log:
                 log(f"fold {f + 1}/{folds} {name}: RMSE {m['rmse']:.4f} ({fit_s:.1f} s)")
-    result = {}
-    for name, rows in per.items():
-        keys = rows[0].keys()
-        result[name] = {
-            "metrics": {key: float(np.mean([r[key] for r in rows])) for key in keys},
-            "std": {key: float(np.std([r[key] for r in rows])) for key in keys},
-            "folds": rows,
-        }
-        if name == "SVD":
-            result[name]["params"] = asdict(params)
+    result = _summary(per)
+    if "SVD" in result:
+        result["SVD"]["params"] = asdict(params)
     return result
 
 
@@ -352,12 +372,7 @@ def nested_cross_validate(
             {"fold": f + 1, "chosen": sel.chosen, "params": asdict(sel.params), "why": sel.reason}
         )
         trainset = CompactTrainset(train_part)
-        test = ratings.subset(te)
-        u, i = inner_ids(trainset, test)
-        known = np.unique(u[u >= 0])
-        lists = np.random.default_rng(seed + f).choice(
-            known, size=min(list_users, len(known)), replace=False
-        )
+        fold = _Fold(trainset, ratings.subset(te), seed + f, list_users)
         for name in names:
             t0 = time.perf_counter()
             if name.startswith("train"):
@@ -371,21 +386,11 @@ def nested_cross_validate(
             else:
                 algo = make_algo(name, start).fit(trainset)
             fit_s = time.perf_counter() - t0
-            est = predict_all(algo, trainset, u, i, seed=seed + f)
-            m = decision_metrics(est, test.ratings, test.users, threshold, k)
-            m[f"ndcg@{k}"] = ndcg_at_k(est, test.ratings, test.users, k)
-            m.update(top_n_stats(algo, trainset, lists, k, seed + f))
+            m = fold.score(algo, threshold, k)
             m["fit_seconds"] = fit_s
             per[name].append(m)
             if log:
                 log(f"fold {f + 1}/{folds} {name}: RMSE {m['rmse']:.4f} ({fit_s:.1f} s)")
-    result: dict[str, Any] = {}
-    for name, rows in per.items():
-        keys = rows[0].keys()
-        result[name] = {
-            "metrics": {key: float(np.mean([r[key] for r in rows])) for key in keys},
-            "std": {key: float(np.std([r[key] for r in rows])) for key in keys},
-            "folds": rows,
-        }
+    result = _summary(per)
     result["SVD defaults"]["params"] = asdict(start)
     return {"algorithms": result, "selections": chosen}
