@@ -1,4 +1,7 @@
-"""`python -m etl --raw data/raw --out data/processed`: raw CSVs to clean parquet."""
+"""`python -m etl [--data-dir data] [--raw DIR] [--out DIR]`: raw CSVs to clean parquet.
+
+The data folder is --data-dir, else DATA_DIR (environment or `.env`), else data/; --raw and
+--out default to its raw/ and processed/, like every other entry point's."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+from config import resolve_data_dir
 from etl.errors import EtlError
 from etl.pipeline import Paths, run
 
@@ -14,16 +18,23 @@ from etl.pipeline import Paths, run
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     p.add_argument(
-        "--raw", type=Path, default=Path("data/raw"), help="folder with titles/ and ratings/"
+        "--data-dir", type=Path, default=None, help="default: DATA_DIR, else data/"
     )
-    p.add_argument("--out", type=Path, default=Path("data/processed"))
+    p.add_argument(
+        "--raw", type=Path, default=None, help="folder with titles/ and ratings/ (<data-dir>/raw)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="default: <data-dir>/processed")
     p.add_argument("--reports", type=Path, default=None, help="default: <out>/../reports")
     p.add_argument("--titles", type=Path, default=None, help="titles folder (default <raw>/titles)")
     p.add_argument(
         "--ratings", type=Path, default=None, help="ratings folder (default <raw>/ratings)"
     )
     p.add_argument("-q", "--quiet", action="store_true")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    args.raw = args.raw or data_dir / "raw"
+    args.out = args.out or data_dir / "processed"
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """Demo data: titles and ratings CSVs in exactly the raw formats, with the real files' dirt.
 
-`python -m etl.demo --out data/raw --titles N --ratings M --seed S`. Same seed, same bytes.
+`python -m etl.demo --out data/raw --titles N --ratings M --seed S` (--out defaults to DATA_DIR/raw).
+Same seed, same bytes.
 Ratings behave like real explicit ratings (calibrated to MovieLens 100k's published facts, see
 `make_ratings` and docs/model.md): mostly noise around user and title effects, a modest genre
 taste part, skewed activity and popularity, half stars. With
@@ -21,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from config import resolve_data_dir
 from domain.vocabulary import PLATFORM_LETTERS
 from etl.report import SYNTHETIC_MARKER
 from etl.schema import PLATFORM_FILES, TITLE_COLUMNS
@@ -381,7 +383,7 @@ def write_ratings(table: pa.Table, folder: Path) -> list[Path]:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m etl.demo", description=__doc__)
-    p.add_argument("--out", type=Path, default=Path("data/raw"))
+    p.add_argument("--out", type=Path, default=None, help="default: <DATA_DIR>/raw, else data/raw")
     p.add_argument("--titles", type=int, default=2000, help="number of titles (full scale 23000)")
     p.add_argument(
         "--ratings", type=int, default=100_000, help="number of ratings (full scale 11000000)"
@@ -395,6 +397,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.error("--titles must be at least 4 (one per platform)")
     if args.ratings < 0:
         p.error("--ratings must not be negative")
+    args.out = args.out or resolve_data_dir(None) / "raw"
     return args
 
 

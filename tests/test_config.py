@@ -119,3 +119,28 @@ def test_one_base_for_every_entry_point(
     assert resolve_data_dir(tmp_path / "x") == tmp_path / "x"
     with pytest.raises(ValueError, match="recommend_threshold"):
         ApiSettings(_env_file=None, recommend_threshold=9)  # type: ignore[call-arg]
+
+
+def test_etl_and_demo_use_data_dir_from_the_environment(
+    tmp_path: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m etl.demo` writes DATA_DIR/raw and `python -m etl` reads it and writes
+    DATA_DIR/processed and DATA_DIR/reports, with no flag; --data-dir and --raw/--out win."""
+    from etl.demo import main as demo_main
+
+    data = tmp_path / "env"
+    monkeypatch.setenv("DATA_DIR", str(data))
+    assert demo_main(["--titles", "8", "--ratings", "50"]) == 0
+    assert list((data / "raw" / "titles").glob("*.csv"))
+    assert etl_main(["-q"]) == 0
+    assert (data / "processed" / "titles.parquet").is_file()
+    assert (data / "reports" / "etl.json").is_file()
+    assert not (elsewhere / "data").exists()
+
+    other = tmp_path / "flag"
+    minimal_raw(other / "raw")
+    assert etl_main(["--data-dir", str(other), "-q"]) == 0
+    assert (other / "processed" / "titles.parquet").is_file()
+    # an explicit --out still wins over both
+    assert etl_main(["--data-dir", str(other), "--out", str(tmp_path / "o" / "p"), "-q"]) == 0
+    assert (tmp_path / "o" / "p" / "titles.parquet").is_file()
