@@ -17,9 +17,7 @@ from etl.pipeline import Paths, run
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
-    p.add_argument(
-        "--data-dir", type=Path, default=None, help="default: DATA_DIR, else data/"
-    )
+    p.add_argument("--data-dir", type=Path, default=None, help="default: DATA_DIR, else data/")
     p.add_argument(
         "--raw", type=Path, default=None, help="folder with titles/ and ratings/ (<data-dir>/raw)"
     )

@@ -1,7 +1,7 @@
 """Demo data: titles and ratings CSVs in exactly the raw formats, with the real files' dirt.
 
-`python -m etl.demo --out data/raw --titles N --ratings M --seed S` (--out defaults to DATA_DIR/raw).
-Same seed, same bytes.
+`python -m etl.demo --out data/raw --titles N --ratings M --seed S`; --out defaults to
+DATA_DIR/raw. Same seed, same bytes.
 Ratings behave like real explicit ratings (calibrated to MovieLens 100k's published facts, see
 `make_ratings` and docs/model.md): mostly noise around user and title effects, a modest genre
 taste part, skewed activity and popularity, half stars. With
