@@ -1,8 +1,10 @@
 """Every argument check of the query layer, in one place.
 
 The bot, the console chat and the API pass user text straight through; a wrong value raises
-`QueryError` whose message names the value and lists what is accepted, so each front end can
-show it as is.
+`QueryError` carrying a machine `code` (one of QUERY_ERROR_CODES), the argument name `arg`, the
+offending `value` and render `params` (a range's min/max, accepted names); each front end
+translates it in one place, and str(e) is an English message naming the value and what is
+accepted.
 """
 
 from __future__ import annotations
@@ -10,10 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
+from types import MappingProxyType
+from typing import Literal, get_args
 
+from catalog.results import SearchHit
 from domain.vocabulary import (
+    DURATION_TYPES,
+    KINDS,
     PLATFORM_LETTERS,
     PLATFORMS,
     RATING_MAX,
@@ -41,28 +48,80 @@ class CatalogError(Exception):
     """Base of everything the query layer raises on purpose."""
 
 
+# Every code a QueryError can carry. Front ends translate by code (and `arg`, `params`), never
+# by parsing the English text; tests check that each one has a translation.
+QueryErrorCode = Literal[
+    "unknown_platform",
+    "invalid_year",
+    "invalid_score",
+    "invalid_duration_type",
+    "unknown_kind",
+    "invalid_limit",
+    "invalid_offset",
+    "invalid_user",
+    "empty_text",
+    "text_too_long",
+    "invalid_rating",
+    "invalid_ratings",
+    "title_not_found",
+    "ambiguous_title",
+]
+QUERY_ERROR_CODES: tuple[QueryErrorCode, ...] = get_args(QueryErrorCode)
+
+
 class QueryError(CatalogError, ValueError):
-    """A wrong argument; str(e) says what was wrong and what is accepted."""
+    """A wrong argument: `code` says what is wrong, `arg` which argument, `value` what was given.
+
+    `params` holds what a front end needs to say it in its own words (e.g. `min`/`max` of a
+    range, `accepted` names); str(e) is the English message naming the value and what is
+    accepted.
+    """
+
+    def __init__(
+        self,
+        code: QueryErrorCode,
+        arg: str,
+        value: object,
+        message: str,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code: QueryErrorCode = code
+        self.arg = arg
+        self.value = value
+        self.message = message
+        self.params: Mapping[str, object] = MappingProxyType(dict(params or {}))
 
 
 class TitleNotFound(QueryError):
     """No title matches the given id or name."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(f"no title matches {text!r}; try a title id such as 'ns1' or another name")
+    def __init__(self, text: str, arg: str = "title") -> None:
+        super().__init__(
+            "title_not_found",
+            arg,
+            text,
+            f"no title matches {text!r}; try a title id such as 'ns1' or another name",
+        )
         self.text = text
 
 
 class AmbiguousTitle(QueryError):
     """The name matches several titles; `candidates` (SearchHit) lets a front end offer a choice."""
 
-    def __init__(self, text: str, candidates: tuple) -> None:
+    def __init__(self, text: str, candidates: Sequence[SearchHit], arg: str = "title") -> None:
         names = "; ".join(
             f"{c.title} ({c.platform}, {c.release_year}, id {c.id})" for c in candidates
         )
-        super().__init__(f"{text!r} matches several titles, pick one by id: {names}")
+        super().__init__(
+            "ambiguous_title",
+            arg,
+            text,
+            f"{text!r} matches several titles, pick one by id: {names}",
+            {"candidates": tuple(candidates)},
+        )
         self.text = text
-        self.candidates = candidates
+        self.candidates: tuple[SearchHit, ...] = tuple(candidates)
 
 
 class ModelUnavailable(CatalogError):
@@ -75,9 +134,13 @@ def parse_platform(text: object) -> str:
     if found is not None:
         return found
     raise QueryError(
+        "unknown_platform",
+        "platform",
+        text,
         f"unknown platform {text!r}; use one of {', '.join(PLATFORMS)} "
         "(also: prime, amazon prime, disney+, disney plus, or the first letter "
-        f"{'/'.join(PLATFORM_LETTERS.values())})"
+        f"{'/'.join(PLATFORM_LETTERS.values())})",
+        {"accepted": PLATFORMS},
     )
 
 
@@ -108,8 +171,12 @@ def parse_year(value: object) -> int:
     year = _as_int(value)
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         raise QueryError(
+            "invalid_year",
+            "year",
+            value,
             f"invalid year {value!r}; give a release year as a whole number "
-            f"between {YEAR_MIN} and {YEAR_MAX}"
+            f"between {YEAR_MIN} and {YEAR_MAX}",
+            {"min": YEAR_MIN, "max": YEAR_MAX},
         )
     return year
 
@@ -132,8 +199,12 @@ def parse_score(value: object) -> float:
             number = None
     if number is None or not math.isfinite(number) or not SCORE_MIN <= number <= SCORE_MAX:
         raise QueryError(
+            "invalid_score",
+            "score",
+            value,
             f"invalid score {value!r}; give a number from {SCORE_MIN:g} to {SCORE_MAX:g} "
-            "(the user rating scale), e.g. 3.5"
+            "(the user rating scale), e.g. 3.5",
+            {"min": SCORE_MIN, "max": SCORE_MAX},
         )
     return number
 
@@ -146,8 +217,12 @@ def parse_duration_type(value: object) -> str:
     if found is not None:
         return found
     raise QueryError(
+        "invalid_duration_type",
+        "duration_type",
+        value,
         f"invalid duration type {value!r}; use 'min' (or 'minutes') for movies "
-        "or 'season' (or 'seasons') for shows"
+        "or 'season' (or 'seasons') for shows",
+        {"accepted": DURATION_TYPES},
     )
 
 
@@ -158,14 +233,26 @@ def parse_kind(value: object) -> str | None:
     found = kind_key(value)
     if found is not None:
         return found
-    raise QueryError(f"invalid kind {value!r}; use 'movie' or 'tv show' (or 'show', 'series')")
+    raise QueryError(
+        "unknown_kind",
+        "kind",
+        value,
+        f"invalid kind {value!r}; use 'movie' or 'tv show' (or 'show', 'series')",
+        {"accepted": KINDS},
+    )
 
 
 def parse_limit(value: object, name: str = "limit") -> int:
     """How many results to return: a whole number 1..LIMIT_MAX."""
     number = _as_int(value)
     if number is None or not 1 <= number <= LIMIT_MAX:
-        raise QueryError(f"invalid {name} {value!r}; give a whole number from 1 to {LIMIT_MAX}")
+        raise QueryError(
+            "invalid_limit",
+            name,
+            value,
+            f"invalid {name} {value!r}; give a whole number from 1 to {LIMIT_MAX}",
+            {"min": 1, "max": LIMIT_MAX},
+        )
     return number
 
 
@@ -174,7 +261,11 @@ def parse_offset(value: object) -> int:
     number = _as_int(value)
     if number is None or not 0 <= number <= OFFSET_MAX:
         raise QueryError(
-            f"invalid offset {str(value)[:50]!r}; give a whole number from 0 to {OFFSET_MAX}"
+            "invalid_offset",
+            "offset",
+            value,
+            f"invalid offset {str(value)[:50]!r}; give a whole number from 0 to {OFFSET_MAX}",
+            {"min": 0, "max": OFFSET_MAX},
         )
     return number
 
@@ -184,19 +275,35 @@ def parse_user_id(value: object) -> int:
     number = _as_int(value)
     if number is None or not 0 <= number <= USER_ID_MAX:
         raise QueryError(
-            f"invalid user id {str(value)[:50]!r}; give a whole number from 0 to {USER_ID_MAX}"
+            "invalid_user",
+            "user_id",
+            value,
+            f"invalid user id {str(value)[:50]!r}; give a whole number from 0 to {USER_ID_MAX}",
+            {"min": 0, "max": USER_ID_MAX},
         )
     return number
 
 
-def parse_text(value: object, what: str = "title") -> str:
-    """Non-empty search text, at most TEXT_MAX characters (the longest real title has 109)."""
+def parse_text(value: object, what: str = "title", arg: str | None = None) -> str:
+    """Non-empty search text, at most TEXT_MAX characters (the longest real title has 109).
+
+    `what` names the text in the English message; `arg` (default: `what` with underscores)
+    is the argument name the error carries.
+    """
+    name = arg if arg is not None else what.replace(" ", "_")
     if not isinstance(value, str) or not value.strip():
-        raise QueryError(f"invalid {what} {value!r}; give some text to search for")
+        raise QueryError(
+            "empty_text", name, value, f"invalid {what} {value!r}; give some text to search for"
+        )
     if len(value.strip()) > TEXT_MAX:
         # Bounds the work of one search (each unknown word is looked up in the vocabulary).
+        length = len(value.strip())
         raise QueryError(
-            f"{what} too long ({len(value.strip())} characters); give at most {TEXT_MAX}"
+            "text_too_long",
+            name,
+            value,
+            f"{what} too long ({length} characters); give at most {TEXT_MAX}",
+            {"max": TEXT_MAX, "length": length},
         )
     return value.strip()
 
@@ -212,12 +319,23 @@ def parse_rating(value: object) -> float:
         except ValueError:
             number = None
     if number is None or not math.isfinite(number) or not RATING_MIN <= number <= RATING_MAX:
-        raise QueryError(f"invalid rating {value!r}; give a number from 0.5 to 5")
+        raise QueryError(
+            "invalid_rating",
+            "rating",
+            value,
+            f"invalid rating {value!r}; give a number from {RATING_MIN:g} to {RATING_MAX:g}",
+            {"min": RATING_MIN, "max": RATING_MAX},
+        )
     return number
 
 
 def parse_ratings(value: object) -> dict[str, float]:
     """A mapping title id -> rating; ids are lower-cased (ids in the data are lower-case)."""
     if not isinstance(value, Mapping):
-        raise QueryError("ratings must be a mapping of title id to a rating from 0.5 to 5")
+        raise QueryError(
+            "invalid_ratings",
+            "ratings",
+            value,
+            "ratings must be a mapping of title id to a rating from 0.5 to 5",
+        )
     return {parse_text(k, "title id").lower(): parse_rating(v) for k, v in value.items()}
