@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
+
+from domain.vocabulary import PLATFORM_LETTERS
+from etl.demo import make_ratings, make_titles
 from etl.schema import TITLE_COLUMNS
 
 HEADER = ",".join(TITLE_COLUMNS)
@@ -62,3 +66,13 @@ def minimal_raw(raw: Path) -> Path:
         ["1,4.5,1425941529,as1", "1,3.0,1425941530,ns1", "2,5.0,1425941531,as1"],
     )
     return raw
+
+
+def calibrated(n_titles: int, n_ratings: int, seed: int = 42) -> pd.DataFrame:
+    """Demo ratings for `make_titles(n_titles)`, the same code path as the CLI."""
+    rows = make_titles(n_titles, seed)
+    ids = [PLATFORM_LETTERS[p] + r[0] for p, rs in rows.items() for r in rs]
+    genres = [[g.strip().lower() for g in r[10].split(",")] for rs in rows.values() for r in rs]
+    df = make_ratings(ids, genres, n_ratings, seed).to_pandas()
+    df["rating"] = df.rating.astype(float)
+    return df

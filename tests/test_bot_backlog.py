@@ -20,9 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.botdata import ROOT, data_copy
+from tests.fakes.processes import TOKEN, bot_process, python_child
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.test_bot_process import TOKEN, bot_process
-from tests.test_crash_recovery import python_child
 
 pytestmark = pytest.mark.timeout(400)
 

@@ -17,8 +17,8 @@ import pytest
 
 from bot.health import check, heartbeat_path
 from tests.fakes.botdata import ROOT, data_copy
+from tests.fakes.processes import TOKEN, bot_process, say
 from tests.fakes.telegram_server import FakeTelegramServer, Fault
-from tests.test_bot_process import TOKEN, bot_process, say
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -3,75 +3,18 @@ everything it logs at DEBUG with a recognisable token: the token must appear now
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
-import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.botdata import ROOT, data_copy
 from tests.fakes.harness import button_data
+from tests.fakes.processes import ADMIN, TOKEN, bot_process, press, say
 from tests.fakes.telegram_server import FakeTelegramServer, Fault
 
 pytestmark = pytest.mark.timeout(300)
-
-TOKEN = "424242:RECOGNISABLE-SECRET-TOKEN-xyzzy"
-ADMIN = 77
-
-
-@contextlib.asynccontextmanager
-async def bot_process(
-    server: FakeTelegramServer, data_dir: Path, workdir: Path, log: Path, **extra_env: str | None
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m bot` polling `server`; `extra_env` overrides (a value None unsets)."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": server.base_url,
-        "DATA_DIR": str(data_dir),
-        "ADMIN_IDS": f"{ADMIN}, 78",
-        "LOG_LEVEL": "DEBUG",
-        "BOT_CONCURRENCY": "8",
-    }
-    env.pop("WEBHOOK_URL", None)
-    for key, value in extra_env.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    with log.open("ab") as sink:
-        # `timeout` guarantees the process ends even if a test forgets to stop it.
-        proc = await asyncio.create_subprocess_exec(
-            "timeout", "300", sys.executable, "-m", "bot",
-            cwd=workdir, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
-        )  # fmt: skip
-    try:
-        yield proc
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)  # `timeout` forwards it to the bot
-            try:
-                await asyncio.wait_for(proc.wait(), 20)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-
-
-async def say(server: FakeTelegramServer, chat: int, text: str, lang: str = "es", count: int = 1):
-    before = len(server.outgoing(chat))
-    server.send_text(chat, text, lang)
-    return (await server.wait_outgoing(chat, before + count, timeout=30))[before:]
-
-
-async def press(server: FakeTelegramServer, chat: int, mid: int, data: str, lang: str = "es"):
-    before = len(server.outgoing(chat))
-    server.press(chat, mid, data, lang)
-    return (await server.wait_outgoing(chat, before + 1, timeout=30))[before:]
 
 
 async def test_real_process_end_to_end_and_token_never_logged(tmp_path: Path) -> None:

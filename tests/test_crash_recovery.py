@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.botdata import data_copy
+from tests.fakes.processes import TOKEN, bot_process, python_child
 from tests.fakes.ratings_check import (
     acknowledged,
     check_ratings,
@@ -33,28 +34,12 @@ from tests.fakes.ratings_check import (
     star_press,
 )
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.test_bot_process import TOKEN, bot_process
 
 pytestmark = pytest.mark.timeout(600)
 
 PEOPLE = 30
 FIRST_CHAT = 70_000
 REPLY_WAIT = 3.0  # a person waits this long for the edit before pressing again
-
-
-def python_child(pid: int) -> int:
-    """The bot's own process: `bot_process` runs it under `timeout`, which forwards signals
-    but must not be what we kill (killing `timeout` would orphan the bot, not crash it)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                return int(entry.name)
-    raise AssertionError(f"no child of {pid}")
 
 
 async def person(server: FakeTelegramServer, chat: int, stop: asyncio.Event) -> None:

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from domain.vocabulary import PLATFORM_LETTERS
-from etl.demo import half_star_shares, make_ratings, make_titles, split_sizes
+from etl.demo import half_star_shares, split_sizes
 from etl.demo import main as demo_main
 from etl.schema import TITLE_COLUMNS
+from tests.etl_helpers import calibrated
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -151,16 +151,6 @@ def test_large_scale_generation_and_etl(tmp_path) -> None:
 
 
 # ---- calibration to real explicit ratings (issue 12; docs/model.md "Demo ratings") ----------
-
-
-def calibrated(n_titles: int, n_ratings: int, seed: int = 42) -> pd.DataFrame:
-    """Demo ratings for `make_titles(n_titles)`, the same code path as the CLI."""
-    rows = make_titles(n_titles, seed)
-    ids = [PLATFORM_LETTERS[p] + r[0] for p, rs in rows.items() for r in rs]
-    genres = [[g.strip().lower() for g in r[10].split(",")] for rs in rows.values() for r in rs]
-    df = make_ratings(ids, genres, n_ratings, seed).to_pandas()
-    df["rating"] = df.rating.astype(float)
-    return df
 
 
 @pytest.fixture(scope="module")

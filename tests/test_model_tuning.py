@@ -17,7 +17,7 @@ from model.__main__ import main
 from model.data import kfold_indices, ratings_from_frame
 from model.evaluate import ndcg_at_k, nested_cross_validate
 from model.train import SVDParams, train
-from tests.test_etl_demo import calibrated
+from tests.etl_helpers import calibrated
 
 SMALL = SVDParams(n_factors=20, n_epochs=20, lr_all=0.01, reg_all=0.1, random_state=0)
 
