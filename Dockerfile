@@ -25,6 +25,7 @@ COPY charts charts
 COPY bot bot
 COPY api api
 COPY bench bench
+COPY refresh refresh
 RUN pip install --upgrade pip && pip install --constraint constraints.txt .
 
 # --- runtime stage: no compilers, non-root user, data on a volume ---

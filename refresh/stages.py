@@ -1,0 +1,102 @@
+"""Running one stage (the ETL, the training, the load check) as a child process, timed.
+
+Each stage's wall time and peak resident memory come from wait4(2) on that child alone. The
+child's output goes to a log file in the release's reports/; on failure the stage's own error
+line (`etl: error: ...`, `error: ...`) is the message. Children die with the refresh: Linux's
+PR_SET_PDEATHSIG sends them SIGKILL when the process that started them dies, so a kill -9 of
+`refresh run` leaves no training still writing into a staging folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class StageResult:
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    log: Path
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def timing(self) -> dict[str, float]:
+        return {"seconds": round(self.seconds, 2), "peak_rss_mb": round(self.peak_rss_mb, 1)}
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent already died between fork and prctl
+        os._exit(1)
+
+
+def python_module(module: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", module, *args]
+
+
+def run_stage(
+    name: str,
+    argv: list[str],
+    log: Path,
+    keep_fds: tuple[int, ...] = (),
+    env: dict[str, str] | None = None,
+) -> StageResult:
+    """Run argv to completion; never raises for the child's failure (the result says it)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with open(log, "ab") as out:
+        out.write(f"$ {' '.join(argv)}\n".encode())
+        out.flush()
+        proc = subprocess.Popen(
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            pass_fds=keep_fds,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - single-threaded caller
+            env=env,
+        )
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    result = StageResult(name, seconds, usage.ru_maxrss / 1024, proc.returncode, log)
+    if proc.returncode != 0:
+        result.error = error_line(log, proc.returncode)
+    return result
+
+
+def error_line(log: Path, code: int) -> str:
+    """The child's own error message: its last line naming an error, else its last line."""
+    try:
+        lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        lines = []
+    lines = [ln for ln in lines if not ln.startswith("$ ")]
+    for ln in reversed(lines):
+        if "error" in ln.lower():
+            return ln
+    if code < 0:
+        return f"killed by signal {-code}" + (f" after: {lines[-1]}" if lines else "")
+    return lines[-1] if lines else f"exited with status {code} and no output"
