@@ -109,7 +109,7 @@ def _row(
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts per platform for the manifest: ids added/removed, names added/removed, moves in/out."""
+    """Counts per platform for the manifest: ids and names added/removed, moves in/out."""
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         p, c = r["platform"], r["change"]

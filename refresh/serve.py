@@ -48,7 +48,7 @@ class Refresher:
             return None
         try:
             log.info("refresh started (%s)", reason)
-            self.child = subprocess.Popen(self.argv(), preexec_fn=_die_with_parent)  # noqa: PLW1509
+            self.child = subprocess.Popen(self.argv(), preexec_fn=_die_with_parent)
             code = self.child.wait()
             log.info("refresh (%s) finished with status %d", reason, code)
             return code

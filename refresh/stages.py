@@ -9,6 +9,7 @@ PR_SET_PDEATHSIG sends them SIGKILL when the process that started them dies, so 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -39,10 +40,8 @@ class StageResult:
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
     if os.getppid() == 1:  # the parent already died between fork and prctl
         os._exit(1)
 
@@ -70,7 +69,7 @@ def run_stage(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             pass_fds=keep_fds,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - single-threaded caller
+            preexec_fn=_die_with_parent,
             env=env,
         )
         try:
