@@ -14,12 +14,13 @@ SEED ?= 42
 # default, 180 s, is for real data; docs/model.md).
 TRAIN_BUDGET ?= 30
 
-.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium java
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
 	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
 	@echo "make data etl train evaluate report api console export-ratings bench lint format clean"
+	@echo "make java       install Debian's Java 17 runtime when java is missing (Spark engine; CI runs it)"
 	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
 	@echo "make lock       pin the working venv's packages in constraints.txt (after a dependency change)"
 
@@ -94,6 +95,14 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		chromium fonts-liberation; }
 	@chromium --version 2>/dev/null
+
+# Debian's Java 17 runtime for Spark (`python -m model train --engine spark`, the Spark tests);
+# nothing to do when a java is already on PATH. .ci/run calls this; needs root.
+java:
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		openjdk-17-jre-headless; }
+	@java -version 2>&1 | head -n 1
 
 bench: $(STAMP)
 	$(PY) -m bench all

@@ -24,9 +24,11 @@ from model.evaluate import (
     nested_cross_validate,
 )
 from model.recommender import META_FILE
+from model.spark_als import DEFAULT_DRIVER_MEMORY, DEFAULT_MASTER, ALSParams, SparkUnavailable
 from model.train import SVDParams, train
 
 GRID_FILE = "model_grid.json"
+ENGINES = ("surprise", "spark")
 # A fixed grid for `evaluate --grid` (train searches by itself, model/tune.py): Surprise's
 # defaults (100 factors, 20 epochs, lr 0.005, reg 0.02) and ours (100, 40, 0.01, 0.1) sit on it.
 # --grid-spec replaces it.
@@ -54,6 +56,27 @@ def _add_svd_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=d.random_state, dest="random_state")
 
 
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    """--engine spark trains Spark's ALS into the same artifact (model/spark_als.py)."""
+    d = ALSParams()
+    p.add_argument("--engine", choices=ENGINES, default="surprise", help="(default %(default)s)")
+    g = p.add_argument_group("Spark engine (--engine spark)")
+    g.add_argument("--spark-master", default=DEFAULT_MASTER, help="(default %(default)s)")
+    g.add_argument("--spark-driver-memory", default=DEFAULT_DRIVER_MEMORY)
+    g.add_argument("--rank", type=int, default=d.rank, help="ALS factors (default %(default)s)")
+    g.add_argument("--max-iter", type=int, default=d.max_iter, help="(default %(default)s)")
+    g.add_argument("--reg-param", type=float, default=d.reg_param, help="(default %(default)s)")
+
+
+def _als_params(args: argparse.Namespace) -> ALSParams:
+    p = ALSParams(
+        rank=args.rank, max_iter=args.max_iter, reg_param=args.reg_param, seed=args.random_state
+    )
+    if p.rank < 1 or p.max_iter < 1 or p.reg_param < 0:
+        raise ValueError("--rank and --max-iter must be at least 1 and --reg-param not negative")
+    return p
+
+
 def _params(args: argparse.Namespace) -> SVDParams:
     return SVDParams(**{f.name: getattr(args, f.name) for f in fields(SVDParams)})
 
@@ -64,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train SVD on processed/ratings.parquet")
     _add_svd_options(t)
+    _add_engine_options(t)
     t.add_argument("--ratings", type=Path, help="train on this file instead (parquet or csv)")
     t.add_argument(
         "--fold-in-reg", type=float, help="noise variance of fold-in (default: the training MSE)"
@@ -93,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("evaluate", help="cross-validate SVD vs BaselineOnly vs NormalPredictor")
     _add_svd_options(e)
+    _add_engine_options(e)
+    e.add_argument("--spark-only", action="store_true", help="--engine spark without Surprise")
     e.add_argument("--ratings", type=Path, help="a ratings CSV (userId,rating,timestamp,movieId)")
     e.add_argument("--folds", type=int, default=5)
     e.add_argument("--cv-seed", type=int, default=0, help="seed of the fold split (Surprise KFold)")
@@ -125,9 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.data_dir = resolve_data_dir(args.data_dir)
     try:
+        if args.engine == "spark":
+            return _spark(args)
         if args.command == "train":
             return _train(args)
         return _evaluate(args)
+    except SparkUnavailable as e:
+        print(f"error: the Spark engine cannot run here: {e}", file=sys.stderr)
+        return 2
     except RatingsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -159,6 +190,24 @@ def _train(args: argparse.Namespace) -> int:
         folds=args.folds,
         max_search_ratings=args.search_ratings,
     )
+    return 0
+
+
+def _spark(args: argparse.Namespace) -> int:
+    from model.spark_train import evaluate_spark, render, train_spark
+
+    params = _als_params(args)
+    opts = {"master": args.spark_master, "driver_memory": args.spark_driver_memory}
+    if args.command == "train":
+        train_spark(args.data_dir, params, ratings_path=args.ratings,
+                    fold_in_reg=args.fold_in_reg, **opts)  # fmt: skip
+        return 0
+    path = args.ratings or args.data_dir / "processed" / "ratings.parquet"
+    ratings = _sample(read_ratings(path), args.max_ratings, args.cv_seed)
+    report = evaluate_spark(args.data_dir, ratings, params, _params(args), args.folds,
+                            args.cv_seed, args.threshold, surprise=not args.spark_only,
+                            **opts)  # fmt: skip
+    print(render(report))
     return 0
 
 
