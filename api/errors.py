@@ -1,4 +1,4 @@
-"""One error format for every failure, mapped centrally from the catalogue's exceptions.
+"""One error format for every failure, and the one place catalogue errors become HTTP answers.
 
 | status | error | when |
 |---|---|---|
@@ -9,79 +9,83 @@
 | 401/403 | unauthorized / forbidden | /admin/reload without the right token, or disabled |
 | 503 | model_unavailable / reload_failed | no model loaded; a reload that failed |
 
-Nothing a client sends should reach the 500 handler; it exists so that a bug still answers JSON
-(and is logged with its traceback) instead of a bare text page.
+Endpoints let the catalogue's exceptions through; `install` registers the handlers that turn
+them into ErrorOut: a `QueryError` by its `code` (`BY_CODE`), naming the endpoint's parameter
+its `arg` stands for. FastAPI's own validation errors get the catalogue's message for that
+parameter (api/validation.py). Nothing a client sends should reach the 500 handler; it exists so
+that a bug still answers JSON (and is logged with its traceback) instead of a bare text page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas import ErrorOut, SearchHit
-from catalog import AmbiguousTitle, ModelUnavailable, QueryError, TitleNotFound
-from catalog import validate as v
+from api.accepted import ACCEPTED
+from api.schemas import ErrorName, ErrorOut, SearchHit
+from api.validation import reworded
+from catalog import AmbiguousTitle, ModelUnavailable, QueryError
+from catalog import SearchHit as CatalogSearchHit
 from catalog.loading import CatalogLoadError
-from domain.vocabulary import PLATFORM_LETTERS, PLATFORMS
+from catalog.validate import QueryErrorCode
 
 log = logging.getLogger("api")
 
-PLATFORM_ACCEPTED = (
-    f"one of {', '.join(PLATFORMS)} (any case; also prime, amazon prime, disney+, "
-    f"disney plus, or the first letter {'/'.join(PLATFORM_LETTERS.values())})"
-)
-# What each query parameter accepts, shown in the error body and in the OpenAPI descriptions.
-ACCEPTED: dict[str, str] = {
-    "year": f"a release year, a whole number from {v.YEAR_MIN} to {v.YEAR_MAX}",
-    "platform": PLATFORM_ACCEPTED,
-    "duration_type": "'min' (or minutes) for movies, 'season' (or seasons) for shows",
-    "scored": "a number from 0 to 5 (the user rating scale), e.g. 3.5",
-    "user_id": "a non-negative whole number (a userId of the ratings)",
-    "title": "a title id such as 'ns123' or (part of) a title name",
-    "q": "some text to search for in title names (typos forgiven)",
-    "n": f"a whole number from 1 to {v.LIMIT_MAX}",
-    "limit": f"a whole number from 1 to {v.LIMIT_MAX}",
-    "kind": "'movie' or 'tv show' (also movies, film, show, shows, series, tv)",
-    "title_id": "a title id such as 'ns123': platform letter + show_id",
+# Every code of catalog.validate.QUERY_ERROR_CODES -> (status, error); tests/test_api_errors.py
+# checks that none is missing.
+BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
+    # Well formed, but not something we carry: like an unknown path, 404.
+    "unknown_platform": (404, "not_found"),
+    "title_not_found": (404, "not_found"),
+    # The request is valid; the data makes it ambiguous: pick one of `candidates`.
+    "ambiguous_title": (409, "ambiguous_title"),
+    "invalid_year": (422, "invalid_argument"),
+    "invalid_score": (422, "invalid_argument"),
+    "invalid_duration_type": (422, "invalid_argument"),
+    "unknown_kind": (422, "invalid_argument"),
+    "invalid_limit": (422, "invalid_argument"),
+    "invalid_offset": (422, "invalid_argument"),
+    "invalid_user": (422, "invalid_argument"),
+    "empty_text": (422, "invalid_argument"),
+    "text_too_long": (422, "invalid_argument"),
+    "invalid_rating": (422, "invalid_argument"),
+    "invalid_ratings": (422, "invalid_argument"),
 }
+AMBIGUOUS_ACCEPTED = "one title id from `candidates`, or a more exact name"
 
-# The catalogue's own parser for each parameter: its message is the one the bot shows too.
-_PARSERS: dict[str, Any] = {
-    "year": v.parse_year,
-    "platform": v.parse_platform,
-    "duration_type": v.parse_duration_type,
-    "scored": v.parse_score,
-    "user_id": v.parse_user_id,
-    "title": v.parse_text,
-    "q": lambda x: v.parse_text(x, "search text"),
-    "n": lambda x: v.parse_limit(x, "n"),
-    "limit": v.parse_limit,
-    "kind": v.parse_kind,
+# The catalogue's argument names that an endpoint calls otherwise: /score_count's `scored` is
+# the catalogue's score, /search's `q` the text it searches for.
+_ALSO_CALLED: dict[str, tuple[str, ...]] = {
+    "score": ("scored",),
+    "title": ("q",),
+    "search_text": ("q",),
 }
 
 
 class ApiError(Exception):
-    """An answer other than 200, raised by an endpoint; rendered as ErrorOut."""
+    """An answer other than 200; rendered as ErrorOut."""
 
     def __init__(
         self,
         status: int,
-        error: str,
+        error: ErrorName,
         detail: str,
         parameter: str | None = None,
         accepted: str | None = None,
-        candidates: tuple[Any, ...] | None = None,
+        candidates: Sequence[CatalogSearchHit] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.body = ErrorOut(
-            error=error,  # type: ignore[arg-type]
+            error=error,
             detail=detail,
             parameter=parameter,
             accepted=accepted if accepted is not None else ACCEPTED.get(parameter or ""),
@@ -94,24 +98,38 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def from_query_error(e: QueryError, parameter: str | None) -> ApiError:
-    """The catalogue's QueryError as an API error on `parameter`."""
+def translate(e: QueryError, parameter: str | None) -> ApiError:
+    """The catalogue's QueryError as the API's answer, on the endpoint's `parameter`."""
+    status, error = BY_CODE[e.code]
     if isinstance(e, AmbiguousTitle):
         return ApiError(
-            409,
-            "ambiguous_title",
-            str(e),
-            parameter,
-            "one title id from `candidates`, or a more exact name",
-            candidates=tuple(e.candidates),
+            status, error, str(e), parameter, AMBIGUOUS_ACCEPTED, candidates=e.candidates
         )
-    if isinstance(e, TitleNotFound):
-        return ApiError(404, "not_found", str(e), parameter)
-    return ApiError(422, "invalid_argument", str(e), parameter)
+    return ApiError(status, error, str(e), parameter)
 
 
-def platform_not_found(e: QueryError) -> ApiError:
-    return ApiError(404, "not_found", str(e), "platform")
+def parameter_of(arg: str, declared: Sequence[str] | None) -> str | None:
+    """The endpoint's name for the catalogue's argument `arg`; `declared` are its parameters
+    (None: not known, `arg` is kept). None when the endpoint has no such parameter."""
+    if declared is None or arg in declared:
+        return arg
+    return next((name for name in _ALSO_CALLED.get(arg, ()) if name in declared), None)
+
+
+def _declared(request: Request) -> list[str] | None:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return None
+    d = route.dependant
+    return [p.alias for p in (*d.query_params, *d.path_params)]
+
+
+def no_such_title_id(title_id: str) -> ApiError:
+    """/title/{title_id}: the catalogue answers None for an id it does not carry."""
+    return ApiError(
+        404, "not_found", f"no title has id {title_id!r}", "title_id",
+        "a title id such as 'ns123'; find ids with /search",
+    )  # fmt: skip
 
 
 def _render(err: ApiError) -> JSONResponse:
@@ -122,36 +140,21 @@ def _render(err: ApiError) -> JSONResponse:
     )
 
 
-def _validation_error(exc: RequestValidationError) -> ApiError:
-    """FastAPI's 422 for a query parameter, worded like the catalogue's own messages."""
-    errors = exc.errors()
-    first = errors[0] if errors else {}
-    loc = first.get("loc", ())
-    name = str(loc[-1]) if len(loc) > 1 else None
-    value = first.get("input")
-    if first.get("type") == "missing":
-        detail = f"missing required parameter {name!r}"
-        if name in ACCEPTED:
-            detail += f"; give {ACCEPTED[name]}"
-        return ApiError(422, "invalid_argument", detail, name)
-    parser = _PARSERS.get(name or "")
-    if parser is not None:
-        try:
-            parser(value)
-        except QueryError as e:
-            return ApiError(422, "invalid_argument", str(e), name)
-        except Exception:  # a parser may choke on what FastAPI passed; fall through
-            pass
-    if name in ACCEPTED:
-        # Our parser took what the schema refused (e.g. user_id '٣': Python reads Arabic-Indic
-        # digits, pydantic does not): still our own words, never pydantic's "Input should be...".
-        label = name.replace("_", " ")
-        value_text = str(value)[:50]
+def _http_error(request: Request, exc: StarletteHTTPException) -> ApiError:
+    """Starlette's own 404/405 (no such path or method) in the one format."""
+    if exc.status_code == 404:
         return ApiError(
-            422, "invalid_argument", f"invalid {label} {value_text!r}; give {ACCEPTED[name]}", name
-        )
-    msg = first.get("msg", "invalid value")
-    return ApiError(422, "invalid_argument", f"invalid {name or 'argument'} {value!r}: {msg}", name)
+            404, "not_found", f"no endpoint {request.url.path!r}",
+            accepted="see /docs for the endpoints",
+        )  # fmt: skip
+    if exc.status_code == 405:
+        allow = (exc.headers or {}).get("Allow", "")
+        return ApiError(
+            405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}",
+            accepted=f"methods: {allow}" if allow else None, headers=exc.headers,
+        )  # fmt: skip
+    error: ErrorName = "invalid_argument" if exc.status_code < 500 else "internal_error"
+    return ApiError(exc.status_code, error, str(exc.detail), headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:
@@ -162,9 +165,8 @@ def install(app: FastAPI) -> None:
         return _render(exc)
 
     async def query_error(request: Request, exc: Exception) -> JSONResponse:
-        # Endpoints tag errors with their parameter; this catches what they did not foresee.
         assert isinstance(exc, QueryError)
-        return _render(from_query_error(exc, None))
+        return _render(translate(exc, parameter_of(exc.arg, _declared(request))))
 
     async def model_unavailable(request: Request, exc: Exception) -> JSONResponse:
         return _render(
@@ -181,40 +183,16 @@ def install(app: FastAPI) -> None:
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return _render(_validation_error(exc))
+        detail, parameter = reworded(exc)
+        return _render(ApiError(422, "invalid_argument", detail, parameter))
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        if exc.status_code == 404:
-            err = ApiError(
-                404,
-                "not_found",
-                f"no endpoint {request.url.path!r}",
-                accepted="see /docs for the endpoints",
-            )
-        elif exc.status_code == 405:
-            allow = (exc.headers or {}).get("Allow", "")
-            err = ApiError(
-                405,
-                "method_not_allowed",
-                f"{request.method} is not allowed on {request.url.path}",
-                accepted=f"methods: {allow}" if allow else None,
-                headers=exc.headers,
-            )
-        else:
-            err = ApiError(
-                exc.status_code,
-                "invalid_argument" if exc.status_code < 500 else "internal_error",
-                str(exc.detail),
-                headers=exc.headers,
-            )
-        return _render(err)
+        return _render(_http_error(request, exc))
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _render(
-            ApiError(500, "internal_error", "internal error; it has been logged", accepted=None)
-        )
+        return _render(ApiError(500, "internal_error", "internal error; it has been logged"))
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(QueryError, query_error)

@@ -16,6 +16,17 @@ from domain.vocabulary import DurationTypeKey as DurationType
 from domain.vocabulary import KindKey as Kind
 from domain.vocabulary import PlatformKey as Platform
 
+ErrorName = Literal[
+    "invalid_argument",
+    "not_found",
+    "ambiguous_title",
+    "model_unavailable",
+    "unauthorized",
+    "forbidden",
+    "method_not_allowed",
+    "reload_failed",
+    "internal_error",
+]
 ReasonCode = Literal["known", "unknown_user", "unknown_title", "unknown_both"]
 
 
@@ -258,17 +269,7 @@ class ReloadOut(BaseModel):
 class ErrorOut(BaseModel):
     """Every error answer: what was wrong and what is accepted."""
 
-    error: Literal[
-        "invalid_argument",
-        "not_found",
-        "ambiguous_title",
-        "model_unavailable",
-        "unauthorized",
-        "forbidden",
-        "method_not_allowed",
-        "reload_failed",
-        "internal_error",
-    ] = Field(description="Machine-readable kind of error")
+    error: ErrorName = Field(description="Machine-readable kind of error")
     detail: str = Field(description="What was wrong, in plain words, and what to send instead")
     parameter: str | None = Field(None, description="The query parameter at fault, if one")
     accepted: str | None = Field(None, description="What that parameter (or endpoint) accepts")

@@ -679,7 +679,7 @@ def test_schema_enums_are_what_the_catalogue_accepts() -> None:
     """The schema lists every alias of duration_type and kind, and each parses in the catalogue."""
     from typing import get_args
 
-    from api.app import DurationType, KindArg
+    from api.params import DurationType, KindArg
     from catalog import parse_duration_type, parse_kind
     from domain.vocabulary import DURATION_TYPE_ALIASES, KIND_ALIASES
 

@@ -1,0 +1,24 @@
+"""What each parameter of the API accepts, in words: shown in error bodies and in /docs."""
+
+from __future__ import annotations
+
+from catalog import validate as v
+from domain.vocabulary import PLATFORM_LETTERS, PLATFORMS
+
+PLATFORM_ACCEPTED = (
+    f"one of {', '.join(PLATFORMS)} (any case; also prime, amazon prime, disney+, "
+    f"disney plus, or the first letter {'/'.join(PLATFORM_LETTERS.values())})"
+)
+ACCEPTED: dict[str, str] = {
+    "year": f"a release year, a whole number from {v.YEAR_MIN} to {v.YEAR_MAX}",
+    "platform": PLATFORM_ACCEPTED,
+    "duration_type": "'min' (or minutes) for movies, 'season' (or seasons) for shows",
+    "scored": "a number from 0 to 5 (the user rating scale), e.g. 3.5",
+    "user_id": "a non-negative whole number (a userId of the ratings)",
+    "title": "a title id such as 'ns123' or (part of) a title name",
+    "q": "some text to search for in title names (typos forgiven)",
+    "n": f"a whole number from 1 to {v.LIMIT_MAX}",
+    "limit": f"a whole number from 1 to {v.LIMIT_MAX}",
+    "kind": "'movie' or 'tv show' (also movies, film, show, shows, series, tv)",
+    "title_id": "a title id such as 'ns123': platform letter + show_id",
+}

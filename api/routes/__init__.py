@@ -1,0 +1,1 @@
+"""The endpoints, one APIRouter per tag: questions, titles, recommendations, operations."""

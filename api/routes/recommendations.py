@@ -1,0 +1,91 @@
+"""Recommendations: would this user like this title, a user's best titles, similar titles.
+
+The catalogue checks that a model is loaded (ModelUnavailable: 503) and resolves the title
+(TitleNotFound: 404, AmbiguousTitle: 409 with the candidates); api/errors.py answers for both.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import Cat
+from api.errors import responses as r
+from api.params import KindOpt, N, PlatformOpt, TitleArg, UserId
+from api.schemas import (
+    RecommendationOut,
+    ScoredTitle,
+    SimilarOut,
+    SimilarTitle,
+    TitleRef,
+    TopOut,
+)
+from catalog import Catalog
+from catalog import validate as v
+
+router = APIRouter(tags=["recommendations"])
+
+
+def _knows_user(c: Catalog, user_id: int) -> bool:
+    # The one look past the catalogue, at its model: the catalogue has no such question yet.
+    return c.recommender is not None and bool(c.recommender.knows_user(user_id))
+
+
+@router.get(
+    "/recommend",
+    response_model=RecommendationOut,
+    responses=r(404, 409, 422, 503),
+    summary="Would this user like this title?",
+)
+def recommend(c: Cat, user_id: UserId, title: TitleArg) -> RecommendationOut:
+    """The user's predicted rating for the title and the decision: recommended when the
+    prediction is at least RECOMMEND_THRESHOLD (3.5 by default), with the reason. A user or
+    title the model has not seen gets Surprise's fallback estimate, named in reason_code."""
+    return RecommendationOut.model_validate(c.recommend(user_id, title))
+
+
+@router.get(
+    "/top",
+    response_model=TopOut,
+    responses=r(404, 422, 503),
+    summary="A user's best unseen titles",
+)
+def top(
+    c: Cat, user_id: UserId, n: N = 10, platform: PlatformOpt = None, kind: KindOpt = None
+) -> TopOut:
+    """The `n` titles with the highest predicted rating that the user has not rated,
+    optionally of one platform or kind. For a user the model does not know the list is
+    the popularity ranking every new user gets, and `known_user` is false."""
+    # Parsed here with the catalogue's parsers because the answer names the canonical values.
+    p = v.parse_optional_platform(platform)
+    k = v.parse_kind(kind)
+    items = c.top(user_id, n, p, k)
+    return TopOut.model_validate(
+        {
+            "user_id": user_id,
+            "known_user": _knows_user(c, user_id),
+            "platform": p,
+            "kind": k,
+            "items": [ScoredTitle.model_validate(x) for x in items],
+        }
+    )
+
+
+@router.get(
+    "/similar",
+    response_model=SimilarOut,
+    responses=r(404, 409, 422, 503),
+    summary="Titles like this one",
+)
+def similar(c: Cat, title: TitleArg, n: N = 10) -> SimilarOut:
+    """Titles closest to the given one in the model's factor space (cosine similarity),
+    most similar first. A title nobody rated has no factors: `items` is empty."""
+    match = c.resolve_title(title)
+    # A title that resolves is asked for by id (the answer names it); any other text goes to
+    # the catalogue as is and it raises its own error: no model (503) before an ambiguous
+    # (409) or unknown (404) title.
+    items = c.similar(match.title.id if match.title is not None else title, n)
+    assert match.title is not None, "Catalog.similar resolves the title or raises"
+    return SimilarOut(
+        title=TitleRef.model_validate(match.title),
+        items=[SimilarTitle.model_validate(x) for x in items],
+    )

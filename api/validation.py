@@ -1,0 +1,59 @@
+"""FastAPI's 422 for a parameter, reworded: the catalogue's own message, never pydantic's.
+
+The schema (api/params.py) refuses what the catalogue would; for the words, the value is handed
+to the catalogue's parser for that parameter, whose QueryError message is the one the bot shows
+too. Where that parser would take what the schema refused, the words are still ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.exceptions import RequestValidationError
+
+from api.accepted import ACCEPTED
+from catalog import QueryError
+from catalog import validate as v
+
+# The catalogue's parser of each parameter, keyed by the API's name for it.
+PARSERS: dict[str, Callable[[object], object]] = {
+    "year": v.parse_year,
+    "platform": v.parse_platform,
+    "duration_type": v.parse_duration_type,
+    "scored": v.parse_score,
+    "user_id": v.parse_user_id,
+    "title": v.parse_text,
+    "q": lambda x: v.parse_text(x, "search text"),
+    "n": lambda x: v.parse_limit(x, "n"),
+    "limit": v.parse_limit,
+    "kind": v.parse_kind,
+}
+
+
+def reworded(exc: RequestValidationError) -> tuple[str, str | None]:
+    """(detail, parameter) for the first error FastAPI found; always a 422."""
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    loc = first.get("loc", ())
+    name = str(loc[-1]) if len(loc) > 1 else None
+    value = first.get("input")
+    if first.get("type") == "missing":
+        detail = f"missing required parameter {name!r}"
+        if name in ACCEPTED:
+            detail += f"; give {ACCEPTED[name]}"
+        return detail, name
+    parser = PARSERS.get(name or "")
+    if parser is not None:
+        try:
+            parser(value)
+        except QueryError as e:
+            return str(e), name
+        except Exception:  # a parser may choke on what FastAPI passed; fall through
+            pass
+    if name in ACCEPTED:
+        # Our parser took what the schema refused (e.g. user_id '٣': Python reads Arabic-Indic
+        # digits, pydantic does not): still our own words, never pydantic's "Input should be...".
+        label = name.replace("_", " ")
+        return f"invalid {label} {str(value)[:50]!r}; give {ACCEPTED[name]}", name
+    msg = first.get("msg", "invalid value")
+    return f"invalid {name or 'argument'} {value!r}: {msg}", name
