@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
@@ -37,6 +38,14 @@ class Settings(ServiceSettings):
     # kill -9 can lose and SIGTERM must finish. Unset: four times BOT_CONCURRENCY, the smallest
     # window that kept the echo bot's throughput at +20 ms per Bot API call (docs/bot.md).
     bot_prefetch: int | None = Field(None, ge=1, le=1024)
+    # People's state: unset or sqlite:///path -> the SQLite file (DATA_DIR/state/ratings.sqlite3
+    # when unset); postgresql://user:password@host:port/db -> PostgreSQL (bot/store/). Secret:
+    # it may carry a password.
+    database_url: SecretStr | None = None
+    # PostgreSQL connections per replica (unset: BOT_CONCURRENCY, one per update in flight) and
+    # how long a call waits for a free one before the person hears the store is busy.
+    database_pool_max: int | None = Field(None, ge=1, le=1000)
+    database_pool_timeout: float = Field(5.0, gt=0, le=300)
 
     @property
     def prefetch_window(self) -> int:
@@ -52,7 +61,12 @@ class Settings(ServiceSettings):
         return value
 
     @field_validator(
-        "telegram_bot_token", "webhook_secret", "webhook_url", "telegram_base_url", mode="before"
+        "telegram_bot_token",
+        "webhook_secret",
+        "webhook_url",
+        "telegram_base_url",
+        "database_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -74,6 +88,10 @@ class Settings(ServiceSettings):
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
     @property
+    def database_url_value(self) -> str | None:
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    @property
     def state_dir(self) -> Path:
         return self.data_dir / "state"
 
@@ -84,4 +102,11 @@ class Settings(ServiceSettings):
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
         out = [s.get_secret_value() for s in (self.telegram_bot_token, self.webhook_secret) if s]
+        url = self.database_url_value
+        if url:
+            out.append(url)
+            password = urlsplit(url).password
+            if password:
+                out.append(unquote(password))
+                out.append(password)
         return [s for s in out if s]

@@ -1,0 +1,113 @@
+"""What every people's-state store offers the bot, whichever database holds it.
+
+The bot only awaits the `*_async` methods (it never blocks its event loop on a database), so
+that is the interface: `PeopleStore`. `RatingsStore` (SQLite, the embedded default) also keeps
+its plain synchronous methods for scripts and tests; `PostgresStore` is async only.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+DEFAULT_USER_ID_BASE = 1_000_000_000
+
+
+class StoreError(Exception):
+    """The store cannot be opened (a damaged file, a server that refuses us): the message says
+    which and what to do."""
+
+
+class StoreFailure(sqlite3.DatabaseError):
+    """One call the store could not complete: the server stayed unreachable past the retry
+    budget, every pooled connection stayed busy, or a row broke a constraint.
+
+    A subclass of sqlite3.DatabaseError because that is what the bot's commands already treat
+    as "the ratings store is unavailable" (they answer so and keep every other command
+    working): both stores fail the same way for them."""
+
+
+class StoreBusy(StoreFailure):
+    """Every connection of the pool stayed in use for the whole pool timeout."""
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """What /status shows of the store: counts when readable, and the database's own verdict."""
+
+    ok: bool
+    ratings: int | None
+    people: int | None
+    check: str  # "ok", or the first problems the check (or opening) reported
+
+
+@runtime_checkable
+class PeopleStore(Protocol):
+    """People's state: ratings and skips (the titles not to offer again), the export for
+    training, and the health /status shows. Every write is committed when its call returns."""
+
+    pending_writes: int  # writes submitted and not finished (read on the event loop)
+    schema_version: int  # the last migration applied (bot/store/migrations/)
+
+    async def add_async(self, telegram_id: int, title_id: str, rating: float) -> int:
+        """Store (or replace) one rating; returns how many the person has now."""
+        ...
+
+    async def skip_async(self, telegram_id: int, title_id: str) -> None: ...
+
+    async def ratings_async(self, telegram_id: int) -> dict[str, float]:
+        """The person's ratings, oldest first."""
+        ...
+
+    async def seen_async(self, telegram_id: int) -> set[str]:
+        """Titles the person rated or skipped: the rating flow does not offer them again."""
+        ...
+
+    async def count_async(self, telegram_id: int | None = None) -> int: ...
+
+    async def people_async(self) -> int: ...
+
+    async def status_async(self) -> StoreStatus:
+        """Never raises: /status must answer even when the database is down or damaged."""
+        ...
+
+    async def export_csv_async(
+        self, out: Path | str, user_id_base: int = DEFAULT_USER_ID_BASE
+    ) -> int:
+        """Every rating in the raw ratings format; returns the number of rows."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def write_ratings_csv(
+    out: Path | str, rows: Iterable[tuple[int, float, int, str]], user_id_base: int
+) -> int:
+    """(local_id, rating, ts, title_id) rows as the raw ratings CSV (userId,rating,timestamp,
+    movieId), written atomically: a reader never sees half a file."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    n = 0
+    with tmp.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["userId", "rating", "timestamp", "movieId"])
+        for local_id, rating, ts, title_id in rows:
+            writer.writerow([user_id_base + local_id, f"{rating:g}", ts, title_id])
+            n += 1
+    tmp.replace(out)
+    return n
+
+
+def safe_url(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()

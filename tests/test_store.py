@@ -1,0 +1,270 @@
+"""One suite for both people's-state stores: every test runs on the SQLite file and on a real
+PostgreSQL server (a throwaway cluster on 127.0.0.1, tests/pg_cluster.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bot.commands import Commands
+from bot.ratings_store import main as export_main
+from bot.replies import Person
+from bot.store import (
+    PeopleStore,
+    RatingsStore,
+    StoreError,
+    StoreFailure,
+    open_store,
+)
+from bot.store.migrate import migrations
+from catalog.holder import CatalogHolder
+from tests.fakes.botdata import demo_data
+from tests.pg_cluster import PgCluster, free_port, why_unavailable
+
+BIG = 7_000_000_000  # Telegram ids outgrow int32
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgCluster]:
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    cluster = PgCluster().start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A DATABASE_URL naming a new, empty store of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state/ratings.sqlite3"
+    return request.getfixturevalue("pg").create_database()
+
+
+@pytest.fixture
+async def store(url: str, tmp_path: Path) -> AsyncIterator[PeopleStore]:
+    opened = open_store(url, tmp_path / "unused.sqlite3")
+    yield opened
+    await opened.aclose()
+
+
+def raw(url: str, query: str) -> list[tuple]:
+    """Read the database behind the store's back, over a connection of its own."""
+    if url.startswith("sqlite:///"):
+        db = sqlite3.connect(url[len("sqlite:///") :])
+        try:
+            return db.execute(query).fetchall()
+        finally:
+            db.close()
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchall()
+
+
+async def test_the_url_picks_the_kind(url: str, store: PeopleStore, tmp_path: Path) -> None:
+    assert isinstance(store, PeopleStore)
+    assert isinstance(store, RatingsStore) == url.startswith("sqlite:///")
+    assert not (tmp_path / "unused.sqlite3").exists()
+
+
+async def test_ratings_replace_count_and_survive_a_reopen(url: str, store: PeopleStore) -> None:
+    assert await store.add_async(BIG, "ns1", 4) == 1
+    assert await store.add_async(BIG, "ns1", 5) == 1  # re-rating replaces
+    assert await store.add_async(BIG, "as2", 3.5) == 2
+    await store.skip_async(BIG, "hs3")
+    await store.skip_async(BIG, "hs3")  # twice is once
+    assert await store.add_async(12, "ns1", 2) == 1
+    await store.aclose()
+    again = open_store(url, "unused")  # a restart of the bot
+    try:
+        assert await again.ratings_async(BIG) == {"ns1": 5.0, "as2": 3.5}
+        assert await again.seen_async(BIG) == {"ns1", "as2", "hs3"}
+        assert await again.ratings_async(999) == {} and await again.seen_async(999) == set()
+        assert await again.count_async() == 3 and await again.count_async(BIG) == 2
+        assert await again.people_async() == 2
+        status = await again.status_async()
+        assert (status.ok, status.ratings, status.people, status.check) == (True, 3, 2, "ok")
+    finally:
+        await again.aclose()
+
+
+async def test_rating_a_skipped_title_unskips_it(store: PeopleStore, url: str) -> None:
+    await store.skip_async(5, "ns9")
+    assert raw(url, "SELECT title_id FROM skips") == [("ns9",)]
+    await store.add_async(5, "ns9", 2)
+    assert raw(url, "SELECT title_id FROM skips") == []
+    assert await store.seen_async(5) == {"ns9"}
+
+
+@pytest.mark.parametrize("bad", [0.0, 9.0, -1.0])
+async def test_an_out_of_scale_rating_is_refused_and_nothing_stored(
+    store: PeopleStore, bad: float
+) -> None:
+    # sqlite3.DatabaseError is what the bot's commands answer as "store unavailable"
+    with pytest.raises(sqlite3.DatabaseError, match=r"(?i)check"):
+        await store.add_async(1, "x1", bad)
+    assert await store.count_async() == 0
+
+
+async def test_export_writes_training_rows_with_stable_small_ids(
+    store: PeopleStore, tmp_path: Path
+) -> None:
+    await store.add_async(BIG, "ns1", 4)
+    await store.add_async(12, "ns1", 2)
+    await store.add_async(BIG, "as2", 0.5)
+    await store.add_async(BIG, "ns1", 4.5)  # a returning person keeps their number
+    out = tmp_path / "export" / "ratings.csv"
+    assert await store.export_csv_async(out) == 3
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ["userId", "rating", "timestamp", "movieId"]
+    by_user = {(int(r["userId"]), r["movieId"]): r["rating"] for r in rows}
+    assert by_user == {
+        (1_000_000_001, "ns1"): "4.5",
+        (1_000_000_001, "as2"): "0.5",
+        (1_000_000_002, "ns1"): "2",
+    }
+    assert not out.with_suffix(".csv.tmp").exists()
+    assert await store.export_csv_async(out, user_id_base=0) == 3
+    assert {r["userId"] for r in csv.DictReader(out.open())} == {"1", "2"}
+
+
+async def test_two_instances_rating_one_person_at_once_lose_and_double_nothing(
+    url: str,
+) -> None:
+    """Two replicas answering the same person's presses: overlapping titles, both at once,
+    the person new to both (who draws their local number)."""
+    a, b = open_store(url, "unused"), open_store(url, "unused")
+    try:
+        person = 4242
+        writes_a = [a.add_async(person, f"t{i}", 1 + i % 5) for i in range(0, 60)]
+        writes_b = [b.add_async(person, f"t{i}", 0.5 + i % 5) for i in range(30, 90)]
+        skips = [b.skip_async(person, f"s{i}") for i in range(10)]
+        counts = await asyncio.gather(
+            *(w for pair in zip(writes_a, writes_b, strict=True) for w in pair), *skips
+        )
+        assert all(1 <= c <= 90 for c in counts[:120])
+        got = await a.ratings_async(person)
+        assert set(got) == {f"t{i}" for i in range(90)}  # none lost
+        for i in range(90):
+            allowed = (
+                {1 + i % 5} if i < 30 else {0.5 + i % 5} if i >= 60 else {1 + i % 5, 0.5 + i % 5}
+            )
+            assert got[f"t{i}"] in allowed
+        assert raw(url, "SELECT count(*) FROM ratings") == [(90,)]  # none doubled
+        assert raw(url, "SELECT count(*) FROM people") == [(1,)]
+        assert len(await b.seen_async(person)) == 100
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_migrations_are_recorded_and_applied_once(url: str) -> None:
+    first = open_store(url, "unused")
+    await first.aclose()
+    second = open_store(url, "unused")
+    await second.aclose()
+    known = migrations("postgresql" if url.startswith("postgresql") else "sqlite")
+    assert first.schema_version == second.schema_version == len(known) >= 1
+    rows = raw(url, "SELECT version, name FROM schema_version ORDER BY version")
+    assert rows == [(m.version, m.name) for m in known]
+
+
+async def test_a_database_from_a_newer_release_is_refused(url: str) -> None:
+    store = open_store(url, "unused")
+    await store.aclose()
+    if url.startswith("sqlite:///"):
+        db = sqlite3.connect(url[len("sqlite:///") :])
+        db.execute("INSERT INTO schema_version VALUES (99, 'future', 0)")
+        db.commit()
+        db.close()
+    else:
+        with psycopg.connect(url) as conn:
+            conn.execute("INSERT INTO schema_version VALUES (99, 'future', 0)")
+    with pytest.raises(StoreError, match="schema version 99"):
+        open_store(url, "unused")
+
+
+def test_a_sqlite_file_from_before_migrations_is_adopted_with_its_ratings(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(migrations("sqlite")[0].sql)  # the schema the bot used to create
+    db.execute("INSERT INTO people VALUES (1, 77)")
+    db.execute("INSERT INTO ratings VALUES (77, 'ns1', 4.0, 1)")
+    db.commit()
+    db.close()
+    store = RatingsStore(path)
+    try:
+        assert store.schema_version == 1 and store.ratings(77) == {"ns1": 4.0}
+    finally:
+        store.close()
+
+
+def test_a_bad_url_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"sqlite:/// .* or postgresql://"):
+        open_store("mysql://u:p@localhost/x", tmp_path / "r.sqlite3")
+    port = free_port()  # nothing listens there
+    with pytest.raises(StoreError) as caught:
+        open_store(f"postgresql://bob:hunter2@127.0.0.1:{port}/db", "unused", connect_timeout=2)
+    message = str(caught.value)
+    assert f"127.0.0.1:{port}" in message and "DATABASE_URL" in message
+    assert "hunter2" not in message and "bob:***@" in message
+
+
+async def test_a_failed_call_is_the_error_the_bot_reports(store: PeopleStore) -> None:
+    """StoreFailure is a sqlite3.DatabaseError: Commands answers it as 'store unavailable'."""
+    assert issubclass(StoreFailure, sqlite3.DatabaseError)
+
+
+# ----- the bot's rating flow over each store ------------------------------------------------
+
+
+async def test_rating_flow_in_the_bot(store: PeopleStore) -> None:
+    commands = Commands(CatalogHolder(demo_data()), store)
+    person = Person(user_id=BIG, chat_id=BIG, lang="en")
+    [card] = [r async for r in commands.on_text(person, "/rate")]
+    offered = card.keyboard[0][0].data.split("|")[2]
+    [saved] = [r async for r in commands.on_button(person, card.keyboard[0][3].data)]
+    assert saved.text.startswith("Saved") and saved.toast
+    assert await store.ratings_async(BIG) == {offered: 4.0}
+    assert offered not in saved.keyboard[0][0].data
+    [skipped] = [r async for r in commands.on_button(person, saved.keyboard[1][0].data)]
+    assert await store.count_async(BIG) == 1 and len(await store.seen_async(BIG)) == 2
+    assert skipped.keyboard
+
+
+# ----- `make export-ratings` / python -m bot.ratings_store export -----------------------------
+
+
+async def test_export_command_honours_database_url(
+    url: str,
+    store: PeopleStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await store.add_async(BIG, "ns1", 4)
+    await store.aclose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "elsewhere"))  # not where the store is
+    out = tmp_path / "out.csv"
+    assert await asyncio.to_thread(export_main, ["export", "--out", str(out)]) == 0
+    assert "wrote 1 ratings" in capsys.readouterr().out
+    assert [r["movieId"] for r in csv.DictReader(out.open())] == ["ns1"]
+
+
+def test_export_command_without_a_store_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    assert export_main(["export", "--out", str(tmp_path / "o.csv")]) == 1
+    assert f"no ratings database at {tmp_path}/state/ratings.sqlite3" in capsys.readouterr().out
+    assert not (tmp_path / "state" / "ratings.sqlite3").exists()
