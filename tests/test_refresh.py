@@ -15,8 +15,8 @@ from catalog.holder import CatalogHolder
 from refresh import releases
 from tests.refresh_helpers import (
     copy_tree,
-    drop_ratings_of,
     drop_column,
+    drop_ratings_of,
     keep_share,
     lock_is_free,
     make_inbox,
