@@ -106,11 +106,11 @@ def _main(argv: list[str] | None) -> int:
         return 2
     if holder.current.recommender is None:
         log.warning("no recommendation model: %s", holder.current.model_error)
-    from .ratings_store import RatingsStore, StoreError
+    from .store import StoreError, store_from_settings
 
     try:
-        store = RatingsStore(settings.ratings_db)
-    except StoreError as e:  # a damaged file: say which and what to do, no traceback
+        store = store_from_settings(settings)  # DATABASE_URL: SQLite file or PostgreSQL
+    except StoreError as e:  # a damaged file, a refused server: say which, no traceback
         print(f"cannot open the ratings store: {e}", file=sys.stderr)
         return 2
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,9 +27,10 @@ from bot.store import (
 )
 from bot.store.migrate import migrations
 from catalog.holder import CatalogHolder
-from tests.fakes.botdata import demo_data
+from tests.fakes.botdata import data_copy, demo_data
 from tests.pg_cluster import PgCluster, free_port, why_unavailable
 
+ROOT = Path(__file__).resolve().parent.parent
 BIG = 7_000_000_000  # Telegram ids outgrow int32
 
 
@@ -268,3 +272,45 @@ def test_export_command_without_a_store_says_so(
     assert export_main(["export", "--out", str(tmp_path / "o.csv")]) == 1
     assert f"no ratings database at {tmp_path}/state/ratings.sqlite3" in capsys.readouterr().out
     assert not (tmp_path / "state" / "ratings.sqlite3").exists()
+
+
+# ----- python -m bot with DATABASE_URL ------------------------------------------------------
+
+
+def run_bot(data_dir: Path, database_url: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--console", "--lang", "en"],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_the_bot_process_rates_into_postgresql(pg: PgCluster, tmp_path: Path) -> None:
+    url = pg.create_database()
+    data_dir = data_copy(tmp_path / "data")
+    done = run_bot(data_dir, url, "/rate\n4\n")  # the 4th button: four stars
+    assert done.returncode == 0, done.stderr
+    assert "Saved" in done.stdout, done.stdout
+    assert raw(url, "SELECT telegram_id, rating FROM ratings") == [(0, 4.0)]
+    assert not (data_dir / "state" / "ratings.sqlite3").exists()
+
+
+def test_the_bot_refuses_an_unreachable_server_in_one_line(tmp_path: Path) -> None:
+    data_dir = data_copy(tmp_path / "data")
+    port = free_port()
+    done = run_bot(data_dir, f"postgresql://bot:s3cret@127.0.0.1:{port}/people", "/start\n")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    assert f"127.0.0.1:{port}" in done.stderr and "DATABASE_URL" in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout
