@@ -14,7 +14,7 @@ SEED ?= 42
 # default, 180 s, is for real data; docs/model.md).
 TRAIN_BUDGET ?= 30
 
-.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium java
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
@@ -22,6 +22,7 @@ help:
 	@echo "make data etl train evaluate report api console export-ratings bench lint format clean"
 	@echo "make java       install Debian's Java 17 runtime when java is missing (Spark engine; CI runs it)"
 	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
+	@echo "make postgres   install Debian's PostgreSQL server (the store tests on a real server; CI runs it)"
 	@echo "make lock       pin the working venv's packages in constraints.txt (after a dependency change)"
 
 # A changed pyproject.toml or constraints.txt reinstalls; the pins make a fresh machine install
@@ -67,8 +68,9 @@ console: train
 	$(PY) -m bot --console
 
 # The ratings people gave in the chat, as a raw ratings CSV the next ETL + training picks up.
+# From the store DATABASE_URL names (environment or .env); unset: $(DATA)/state/ratings.sqlite3.
 export-ratings: $(STAMP)
-	$(PY) -m bot.ratings_store export --db $(DATA)/state/ratings.sqlite3 \
+	DATA_DIR=$(DATA) $(PY) -m bot.ratings_store export \
 		--out $(DATA)/raw/ratings/telegram_ratings.csv
 
 api: train
@@ -103,6 +105,14 @@ java:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		openjdk-17-jre-headless; }
 	@java -version 2>&1 | head -n 1
+
+# Debian's PostgreSQL server, for the store tests on a real server (tests/pg_cluster.py starts a
+# throwaway cluster; they skip without it). .ci/run calls this; needs root (CI and these machines).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		postgresql; }
+	@ls /usr/lib/postgresql/*/bin/initdb
 
 bench: $(STAMP)
 	$(PY) -m bench all
