@@ -19,7 +19,7 @@ that a bug still answers JSON (and is logged with its traceback) instead of a ba
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -80,7 +80,7 @@ class ApiError(Exception):
         parameter: str | None = None,
         accepted: str | None = None,
         candidates: Sequence[CatalogSearchHit] | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status

@@ -32,8 +32,7 @@ def max_duration(
     """The movie with the most minutes (default) or the show with the most seasons, under
     optional release-year and platform filters. Ties are all listed, sorted by name; with
     no title matching the filters, `duration` and `title` are null."""
-    res = c.max_duration(year, platform, duration_type)
-    return MaxDurationOut.model_validate({**res.__dict__, "title": res.title}, from_attributes=True)
+    return MaxDurationOut.model_validate(c.max_duration(year, platform, duration_type))
 
 
 @router.get(

@@ -39,10 +39,7 @@ def where_to_watch(c: Cat, title: TitleArg) -> WhereToWatchOut:
     found = c.where_to_watch(title)
     if not found:
         raise TitleNotFound(title)
-    items = [
-        WhereToWatchItem.model_validate({**w.__dict__, "platforms": w.platforms}) for w in found
-    ]
-    return WhereToWatchOut(query=title, results=items)
+    return WhereToWatchOut(query=title, results=[WhereToWatchItem.model_validate(w) for w in found])
 
 
 @router.get(
