@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog import CatalogHolder
-from tests.test_api import build_demo
+from tests.api_helpers import build_demo
 
 # The schema is read at import, before the demo data exists: the app starts with a placeholder
 # holder, and the fixture below puts the real one in app.state before the first call.
