@@ -18,6 +18,7 @@ ENV PATH=/venv/bin:$PATH PIP_NO_CACHE_DIR=1
 COPY pyproject.toml README.md constraints.txt ./
 COPY config config
 COPY domain domain
+COPY locales locales
 COPY etl etl
 COPY model model
 COPY catalog catalog

@@ -186,7 +186,7 @@ def workloads(data: Path, seed: int) -> dict[str, Callable[[], str]]:
     platforms = ["netflix", "amazon", "disney", "hulu", "prime", "Netflix", "disney+"]
     years = {p: cat.years(p) for p in ("netflix", "amazon", "disney", "hulu")}
     canon = {"prime": "amazon", "Netflix": "netflix", "disney+": "disney"}
-    ids = [r.id for r in cat._refs]  # bench only: a uniform sample of title ids
+    ids = [r.id for r in cat.index.rows.refs]  # bench only: a uniform sample of title ids
     rec = cat.recommender
     users = [u for u in range(1, 200_000) if rec.knows_user(u)][:5000] if rec else [1]
     names = [cat.title(i).title for i in rng.sample(ids, 500)]  # type: ignore[union-attr]

@@ -127,9 +127,11 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
     years = {p: cat.years(p) for p in platforms}
     # bench only: sample the names of served titles (platform test rows are found by nothing,
     # so typing one measures a no-match query; "search (no such title)" times those).
-    served = sorted(set(cat._row_of_id.values()))
-    names = [cat._display_title[r] for r in served if len(cat._display_title[r]) >= 4]
-    ids = list(cat._row_of_id)
+    served = sorted(set(cat.index.rows.row_of_id.values()))
+    names = [
+        cat.index.rows.display_title[r] for r in served if len(cat.index.rows.display_title[r]) >= 4
+    ]
+    ids = list(cat.index.rows.row_of_id)
 
     def alias(p: str | None) -> str | None:
         return None if p is None else rng.choice(ALIASES[p])
@@ -186,7 +188,7 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
     }
     if cat.recommender is not None:
         users = [int(u) for u in cat.recommender.user_ids[:1000]]
-        known = [t for t in cat.recommender.title_ids[:5000] if t in cat._row_of_id]
+        known = [t for t in cat.recommender.title_ids[:5000] if t in cat.index.rows.row_of_id]
         out["recommend (user, id)"] = (
             cat.recommend,
             many(lambda: (rng.choice(users), rng.choice(known))),
@@ -210,23 +212,25 @@ def library_rows(cat: Any, rng: random.Random) -> list[Row]:
     from catalog.search import NameIndex
     from tests.test_catalog_relevance import CASES, GARBAGE
 
-    served = sorted(set(cat._row_of_id.values()))
-    names = [cat._display_title[r] for r in served if len(cat._display_title[r]) >= 4]
+    served = sorted(set(cat.index.rows.row_of_id.values()))
+    names = [
+        cat.index.rows.display_title[r] for r in served if len(cat.index.rows.display_title[r]) >= 4
+    ]
     mix = (
         [rng.choice(names) for _ in range(700)]
         + [with_typo(rng, rng.choice(names)) for _ in range(700)]
         + [rng.choice(names).split()[0] for _ in range(600)]
     )
 
-    def rebuild() -> NameIndex:  # as Catalog._build_search builds it
+    def rebuild() -> NameIndex:  # as catalog.index.build_search builds it
         return NameIndex(
-            [cat._folded[r] for r in served],
-            votes=cat._votes[served].tolist(),
-            titles=[cat._display_title[r] for r in served],
+            [cat.index.rows.folded[r] for r in served],
+            votes=cat.index.rows.votes[served].tolist(),
+            titles=[cat.index.rows.display_title[r] for r in served],
         )
 
     rows = []
-    for r in compare(cat._names, CASES, GARBAGE, mix, rebuild):
+    for r in compare(cat.index.search.names, CASES, GARBAGE, mix, rebuild):
         if r.get("missing"):
             rows.append(Row(f"search engine {r['engine']}", "", "not installed"))
             continue

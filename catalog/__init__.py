@@ -6,7 +6,10 @@ Front ends (bot, console chat, API) only translate; see docs/architecture.md.
 from catalog.core import Catalog
 from catalog.functions import get_actor, get_count_platform, get_max_duration, get_score_count
 from catalog.holder import CatalogHolder, ReloadError
+from catalog.index import CatalogIndex
 from catalog.loading import CatalogLoadError
+from catalog.recommend import RecommenderModel
+from catalog.reports import ChartFrame
 from catalog.results import (
     ActorResult,
     CatalogInfo,
@@ -27,10 +30,12 @@ from catalog.results import (
 )
 from catalog.text import fold
 from catalog.validate import (
+    QUERY_ERROR_CODES,
     AmbiguousTitle,
     CatalogError,
     ModelUnavailable,
     QueryError,
+    QueryErrorCode,
     TitleNotFound,
     parse_duration_type,
     parse_kind,
@@ -43,21 +48,26 @@ from domain.vocabulary import KINDS, PLATFORMS
 __all__ = [
     "KINDS",
     "PLATFORMS",
+    "QUERY_ERROR_CODES",
     "ActorResult",
     "AmbiguousTitle",
     "Catalog",
     "CatalogError",
     "CatalogHolder",
+    "CatalogIndex",
     "CatalogInfo",
     "CatalogLoadError",
+    "ChartFrame",
     "FileInfo",
     "MaxDuration",
     "ModelUnavailable",
     "Offer",
     "PlatformCount",
     "QueryError",
+    "QueryErrorCode",
     "Recommendation",
     "RecommendedTitle",
+    "RecommenderModel",
     "ReloadError",
     "ScoreCount",
     "SearchHit",

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from catalog.results import FileInfo
+from catalog.index import CatalogIndex, build_index
+from catalog.recommend import RecommenderModel
+from catalog.results import CatalogInfo, FileInfo
+from catalog.rows import first_row_per_id
 from catalog.validate import CatalogError
 from domain.vocabulary import PROCESSED_COLUMNS, SERVED_TITLE_COLUMNS, arrow_schema
 
@@ -47,7 +53,7 @@ def type_name(t: pa.DataType) -> str:
     return _TYPE_NAMES.get(t, str(t))
 
 
-RecommenderLoader = Callable[[Path, float, Mapping[str, str]], Any]
+RecommenderLoader = Callable[[Path, float, Mapping[str, str]], RecommenderModel]
 
 
 class CatalogLoadError(CatalogError):
@@ -124,7 +130,9 @@ def check_ratings_file(path: Path) -> None:
     check_schema(path, schema, "ratings")
 
 
-def default_recommender_loader(models_dir: Path, threshold: float, kinds: Mapping[str, str]) -> Any:
+def default_recommender_loader(
+    models_dir: Path, threshold: float, kinds: Mapping[str, str]
+) -> RecommenderModel:
     # Imported here so the catalogue loads (and answers) even where model/ or surprise is absent.
     from model.recommender import Recommender
 
@@ -136,7 +144,7 @@ def load_recommender(
     threshold: float,
     kinds: Mapping[str, str],
     loader: RecommenderLoader | None,
-) -> tuple[Any, str | None]:
+) -> tuple[RecommenderModel | None, str | None]:
     """(recommender, None) or (None, why): a missing or broken model never stops the catalogue."""
     if not models_dir.is_dir():
         return None, f"no model: {models_dir} does not exist (run `python -m model train`)"
@@ -146,7 +154,7 @@ def load_recommender(
         return None, f"model not loaded from {models_dir}: {type(e).__name__}: {e}"
 
 
-def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, Any]]:
+def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, object]]:
     """The model's id (or a hash of svd.json) and a few svd.json fields for /status."""
     path = models_dir / "svd.json"
     try:
@@ -166,9 +174,69 @@ def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, Any]]:
         summary["data"] = {k: v for k, v in data.items() if k != "path"}
     metrics = meta.get("metrics")
     if isinstance(metrics, dict):  # flat figures for /status: cross-validated when available
-        cv = metrics.get("cv") if isinstance(metrics.get("cv"), dict) else {}
+        cv = metrics.get("cv")
+        if not isinstance(cv, dict):
+            cv = {}
         summary["rmse"] = cv.get("rmse")
         summary["mae"] = cv.get("mae")
         summary["train_rmse"] = metrics.get("train_rmse")
     version = str(meta.get("model_id") or hashlib.sha256(raw).hexdigest())[:12]
     return version, summary
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedCatalog:
+    """What Catalog.load serves from: the index, the model (or why there is none), the info."""
+
+    index: CatalogIndex
+    info: CatalogInfo
+    recommender: RecommenderModel | None
+    model_error: str | None
+
+
+def load_catalog(
+    data_dir: Path, threshold: float, recommender_loader: RecommenderLoader | None
+) -> LoadedCatalog:
+    """processed/{titles,scores,display}.parquet -> CatalogIndex, and the model of models/
+    (see Catalog.load for what raises and what does not)."""
+    started = time.perf_counter()
+    processed = data_dir / "processed"
+    titles, titles_file = read_parquet(processed / "titles.parquet")
+    scores, scores_file = read_parquet(processed / "scores.parquet")
+    display, display_file = read_parquet(processed / "display.parquet")
+    check_ratings_file(processed / "ratings.parquet")
+    titles, display = first_row_per_id(titles, display)
+    index = build_index(titles, scores, display)
+    del titles, scores, display
+    # Everything needed now lives in Python lists and numpy arrays; hand the Arrow buffers
+    # back so a serving process (and a reload beside it) does not keep them.
+    pa.default_memory_pool().release_unused()
+
+    rows = index.rows
+    kinds = dict(zip(rows.ids, rows.kind, strict=True))
+    models_dir = data_dir / "models"
+    recommender, model_error = load_recommender(models_dir, threshold, kinds, recommender_loader)
+    model_version, model_summary = model_fingerprint(models_dir)
+    files = (titles_file, scores_file, display_file)
+    info = CatalogInfo(
+        data_dir=str(data_dir),
+        version=_version(files),
+        model_version=model_version if recommender is not None else None,
+        model_error=model_error,
+        titles=len(rows),
+        scored_titles=int(np.count_nonzero(~np.isnan(rows.score))),
+        per_platform={p: c.total for p, c in index.questions.platform_counts.items()},
+        files=files,
+        model=model_summary if recommender is not None else {},
+        loaded_at=dt.datetime.now(dt.UTC),
+        load_seconds=time.perf_counter() - started,
+    )
+    return LoadedCatalog(index, info, recommender, model_error)
+
+
+def _version(files: Iterable[FileInfo]) -> str:
+    """Content fingerprint of the processed files: the same data gives the same version."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f"{f.name}:{f.sha256}\n".encode())
+    return h.hexdigest()[:12]

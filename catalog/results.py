@@ -213,6 +213,6 @@ class CatalogInfo:
     scored_titles: int
     per_platform: dict[str, int]
     files: tuple[FileInfo, ...]
-    model: dict = field(default_factory=dict)  # a few svd.json fields (params, sizes, rmse)
+    model: dict[str, object] = field(default_factory=dict)  # a few svd.json fields (rmse, ...)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     load_seconds: float = 0.0

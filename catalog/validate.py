@@ -158,7 +158,7 @@ def _as_int(value: object) -> int | None:
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
-        return int(value)
+        return int(float(value))  # an integral float (2001.0) or numpy float
     # A digit string longer than any number we accept is not one (and int() of over 4,300
     # digits raises ValueError instead of giving a number).
     if isinstance(value, str) and len(value) <= 64 and re.fullmatch(r"\s*[+-]?\d+\s*", value):

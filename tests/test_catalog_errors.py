@@ -46,11 +46,16 @@ def test_every_raise_site_uses_a_known_code() -> None:
             used.add(SUBCLASS_CODES[name])
             continue
         first = call.args[0] if call.args else None
-        assert isinstance(first, ast.Constant), f"{path}:{line}: code must be a literal"
+        if not isinstance(first, ast.Constant):
+            # A front end may pass a code it looked up (typed QueryErrorCode: mypy checks it);
+            # the catalogue itself names each code where it raises.
+            assert not path.startswith("catalog"), f"{path}:{line}: code must be a literal"
+            continue
         assert first.value in v.QUERY_ERROR_CODES, f"{path}:{line}: unknown code {first.value!r}"
         assert len(call.args) >= 4, f"{path}:{line}: give code, arg, value and message"
-        used.add(first.value)
-    # No code is listed that nothing raises: front ends would translate a dead code.
+        if path.startswith("catalog"):
+            used.add(first.value)
+    # No code is listed that the catalogue never raises: front ends would translate a dead code.
     assert used == set(v.QUERY_ERROR_CODES)
 
 
