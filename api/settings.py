@@ -16,7 +16,7 @@ class ApiSettings(ServiceSettings):
     DATA_DIR, RECOMMEND_THRESHOLD and LOG_LEVEL come from config.ServiceSettings."""
 
     api_host: str = "127.0.0.1"
-    api_port: int = Field(8000, ge=0, le=65535)
+    api_port: int = Field(default=8000, ge=0, le=65535)
     # POST /admin/reload needs this value in the X-Admin-Token header; unset = reload disabled.
     api_admin_token: SecretStr | None = None
 

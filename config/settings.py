@@ -25,7 +25,7 @@ class DataSettings(BaseSettings):
 class ServiceSettings(DataSettings):
     """The knobs the bot and the API share."""
 
-    recommend_threshold: float = Field(3.5, ge=0.5, le=5.0)
+    recommend_threshold: float = Field(default=3.5, ge=0.5, le=5.0)
     log_level: str = "INFO"
 
 

@@ -26,8 +26,9 @@ router = APIRouter(tags=["recommendations"])
 
 
 def _knows_user(c: Catalog, user_id: int) -> bool:
-    # The one look past the catalogue, at its model: the catalogue has no such question yet.
-    return c.recommender is not None and bool(c.recommender.knows_user(user_id))
+    # The one look past the catalogue, at its model (typed: catalog.recommend.RecommenderModel):
+    # the catalogue has no such question of its own.
+    return c.recommender is not None and c.recommender.knows_user(user_id)
 
 
 @router.get(
