@@ -1,9 +1,9 @@
 """Every argument check of the query layer, in one place.
 
 The bot, the console chat and the API pass user text straight through; a wrong value raises
-`QueryError` carrying a machine `code` (one of QUERY_ERROR_CODES), the argument name `arg`, the
-offending `value` and render `params` (a range's min/max, accepted names); each front end
-translates it in one place, and str(e) is an English message naming the value and what is
+`QueryError` (catalog/errors.py, re-exported here) carrying a machine `code`, the argument name
+`arg`, the offending `value` and render `params` (a range's min/max, accepted names); each front
+end translates it in one place, and str(e) is an English message naming the value and what is
 accepted.
 """
 
@@ -12,12 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from numbers import Integral, Real
-from types import MappingProxyType
-from typing import Literal, get_args
 
-from catalog.results import SearchHit
+from catalog.errors import QUERY_ERROR_CODES as QUERY_ERROR_CODES
+from catalog.errors import AmbiguousTitle as AmbiguousTitle
+from catalog.errors import CatalogError as CatalogError
+from catalog.errors import ModelUnavailable as ModelUnavailable
+from catalog.errors import QueryError
+from catalog.errors import QueryErrorCode as QueryErrorCode
+from catalog.errors import TitleNotFound as TitleNotFound
 from domain.vocabulary import (
     DURATION_TYPES,
     KINDS,
@@ -42,90 +46,6 @@ TEXT_MAX = 200
 # anything longer is refused with a message instead of reaching a button or the model.
 USER_ID_MAX = 2**63 - 1
 USER_ID_DIGITS = len(str(USER_ID_MAX))  # 19: what callback data allows for a user field
-
-
-class CatalogError(Exception):
-    """Base of everything the query layer raises on purpose."""
-
-
-# Every code a QueryError can carry. Front ends translate by code (and `arg`, `params`), never
-# by parsing the English text; tests check that each one has a translation.
-QueryErrorCode = Literal[
-    "unknown_platform",
-    "invalid_year",
-    "invalid_score",
-    "invalid_duration_type",
-    "unknown_kind",
-    "invalid_limit",
-    "invalid_offset",
-    "invalid_user",
-    "empty_text",
-    "text_too_long",
-    "invalid_rating",
-    "invalid_ratings",
-    "title_not_found",
-    "ambiguous_title",
-]
-QUERY_ERROR_CODES: tuple[QueryErrorCode, ...] = get_args(QueryErrorCode)
-
-
-class QueryError(CatalogError, ValueError):
-    """A wrong argument: `code` says what is wrong, `arg` which argument, `value` what was given.
-
-    `params` holds what a front end needs to say it in its own words (e.g. `min`/`max` of a
-    range, `accepted` names); str(e) is the English message naming the value and what is
-    accepted.
-    """
-
-    def __init__(
-        self,
-        code: QueryErrorCode,
-        arg: str,
-        value: object,
-        message: str,
-        params: Mapping[str, object] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code: QueryErrorCode = code
-        self.arg = arg
-        self.value = value
-        self.message = message
-        self.params: Mapping[str, object] = MappingProxyType(dict(params or {}))
-
-
-class TitleNotFound(QueryError):
-    """No title matches the given id or name."""
-
-    def __init__(self, text: str, arg: str = "title") -> None:
-        super().__init__(
-            "title_not_found",
-            arg,
-            text,
-            f"no title matches {text!r}; try a title id such as 'ns1' or another name",
-        )
-        self.text = text
-
-
-class AmbiguousTitle(QueryError):
-    """The name matches several titles; `candidates` (SearchHit) lets a front end offer a choice."""
-
-    def __init__(self, text: str, candidates: Sequence[SearchHit], arg: str = "title") -> None:
-        names = "; ".join(
-            f"{c.title} ({c.platform}, {c.release_year}, id {c.id})" for c in candidates
-        )
-        super().__init__(
-            "ambiguous_title",
-            arg,
-            text,
-            f"{text!r} matches several titles, pick one by id: {names}",
-            {"candidates": tuple(candidates)},
-        )
-        self.text = text
-        self.candidates: tuple[SearchHit, ...] = tuple(candidates)
-
-
-class ModelUnavailable(CatalogError):
-    """A recommendation was asked for but no model is loaded; the message says why."""
 
 
 def parse_platform(text: object) -> str:
