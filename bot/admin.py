@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .i18n import number, t
+from .i18n import counted, number, t
 from .ratings_store import StoreStatus
-from .replies import Html, bold, esc
+from .replies import Html, bold
 from .stats import Stats
 
 log = logging.getLogger(__name__)
@@ -24,57 +24,58 @@ def _uptime(seconds: float) -> str:
 
 
 def status_text(lang: str, catalog: Any, stats: Stats, store: StoreStatus) -> Html:
-    """Versions, sizes, uptime and counters (labels are short and the same in both languages
-    except where a word matters), and the ratings store's health (RatingsStore.status)."""
+    """Versions, sizes, uptime and counters, and the ratings store's health
+    (RatingsStore.status), one labelled line each."""
     info = catalog.info
-    es = lang == "es"
-    model = info.model_version or ("sin modelo" if es else "no model")
+    per_platform = ", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))
     lines = [
-        bold("Estado" if es else "Status"),
-        f"{'Datos' if es else 'Data'}: {esc(info.version)} · {number(lang, info.titles)} "
-        f"{'títulos' if es else 'titles'} ({number(lang, info.scored_titles)} "
-        f"{'con nota' if es else 'scored'})",
-        f"{'Por plataforma' if es else 'Per platform'}: "
-        + esc(", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))),
-        f"{'Modelo' if es else 'Model'}: {esc(model)}",
+        bold(t(lang, "status_title")),
+        t(
+            lang,
+            "status_data",
+            version=info.version,
+            titles=counted(lang, "n_titles", info.titles),
+            scored=number(lang, info.scored_titles),
+        ),
+        t(lang, "status_per_platform", counts=per_platform),
+        t(lang, "status_model", model=info.model_version or t(lang, "status_no_model")),
     ]
     if info.model_error:
-        lines.append(f"{'Error del modelo' if es else 'Model error'}: {esc(info.model_error)}")
+        lines.append(t(lang, "status_model_error", error=info.model_error))
     meta = info.model or {}
     rmse = meta.get("rmse")
     if isinstance(rmse, int | float):
-        lines.append(f"RMSE: {number(lang, rmse, 3)}")
+        lines.append(t(lang, "status_rmse", rmse=number(lang, rmse, 3)))
     # what training chose and why (svd.json, written by `model train`'s search; the sentence
     # is the trainer's, in English)
     if isinstance(meta.get("algorithm"), str):
-        lines.append(f"{'Algoritmo' if es else 'Algorithm'}: {esc(meta['algorithm'])}")
+        lines.append(t(lang, "status_algorithm", algorithm=meta["algorithm"]))
     if isinstance(meta.get("why"), str):
-        lines.append(f"{'Elegido' if es else 'Chosen'}: {esc(_short(meta['why']))}")
+        lines.append(t(lang, "status_chosen", why=_short(meta["why"])))
     loaded = info.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines += [
-        f"{'Cargado' if es else 'Loaded'}: {esc(loaded)} ({number(lang, info.load_seconds, 1)} s)",
-        f"{'En marcha' if es else 'Uptime'}: {_uptime(stats.uptime())}",
-        f"{'Actualizaciones' if es else 'Updates'}: {number(lang, stats.updates)} · "
-        f"{'errores' if es else 'errors'}: {number(lang, stats.errors)} · "
-        f"{'denegadas' if es else 'denied'}: {number(lang, stats.denied)}",
+        t(lang, "status_loaded", at=loaded, seconds=number(lang, info.load_seconds, 1)),
+        t(lang, "status_uptime", uptime=_uptime(stats.uptime())),
+        t(
+            lang,
+            "status_updates",
+            updates=number(lang, stats.updates),
+            errors=number(lang, stats.errors),
+            denied=number(lang, stats.denied),
+        ),
     ]
     if store.ratings is not None and store.people is not None:
+        people = counted(lang, "n_people", store.people)
         lines.append(
-            f"{'Puntuaciones en el chat' if es else 'Chat ratings'}: "
-            f"{number(lang, store.ratings)} ({'de' if es else 'from'} "
-            f"{number(lang, store.people)} {'personas' if es else 'people'})"
+            t(lang, "status_chat_ratings", ratings=number(lang, store.ratings), people=people)
         )
     if store.ok:
-        lines.append(f"{'Base de puntuaciones' if es else 'Ratings store'}: ok")
+        lines.append(t(lang, "status_store_ok"))
     else:
-        lines.append(
-            f"{'Base de puntuaciones' if es else 'Ratings store'}: "
-            f"{bold('NO DISPONIBLE' if es else 'UNAVAILABLE')} — quick_check: "
-            f"{esc(_short(store.check, 200))}"
-        )
+        lines.append(t(lang, "status_store_down", check=_short(store.check, 200)))
     top = ", ".join(f"/{c} {n}" for c, n in stats.commands.most_common(8))
     if top:
-        lines.append(f"{'Comandos' if es else 'Commands'}: {esc(top)}")
+        lines.append(t(lang, "status_commands", top=top))
     return Html("\n".join(lines))
 
 
@@ -117,13 +118,8 @@ class Reloader:
                 model=new.info.model_version or "—",
             )
             if new.recommender is None:  # allowed only when there was no model before either
-                why = esc(_short(new.info.model_error or "no model"))
-                note = (
-                    "Sin modelo de recomendaciones (tampoco había uno antes)"
-                    if lang == "es"
-                    else "No recommendation model (there was none before either)"
-                )
-                return Html(f"{done}\n{note}: {why}")
+                note = t(lang, "reload_no_model", why=_short(new.info.model_error or "no model"))
+                return Html(f"{done}\n{note}")
             return done
 
 

@@ -36,9 +36,10 @@ from telegram.request import HTTPXRequest
 from .admin import Reloader
 from .commands import Commands
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
-from .i18n import COMMANDS, lang_of, t
+from .i18n import lang_of, t
 from .polling import Feed, FeedBot, FeedProcessor, rejected
 from .ratings_store import RatingsStore
+from .registry import REGISTRY
 from .replies import Keyboard, Person, Reply, split_html
 from .settings import Settings
 from .stats import Stats
@@ -219,7 +220,7 @@ async def set_commands(application: Application) -> None:
     """Register the command menus: Spanish as the default, and per language."""
     bot = application.bot
     for lang, code in (("es", None), ("es", "es"), ("en", "en")):
-        commands = [BotCommand(name, desc) for name, desc in COMMANDS[lang]]
+        commands = [BotCommand(name, desc) for name, desc in REGISTRY.menu(lang)]
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
 
 

@@ -18,9 +18,9 @@ from catalog.results import (
     TitleRef,
     WhereToWatch,
 )
-from domain.vocabulary import duration_unit, kind_name
+from domain.vocabulary import kind_name
 
-from .i18n import number, percent, platform_name, t
+from .i18n import counted, number, percent, platform_name, t
 from .replies import Html, bold, esc
 
 PAGE_SIZE = 10
@@ -74,8 +74,10 @@ def max_duration(lang: str, r: MaxDuration) -> Html:
     names = ", ".join(title_ref(lang, ref, with_platform=not r.platform) for ref in shown)
     if len(r.titles) > len(shown):
         names += f" (+{len(r.titles) - len(shown)})"
-    key = "md_movie" if r.duration_type == "min" else "md_show"
-    text = t(lang, key, filters=where, titles=Html(names), duration=r.duration)
+    if r.duration_type == "min":
+        text = t(lang, "md_movie", filters=where, titles=Html(names), duration=r.duration)
+    else:
+        text = t(lang, "md_show", r.duration, filters=where, titles=Html(names))
     if len(r.titles) > 1:
         text = Html(text + t(lang, "md_tie", n=len(r.titles)))
     return text
@@ -85,11 +87,12 @@ def score_count(lang: str, r: ScoreCount) -> Html:
     return t(
         lang,
         "score_count",
+        # "movies … are" even for one: the count is the answer, and the sentence's shape stays
         count=number(lang, r.count),
         platform=platform_name(r.platform),
         year=r.year,
         score=number(lang, r.scored, 1),
-        movies=number(lang, r.movies),
+        movies=counted(lang, "n_movies", r.movies),
         rated=number(lang, r.rated),
     )
 
@@ -100,9 +103,9 @@ def platform_counts(lang: str, counts: Sequence[PlatformCount]) -> Html:
             lang,
             "platform_count",
             platform=platform_name(c.platform),
-            movies=number(lang, c.movies),
-            shows=number(lang, c.shows),
-            total=number(lang, c.total),
+            movies=counted(lang, "n_movies", c.movies, strong=True),
+            shows=counted(lang, "n_shows", c.shows),
+            total=counted(lang, "n_titles", c.total),
         )
         for c in counts
     ]
@@ -111,9 +114,9 @@ def platform_counts(lang: str, counts: Sequence[PlatformCount]) -> Html:
             t(
                 lang,
                 "platform_total",
-                movies=number(lang, sum(c.movies for c in counts)),
-                shows=number(lang, sum(c.shows for c in counts)),
-                total=number(lang, sum(c.total for c in counts)),
+                movies=counted(lang, "n_movies", sum(c.movies for c in counts), strong=True),
+                shows=counted(lang, "n_shows", sum(c.shows for c in counts)),
+                total=counted(lang, "n_titles", sum(c.total for c in counts)),
             )
         )
     return Html("\n".join(lines))
@@ -130,7 +133,7 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
             "actor_none",
             platform=platform_name(r.platform),
             year=r.year,
-            titles=number(lang, r.titles),
+            titles=counted(lang, "n_titles", r.titles),
         )
     text = t(
         lang,
@@ -138,8 +141,8 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
         platform=platform_name(r.platform),
         year=r.year,
         actor=r.actor,
-        count=r.count,
-        titles=number(lang, r.titles),
+        n=r.count,
+        titles=counted(lang, "n_titles", r.titles),
         with_cast=number(lang, r.titles_with_cast),
     )
     if len(r.tied) > 1:
@@ -254,8 +257,8 @@ def title_details(lang: str, info: TitleInfo) -> Html:
     if info.listed_in:
         bits.append(info.listed_in)
     if info.duration_int:
-        unit = duration_unit(info.duration_type, lang)
-        bits.append(f"{info.duration_int} {unit}")
+        key = "n_seasons" if info.duration_type == "season" else "n_minutes"
+        bits.append(counted(lang, key, info.duration_int))
     line = esc(" · ".join(bits))
     if info.cast:
         line = Html(f"{line}\n{esc(', '.join(info.cast[:3]))}")

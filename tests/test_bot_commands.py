@@ -132,7 +132,7 @@ async def test_rating_flow_and_foryou(commands: Commands) -> None:
     skipped = await press(commands, ES, saved.keyboard[1][0].data)
     assert "Saltado" in skipped.text
     [mine] = await text(commands, ES, "/foryou")
-    assert "según tus 1 puntuaciones" in mine.text and "Con 2 puntuaciones más" in mine.text
+    assert "según tu 1 puntuación (" in mine.text and "Con 2 puntuaciones más" in mine.text
     nxt = await press(commands, ES, mine.keyboard[0][-1].data)
     assert "(2/" in nxt.text
 

@@ -158,14 +158,14 @@ async def test_ratings_survive_a_restart(data_dir: Path) -> None:
         [prompt] = await bot.say(chat, "/rate", "es")
         data = button_data(prompt, "4★")
         [saved] = await bot.press(chat, prompt.message_id, data, "es")
-        assert "Guardado" in saved.text and "Llevas 1 puntuaciones" in saved.text
+        assert "Guardado" in saved.text and "Llevas 1 puntuación" in saved.text
         [saved2] = await bot.press(chat, prompt.message_id, button_data(saved, "5★"), "es")
         assert "Llevas 2 puntuaciones" in saved2.text
     assert (data_dir / "state" / "ratings.sqlite3").exists()
     async with running_bot(data_dir) as bot:
         [mine] = await bot.say(chat, "/foryou", "es")
         assert "según tus 2 puntuaciones" in mine.text
-        assert "Con 1 puntuaciones más" in mine.text
+        assert "Con 1 puntuación más" in mine.text
         [prompt] = await bot.say(chat, "/rate", "es")
         assert data.split("|")[2] not in str(last_keyboard(prompt))  # not offered again
 

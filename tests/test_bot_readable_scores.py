@@ -30,7 +30,7 @@ from tests.fakes.telegram_server import parse_html
 ES = Person(user_id=5, chat_id=5, lang="es")
 EN = Person(user_id=6, chat_id=6, lang="en")
 # "4.9★ · top 0.3%" / "4,9★ · entre el 0,3 % mejor": the stars and the share of each line.
-FIGURE = re.compile(r"— (\d[\d.,]*)★ · (?:top |entre el )(\d[\d.,]*) ?%")
+FIGURE = re.compile(r"— (\d[\d.,]*)★ · (?:top |entre el )(\d[\d.,]*)[ \u00a0]?%")
 BECAUSE = {"en": "because you liked ", "es": "porque te gustó "}
 
 

@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import locales
 from bot.callbacks import SCHEMA, ExpiredMenu, decode, encode
-from bot.i18n import COMMANDS, STRINGS, lang_of, number, percent, t
+from bot.commands import REGISTRY
+from bot.i18n import lang_of, number, percent, t
 from bot.logging_setup import REDACTED, setup_logging
 from bot.ratings_store import RatingsStore
 from bot.replies import Html, esc, plain_text, split_html
@@ -100,18 +102,23 @@ def test_fake_server_rejects_what_telegram_rejects() -> None:
 
 
 def test_every_string_in_both_languages_with_the_same_placeholders() -> None:
-    for key, entry in STRINGS.items():
-        assert set(entry) == {"es", "en"}, key
-        fields = [
-            sorted(f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f)
-            for lang in ("es", "en")
-        ]
-        assert fields[0] == fields[1], key
-        parse_html(entry["en"].replace("{", "").replace("}", ""))
-        parse_html(entry["es"].replace("{", "").replace("}", ""))
-    assert [c for c, _ in COMMANDS["es"]] == [c for c, _ in COMMANDS["en"]]
-    for name, desc in COMMANDS["es"] + COMMANDS["en"]:
-        assert re.fullmatch(r"[a-z0-9_]{1,32}", name) and 1 <= len(desc) <= 256
+    en, es = locales.messages("bot", "en"), locales.messages("bot", "es")
+    assert en.names() == es.names() and len(en.names()) > 100
+    assert set(en.plurals) == set(es.plurals)
+    for key in en.names():
+        templates = [form for m in (en, es) for form in (m.plurals.get(key) or (m.singular[key],))]
+        fields = {
+            tuple(sorted(f for _, f, _, _ in string.Formatter().parse(x) if f)) for x in templates
+        }
+        assert len(fields) == 1, key
+        for x in templates:
+            if not key.startswith("cmd_"):  # command syntax is plain text ("<platform>")
+                parse_html(x.replace("{", "").replace("}", ""))
+    for lang in ("es", "en"):
+        menu = REGISTRY.menu(lang)
+        assert [c for c, _ in menu] == [c for c, _ in REGISTRY.menu("en")]
+        for name, desc in menu:
+            assert re.fullmatch(r"[a-z0-9_]{1,32}", name) and 1 <= len(desc) <= 256
 
 
 @pytest.mark.parametrize(
@@ -128,10 +135,10 @@ def test_numbers_per_language() -> None:
 
 
 def test_percent_per_language() -> None:
-    # Spanish puts a space before the sign, as the chart findings do ("42 %").
+    # Spanish puts a no-break space before the sign (CLDR, RAE), as the chart findings do.
     assert percent("en", 85.4) == "85%"
-    assert percent("es", 85.4) == "85 %"
-    assert percent("es", 1234.0) == "1.234 %"
+    assert percent("es", 85.4) == "85\u00a0%"
+    assert percent("es", 1234.0) == "1.234\u00a0%"
 
 
 # ----- logging ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.callbacks import MAX_BYTES, SCHEMA, decode, encode
-from bot.commands import ALIASES, Commands, _popular_ids
+from bot.commands import REGISTRY, Commands
 from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, split_html
 from catalog.core import Catalog
@@ -169,7 +169,7 @@ NAMES = sorted(
     {
         "start", "help", "maxduration", "scorecount", "platformcount", "actor", "recommend",
         "top", "search", "similar", "rate", "foryou", "reload", "status", "chart", "nonsense",
-        *ALIASES,
+        *REGISTRY.commands,
     }
 )  # fmt: skip
 SPECIAL = [
@@ -282,7 +282,7 @@ def test_fuzz_regressions_long_echoes(harness: Harness, line: str) -> None:
 
 def valid_callbacks(catalog: Catalog) -> list[str]:
     """Callback data our keyboards really make, one or more per action."""
-    ids = _popular_ids(catalog)[:3]
+    ids = [ref.id for ref in catalog.popular(3)]
     year = "2020"
     data = [
         encode("md", 0, "_", "_", "_"), encode("md", 1, "n", "_", "_"),

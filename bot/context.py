@@ -1,0 +1,64 @@
+"""What every feature works with: the catalogue holder, the ratings store, the counters, the
+reloader and the chart service, and the few helpers they share."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from .charts import ChartService
+from .stats import Stats
+
+if TYPE_CHECKING:
+    from catalog.core import Catalog
+
+    from .admin import Reloader
+    from .ratings_store import RatingsStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ECHO_MAX = 50  # characters of a person's text we quote back in an answer
+
+
+class Holder(Protocol):
+    """catalog.holder.CatalogHolder as the bot sees it: the catalogue now in service."""
+
+    @property
+    def current(self) -> Catalog: ...
+
+
+class StoreUnavailable(Exception):
+    """The ratings database failed (locked too long, damaged, disk full): commands that need
+    it say so; every other command keeps working."""
+
+
+@dataclass
+class Context:
+    holder: Holder
+    store: RatingsStore
+    stats: Stats = field(default_factory=Stats)
+    reloader: Reloader | None = None
+    charts: ChartService = field(default_factory=ChartService)
+
+    @property
+    def catalog(self) -> Catalog:
+        # Read once per use: a /reload may swap it between two updates, never within one.
+        return self.holder.current
+
+    async def stored(self, call: Awaitable[T]) -> T:
+        """Await a ratings-store call; a database that fails is StoreUnavailable (logged)."""
+        try:
+            return await call
+        except sqlite3.DatabaseError as e:  # locked past busy_timeout, damaged file, disk full
+            log.error("ratings store unavailable: %s", e)
+            raise StoreUnavailable(str(e)) from e
+
+
+def echo(text: str, limit: int = ECHO_MAX) -> str:
+    """What we quote back of a person's text: at most `limit` characters, then "…" (4,000
+    "<" quoted in full once became four messages)."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"

@@ -1,0 +1,37 @@
+"""The one place where the catalogue's errors become sentences, by code, in the person's
+language. Handlers let `QueryError` and `ModelUnavailable` through; the router calls `explain`.
+"""
+
+from __future__ import annotations
+
+from catalog.validate import USER_ID_MAX, CatalogError, ModelUnavailable, QueryError
+
+from .context import echo
+from .i18n import t
+from .replies import Html
+
+# code -> message key; every message takes the given value as {value}
+KEYS = {
+    "unknown_platform": "bad_platform",
+    "invalid_year": "bad_year",
+    "invalid_score": "bad_score",
+    "invalid_duration_type": "bad_type",
+    "unknown_kind": "bad_type",
+    "invalid_user": "bad_user",
+    # a text the catalogue refuses (empty, too long) or matching nothing: "no title like …"
+    "empty_text": "not_found",
+    "text_too_long": "not_found",
+    "title_not_found": "not_found",
+    "ambiguous_title": "not_found",
+}
+
+
+def explain(lang: str, error: CatalogError) -> Html:
+    """`error` in `lang`, quoting (a bounded prefix of) the value the person gave."""
+    if isinstance(error, ModelUnavailable):
+        return t(lang, "no_model")
+    if not isinstance(error, QueryError):
+        return t(lang, "error")
+    key = KEYS.get(error.code, "error")
+    value = echo(str(error.value))
+    return t(lang, key, value=value, text=value, max=USER_ID_MAX)

@@ -1,0 +1,51 @@
+"""/start (the main menu), /help (generated from the registry) and the main menu's buttons."""
+
+from __future__ import annotations
+
+from .. import keyboards as kb
+from ..callbacks import Callback
+from ..context import Context
+from ..i18n import t
+from ..registry import REGISTRY
+from ..replies import Person, Reply
+
+
+@REGISTRY.command("start", "inicio")
+async def start(ctx: Context, person: Person, rest: str) -> Reply:
+    key = "start" if person.first_name else "start_anon"
+    return Reply(t(person.lang, key, name=person.first_name), kb.main_menu(person.lang))
+
+
+@REGISTRY.command("help", "ayuda")
+async def help_(ctx: Context, person: Person, rest: str) -> Reply:
+    return Reply(REGISTRY.help(person.lang, admin=person.is_admin))
+
+
+@REGISTRY.button("menu")
+async def menu(ctx: Context, person: Person, cb: Callback) -> Reply:
+    """A main-menu entry: the same as the command without arguments."""
+    # imported here: the features import this module's registry entries first (/help's order)
+    from . import charts, questions, ratings
+    from .wizard import Wizard
+
+    target = cb.fields[0]
+    if target in ("md", "sc", "ac"):
+        return questions.wizard(ctx, person, Wizard.start(target))
+    if target == "pc":
+        return await questions.platformcount(ctx, person, "")
+    if target == "rate":
+        return await ratings.rate(ctx, person, "")
+    if target == "fy":
+        return await ratings.foryou(ctx, person, "")
+    if target == "search":
+        return Reply(t(person.lang, "search_hint"))
+    if target == "chart":
+        await ctx.charts.prepare(ctx.catalog)
+        return charts.chart_menu(ctx, person)
+    return await help_(ctx, person, "")
+
+
+@REGISTRY.button("noop")
+async def noop(ctx: Context, person: Person, cb: Callback) -> Reply:
+    """The page indicator of a pager: pressing it does nothing."""
+    return Reply("", toast="")

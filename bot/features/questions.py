@@ -1,0 +1,112 @@
+"""The four questions about the catalogue: /maxduration, /scorecount, /platformcount, /actor.
+
+Typed words are parsed once (bot/args.py); whatever is missing is asked with buttons
+(features/wizard.py)."""
+
+from __future__ import annotations
+
+from catalog.validate import parse_platform
+from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER
+
+from .. import keyboards as kb
+from .. import views
+from ..args import classify
+from ..callbacks import UNSET, Callback, ExpiredMenu, encode
+from ..context import Context
+from ..i18n import t
+from ..registry import REGISTRY
+from ..replies import Person, Reply
+from .wizard import Step, Wizard
+
+ALL_PLATFORMS = ("all", "todas", "todos", "*")
+
+
+@REGISTRY.command("maxduration", "duracionmax")
+async def maxduration(ctx: Context, person: Person, rest: str) -> Reply:
+    if not rest:
+        return wizard(ctx, person, Wizard.start("md"))
+    a = classify(rest.split(), frozenset({"platform", "year", "type"}))
+    return answer_md(ctx, person, a.platform, a.year, a.duration_type)
+
+
+@REGISTRY.command("scorecount", "pornota")
+async def scorecount(ctx: Context, person: Person, rest: str) -> Reply:
+    a = classify(rest.split(), frozenset({"platform", "year", "score"}))
+    if a.platform is None or a.year is None or a.score is None:
+        fields = (
+            _letter(a.platform),
+            str(a.year) if a.year is not None else UNSET,
+            f"{a.score:g}" if a.score is not None else UNSET,
+        )
+        return wizard(ctx, person, Wizard.start("sc", fields))
+    return answer_sc(ctx, person, a.platform, a.year, a.score)
+
+
+@REGISTRY.command("platformcount", "porplataforma")
+async def platformcount(ctx: Context, person: Person, rest: str) -> Reply:
+    lang = person.lang
+    if not rest:
+        keyboard = kb.platforms(lang, lambda c: encode("pc", c), with_any=True)
+        return Reply(t(lang, "pick_platform"), keyboard)
+    # the whole text is one platform name ("amazon prime"): parsed once, here
+    platform = None if rest.lower() in ALL_PLATFORMS else parse_platform(rest)
+    return Reply(views.platform_counts(lang, ctx.catalog.count_platform(platform)))
+
+
+@REGISTRY.command("actor")
+async def actor(ctx: Context, person: Person, rest: str) -> Reply:
+    a = classify(rest.split(), frozenset({"platform", "year"}))
+    if a.platform is not None and a.year is not None:
+        return answer_ac(ctx, person, a.platform, a.year)
+    fields = (_letter(a.platform), str(a.year) if a.year is not None else UNSET)
+    return wizard(ctx, person, Wizard.start("ac", fields))
+
+
+def answer_md(
+    ctx: Context, person: Person, platform: str | None, year: int | None, dtype: str | None
+) -> Reply:
+    result = ctx.catalog.max_duration(year=year, platform=platform, duration_type=dtype)
+    return Reply(views.max_duration(person.lang, result))
+
+
+def answer_sc(ctx: Context, person: Person, platform: str, year: int, score: float) -> Reply:
+    return Reply(views.score_count(person.lang, ctx.catalog.score_count(platform, score, year)))
+
+
+def answer_ac(ctx: Context, person: Person, platform: str, year: int) -> Reply:
+    catalog = ctx.catalog
+    result = catalog.actor(platform, year)
+    with_cast = catalog.cast_titles(platform) if result.actor is None else None
+    return Reply(views.actor(person.lang, result, with_cast))
+
+
+def wizard(ctx: Context, person: Person, w: Wizard) -> Reply:
+    """Ask for the first field still unset, or answer when every field is chosen."""
+    if w.step is None:
+        if w.spec.action == "md":
+            return answer_md(ctx, person, w.platform, w.year, w.duration_type())
+        platform, year = w.needs_platform_and_year()
+        if w.spec.action == "sc":
+            return answer_sc(ctx, person, platform, year, float(w.last))
+        return answer_ac(ctx, person, platform, year)
+    years = ctx.catalog.years(w.platform) if w.spec.steps[w.step][0] is Step.YEAR else []
+    text, keyboard = w.question(person.lang, years)
+    return Reply(text, keyboard)
+
+
+@REGISTRY.button("md", "sc", "ac")
+async def wizard_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    w = Wizard.start(cb.action, cb.fields[1:]).at_page(cb.page())
+    return wizard(ctx, person, w)
+
+
+@REGISTRY.button("pc")
+async def platformcount_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    if cb.fields[0] == UNSET:
+        raise ExpiredMenu("platform count without a platform")
+    platform = PLATFORM_OF_LETTER.get(cb.fields[0])  # None: "*", every platform
+    return Reply(views.platform_counts(person.lang, ctx.catalog.count_platform(platform)))
+
+
+def _letter(platform: str | None) -> str:
+    return PLATFORM_LETTERS[platform] if platform is not None else UNSET

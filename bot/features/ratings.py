@@ -1,0 +1,92 @@
+"""Ratings in the chat: /rate offers the most-voted title not yet seen, with star buttons;
+/foryou recommends from the person's own ratings (the model's fold-in)."""
+
+from __future__ import annotations
+
+from .. import keyboards as kb
+from .. import views
+from ..callbacks import Callback, ExpiredMenu, encode
+from ..context import Context, StoreUnavailable
+from ..i18n import t
+from ..registry import REGISTRY
+from ..replies import Button, Html, Keyboard, Person, Reply
+
+LIST_SIZE = 50  # recommendations fetched for the paged list
+FEW_RATINGS = 3  # below this, /foryou says more ratings would help
+
+
+@REGISTRY.command("rate", "puntuar")
+async def rate(ctx: Context, person: Person, rest: str) -> Reply:
+    return await next_to_rate(ctx, person, header=None)
+
+
+async def next_to_rate(
+    ctx: Context, person: Person, header: Html | None, edit: bool = False
+) -> Reply:
+    lang = person.lang
+    seen = await ctx.stored(ctx.store.seen_async(person.user_id))
+    catalog = ctx.catalog
+    # The most-voted title this person has neither rated nor skipped.
+    offered = catalog.popular(1, exclude=seen)
+    info = catalog.title(offered[0].id) if offered else None
+    parts = [header] if header else []
+    if info is None:
+        parts.append(t(lang, "rate_done"))
+        return Reply(Html("\n\n".join(parts)), edit=edit)
+    details = views.title_details(lang, info)
+    parts.append(t(lang, "rate_prompt", title=views.title_ref(lang, info.ref), details=details))
+    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id), edit=edit)
+
+
+@REGISTRY.button("rt")
+async def rated(ctx: Context, person: Person, cb: Callback) -> Reply:
+    lang = person.lang
+    title_id, stars = cb.fields[0], int(cb.fields[1])
+    info = ctx.catalog.title(title_id)
+    if info is None:
+        raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
+    name = views.title_ref(lang, info.ref)
+    if stars == 0:
+        await ctx.stored(ctx.store.skip_async(person.user_id, title_id))
+        header = t(lang, "rate_skipped", title=name)
+        return await next_to_rate(ctx, person, header, edit=True)
+    # Committed to the store (in its writer thread) before the "saved" reply is even built.
+    count = await ctx.stored(ctx.store.add_async(person.user_id, title_id, float(stars)))
+    header = t(lang, "rate_saved", count, title=name, stars="★" * stars)
+    try:
+        reply = await next_to_rate(ctx, person, header, edit=True)
+    except StoreUnavailable:  # the rating is saved: say so, whatever the next card does
+        reply = Reply(Html(f"{header}\n\n{t(lang, 'store_unavailable')}"), edit=True)
+    return Reply(reply.text, reply.keyboard, edit=True, toast=t(lang, "saved_toast"))
+
+
+@REGISTRY.command("foryou", "parati")
+async def foryou(ctx: Context, person: Person, rest: str) -> Reply:
+    return await foryou_page(ctx, person, 0)
+
+
+async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = False) -> Reply:
+    lang = person.lang
+    ratings = await ctx.stored(ctx.store.ratings_async(person.user_id))
+    rate_button = [Button(t(lang, "menu_rate"), encode("menu", "rate"))]
+    if not ratings:
+        return Reply(t(lang, "foryou_none"), [rate_button], edit=edit)
+    items = ctx.catalog.for_ratings(ratings, n=LIST_SIZE)
+    if not items:
+        return Reply(t(lang, "no_titles"), edit=edit)
+    chunk, page, pages = views.page_of(items, page)
+    lines = [t(lang, "foryou_header", len(ratings), page=page + 1, pages=pages)]
+    lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
+    if len(ratings) < FEW_RATINGS:
+        lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
+    keyboard: Keyboard = []
+    nav = kb.pager(page, pages, lambda p: encode("fy", p))
+    if nav:
+        keyboard.append(nav)
+    keyboard.append(rate_button)
+    return Reply(Html("\n".join(lines)), keyboard, edit=edit)
+
+
+@REGISTRY.button("fy")
+async def foryou_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    return await foryou_page(ctx, person, cb.page())

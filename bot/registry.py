@@ -1,0 +1,110 @@
+"""The command registry: each command declared once, with its names in both languages, whether
+it is for admins, and its handler. Telegram's command menu, /help and the console's help are
+generated from it; the words (description, argument syntax) come from the catalogues under
+the keys `cmd_<name>` and `cmd_<name>_args`.
+
+Button presses are registered the same way, by callback action (bot/callbacks.py SCHEMA).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import locales
+
+from .i18n import DOMAIN, t
+from .replies import Html, Reply, esc
+
+if TYPE_CHECKING:
+    from .callbacks import Callback
+    from .context import Context
+    from .replies import Person
+
+# A command: the context, who asks and the words after the command -> one reply, or several in
+# order (an async iterator: /reload says "reloading…" before it is done).
+CommandHandler = Callable[["Context", "Person", str], Awaitable[Reply]]
+ButtonHandler = Callable[["Context", "Person", "Callback"], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # the English name: the one in Telegram's menu
+    aliases: tuple[str, ...]  # other names it answers to (Spanish, accented spellings)
+    handler: CommandHandler
+    admin: bool = False  # admins only; to anyone else it does not exist
+    streaming: bool = False  # handler is an async generator of several replies
+
+    def description(self, lang: str) -> str:
+        """Plain text, e.g. "The most frequent actor"."""
+        return locales.text(DOMAIN, lang, f"cmd_{self.name}")
+
+    def syntax(self, lang: str) -> str:
+        """Plain text, e.g. "<platform> <year>"; "" for a command without arguments."""
+        return locales.messages(DOMAIN, lang).get(f"cmd_{self.name}_args") or ""
+
+
+@dataclass
+class Registry:
+    commands: dict[str, Command] = field(default_factory=dict)  # by every name
+    ordered: list[Command] = field(default_factory=list)  # declaration order: menu and /help
+    buttons: dict[str, ButtonHandler] = field(default_factory=dict)  # by callback action
+
+    def command(
+        self, name: str, *aliases: str, admin: bool = False, streaming: bool = False
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        """Declare a command; its names must be new."""
+
+        def add(handler: CommandHandler) -> CommandHandler:
+            command = Command(name, aliases, handler, admin, streaming)
+            for word in (name, *aliases):
+                if word in self.commands:
+                    raise ValueError(f"command name /{word} declared twice")
+                self.commands[word] = command
+            self.ordered.append(command)
+            return handler
+
+        return add
+
+    def button(self, *actions: str) -> Callable[[ButtonHandler], ButtonHandler]:
+        """Declare the handler of callback actions ("md", "rt", ...)."""
+
+        def add(handler: ButtonHandler) -> ButtonHandler:
+            for action in actions:
+                if action in self.buttons:
+                    raise ValueError(f"button action {action!r} declared twice")
+                self.buttons[action] = handler
+            return handler
+
+        return add
+
+    def lookup(self, name: str) -> Command | None:
+        return self.commands.get(name)
+
+    def menu(self, lang: str) -> list[tuple[str, str]]:
+        """(name, description) for Telegram's command menu: public commands, in order."""
+        out = []
+        for c in self.ordered:
+            if c.admin:
+                continue
+            syntax = c.syntax(lang)
+            text = f"{c.description(lang)}: /{c.name} {syntax}" if syntax else c.description(lang)
+            out.append((c.name, text))
+        return out
+
+    def help(self, lang: str, admin: bool = False) -> Html:
+        """/help: one line per command (admin ones for admins only) and how to give values."""
+        lines = [t(lang, "help")]
+        for c in self.ordered:
+            if c.admin and not admin:
+                continue
+            syntax = c.syntax(lang)
+            lines.append(
+                f"/{c.name}{' ' if syntax else ''}{esc(syntax)} — {esc(c.description(lang))}"
+            )
+        lines += ["", t(lang, "help_footer")]
+        return Html("\n".join(lines))
+
+
+REGISTRY = Registry()

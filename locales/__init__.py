@@ -1,0 +1,112 @@
+"""Every sentence people read, per language, and numbers as each language writes them.
+
+The sentences live in gettext catalogues next to this file, `<domain>.<lang>.po` (domains: "bot"
+for the bot and the console, "charts" for the charts' titles and findings), read with Babel's
+`read_po` once, on first use. No compiled .mo files: the .po files are the source. A msgid is
+a key ("rate_saved"); a message with plural forms is chosen by the count `n` with the plural
+rule in the catalogue's header (CLDR's, via Babel: Spanish has a third form for millions).
+
+A leaf: Babel and the standard library only, so the bot and the charts (itself a leaf) share it.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern, parse_pattern
+
+LANGS: tuple[str, ...] = ("en", "es")
+DEFAULT_LANG = "es"  # the bot answers in Spanish unless Telegram says the person uses English
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Messages:
+    """One domain's messages in one language."""
+
+    lang: str
+    singular: Mapping[str, str]
+    plurals: Mapping[str, tuple[str, ...]]
+    plural_index: Callable[[int], int]
+
+    def get(self, key: str, n: int | None = None) -> str | None:
+        """The template for `key` (the form for `n` when it has plural forms), or None."""
+        if n is not None:
+            forms = self.plurals.get(key)
+            if forms is not None:
+                return forms[min(self.plural_index(n), len(forms) - 1)]
+        return self.singular.get(key)
+
+    def names(self) -> set[str]:
+        return set(self.singular) | set(self.plurals)
+
+
+def _read(domain: str, lang: str) -> Messages:
+    path = HERE / f"{domain}.{lang}.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=domain)
+    singular: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        if isinstance(message.id, tuple):
+            forms = tuple(message.string)
+            if not all(forms):
+                raise ValueError(f"{path.name}: {message.id[0]!r} lacks a plural form")
+            plurals[message.id[0]] = forms
+        elif message.string:
+            singular[message.id] = message.string
+    # The header's rule, e.g. "(n != 1)"; gettext compiles it safely (it checks the tokens).
+    rule = gettext.c2py(catalog.plural_expr)
+    return Messages(lang, singular, plurals, rule)
+
+
+@cache
+def messages(domain: str, lang: str) -> Messages:
+    """The catalogue `domain` in `lang` (read once per process)."""
+    return _read(domain, lang if lang in LANGS else DEFAULT_LANG)
+
+
+def text(domain: str, lang: str, key: str, n: int | None = None) -> str:
+    """The template `key` of `domain` in `lang`: the plural form for `n` when it has them.
+    Raises KeyError for a key neither language has (a bug of ours, caught by the tests)."""
+    found = messages(domain, lang).get(key, n)
+    if found is None:
+        raise KeyError(f"no message {key!r} in {domain}.{lang}.po")
+    return found
+
+
+# ----- numbers ---------------------------------------------------------------------------------
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
+
+
+@cache
+def _pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def number(lang: str, value: float | int, digits: int = 0) -> str:
+    """Grouped thousands and `digits` decimals as `lang` writes them (12,345.6 / 12.345,6),
+    with CLDR's symbols through Babel; half-even rounding of the decimal value."""
+    # str() first: 2.675 is the decimal 2.675 people see, not the binary 2.67499...
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return _pattern(digits).apply(exact, _locale(lang))
+
+
+def percent(lang: str, value: float | int | str, digits: int = 0) -> str:
+    """A percentage already multiplied by 100: "85%" in English, "85 %" in Spanish (CLDR and
+    the RAE put a no-break space before the sign). Strings such as "<1" pass as they are."""
+    shown = value if isinstance(value, str) else number(lang, value, digits)
+    return f"{shown}\u00a0%" if lang == "es" else f"{shown}%"
