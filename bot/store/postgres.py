@@ -97,6 +97,7 @@ class PostgresStore:
             "application_name": "streamrec",
         }
         self.pending_writes = 0
+        self.in_use = 0  # pooled connections our calls hold right now
         self._pool: AsyncConnectionPool | None = None
         self._opening = asyncio.Lock()
         self.schema_version = self._migrate()
@@ -133,9 +134,11 @@ class PostgresStore:
                 self._pool = pool
         return self._pool
 
-    def _exhausted(self, pool: AsyncConnectionPool) -> bool:
+    @staticmethod
+    def _troubles(pool: AsyncConnectionPool) -> int:
+        """Failed connection attempts plus broken connections returned, so far."""
         stats = pool.get_stats()
-        return stats.get("pool_size", 0) >= self.pool_max and stats.get("pool_available", 0) == 0
+        return stats.get("connections_errors", 0) + stats.get("returns_bad", 0)
 
     async def _call(
         self, write: bool, fn: Callable[[psycopg.AsyncConnection], Awaitable[T]], retry: bool = True
@@ -147,11 +150,18 @@ class PostgresStore:
         try:
             attempt = 0
             while True:
+                troubles = self._troubles(pool)
                 try:
                     async with pool.connection() as conn:
-                        return await fn(conn)
+                        self.in_use += 1
+                        try:
+                            return await fn(conn)
+                        finally:
+                            self.in_use -= 1
                 except PoolTimeout as e:
-                    if self._exhausted(pool):
+                    # Busy, not away: every connection is in our calls' hands and none failed
+                    # while we waited (a restarting server fails connections and returns).
+                    if self.in_use >= self.pool_max and self._troubles(pool) == troubles:
                         raise StoreBusy(
                             f"all {self.pool_max} PostgreSQL connections stayed busy for "
                             f"{self.pool_timeout:g} s (DATABASE_POOL_MAX, DATABASE_POOL_TIMEOUT)"

@@ -1,0 +1,165 @@
+"""The PostgreSQL store under faults, on a real server (tests/pg_cluster.py): the server
+restarted while people rate, every pooled connection taken, and what the bot answers then."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from bot.commands import Commands
+from bot.i18n import t
+from bot.replies import Person
+from bot.store import StoreBusy, StoreFailure
+from bot.store.postgres import PostgresStore
+from catalog.holder import CatalogHolder
+from tests.fakes.botdata import demo_data
+from tests.pg_cluster import PgCluster, why_unavailable
+
+EN = Person(user_id=31, chat_id=31, lang="en")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[PgCluster]:
+    """A cluster of this module's own: these tests restart it."""
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    pg = PgCluster().start()
+    yield pg
+    pg.destroy()
+
+
+async def wait_until(condition: object, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def stored(url: str) -> dict[tuple[int, str], float]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT telegram_id, title_id, rating FROM ratings").fetchall()
+    return {(p, title): rating for p, title, rating in rows}
+
+
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+async def test_server_restart_while_people_rate_loses_no_acknowledged_rating(
+    cluster: PgCluster, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """20 people rate without pause; the server restarts under them (`immediate`: killed
+    without a checkpoint, as in a crash, and replays its WAL). Every rating acknowledged
+    before, during or after is stored with its stars; the same store object goes on rating
+    after the restart (no bot restart), and no call gave up."""
+    url = cluster.create_database()
+    store = PostgresStore(url, pool_max=8, pool_timeout=5.0, retry_for=60.0)
+    acked: dict[tuple[int, str], float] = {}
+    failures: list[Exception] = []
+    stop = asyncio.Event()
+
+    async def person(p: int) -> None:
+        i = 0
+        while not stop.is_set():
+            title, stars = f"t{i}", 1 + (i * 7 + p) % 5
+            try:
+                await store.add_async(p, title, stars)
+                acked[(p, title)] = stars
+            except StoreFailure as e:
+                failures.append(e)
+            i += 1
+
+    caplog.set_level(logging.WARNING, logger="bot.store.postgres")
+    people = [asyncio.create_task(person(p)) for p in range(1, 21)]
+    try:
+        await wait_until(lambda: len(acked) >= 200)
+        await asyncio.to_thread(cluster.restart, mode)
+        after_restart = len(acked)
+        await wait_until(lambda: len(acked) >= after_restart + 200)
+    finally:
+        stop.set()
+        await asyncio.gather(*people)
+    status = await store.status_async()
+    await store.aclose()
+
+    assert failures == []
+    retried = [r for r in caplog.records if "retrying" in r.getMessage()]
+    assert retried, "the restart never reached a call: the test did not test it"
+    rows = stored(url)
+    lost = {k: v for k, v in acked.items() if rows.get(k) != v}
+    assert lost == {}
+    assert set(rows) == set(acked)  # every call returned, so nothing stored unacknowledged
+    assert status.ok and status.ratings == len(acked)
+
+
+async def test_pool_exhausted_a_call_waits_then_says_busy_and_the_bot_keeps_answering(
+    cluster: PgCluster,
+) -> None:
+    """Another client locks a rating row; two ratings of it take both pooled connections and
+    wait on the lock (slow statements hogging the pool). A third call waits the pool timeout,
+    then fails with a message saying so; the bot answers "unavailable" for the store and keeps
+    answering the rest; once the lock goes, the two waiting ratings are committed."""
+    url = cluster.create_database()
+    store = PostgresStore(url, pool_max=2, pool_timeout=0.5)
+    commands = Commands(CatalogHolder(demo_data()), store)
+    try:
+        assert await store.add_async(EN.user_id, "ns1", 1) == 1
+        with psycopg.connect(url) as locker:
+            locker.execute("SELECT * FROM ratings WHERE title_id = 'ns1' FOR UPDATE")
+            slow = [asyncio.create_task(store.add_async(EN.user_id, "ns1", s)) for s in (2, 3)]
+            await wait_until(lambda: store.in_use == 2, timeout=60)
+            started = time.monotonic()
+            with pytest.raises(StoreBusy, match=r"all 2 PostgreSQL connections stayed busy"):
+                await store.add_async(EN.user_id, "ns2", 4)
+            assert time.monotonic() - started >= 0.5  # it waited for a free one first
+            status = await store.status_async()
+            assert not status.ok and "busy for 0.5 s" in status.check
+            [rate] = [r async for r in commands.on_text(EN, "/rate")]
+            assert rate.text == t("en", "store_unavailable")
+            [count] = [r async for r in commands.on_text(EN, "/platformcount netflix")]
+            assert "Netflix" in count.text  # what needs no store keeps working
+            assert not any(task.done() for task in slow)
+            locker.rollback()
+        assert await asyncio.gather(*slow) == [1, 1]
+        assert stored(url)[(EN.user_id, "ns1")] in (2.0, 3.0)
+        assert await store.add_async(EN.user_id, "ns2", 4) == 2  # free again: it works
+    finally:
+        await store.aclose()
+
+
+async def test_a_call_waits_for_a_connection_freed_within_the_timeout(cluster: PgCluster) -> None:
+    url = cluster.create_database()
+    store = PostgresStore(url, pool_max=1, pool_timeout=30.0)
+    try:
+        pool = await store._get_pool()
+        held = await pool.getconn()
+        waiting = asyncio.create_task(store.add_async(7, "ns1", 3))
+        await asyncio.sleep(0.3)
+        assert not waiting.done() and store.pending_writes == 1
+        await pool.putconn(held)
+        assert await waiting == 1 and store.pending_writes == 0
+    finally:
+        await store.aclose()
+
+
+async def test_a_server_down_past_the_retry_budget_is_a_clear_failure(
+    cluster: PgCluster,
+) -> None:
+    url = cluster.create_database()
+    store = PostgresStore(url, pool_max=2, pool_timeout=0.5, retry_for=1.0, connect_timeout=2)
+    try:
+        assert await store.add_async(8, "ns1", 3) == 1
+        await asyncio.to_thread(cluster.stop, "fast")
+        try:
+            with pytest.raises(StoreFailure, match="PostgreSQL unavailable"):
+                await store.add_async(8, "ns2", 3)
+            status = await store.status_async()
+            assert not status.ok and status.check.startswith("PostgreSQL")
+        finally:
+            await asyncio.to_thread(cluster._pg_ctl, "start")
+        assert await store.add_async(8, "ns2", 3) == 2  # back without reopening the store
+    finally:
+        await store.aclose()
