@@ -29,6 +29,7 @@ from typing import Any  # noqa: E402
 
 import psutil  # noqa: E402
 
+from bench.catalog_load import load_step_rows  # noqa: E402
 from bench.report import ROOT, Row, write_results  # noqa: E402
 
 REAL_TITLES = ROOT.parent / "shared" / "data" / "raw" / "titles"
@@ -304,6 +305,7 @@ def main(argv: list[str]) -> None:
         ),
         Row("Catalog.load memory (RSS growth, first load)", "", f"{rss_delta:.0f} MiB"),
     ]
+    rows += load_step_rows(data, args.loads)
     rng = random.Random(args.seed)
     asked = questions(cat, rng, args.repeat)
     for fn, arguments in asked.values():  # warm caches (rapidfuzz, numpy) before any timing

@@ -140,8 +140,8 @@ class _Cast:
 
 
 def _cast_members(rows: TitleRows) -> _Cast:
-    """Cast members per row, vectorised with Arrow (split, trim) and pandas: ~150k cast
-    entries on the real data, which a Python loop takes half a second to go through."""
+    """Cast members per row, vectorised with Arrow (split, trim) and pandas: the real data's
+    ~150k cast entries were the slowest step of the load in a Python loop (docs/benchmarks.md)."""
     # A test row's cast ("Test Actor 1", "1") is nobody: on the real data "1" would be
     # Amazon 2021's most frequent actor, in 35 titles.
     casts = [None if t else c for t, c in zip(rows.test, rows.cast, strict=True)]

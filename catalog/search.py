@@ -15,11 +15,11 @@ a stop word such as 'the'/'el') are offered (60-80), and only when not even that
 edit similarity (rapidfuzz QRatio >= FUZZY_CUTOFF) for names typed badly as a whole: a query
 with no real word in common with any name and only weak similarity matches nothing.
 
-Speed (docs/benchmarks.md): a misspelt word is looked up in a deletion index (SymSpell, edit
-distance 1: a dropped, doubled, swapped or replaced letter) instead of scanning the vocabulary,
-exact names and phrases are binary searches in a sorted list of every name's word suffixes, and
-a tier is ranked with numpy (argpartition) over precomputed popularity ranks; the whole-name
-scan (~1.5 ms over ~22k names) only runs for queries that match no word at all.
+Speed (figures in docs/benchmarks.md): a misspelt word is looked up in a deletion index
+(SymSpell, edit distance 1: a dropped, doubled, swapped or replaced letter) instead of scanning
+the vocabulary, exact names and phrases are binary searches in a sorted list of every name's
+word suffixes, and a tier is ranked with numpy (argpartition) over precomputed popularity ranks;
+the whole-name scan, the slowest step, only runs for queries that match no word at all.
 """
 
 from __future__ import annotations
@@ -137,8 +137,8 @@ class NameIndex:
         titles: Sequence[str] | None = None,
     ) -> None:
         """`folded[r]` is row r's folded title; `votes[r]` its number of ratings (popularity);
-        `titles[r]` its display title (for 'Name (tail)' variants). Built in ~0.3 s for the
-        real ~22k names (Catalog.load's budget is 2 s): Python loops only where needed."""
+        `titles[r]` its display title (for 'Name (tail)' variants). Python loops only where
+        needed: the build is part of Catalog.load's budget (docs/benchmarks.md)."""
         rows_by_name: dict[str, list[int]] = {}
         for row, name in enumerate(folded):
             rows = rows_by_name.get(name)
@@ -172,7 +172,7 @@ class NameIndex:
             return
         for i, rows in enumerate(self.rows):
             title = titles[rows[0]]
-            if title.rstrip().endswith(")"):  # folding every title again costs ~0.2 s
+            if title.rstrip().endswith(")"):  # not every title: folding is the costly part
                 base = base_name(title)
                 if base and base != canon[i]:
                     self.variants.setdefault(base, []).append(i)
@@ -232,7 +232,7 @@ class NameIndex:
     def _build_typos(self) -> None:
         # SymSpell deletion index: every vocabulary word under each one-letter deletion of it.
         # Most deletions belong to one word: a str value, a list only for the rest (a dict of
-        # lists took 0.2 s to build, this 0.05 s).
+        # lists was four times slower to build, docs/benchmarks.md).
         deletes: dict[str, str] = {}
         shared: dict[str, list[str]] = {}
         for word in self.vocabulary:
@@ -263,7 +263,7 @@ class NameIndex:
     def _joined(self, word: str) -> Options:
         """Names holding two adjacent words typed as one ('spiderman' -> 'spider man'), at a
         penalty of 1; [] when no name does. Looked up at query time: indexing every adjacent
-        pair cost ~0.15 s of each load."""
+        pair made each load slower (docs/benchmarks.md)."""
         if len(word) < 3 or word in self.postings:
             return []
         found: set[int] = set()

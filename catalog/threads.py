@@ -2,7 +2,7 @@
 
 Each model call (top, similar, fold-in) is a 23,000 x 50 matrix-vector product or a tiny solve.
 With OpenBLAS's default of one thread per core, on a busy 2-core machine every call waits for
-threads that are busy elsewhere (~8 ms instead of ~0.5 ms, docs/bot.md). Environment variables
+threads that are busy elsewhere (figures in docs/benchmarks.md). Environment variables
 only work before numpy loads, which a library cannot promise, so this uses threadpoolctl on the
 BLAS already loaded. Both front ends reach it through `CatalogHolder(..., blas_threads=1)`, so
 neither imports the other.

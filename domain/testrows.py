@@ -58,8 +58,8 @@ def flag_test_rows(title: list, cast: list, description: list) -> list[bool]:
 
 
 def _mask(title: pa.Array, cast: pa.Array, description: pa.Array) -> pa.Array:
-    # Arrow's RE2 matcher in C: 23x faster than pandas' per-row Python regex at 23k titles
-    # (0.31 s of the catalogue's load), same rows found (the patterns are RE2-compatible).
+    # Arrow's RE2 matcher in C instead of pandas' per-row Python regex (docs/benchmarks.md),
+    # same rows found (the patterns are RE2-compatible).
     def has(values: pa.Array, pattern: str) -> pa.Array:
         return pc.fill_null(pc.match_substring_regex(values, pattern, ignore_case=True), False)
 

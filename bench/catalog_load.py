@@ -1,0 +1,96 @@
+"""Catalog.load step by step: where the load budget goes (rows for `python -m bench catalog`).
+
+Each step is timed on its own, as catalog/loading.py's load_catalog runs it, median of `loads`;
+the indented rows are parts of the step above them. These figures replace the timings that used
+to sit in the builders' docstrings.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from bench.report import Row
+
+T = TypeVar("T")
+
+
+def load_step_rows(data: Path, loads: int) -> list[Row]:
+    from catalog import index, loading, questions, rows
+    from catalog.search import NameIndex
+    from domain.testrows import flag_test_rows
+
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        started = time.perf_counter()
+        out = fn(*args, **kwargs)
+        times.setdefault(name, []).append(time.perf_counter() - started)
+        return out
+
+    processed = data / "processed"
+    for _ in range(loads):
+        titles, _ = timed(
+            "read + check titles.parquet", loading.read_parquet, processed / "titles.parquet"
+        )
+        scores, _ = timed(
+            "read + check scores.parquet", loading.read_parquet, processed / "scores.parquet"
+        )
+        display, _ = timed(
+            "read + check display.parquet", loading.read_parquet, processed / "display.parquet"
+        )
+        titles, display = rows.first_row_per_id(titles, display)
+        table = rows.build_rows(titles, scores, display)
+        timed(
+            "build_rows (rows, display text, scores, popular lists)",
+            rows.build_rows,
+            titles,
+            scores,
+            display,
+        )
+        col = {c: titles.column(c).to_pylist() for c in ("title", "cast", "description")}
+        timed(
+            "  test-row flags (domain/testrows.py, Arrow RE2)",
+            flag_test_rows,
+            col["title"],
+            col["cast"],
+            col["description"],
+        )
+        timed(
+            "build_questions (the four questions for every key)", questions.build_questions, table
+        )
+        timed("  cast members split (Arrow) and deduplicated", questions._cast_members, table)
+        timed("build_search (name index, name rows and groups)", index.build_search, table)
+        served = np.flatnonzero(~table.test).tolist()
+        folded = [table.folded[r] for r in served]
+        votes = table.votes[served].tolist()
+        names = [table.display_title[r] for r in served]
+        timed(
+            "  NameIndex (postings, suffixes, SymSpell deletions)",
+            NameIndex,
+            folded,
+            votes=votes,
+            titles=names,
+        )
+        kinds = dict(zip(table.ids, table.kind, strict=True))
+        timed(
+            "load_recommender (svd.pkl)",
+            loading.load_recommender,
+            data / "models",
+            3.5,
+            kinds,
+            None,
+        )
+    return [
+        Row(
+            f"Catalog.load step: {name}, median of {len(t)}",
+            "",
+            f"{statistics.median(t) * 1000:.0f} ms",
+        )
+        for name, t in times.items()
+    ]
