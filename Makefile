@@ -76,6 +76,13 @@ export-ratings: $(STAMP)
 api: train
 	$(PY) -m api
 
+# Inbox (DATA/inbox: titles/ and ratings/) -> ETL -> training -> quality gates -> a release
+# behind DATA/releases/current, which the bot and the API follow (docs/refresh.md). Options go in
+# REFRESH_ARGS, e.g. REFRESH_ARGS="--raw data/raw" or "--force"; TRAIN_BUDGET is the search budget.
+.PHONY: refresh
+refresh: $(STAMP)
+	DATA_DIR=$(DATA) $(PY) -m refresh run --budget $(TRAIN_BUDGET) $(REFRESH_ARGS)
+
 test: $(STAMP)
 	$(PY) -m pytest
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Container entrypoint (also run as-is by tests/test_deploy.py outside a container).
-# Usage: entrypoint.sh bot|api|etl|train|prepare|healthcheck [bot|api]|<any command>
+# Usage: entrypoint.sh bot|api|refresh ARGS|etl|train|prepare|healthcheck [bot|api|refresh]|<any command>
 # When DATA_DIR holds no processed data yet (a fresh volume), it builds demo data, runs the ETL
 # and trains the model first, so the service always starts with something to answer from.
 #
@@ -16,6 +16,10 @@ SERVICE_FILE="$RUN_DIR/streamrec-service"
 export DATA_DIR
 
 prepare() {
+    # A published release (python -m refresh) serves instead of processed/ and models/.
+    if [ -e "$DATA_DIR/releases/current/manifest.json" ]; then
+        return 0
+    fi
     if [ ! -f "$DATA_DIR/processed/titles.parquet" ]; then
         if [ ! -d "$DATA_DIR/raw/titles" ]; then
             echo "entrypoint: no data in $DATA_DIR; generating demo data" >&2
@@ -62,6 +66,8 @@ except Exception as e:
 if not isinstance(body, dict) or "data_version" not in body:
     sys.exit("unhealthy: %s is not the streamrec API" % url)
 print("ok: %s status %s, data %s" % (url, body.get("status"), body["data_version"]))' ;;
+        # the refresh scheduler: its heartbeat is fresh (a refresh may be running meanwhile)
+        refresh) exec "$PYTHON" -m refresh health ;;
         *)
             echo "unhealthy: which service does this container run? none recorded in" \
                 "$SERVICE_FILE; set STREAMREC_SERVICE=bot or api" >&2
@@ -74,6 +80,10 @@ cmd="${1:-bot}"
 case "$cmd" in
     bot) record_service bot; prepare; exec "$PYTHON" -m bot "$@" ;;
     api) record_service api; prepare; exec "$PYTHON" -m api "$@" ;;
+    # `refresh serve` (the compose service), or `refresh run|list|rollback VERSION` by hand
+    refresh)
+        if [ "${1:-}" = "serve" ]; then record_service refresh; fi
+        exec "$PYTHON" -m refresh "$@" ;;
     healthcheck) healthcheck "$@" ;;
     etl) exec "$PYTHON" -m etl --raw "$DATA_DIR/raw" --out "$DATA_DIR/processed" "$@" ;;
     train) exec "$PYTHON" -m model train --data-dir "$DATA_DIR" "$@" ;;

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from refresh import releases
@@ -38,6 +39,7 @@ def _parser(s: RefreshSettings) -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true")
     rb = sub.add_parser("rollback", help="point current at an earlier release")
     rb.add_argument("version")
+    sub.add_parser("health", help="exit 0 when `serve` is alive (its heartbeat is fresh)")
     v = sub.add_parser("verify", help=argparse.SUPPRESS)  # a stage of run: load as the bot does
     v.add_argument("release", type=Path)
     v.add_argument("out", type=Path)
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         return _list(root, args.json)
     if args.command == "rollback":
         return _rollback(root, args.version)
+    if args.command == "health":
+        return _health(root)
     return _verify(args.release, args.out)
 
 
@@ -120,6 +124,22 @@ def _rollback(root: Path, version: str) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 75 if isinstance(e, Busy) else 2
     print(f"current -> {version} (was {before or 'none'}); the bot and the API follow it")
+    return 0
+
+
+def _health(root: Path) -> int:
+    from refresh.serve import HEARTBEAT, HEARTBEAT_EVERY
+
+    try:
+        age = time.time() - (root / HEARTBEAT).stat().st_mtime
+    except OSError:
+        print(f"unhealthy: no heartbeat in {root} (is `python -m refresh serve` running?)")
+        return 1
+    if age > 4 * HEARTBEAT_EVERY:
+        print(f"unhealthy: refresh serve's heartbeat is {age:.0f} s old")
+        return 1
+    cur = releases.current_version(root)
+    print(f"ok: refresh serve alive ({age:.0f} s ago); current release {cur or 'none'}")
     return 0
 
 

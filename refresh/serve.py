@@ -9,6 +9,7 @@ started by hand.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import threading
@@ -85,6 +86,18 @@ class InboxWatch:
             self.watch.mark_handled(snap)
 
 
+HEARTBEAT = ".serve-heartbeat"
+HEARTBEAT_EVERY = 30.0
+
+
+def beat(root: Path) -> None:
+    """Touch releases/.serve-heartbeat: `python -m refresh health` checks its age."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / HEARTBEAT
+    path.touch()
+    os.utime(path)
+
+
 def trigger(interval: float | None, cron: str | None) -> Any:
     if cron:
         return CronTrigger.from_crontab(cron)
@@ -112,7 +125,8 @@ def serve(
     Path(opts.inbox).mkdir(parents=True, exist_ok=True)
     refresher = Refresher(opts)
     scheduler = BlockingScheduler(
-        executors={"default": {"type": "threadpool", "max_workers": 2}},
+        # schedule + inbox (either may sit in a run for minutes) + heartbeat
+        executors={"default": {"type": "threadpool", "max_workers": 3}},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     if when is not None:
@@ -120,6 +134,10 @@ def serve(
     if watch:
         w = InboxWatch(refresher, settle)
         scheduler.add_job(w.poll, IntervalTrigger(seconds=poll), id="inbox")
+
+    root = releases.releases_dir(opts.data_dir)
+    beat(root)
+    scheduler.add_job(beat, IntervalTrigger(seconds=HEARTBEAT_EVERY), args=[root], id="heartbeat")
 
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %d: stopping", signum)

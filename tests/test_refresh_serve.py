@@ -83,6 +83,8 @@ def test_serve_publishes_settled_files_and_the_api_follows(tmp_path: Path) -> No
             timeout=60,
         )
         assert api.poll() is None and serve.poll() is None
+        health = refresh(data, "health")
+        assert health.returncode == 0 and f"current release {first}" in health.stdout
     finally:
         serve.send_signal(signal.SIGTERM)
         api.terminate()
