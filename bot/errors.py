@@ -23,6 +23,11 @@ KEYS = {
     "text_too_long": "not_found",
     "title_not_found": "not_found",
     "ambiguous_title": "not_found",
+    # never from a command's words today (API arguments), said plainly all the same
+    "invalid_limit": "bad_value",
+    "invalid_offset": "bad_value",
+    "invalid_rating": "bad_value",
+    "invalid_ratings": "bad_value",
 }
 
 
