@@ -134,6 +134,20 @@ def test_numbers_per_language() -> None:
     assert number("es", 12345.5, 1) == "12.345,5"
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.integers(-(10**12), 10**12), st.floats(-1e9, 1e9, allow_nan=False)),
+    st.integers(0, 3),
+    st.sampled_from(["en", "es"]),
+)
+def test_numbers_are_babels(value: float, digits: int, lang: str) -> None:
+    """locales.number is Babel's `#,##0.0…` pattern in the person's locale, only faster."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    assert number(lang, value, digits) == format_decimal(value, format=pattern, locale=lang)
+
+
 def test_percent_per_language() -> None:
     # Spanish puts a no-break space before the sign (CLDR, RAE), as the chart findings do.
     assert percent("en", 85.4) == "85%"
