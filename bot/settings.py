@@ -66,6 +66,8 @@ class Settings(ServiceSettings):
         "webhook_url",
         "telegram_base_url",
         "database_url",
+        "database_pool_max",
+        "bot_prefetch",
         mode="before",
     )
     @classmethod

@@ -314,3 +314,27 @@ def test_the_bot_refuses_an_unreachable_server_in_one_line(tmp_path: Path) -> No
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     assert f"127.0.0.1:{port}" in done.stderr and "DATABASE_URL" in done.stderr
     assert "s3cret" not in done.stderr + done.stdout
+
+
+def test_settings_choose_the_store_and_keep_the_url_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.settings import Settings
+    from bot.store import store_from_settings
+
+    for blank in ("DATABASE_URL", "DATABASE_POOL_MAX", "BOT_PREFETCH"):
+        monkeypatch.setenv(blank, "")  # as copied from .env.example
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    store = store_from_settings(settings)
+    assert isinstance(store, RatingsStore)
+    assert store.path == tmp_path / "state" / "ratings.sqlite3"
+    store.close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/other.sqlite3")
+    store = store_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert isinstance(store, RatingsStore) and store.path == tmp_path / "other.sqlite3"
+    store.close()
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:p%40ss@127.0.0.1:1/people")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert {"p@ss", "p%40ss"} <= set(settings.secrets())
+    assert "p%40ss" not in repr(settings)
