@@ -1,10 +1,12 @@
 """The ratings store's names where the bot has always imported them (the code is in bot/store/),
-and the export for training:
+the export for training, and the move from SQLite to PostgreSQL:
 
     python -m bot.ratings_store export [--out FILE]
+    python -m bot.ratings_store copy --database-url postgresql://... [--db FILE]
 
-reads the store DATABASE_URL names (the environment or .env; unset: the SQLite file under
-DATA_DIR), or `--db FILE` (a SQLite file) / `--database-url URL`.
+export reads the store DATABASE_URL names (the environment or .env; unset: the SQLite file
+under DATA_DIR), or `--db FILE` (a SQLite file) / `--database-url URL`. copy copies the SQLite
+file (`--db`, default the one under DATA_DIR) into an empty PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -58,11 +60,31 @@ async def _export(store: PeopleStore, out: str, base: int) -> int:
         await store.aclose()
 
 
+def _copy(db: str | None, url: str | None) -> int:
+    from .store.transfer import copy_sqlite_to_postgres
+
+    if not url or not url.startswith(("postgresql://", "postgres://")):
+        print("copy needs the target: --database-url postgresql://... (or DATABASE_URL)")
+        return 2
+    sqlite_file = Path(db) if db else _source(None, None)[1]
+    if not sqlite_file.exists():
+        print(f"no ratings database at {sqlite_file}")
+        return 1
+    try:
+        counts = copy_sqlite_to_postgres(sqlite_file, url)
+    except StoreError as e:
+        print(e)
+        return 1
+    done = ", ".join(f"{n} {table}" for table, n in counts.items())
+    print(f"copied {done} from {sqlite_file} to {safe_url(url)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description="Export the chat ratings for training")
-    parser.add_argument("command", choices=["export"])
+    parser.add_argument("command", choices=["export", "copy"])
     parser.add_argument("--db", help="a SQLite ratings file (wins over DATABASE_URL)")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or None)
     parser.add_argument("--out", default="data/raw/ratings/telegram_ratings.csv")
@@ -73,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:  # pydantic's ValidationError: a bad setting in the environment
         print(f"bad settings: {e}")
         return 2
+    if args.command == "copy":
+        return _copy(args.db, args.database_url or _source(None, None)[0])
     if url and url.startswith("sqlite:///"):
         url, sqlite_file = None, sqlite_path(url)
     if url is None and not sqlite_file.exists():

@@ -338,3 +338,37 @@ def test_settings_choose_the_store_and_keep_the_url_secret(
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert {"p@ss", "p%40ss"} <= set(settings.secrets())
     assert "p%40ss" not in repr(settings)
+
+
+# ----- moving from SQLite to PostgreSQL -----------------------------------------------------
+
+
+async def test_copy_from_sqlite_keeps_every_number_and_export(
+    pg: PgCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqlite_file = tmp_path / "ratings.sqlite3"
+    old = RatingsStore(sqlite_file)
+    for person in (BIG, 12, 99):
+        old.add(person, "ns1", 4)
+    old.add(12, "as2", 2.5)
+    old.skip(99, "hs3")
+    old.export_csv(tmp_path / "before.csv")
+    old.close()
+    url = pg.create_database()
+    argv = ["copy", "--db", str(sqlite_file), "--database-url", url]
+    assert await asyncio.to_thread(export_main, argv) == 0
+    assert "copied 3 people, 4 ratings, 1 skips" in capsys.readouterr().out
+    store = open_store(url, "unused")
+    try:
+        await store.export_csv_async(tmp_path / "after.csv")
+        before, after = (tmp_path / "before.csv").read_text(), (tmp_path / "after.csv").read_text()
+        assert after == before  # the same user ids: trainings before and after agree
+        assert await store.seen_async(99) == {"ns1", "hs3"}
+        await store.add_async(5, "ns1", 3)  # a new person draws the next number
+        assert raw(url, "SELECT local_id FROM people WHERE telegram_id = 5") == [(4,)]
+    finally:
+        await store.aclose()
+    # a second copy would give two people one number: refused, nothing copied
+    assert await asyncio.to_thread(export_main, argv) == 1
+    assert "already holds people" in capsys.readouterr().out
+    assert raw(url, "SELECT count(*) FROM ratings") == [(5,)]
