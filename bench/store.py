@@ -66,8 +66,12 @@ async def commit_latencies(store: PeopleStore, calls: int, concurrency: int) -> 
     return out
 
 
-async def measure_latency(url: str, calls: int, concurrency: int) -> tuple[list[float], float]:
+async def measure_latency(
+    url: str, calls: int, concurrency: int, flush: bool = True
+) -> tuple[list[float], float]:
     store = open_store(url, "unused", pool_max=max(concurrency, 4))
+    if not flush:  # informative only: what a commit costs without waiting for the disk
+        store._kwargs["options"] = "-c synchronous_commit=off"  # type: ignore[attr-defined]
     try:
         t0 = time.perf_counter()
         lat = await commit_latencies(store, calls, concurrency)
@@ -161,6 +165,16 @@ def main(argv: list[str]) -> None:
                         )
                     )
                     print(rows[-1])
+        lat, rate = asyncio.run(measure_latency(pg.create_database(), args.calls, 1, False))
+        rows.append(
+            Row(
+                "rating commit, postgresql, 1 at once, synchronous_commit=off (informative: "
+                "the path without the disk flush; the store never runs so)",
+                "",
+                f"p50 {pct(lat, 0.5):.2f} ms, p99 {pct(lat, 0.99):.2f} ms, {rate:,.0f} commits/s",
+            )
+        )
+        print(rows[-1])
         r = asyncio.run(restart_under_load(pg, seconds_after=3.0))
         rows.append(
             Row(
