@@ -189,7 +189,6 @@ class CatalogHolder:
             )
         except CatalogLoadError as e:
             log.warning("release %s not taken: %s", target, e)
-        finally:
             self._pointer_seen = target  # a refused release is not retried until it moves
 
     def follow_now(self) -> Catalog:
