@@ -206,7 +206,7 @@ class _Run:
         by_file = {}
         for path, counts in etl_report.get("files", {}).items():
             try:
-                by_file[str(Path(path).resolve().relative_to(self.inbox))] = counts
+                by_file[str(Path(os.path.abspath(path)).relative_to(self.inbox))] = counts
             except ValueError:
                 by_file[path] = counts
         for f in self.manifest["inputs"]["files"]:
