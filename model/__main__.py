@@ -24,7 +24,13 @@ from model.evaluate import (
     nested_cross_validate,
 )
 from model.recommender import META_FILE
-from model.spark_als import DEFAULT_DRIVER_MEMORY, DEFAULT_MASTER, ALSParams, SparkUnavailable
+from model.spark_als import (
+    DEFAULT_DRIVER_MEMORY,
+    DEFAULT_MASTER,
+    ALSParams,
+    SparkUnavailable,
+    check_java,
+)
 from model.train import SVDParams, train
 
 GRID_FILE = "model_grid.json"
@@ -197,6 +203,7 @@ def _spark(args: argparse.Namespace) -> int:
     from model.spark_train import evaluate_spark, render, train_spark
 
     params = _als_params(args)
+    check_java()  # before reading millions of ratings
     opts = {"master": args.spark_master, "driver_memory": args.spark_driver_memory}
     if args.command == "train":
         train_spark(args.data_dir, params, ratings_path=args.ratings,

@@ -48,6 +48,7 @@ def train_spark(
 ) -> dict[str, Any]:
     """Train on processed/ratings.parquet and write svd.pkl + svd.json as `model.train` does;
     returns the metadata. SparkUnavailable when Spark cannot run here."""
+    spark_als.check_java()  # before reading millions of ratings
     data_dir = Path(data_dir)
     path = ratings_path or data_dir / "processed" / "ratings.parquet"
     t0 = time.perf_counter()
