@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+import locales
 from domain.vocabulary import PLATFORM_INFO, PLATFORMS, platform_name
 
 OTHER_COLOR = "#8C8C8C"  # a platform the vocabulary does not know
@@ -201,8 +202,10 @@ def to_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def finish(fig: Figure, name: str, title: str, findings: Mapping[str, str]) -> Chart:
+def finish(fig: Figure, name: str, title: str, findings: Mapping[str, str] | Words) -> Chart:
     """Title the figure and make the Chart; `findings` holds the sentence for every language."""
+    if isinstance(findings, Words):
+        findings = findings.by_lang
     missing = [lang for lang in LANGS if not findings.get(lang)]
     if missing:
         raise ValueError(f"chart {name!r} has no finding in {', '.join(missing)}")
@@ -258,12 +261,11 @@ def thousands(n: float) -> str:
 
 
 class Numbers:
-    """How a finding writes numbers in one language. The numbers are computed once by the chart;
-    both languages round them the same way, only the separators differ:
+    """How a finding writes numbers in one language (locales.number / percent, the bot's too):
 
     - en: 22,998 · 3.53 · 42%
-    - es: 22.998 · 3,53 · 42 % (thousands with a dot and decimal comma, as the bot's
-      `i18n.number` writes them; a no-break space before %, as the RAE recommends)
+    - es: 22.998 · 3,53 · 42 % (thousands with a dot and decimal comma; a no-break space
+      before %, as the RAE recommends)
     """
 
     def __init__(self, lang: str) -> None:
@@ -271,10 +273,7 @@ class Numbers:
 
     def num(self, value: float, digits: int = 0) -> str:
         """Thousands separators and `digits` decimals (12,345.6 / 12.345,6)."""
-        text = f"{value:,.{digits}f}"
-        if self.lang == "es":
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
+        return locales.number(self.lang, value, digits)
 
     def count(self, value: float) -> str:
         """A count, truncated like `thousands` (22,998 / 22.998)."""
@@ -287,10 +286,72 @@ class Numbers:
 
     def pct(self, value: float | str) -> str:
         """A whole percentage, already rounded (42 -> 42% / 42 %); strings like "<1" too."""
-        return f"{value}\u00a0%" if self.lang == "es" else f"{value}%"
+        return locales.percent(self.lang, value if isinstance(value, str) else int(value))
 
 
 EN, ES = Numbers("en"), Numbers("es")
+NUMBERS = {"en": EN, "es": ES}
+
+
+# ----- findings: sentences from locales/charts.<lang>.po, numbers written per language ---------
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number in a finding: `digits` decimals, written the way each language writes it."""
+
+    value: float
+    digits: int = 0
+
+    def shown(self, lang: str) -> str:
+        return NUMBERS[lang].num(self.value, self.digits)
+
+
+class Count(Num):
+    """A count (truncated to a whole number)."""
+
+    def shown(self, lang: str) -> str:
+        return NUMBERS[lang].count(self.value)
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A whole percentage already rounded, or "<1" / ">99"."""
+
+    value: float | str
+
+    def shown(self, lang: str) -> str:
+        return NUMBERS[lang].pct(self.value)
+
+
+class G(Num):
+    """A short value such as a star rating (3.5 / 3,5)."""
+
+    def shown(self, lang: str) -> str:
+        return NUMBERS[lang].g(self.value)
+
+
+@dataclass(frozen=True)
+class Words:
+    """Text that differs per language (a part of a sentence made with `say`)."""
+
+    by_lang: Mapping[str, str]
+
+    def shown(self, lang: str) -> str:
+        return self.by_lang[lang]
+
+
+def say(key: str, n: int | None = None, **values: object) -> Words:
+    """The sentence `key` of locales/charts.<lang>.po in every language, filled in (the plural
+    form for `n` where the message has them; `{n}` is then the count as the language writes
+    it). Values with a `shown(lang)` (Num, Count, Pct, G, Words) are written per language."""
+    out = {}
+    for lang in LANGS:
+        filled = {k: v.shown(lang) if hasattr(v, "shown") else v for k, v in values.items()}
+        if n is not None:
+            filled.setdefault("n", NUMBERS[lang].count(n))
+        out[lang] = locales.text("charts", lang, key, n).format(**filled)
+    return Words(out)
 
 
 def shorten(text: str, width: int = 32) -> str:

@@ -7,10 +7,13 @@ import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
 from charts.base import (
-    EN,
-    ES,
     Chart,
+    Count,
     EdaData,
+    G,
+    Num,
+    Pct,
+    Words,
     chart,
     count_axis,
     finish,
@@ -21,6 +24,7 @@ from charts.base import (
     plain_log_axis,
     platforms_in,
     pname,
+    say,
     style,
     thousands,
 )
@@ -51,14 +55,14 @@ def chart_ratings(data: EdaData) -> Chart:
     mode = float(counts.idxmax())
     half = int(counts[(counts.index.to_numpy(dtype=float) * 2) % 2 == 1].sum())
     mode_pct, half_pct = pct(counts[mode], total), pct(half, total)
-    findings = {
-        "en": f"Users rate {EN.num(mean, 2)} stars on average; {EN.g(mode)} is the most given "
-        f"rating ({EN.pct(mode_pct)} of {EN.count(total)} ratings) and half-star ratings make "
-        f"up {EN.pct(half_pct)}.",
-        "es": f"Los usuarios puntúan {ES.num(mean, 2)} estrellas de media; {ES.g(mode)} es la "
-        f"puntuación más dada (el {ES.pct(mode_pct)} de {ES.count(total)} puntuaciones) y las "
-        f"de media estrella suponen el {ES.pct(half_pct)}.",
-    }
+    findings = say(
+        "ratings",
+        int(total),
+        mean=Num(mean, 2),
+        mode=G(mode),
+        mode_pct=Pct(mode_pct),
+        half_pct=Pct(half_pct),
+    )
     return finish(fig, "ratings", data.ratings_title("Distribution of user ratings"), findings)
 
 
@@ -105,14 +109,14 @@ def chart_votes_per_user(data: EdaData) -> Chart:
     plain_log_axis(ax, "y")
     share = round(top_share(freq, 0.1) * 100)
     most = freq.index.max()
-    findings = {
-        "en": f"The median user gave {EN.count(med)} ratings and the most active "
-        f"{EN.count(most)}; the top {EN.pct(10)} of the {EN.count(users)} users gave "
-        f"{EN.pct(share)} of all ratings.",
-        "es": f"El usuario mediano dio {ES.count(med)} puntuaciones y el más activo "
-        f"{ES.count(most)}; el {ES.pct(10)} más activo de los {ES.count(users)} usuarios dio "
-        f"el {ES.pct(share)} de todas las puntuaciones.",
-    }
+    findings = say(
+        "votes_per_user",
+        int(med),
+        most=Count(most),
+        top=Pct(10),
+        users=Count(users),
+        share=Pct(share),
+    )
     return finish(
         fig, "votes_per_user", data.ratings_title("Ratings per user: the long tail"), findings
     )
@@ -153,18 +157,13 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     unrated = int((votes == 0).sum())
     share = pct(unrated, len(votes))
     if unrated == 0:
-        none = {"en": "every title has some", "es": "todos tienen alguna"}
+        none = say("votes_per_title_all")
     elif share:
-        none = {"en": f"{EN.pct(share)} have none", "es": f"el {ES.pct(share)} no tiene ninguna"}
+        none = say("votes_per_title_none", share=Pct(share))
     else:
-        none = {"en": f"under {EN.pct(1)} have none", "es": f"menos del {ES.pct(1)} no tiene"}
+        none = say("votes_per_title_under", share=Pct(1))
     most = votes.max()
-    findings = {
-        "en": f"The median title has {EN.count(med)} ratings and {none['en']}, while the most "
-        f"rated, {top_name}, has {EN.count(most)}.",
-        "es": f"El título mediano tiene {ES.count(med)} puntuaciones y {none['es']}, mientras que "
-        f"el más puntuado, {top_name}, tiene {ES.count(most)}.",
-    }
+    findings = say("votes_per_title", med, none=none, top_name=top_name, most=Count(most))
     return finish(
         fig, "votes_per_title", data.ratings_title("Ratings per title: the long tail"), findings
     )
@@ -189,7 +188,7 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
             fig,
             "score_vs_votes",
             "Mean score against number of votes",
-            {"en": "No title has a rating yet.", "es": "Aún no hay títulos con puntuaciones."},
+            say("score_vs_votes_none"),
         )
     hb = ax.hexbin(
         s["votes"],
@@ -218,25 +217,16 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     rho = s["votes"].corr(s["score"], method="spearman")
     sd_few, sd_many = float(few.std()), float(many.std())
     noisy = sd_few > 1.25 * sd_many
-    verdict = {
-        "en": "few ratings make noisy scores"
-        if noisy
-        else "the spread hardly depends on the number of ratings",
-        "es": "con pocas puntuaciones la nota es ruidosa"
-        if noisy
-        else "la dispersión apenas depende del número de puntuaciones",
-    }
-    findings = {
-        "en": f"Scores of titles with at most {EN.count(lo)} rating{'s' if lo != 1 else ''} have "
-        f"an SD of {EN.num(sd_few, 2)} against {EN.num(sd_many, 2)} for titles with "
-        f"{EN.count(hi)} or more ({verdict['en']}); the rank correlation between votes and "
-        f"score is {EN.num(rho, 2)}.",
-        "es": f"Las notas de los títulos con {ES.count(lo)} "
-        f"{'puntuación' if lo == 1 else 'puntuaciones'} como mucho tienen una desviación típica "
-        f"de {ES.num(sd_few, 2)}, frente a {ES.num(sd_many, 2)} en los títulos con "
-        f"{ES.count(hi)} o más ({verdict['es']}); la correlación de rangos entre votos y nota "
-        f"es {ES.num(rho, 2)}.",
-    }
+    verdict = say("score_vs_votes_noisy" if noisy else "score_vs_votes_steady")
+    findings = say(
+        "score_vs_votes",
+        int(lo),
+        sd_few=Num(sd_few, 2),
+        sd_many=Num(sd_many, 2),
+        hi=Count(hi),
+        verdict=verdict,
+        rho=Num(rho, 2),
+    )
     return finish(
         fig, "score_vs_votes", data.ratings_title("Mean score against number of ratings"), findings
     )
@@ -275,16 +265,18 @@ def chart_anomalies(data: EdaData) -> Chart:
         eg = ", ".join(map(str, samples[:3]))
         rows, kinds, largest = nonzero.sum(), len(nonzero), nonzero.iloc[0]
         kind = first.replace("_", " ")
-        findings = {
-            "en": f"The ETL counted {EN.count(rows)} anomalous rows of {EN.count(kinds)} "
-            f"kind(s), kept as they are; the largest is {kind} "
-            f"({EN.count(largest)}{f', e.g. {eg}' if eg else ''}).",
-            "es": f"El ETL contó {ES.count(rows)} filas anómalas de {ES.count(kinds)} tipo(s), "
-            f"que se conservan tal cual; el tipo más numeroso es {kind} "
-            f"({ES.count(largest)}{f', p. ej. {eg}' if eg else ''}).",
-        }
+        example = say("anomalies_example", eg=eg) if eg else Words({"en": "", "es": ""})
+        findings = say(
+            "anomalies",
+            kinds,
+            rows=Count(rows),
+            kinds=Count(kinds),
+            kind=kind,
+            largest=Count(largest),
+            example=example,
+        )
     else:
-        findings = {"en": "The ETL counted no anomalies.", "es": "El ETL no encontró anomalías."}
+        findings = say("anomalies_none")
     return finish(fig, "anomalies", "Anomalies counted by the ETL (kept, not fixed)", findings)
 
 

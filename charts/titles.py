@@ -11,11 +11,14 @@ import pandas as pd
 
 from charts.base import (
     DURATION_LIKE,
-    EN,
-    ES,
+    LANGS,
     OTHER_COLOR,
     Chart,
+    Count,
     EdaData,
+    Num,
+    Pct,
+    Words,
     chart,
     count_axis,
     finish,
@@ -24,6 +27,7 @@ from charts.base import (
     pct,
     platforms_in,
     pname,
+    say,
     shorten,
     split_list,
     style,
@@ -104,12 +108,14 @@ def chart_platforms(data: EdaData) -> Chart:
     most_shows = share_shows.idxmax()
     big, n_all = pct(total[biggest], total.sum()), total.sum()
     shows_pct = pct(n_shows[most_shows], total[most_shows])
-    findings = {
-        "en": f"{pname(biggest)} carries {EN.pct(big)} of all {EN.count(n_all)} titles; "
-        f"{pname(most_shows)} has the highest share of TV shows ({EN.pct(shows_pct)}).",
-        "es": f"{pname(biggest)} reúne el {ES.pct(big)} de los {ES.count(n_all)} títulos; "
-        f"{pname(most_shows)} tiene la mayor proporción de series ({ES.pct(shows_pct)}).",
-    }
+    findings = say(
+        "platforms",
+        biggest=pname(biggest),
+        big=Pct(big),
+        n_all=Count(n_all),
+        most_shows=pname(most_shows),
+        shows_pct=Pct(shows_pct),
+    )
     return finish(fig, "platforms", "Titles per platform and type", findings)
 
 
@@ -152,15 +158,15 @@ def chart_release_years(data: EdaData) -> Chart:
     n_most_old = int((t["platform"] == most_old).sum())
     y_new, y_old = int(med[newest]), int(med[oldest])  # years: no thousands separator
     old_pct = pct(old[most_old] * n_most_old, n_most_old)
-    findings = {
-        "en": f"The median release year is {y_new} on {pname(newest)} (newest catalogue) "
-        f"and {y_old} on {pname(oldest)} (oldest); {EN.pct(old_pct)} of {pname(most_old)} "
-        f"titles were released before 2000, the most of any platform.",
-        "es": f"La mediana del año de estreno es {y_new} en {pname(newest)} (el catálogo más "
-        f"reciente) y {y_old} en {pname(oldest)} (el más antiguo); el {ES.pct(old_pct)} de los "
-        f"títulos de {pname(most_old)} se estrenó antes de 2000, más que en ninguna otra "
-        f"plataforma.",
-    }
+    findings = say(
+        "release_years",
+        y_new=y_new,
+        newest=pname(newest),
+        y_old=y_old,
+        oldest=pname(oldest),
+        old_pct=Pct(old_pct),
+        most_old=pname(most_old),
+    )
     return finish(fig, "release_years", "Release years per platform", findings)
 
 
@@ -237,29 +243,25 @@ def chart_durations(data: EdaData) -> Chart:
     a2.set_title("TV shows: most seasons named", fontsize=11)
     a1.invert_yaxis()
     a2.invert_yaxis()
-    parts: dict[str, list[str]] = {"en": [], "es": []}
+    parts: list[Words] = []
     if len(movies):
         m, m_med = _longest(movies), int(movies["value"].median())
-        parts["en"].append(
-            f"Movies run a median {EN.count(m_med)} min and the longest is "
-            f"{m['name']} ({EN.count(m['value'])} min, {pname(m['platform'])})"
-        )
-        parts["es"].append(
-            f"Las películas duran una mediana de {ES.count(m_med)} min y la más larga es "
-            f"{m['name']} ({ES.count(m['value'])} min, {pname(m['platform'])})"
-        )
+        longest = Count(m["value"])
+        parts.append(
+            say("durations_movies", m_med=Count(m_med), name=m["name"], longest=longest,
+                platform=pname(m["platform"]))
+        )  # fmt: skip
     if len(shows):
         s, s_med = _longest(shows), int(shows["value"].median())
-        parts["en"].append(
-            f"the show with most seasons is {s['name']} ({EN.count(s['value'])} seasons, "
-            f"{pname(s['platform'])}) while the median show has {EN.count(s_med)}"
-        )
-        parts["es"].append(
-            f"la serie con más temporadas es {s['name']} ({ES.count(s['value'])} temporadas, "
-            f"{pname(s['platform'])}) y la serie mediana tiene {ES.count(s_med)}"
-        )
-    empty = {"en": "No durations in the data", "es": "No hay duraciones en los datos"}
-    findings = {lang: _sentence("; ".join(parts[lang]) or empty[lang]) for lang in parts}
+        parts.append(
+            say("durations_shows", int(s["value"]), name=s["name"], platform=pname(s["platform"]),
+                s_med=Count(s_med))
+        )  # fmt: skip
+    empty = say("durations_none")
+    findings = {
+        lang: _sentence("; ".join(p.by_lang[lang] for p in parts) or empty.by_lang[lang])
+        for lang in LANGS
+    }
     return finish(fig, "durations", "Durations per platform", findings)
 
 
@@ -336,15 +338,13 @@ def chart_maturity(data: EdaData) -> Chart:
     by_plat_es = by_plat
     for label, spanish in MATURITY_LABELS_ES.items():
         by_plat_es = by_plat_es.replace(label, spanish)
-    findings = {
-        "en": f"The most common maturity rating is {most} ({EN.pct(most_pct)} of titles) "
-        f"and the most common per platform is {by_plat}; {EN.count(misplaced)} titles carry a "
-        f"duration in the rating column.",
-        "es": f"La clasificación por edades más común es {MATURITY_LABELS_ES.get(most_key, most)} "
-        f"(el {ES.pct(most_pct)} de los títulos) y la más común por plataforma es "
-        f"{by_plat_es}; {ES.count(misplaced)} títulos tienen una duración en la columna de la "
-        f"clasificación.",
-    }
+    findings = say(
+        "maturity",
+        misplaced,
+        most=Words({"en": most, "es": MATURITY_LABELS_ES.get(most_key, most)}),
+        most_pct=Pct(most_pct),
+        by_plat=Words({"en": by_plat, "es": by_plat_es}),
+    )
     return finish(fig, "maturity", "Maturity ratings per platform", findings)
 
 
@@ -390,16 +390,16 @@ def chart_countries(data: EdaData) -> Chart:
         n_first = int(table.loc[first].sum())
         first_pct, none_pct = pct(n_first, with_country), pct(missing, len(data.titles))
         first = label.get(first, first.title())
-        findings = {
-            "en": f"{first} appears on {EN.pct(first_pct)} of the "
-            f"{EN.count(with_country)} titles that name a country ({EN.count(n_first)}); "
-            f"{EN.pct(none_pct)} of all titles name no country.",
-            "es": f"{first} aparece en el {ES.pct(first_pct)} de los "
-            f"{ES.count(with_country)} títulos que indican un país ({ES.count(n_first)}); "
-            f"el {ES.pct(none_pct)} de todos los títulos no indica ninguno.",
-        }
+        findings = say(
+            "countries",
+            first=first,
+            first_pct=Pct(first_pct),
+            with_country=Count(with_country),
+            n_first=Count(n_first),
+            none_pct=Pct(none_pct),
+        )
     else:
-        findings = {"en": "No title names a country.", "es": "Ningún título indica un país."}
+        findings = say("countries_none")
     return finish(fig, "countries", "Top 15 countries of production", findings)
 
 
@@ -417,30 +417,25 @@ def chart_genres(data: EdaData) -> Chart:
         n_first = int(table.loc[first].sum())
         per_title = len(items) / max(1, items["row"].nunique())
         solo = (table > 0).sum(axis=1) == 1
-        vocab = {"en": "", "es": ""}
+        vocab = Words({"en": "", "es": ""})
         if solo.any() and len(plats) > 1:
             eg = table.index[solo][0]
             eg_plat, n_solo, n_top = pname(str(table.loc[eg].idxmax())), int(solo.sum()), len(table)
             eg = label.get(eg, eg)
-            vocab = {
-                "en": f"; {EN.count(n_solo)} of the top {EN.count(n_top)} genres are used by one "
-                f"platform only (e.g. {eg} on {eg_plat}), so genre names differ between platforms",
-                "es": f"; {ES.count(n_solo)} de los {ES.count(n_top)} géneros más frecuentes los "
-                f"usa una sola plataforma (p. ej. {eg} en {eg_plat}), así que los nombres de los "
-                f"géneros cambian de una plataforma a otra",
-            }
+            vocab = say("genres_vocabulary", n_solo=Count(n_solo), n_top=Count(n_top), eg=eg,
+                        eg_plat=eg_plat)  # fmt: skip
         first_pct = pct(n_first, n)
         first = label.get(first, first)
-        findings = {
-            "en": f"The most frequent genre is {first} ({EN.count(n_first)} titles, "
-            f"{EN.pct(first_pct)} of all) and a title lists {EN.num(per_title, 1)} genres on "
-            f"average{vocab['en']}.",
-            "es": f"El género más frecuente es {first} ({ES.count(n_first)} títulos, "
-            f"el {ES.pct(first_pct)} del total) y un título tiene {ES.num(per_title, 1)} géneros "
-            f"de media{vocab['es']}.",
-        }
+        findings = say(
+            "genres",
+            n_first,
+            first=first,
+            first_pct=Pct(first_pct),
+            per_title=Num(per_title, 1),
+            vocab=vocab,
+        )
     else:
-        findings = {"en": "No title lists a genre.", "es": "Ningún título tiene un género."}
+        findings = say("genres_none")
     return finish(fig, "genres", "Top 20 genres (listed_in)", findings)
 
 
@@ -475,24 +470,13 @@ def chart_date_added(data: EdaData) -> Chart:
         n_peak = table.loc[peak].sum()
         if missing[worst] > 0.5:
             gap = pct(missing[worst] * n_worst, n_worst)
-            tail = {
-                "en": f"date_added is missing for {EN.pct(gap)} of {pname(worst)} titles, so its "
-                f"timeline is nearly empty",
-                "es": f"date_added falta en el {ES.pct(gap)} de los títulos de {pname(worst)}, así "
-                f"que su cronología está casi vacía",
-            }
+            tail = say("date_added_gap_platform", gap=Pct(gap), worst=pname(worst))
         else:
             gap = pct(t["date_added"].isna().sum(), len(t))
-            tail = {
-                "en": f"date_added is missing for {EN.pct(gap)} of titles",
-                "es": f"date_added falta en el {ES.pct(gap)} de los títulos",
-            }
-        findings = {
-            "en": f"{peak} saw the most additions ({EN.count(n_peak)} titles); {tail['en']}.",
-            "es": f"{peak} fue el año con más altas ({ES.count(n_peak)} títulos); {tail['es']}.",
-        }
+            tail = say("date_added_gap", gap=Pct(gap))
+        findings = say("date_added", int(n_peak), peak=peak, tail=tail)
     else:
-        findings = {"en": "No title has a date_added.", "es": "Ningún título tiene date_added."}
+        findings = say("date_added_none")
     return finish(fig, "date_added", "Titles added per year (date_added)", findings)
 
 
@@ -555,24 +539,15 @@ def chart_missing(data: EdaData) -> Chart:
     complete = [c for c in share.index if (share.loc[c] == 0).all()]
     n_cols, n_complete = len(share), len(complete)
     if len(top):
-        worst = {
-            lang: ", ".join(
-                f"{r.column} {word} {pname(r.platform)} ({f.pct(share_label(r.share))})"
-                for r in top.itertuples()
-            )
-            for lang, f, word in (("en", EN, "on"), ("es", ES, "en"))
-        }
-        findings = {
-            "en": f"The emptiest cells are {worst['en']}; {EN.count(n_complete)} of "
-            f"{EN.count(n_cols)} columns are complete on every platform.",
-            "es": f"Las celdas más vacías son {worst['es']}; {ES.count(n_complete)} de las "
-            f"{ES.count(n_cols)} columnas están completas en todas las plataformas.",
-        }
+        cells_said = [
+            say("missing_cell", column=r.column, platform=pname(r.platform),
+                share=Pct(share_label(r.share)))
+            for r in top.itertuples()
+        ]  # fmt: skip
+        worst = Words({lang: ", ".join(c.by_lang[lang] for c in cells_said) for lang in LANGS})
+        findings = say("missing", worst=worst, n_complete=Count(n_complete), n_cols=Count(n_cols))
     else:
-        findings = {
-            "en": f"All {EN.count(n_cols)} columns are complete on every platform.",
-            "es": f"Las {ES.count(n_cols)} columnas están completas en todas las plataformas.",
-        }
+        findings = say("missing_none", n_cols)
     return finish(fig, "missing", "Missing values per column and platform", findings)
 
 

@@ -182,3 +182,31 @@ async def test_a_typed_platform_reaches_the_filter_through_four_functions_parsed
     assert chain[-1] == "on_text" and len(chain) <= 4, chain
     parses = [n for _, n, _ in names[:target] if n in ("parse_platform", "platform_key")]
     assert parses == ["parse_platform", "platform_key"], parses  # one parse (and its lookup)
+
+
+@pytest.mark.parametrize("domain", ["bot", "charts"])
+def test_both_languages_have_every_message_and_the_same_placeholders(domain: str) -> None:
+    import string
+
+    en, es = locales.messages(domain, "en"), locales.messages(domain, "es")
+    assert en.names() == es.names() and set(en.plurals) == set(es.plurals)
+    for key in en.names():
+        forms = [x for m in (en, es) for x in (m.plurals.get(key) or (m.singular[key],))]
+        fields = {
+            tuple(sorted(f for _, f, _, _ in string.Formatter().parse(x) if f)) for x in forms
+        }
+        assert len(fields) == 1, (domain, key, fields)
+
+
+def test_charts_and_locales_stay_leaves() -> None:
+    """charts may import the strings (locales) and domain/, nothing else of ours; locales
+    imports nothing of ours."""
+    import subprocess
+
+    code = (
+        "import sys, charts, locales; "
+        "ours = {'bot', 'api', 'catalog', 'etl', 'model', 'refresh', 'config'}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ours))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -82,7 +82,7 @@ PATTERNS: dict[str, dict[str, str]] = {
         "score_vs_votes": r"Scores of titles with at most ([\d,]+) ratings? have an SD of "
         r"([\d.]+) against ([\d.]+) for titles with ([\d,]+) or more \((.+)\); the rank "
         r"correlation between votes and score is (-?[\d.]+)\.",
-        "anomalies": r"The ETL counted ([\d,]+) anomalous rows of (\d+) kind\(s\), kept as they "
+        "anomalies": r"The ETL counted ([\d,]+) anomalous rows of (\d+) kinds?, kept as they "
         r"are; the largest is (.+?) \(([\d,]+)",
     },
     "es": {
@@ -119,7 +119,7 @@ PATTERNS: dict[str, dict[str, str]] = {
         r"tienen una desviación típica de ([\d,]+), frente a ([\d,]+) en los títulos con "
         r"([\d.]+) o más \((.+)\); la correlación de rangos entre votos y nota es "
         r"(-?[\d,]+)\.",
-        "anomalies": r"El ETL contó ([\d.]+) filas anómalas de (\d+) tipo\(s\), que se conservan "
+        "anomalies": r"El ETL contó ([\d.]+) filas anómalas de (\d+) tipos?, que se conservan "
         r"tal cual; el tipo más numeroso es (.+?) \(([\d.]+)",
     },
 }
