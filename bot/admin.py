@@ -6,12 +6,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .i18n import counted, number, t
 from .ratings_store import StoreStatus
 from .replies import Html, bold
 from .stats import Stats
+
+if TYPE_CHECKING:
+    from catalog.core import Catalog
+    from catalog.holder import CatalogHolder
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +27,7 @@ def _uptime(seconds: float) -> str:
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
-def status_text(lang: str, catalog: Any, stats: Stats, store: StoreStatus) -> Html:
+def status_text(lang: str, catalog: Catalog, stats: Stats, store: StoreStatus) -> Html:
     """Versions, sizes, uptime and counters, and the ratings store's health
     (RatingsStore.status), one labelled line each."""
     info = catalog.info
@@ -89,7 +93,7 @@ class Reloader:
     before either, the new catalogue goes in and the reply says it has no model and why.
     """
 
-    def __init__(self, holder: Any, build: Callable[[], Any] | None = None) -> None:
+    def __init__(self, holder: CatalogHolder, build: Callable[[], Catalog] | None = None) -> None:
         self.holder = holder
         self.build = build  # None: the holder's own Catalog.load of its data_dir
         self._lock = asyncio.Lock()

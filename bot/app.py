@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from telegram import (
     BotCommand,
@@ -43,6 +44,10 @@ from .registry import REGISTRY
 from .replies import Keyboard, Person, Reply, split_html
 from .settings import Settings
 from .stats import Stats
+
+if TYPE_CHECKING:
+    from catalog.core import Catalog
+    from catalog.holder import CatalogHolder
 
 log = logging.getLogger(__name__)
 
@@ -233,15 +238,19 @@ def base_urls(base_url: str) -> tuple[str, str]:
 
 
 def build_commands(
-    settings: Settings, holder: Any, store: RatingsStore | None = None, build: Any = None
+    settings: Settings,
+    holder: CatalogHolder,
+    store: RatingsStore | None = None,
+    build: Callable[[], Catalog] | None = None,
 ) -> Commands:
     """The command logic, shared by the Telegram application and the console chat."""
     if store is None:
         store = RatingsStore(settings.ratings_db)
     if build is None:
-        from catalog.core import Catalog
 
-        def build() -> Any:
+        def build() -> Catalog:
+            from catalog.core import Catalog
+
             return Catalog.load(settings.data_dir, settings.recommend_threshold)
 
     return Commands(holder, store, Stats(), Reloader(holder, build))
@@ -287,7 +296,7 @@ def configured_builder(
 
 def build_application(
     settings: Settings,
-    holder: Any,
+    holder: CatalogHolder,
     store: RatingsStore | None = None,
     commands: Commands | None = None,
     rate_limiter: BaseRateLimiter | None = None,

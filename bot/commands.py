@@ -56,7 +56,7 @@ class Commands(Context):
         if not text:
             return
         if not text.startswith("/"):
-            handler, rest = REGISTRY.commands["search"], text
+            command, rest = REGISTRY.commands["search"], text
         else:
             head, _, rest = text.partition(" ")
             name = head[1:].split("@", 1)[0].lower()
@@ -70,13 +70,14 @@ class Commands(Context):
                     log.warning("non-admin user %s tried /%s", person.user_id, name)
                 yield Reply(t(person.lang, "unknown_command"))
                 return
-            handler = found
+            command = found
         try:
-            if handler.streaming:
-                async for reply in handler.handler(self, person, rest):  # type: ignore[attr-defined]
+            if command.stream is not None:
+                async for reply in command.stream(self, person, rest):
                     yield reply
                 return
-            answer = await handler.handler(self, person, rest)
+            assert command.handler is not None
+            answer = await command.handler(self, person, rest)
         except CatalogError as e:
             answer = Reply(explain(person.lang, e))
         except StoreUnavailable:

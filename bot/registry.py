@@ -8,7 +8,7 @@ Button presses are registered the same way, by callback action (bot/callbacks.py
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # A command: the context, who asks and the words after the command -> one reply, or several in
 # order (an async iterator: /reload says "reloading…" before it is done).
 CommandHandler = Callable[["Context", "Person", str], Awaitable[Reply]]
+StreamingHandler = Callable[["Context", "Person", str], AsyncIterator[Reply]]
 ButtonHandler = Callable[["Context", "Person", "Callback"], Awaitable[Reply]]
 
 
@@ -32,9 +33,9 @@ ButtonHandler = Callable[["Context", "Person", "Callback"], Awaitable[Reply]]
 class Command:
     name: str  # the English name: the one in Telegram's menu
     aliases: tuple[str, ...]  # other names it answers to (Spanish, accented spellings)
-    handler: CommandHandler
+    handler: CommandHandler | None  # one reply
+    stream: StreamingHandler | None = None  # or several, in order
     admin: bool = False  # admins only; to anyone else it does not exist
-    streaming: bool = False  # handler is an async generator of several replies
 
     def description(self, lang: str) -> str:
         """Plain text, e.g. "The most frequent actor"."""
@@ -52,20 +53,33 @@ class Registry:
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)  # by callback action
 
     def command(
-        self, name: str, *aliases: str, admin: bool = False, streaming: bool = False
+        self, name: str, *aliases: str, admin: bool = False
     ) -> Callable[[CommandHandler], CommandHandler]:
-        """Declare a command; its names must be new."""
+        """Declare a command answered with one reply; its names must be new."""
 
         def add(handler: CommandHandler) -> CommandHandler:
-            command = Command(name, aliases, handler, admin, streaming)
-            for word in (name, *aliases):
-                if word in self.commands:
-                    raise ValueError(f"command name /{word} declared twice")
-                self.commands[word] = command
-            self.ordered.append(command)
+            self._add(Command(name, aliases, handler, None, admin))
             return handler
 
         return add
+
+    def streaming_command(
+        self, name: str, *aliases: str, admin: bool = False
+    ) -> Callable[[StreamingHandler], StreamingHandler]:
+        """Declare a command answered with several replies in order (an async generator)."""
+
+        def add(stream: StreamingHandler) -> StreamingHandler:
+            self._add(Command(name, aliases, None, stream, admin))
+            return stream
+
+        return add
+
+    def _add(self, command: Command) -> None:
+        for word in (command.name, *command.aliases):
+            if word in self.commands:
+                raise ValueError(f"command name /{word} declared twice")
+            self.commands[word] = command
+        self.ordered.append(command)
 
     def button(self, *actions: str) -> Callable[[ButtonHandler], ButtonHandler]:
         """Declare the handler of callback actions ("md", "rt", ...)."""
@@ -95,7 +109,7 @@ class Registry:
 
     def help(self, lang: str, admin: bool = False) -> Html:
         """/help: one line per command (admin ones for admins only) and how to give values."""
-        lines = [t(lang, "help")]
+        lines: list[str] = [t(lang, "help")]
         for c in self.ordered:
             if c.admin and not admin:
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TypeVar
 
 from catalog.results import (
     ActorResult,
@@ -14,6 +14,7 @@ from catalog.results import (
     Recommendation,
     RecommendedTitle,
     ScoreCount,
+    SearchHit,
     TitleInfo,
     TitleRef,
     WhereToWatch,
@@ -47,7 +48,7 @@ def title_ref(lang: str, ref: TitleRef, with_platform: bool = True) -> Html:
     return Html(f"{bold(ref.title)} ({esc(', '.join(bits))})")
 
 
-def button_label(ref: TitleRef | TitleInfo, with_platform: bool = True) -> str:
+def button_label(ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = True) -> str:
     """A title as a button label (plain text: buttons are not HTML)."""
     bits = [platform_name(ref.platform)] if with_platform else []
     if ref.release_year:
@@ -56,7 +57,10 @@ def button_label(ref: TitleRef | TitleInfo, with_platform: bool = True) -> str:
     return label if len(label) <= 60 else label[:57] + "…"
 
 
-def candidate_labels(candidates: Sequence[Any]) -> list[tuple[Any, str]]:
+Listed = TypeVar("Listed", SearchHit, TitleRef, TitleInfo)
+
+
+def candidate_labels(candidates: Sequence[Listed]) -> list[tuple[Listed, str]]:
     """Button labels for a disambiguation list; the id is added where two labels collide."""
     labels = [button_label(c) for c in candidates]
     seen = Counter(labels)
@@ -241,7 +245,7 @@ def page_of(items: Sequence, page: int) -> tuple[Sequence, int, int]:
 
 
 def where_to_watch(lang: str, text: str, groups: Sequence[WhereToWatch]) -> Html:
-    lines = [t(lang, "where_header", text=text)]
+    lines: list[str] = [t(lang, "where_header", text=text)]
     for g in groups[:PAGE_SIZE]:
         bits = [str(g.release_year)] if g.release_year else []
         bits.append(kind_name(g.type, lang))

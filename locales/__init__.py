@@ -56,12 +56,12 @@ def _read(domain: str, lang: str) -> Messages:
     for message in catalog:
         if not message.id:
             continue  # the header
-        if isinstance(message.id, tuple):
+        if isinstance(message.id, tuple) and isinstance(message.string, tuple | list):
             forms = tuple(message.string)
             if not all(forms):
                 raise ValueError(f"{path.name}: {message.id[0]!r} lacks a plural form")
             plurals[message.id[0]] = forms
-        elif message.string:
+        elif isinstance(message.id, str) and isinstance(message.string, str) and message.string:
             singular[message.id] = message.string
     # The header's rule, e.g. "(n != 1)"; gettext compiles it safely (it checks the tokens).
     rule = gettext.c2py(catalog.plural_expr)

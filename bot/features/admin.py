@@ -21,7 +21,7 @@ async def status(ctx: Context, person: Person, rest: str) -> Reply:
     return Reply(status_text(person.lang, ctx.catalog, ctx.stats, store))
 
 
-@REGISTRY.command("reload", "recargar", admin=True, streaming=True)
+@REGISTRY.streaming_command("reload", "recargar", admin=True)
 async def reload(ctx: Context, person: Person, rest: str) -> AsyncIterator[Reply]:
     lang = person.lang
     if ctx.reloader is None or ctx.reloader.busy:

@@ -75,7 +75,7 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
     if not items:
         return Reply(t(lang, "no_titles"), edit=edit)
     chunk, page, pages = views.page_of(items, page)
-    lines = [t(lang, "foryou_header", len(ratings), page=page + 1, pages=pages)]
+    lines: list[str] = [t(lang, "foryou_header", len(ratings), page=page + 1, pages=pages)]
     lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
     if len(ratings) < FEW_RATINGS:
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))

@@ -58,7 +58,7 @@ def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Repl
     if not items:
         return Reply(t(lang, "similar_none", title=name))
     chunk, page, pages = views.page_of(items, page)
-    lines = [t(lang, "similar_header", title=name, page=page + 1, pages=pages)]
+    lines: list[str] = [t(lang, "similar_header", title=name, page=page + 1, pages=pages)]
     lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
     nav = kb.pager(page, pages, lambda p: encode("sim", title_id, p))
     return Reply(Html("\n".join(lines)), [nav] if nav else None)
@@ -95,7 +95,7 @@ def top_page(ctx: Context, person: Person, user_id: int, page: int) -> Reply:
     if not items:
         return Reply(t(lang, "no_titles"))
     chunk, page, pages = views.page_of(items, page)
-    lines = [t(lang, "top_header", user=user_id, page=page + 1, pages=pages)]
+    lines: list[str] = [t(lang, "top_header", user=user_id, page=page + 1, pages=pages)]
     recommender = catalog.recommender
     if recommender is not None and not recommender.knows_user(user_id):
         lines.append(t(lang, "top_unknown_user", user=user_id))
