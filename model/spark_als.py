@@ -129,13 +129,14 @@ def spark_session(
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.local.dir", tmp)
         )
         local = master.startswith("local")
         if local:
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-            builder = builder.config("spark.driver.host", "127.0.0.1").config(
-                "spark.driver.bindAddress", "127.0.0.1"
+            builder = (
+                builder.config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.local.dir", tmp)  # shuffle files go with the temporary folder
             )
         try:
             with warnings.catch_warnings():  # pyspark's pandas-3 notice; no pandas path is used
