@@ -281,8 +281,7 @@ class Numbers:
 
     def g(self, value: float) -> str:
         """A short value such as a star rating, as `:g` writes it (3.5 / 3,5; 4 / 4)."""
-        text = f"{value:g}"
-        return text.replace(".", ",") if self.lang == "es" else text
+        return locales.short(self.lang, value)
 
     def pct(self, value: float | str) -> str:
         """A whole percentage, already rounded (42 -> 42% / 42 %); strings like "<1" too."""

@@ -113,4 +113,17 @@ def percent(lang: str, value: float | int | str, digits: int = 0) -> str:
     """A percentage already multiplied by 100: "85%" in English, "85 %" in Spanish (CLDR and
     the RAE put a no-break space before the sign). Strings such as "<1" pass as they are."""
     shown = value if isinstance(value, str) else number(lang, value, digits)
-    return f"{shown}\u00a0%" if lang == "es" else f"{shown}%"
+    return shown + _percent_sign(lang)
+
+
+def short(lang: str, value: float) -> str:
+    """A short value such as a star rating, as `:g` writes it, with `lang`'s decimal sign
+    (3.5 / 3,5; 4 / 4)."""
+    return f"{value:g}".translate(_separators(lang))
+
+
+@cache
+def _percent_sign(lang: str) -> str:
+    """What follows the number in CLDR's percent pattern: "%" (en), no-break space + "%" (es)."""
+    pattern = _locale(lang).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%"
+    return pattern[pattern.rindex("0") + 1 :]
