@@ -22,7 +22,6 @@ from bot.store import (
     PeopleStore,
     RatingsStore,
     StoreError,
-    StoreFailure,
     open_store,
 )
 from bot.store.migrate import migrations
@@ -220,11 +219,6 @@ def test_a_bad_url_is_one_clear_error(tmp_path: Path) -> None:
     message = str(caught.value)
     assert f"127.0.0.1:{port}" in message and "DATABASE_URL" in message
     assert "hunter2" not in message and "bob:***@" in message
-
-
-async def test_a_failed_call_is_the_error_the_bot_reports(store: PeopleStore) -> None:
-    """StoreFailure is a sqlite3.DatabaseError: Commands answers it as 'store unavailable'."""
-    assert issubclass(StoreFailure, sqlite3.DatabaseError)
 
 
 # ----- the bot's rating flow over each store ------------------------------------------------
