@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import platform
+import resource
 import shutil
 import signal
 import time
@@ -256,7 +257,13 @@ class _Run:
         self.timings["changes"] = {"seconds": round(time.perf_counter() - t, 2)}
 
     def _finish_manifest(self, status: str) -> dict[str, Any]:
-        self.timings["total"] = {"seconds": round(time.perf_counter() - self.started, 2)}
+        self.timings["total"] = {
+            "seconds": round(time.perf_counter() - self.started, 2),
+            # this process alone (wait4 on it would count its children's peaks too)
+            "orchestrator_peak_rss_mb": round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+            ),
+        }
         return {
             **self.manifest,
             "status": status,
