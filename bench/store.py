@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import statistics
 import subprocess
@@ -190,10 +191,12 @@ def main(argv: list[str]) -> None:
         print(rows[-1])
     finally:
         pg.destroy()
+    load = os.getloadavg()[0]
     write_results(
         "store",
         rows,
         notes=(
+            f"Load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores. "
             "`bench/store.py`: `add_async` from one asyncio process, each call committed before "
             "it returns (PostgreSQL: one statement, synchronous_commit=on; SQLite: WAL, "
             "synchronous=FULL). The PostgreSQL server is a throwaway cluster of Debian's "
