@@ -47,7 +47,7 @@ async def test_real_process_end_to_end_and_token_never_logged(tmp_path: Path) ->
         # a restart: the rating given above is still there
         async with bot_process(server, data_dir, tmp_path, log):
             [mine] = await say(server, 3, "/foryou", "es")
-            assert "según tus 1 puntuaciones" in mine.text
+            assert "según tu 1 puntuación" in mine.text
     text = log.read_text(errors="replace")
     assert "starting bot: polling" in text
     assert "update " in text and "failed" in text and "Traceback" in text
