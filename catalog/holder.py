@@ -118,6 +118,7 @@ class CatalogHolder:
         self._follow_every = follow_seconds or 0.0
         self._next_check = 0.0
         self._follower: threading.Thread | None = None
+        self._checking = threading.Lock()
         self._pointer_seen = self.pointer()
         self._state: tuple[Catalog, ReleaseInfo | None]
         self.current = catalog if catalog is not None else self._build()
@@ -167,16 +168,22 @@ class CatalogHolder:
         return folder  # resolved once: the whole load reads one release
 
     def _check_pointer(self) -> None:
-        self._next_check = time.monotonic() + self._follow_every
-        target = self.pointer()
-        if target == self._pointer_seen:
+        # readers of many threads may arrive here at once: one checks, the others go on
+        if not self._checking.acquire(blocking=False):
             return
-        if self._follower is not None and self._follower.is_alive():
-            return
-        self._follower = threading.Thread(
-            target=self._follow, args=(target,), name="catalog-follow", daemon=True
-        )
-        self._follower.start()
+        try:
+            self._next_check = time.monotonic() + self._follow_every
+            target = self.pointer()
+            if target == self._pointer_seen:
+                return
+            if self._follower is not None and self._follower.is_alive():
+                return
+            self._follower = threading.Thread(
+                target=self._follow, args=(target,), name="catalog-follow", daemon=True
+            )
+            self._follower.start()
+        finally:
+            self._checking.release()
 
     def _follow(self, target: str | None) -> None:
         try:

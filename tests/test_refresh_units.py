@@ -4,6 +4,7 @@ and the holder's pointer handling (no ETL or training here)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -189,3 +190,34 @@ def test_holder_refuses_a_dangling_pointer_and_keeps_serving(tmp_path: Path) -> 
     assert holder.current is old
     holder.follow_now()  # logged and remembered, not raised
     assert holder.current is old
+
+
+def _data_release(data: Path, version: str, rows: list | None = None) -> None:
+    from tests.catalog_helpers import ROWS
+
+    folder = data / "releases" / version
+    write_processed(folder, ROWS if rows is None else rows)
+    releases.write_json(
+        folder / releases.MANIFEST,
+        {"version": version, "built_at": "2026-01-01T00:00:00+00:00", "inputs": {"files": []}},
+    )
+
+
+def test_holder_follows_the_pointer_on_access_and_exposes_the_release(tmp_path: Path) -> None:
+    from tests.catalog_helpers import ROWS
+
+    v1, v2 = "20260101T000000Z-aaa", "20260102T000000Z-bbb"
+    _data_release(tmp_path, v1, ROWS[:-1])
+    _data_release(tmp_path, v2)
+    root = tmp_path / "releases"
+    releases.point(root, v1)
+    holder = CatalogHolder(tmp_path, follow_seconds=0.01)
+    first = holder.current
+    assert holder.release.version == v1 and holder.release.built_at.startswith("2026-01-01")
+    releases.point(root, v2)
+    deadline = time.monotonic() + 30
+    while holder.current is first and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert holder.release.version == v2
+    assert holder.current.info.titles == first.info.titles + 1
+    assert holder.release.as_dict()["version"] == v2
