@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from bench.model import TITLES, prepare, serving
-from bench.report import ROOT, Row, write_results
+from bench.report import RESULTS_DIR, ROOT, Row, write_results
 from model.spark_als import ALSParams
 
 WORK = ROOT / "data" / "bench" / "spark"
@@ -48,10 +48,10 @@ def _p(xs: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(xs), q)) * 1e3
 
 
-def evaluate(size: int, d: Path, folds: int) -> tuple[list[Row], dict[str, Any]]:
+def evaluate(size: int, d: Path, folds: int, extra: list[str]) -> tuple[list[Row], dict[str, Any]]:
     py = sys.executable
     wall = _run([py, "-m", "model", "evaluate", "--engine", "spark", "--no-search",
-                 "--folds", str(folds), "--data-dir", str(d)])  # fmt: skip
+                 "--folds", str(folds), "--data-dir", str(d), *extra])  # fmt: skip
     report = json.loads((d / "reports" / "spark_eval.json").read_text())
     algos = report["algorithms"]
     als, svd = algos["Spark ALS"]["metrics"], algos["SVD"]["metrics"]
@@ -75,15 +75,16 @@ def evaluate(size: int, d: Path, folds: int) -> tuple[list[Row], dict[str, Any]]
     return rows, report
 
 
-def train(size: int, d: Path) -> tuple[list[Row], dict[str, Any]]:
-    wall = _run([sys.executable, "-m", "model", "train", "--engine", "spark", "--data-dir", str(d)])
+def train(size: int, d: Path, extra: list[str]) -> tuple[list[Row], dict[str, Any]]:
+    py = sys.executable
+    wall = _run([py, "-m", "model", "train", "--engine", "spark", "--data-dir", str(d), *extra])
     meta = json.loads((d / "models" / "svd.json").read_text())
     s, n = meta["seconds"], f"{size / 1e6:g}M"
     data = meta["data"]
     rows = [
         Row(f"train --engine spark ({n}: {data['users']:,} users, {data['titles']:,} titles)",
             "", f"{wall:.0f} s wall: read {s['read']:.1f} s, Spark start {s['spark_start']:.1f} s,"
-            f" biases + ALS {s['fit']:.1f} s"),
+            f" biases + ALS {s['fit']:.1f} s (driver memory {meta['spark']['driver_memory']})"),
         Row(f"train --engine spark memory ({n})", "",
             f"Python driver {meta['peak_rss_mb'] / 1024:.2f} GiB peak, JVM"
             f" {(meta['jvm_rss_mb'] or 0) / 1024:.2f} GiB at the end of the fit"),
@@ -124,29 +125,46 @@ def main(argv: list[str]) -> int:
     p.add_argument("--folds", type=int, default=3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-cv", action="store_true", help="skip the side-by-side evaluation")
+    p.add_argument("--no-latency", action="store_true", help="skip the serving comparison")
+    p.add_argument("--driver-memory", default=None, help="--spark-driver-memory for both runs")
     args = p.parse_args(argv)
+    extra = ["--spark-driver-memory", args.driver_memory] if args.driver_memory else []
     processed = (prepare(args.size, TITLES, args.seed) / "processed").resolve()
     rows: list[Row] = []
     if not args.no_cv:
-        r, _ = evaluate(args.size, _folder(args.size, "eval", processed), args.folds)
+        r, _ = evaluate(args.size, _folder(args.size, "eval", processed), args.folds, extra)
         rows += r
     spark_dir = _folder(args.size, "als", processed)
-    r, meta = train(args.size, spark_dir)
+    r, meta = train(args.size, spark_dir, extra)
     rows += r
-    svd_dir = _folder(args.size, "svd", processed)
     k = ALSParams().rank
-    _run([sys.executable, "-m", "model", "train", "--no-search", "--quiet", "--factors", str(k),
-          "--data-dir", str(svd_dir)])  # fmt: skip
-    rows += latency(args.size, spark_dir, svd_dir, args.seed)
+    if not args.no_latency:
+        svd_dir = _folder(args.size, "svd", processed)
+        _run([sys.executable, "-m", "model", "train", "--no-search", "--quiet", "--factors",
+              str(k), "--data-dir", str(svd_dir)])  # fmt: skip
+        rows += latency(args.size, spark_dir, svd_dir, args.seed)
     notes = (
         f"Demo data of `bench model` (`python -m etl.demo --titles {TITLES} --seed {args.seed}`)."
-        f" Spark {meta['spark']['version']} in local mode ({meta['spark']['master']}, driver"
-        f" memory {meta['spark']['driver_memory']}), Java from `make java`; ALS defaults"
+        f" Spark {meta['spark']['version']} in local mode (local[2]; the driver memory is in each"
+        " training row), Java from `make java`; ALS defaults"
         f" {ALSParams().rank} factors, regParam {ALSParams().reg_param}, {ALSParams().max_iter}"
         " iterations on the residuals of BaselineOnly's biases (docs/model.md). Surprise's SVD in"
         " the CV has `model evaluate`'s defaults; the latency comparison's SVD artifact is"
         f" `model train --no-search --factors {k}` on the same ratings, so both artifacts have the"
-        " same shape. The machine's 2 cores were shared with other work during the run."
+        " same shape. Each size is a separate run (`--size`); the date above is the latest. The"
+        " machine's 2 cores were shared with other work during the runs."
     )
-    write_results("spark", rows, notes)
+    write_results("spark", _merged(rows, args.size), notes)
     return 0
+
+
+def _merged(rows: list[Row], size: int) -> list[Row]:
+    """This run's rows after the stored rows of other sizes (runs at 1M and 11M are separate:
+    the 11M one takes most of an hour on 2 cores)."""
+    path = RESULTS_DIR / "spark.json"
+    tag = f"({size / 1e6:g}M"
+    try:
+        old = [Row(**r) for r in json.loads(path.read_text())["rows"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        old = []
+    return [r for r in old if tag not in r.figure] + rows
