@@ -163,3 +163,64 @@ async def test_a_server_down_past_the_retry_budget_is_a_clear_failure(
         assert await store.add_async(8, "ns2", 3) == 2  # back without reopening the store
     finally:
         await store.aclose()
+
+
+async def test_two_replicas_rating_one_person_while_connections_are_killed(
+    cluster: PgCluster, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two stores (two replicas) rate the same person's overlapping titles at once while
+    another client kills their server connections again and again, mid-statement or just
+    after a commit whose answer is then lost. The calls are retried: every acknowledged
+    rating is stored once, none twice, and the person has one number."""
+    url = cluster.create_database()
+    a = PostgresStore(url, pool_max=4, retry_for=120.0)
+    b = PostgresStore(url, pool_max=4, retry_for=120.0)
+    person, acked = 555, {}
+    stop = asyncio.Event()
+
+    async def killer() -> int:
+        killed = 0
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+            # 15 rounds 0.1 s apart, then the raters finish in peace: killing forever could
+            # outpace a busy machine making new connections, and no call could ever finish.
+            for _ in range(15):
+                if stop.is_set():
+                    break
+                cur = await conn.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = 'streamrec' AND pid <> pg_backend_pid()"
+                )
+                killed += (await cur.fetchone())[0]
+                await asyncio.sleep(0.1)
+        return killed
+
+    def stars(replica: str, i: int) -> float:
+        return 1 + i % 5 if replica == "a" else 0.5 + i % 5
+
+    async def rate(store: PostgresStore, replica: str, titles: range) -> None:
+        for i in titles:
+            await store.add_async(person, f"t{i}", stars(replica, i))
+            acked[(f"t{i}", replica)] = stars(replica, i)
+
+    caplog.set_level(logging.WARNING, logger="bot.store.postgres")
+    kill = asyncio.create_task(killer())
+    try:
+        await asyncio.gather(
+            *(rate(a, "a", range(k, 150, 3)) for k in range(3)),
+            *(rate(b, "b", range(75 + k, 225, 3)) for k in range(3)),
+        )
+    finally:
+        stop.set()
+        killed = await kill
+        await a.aclose()
+        await b.aclose()
+    assert killed > 0 and any("retrying" in r.getMessage() for r in caplog.records)
+    rows = stored(url)
+    assert set(rows) == {(person, f"t{i}") for i in range(225)}  # none lost
+    assert len(acked) == 300  # every call was acknowledged
+    for i in range(225):
+        both = {stars("a", i), stars("b", i)} if 75 <= i < 150 else None
+        only = stars("a", i) if i < 75 else stars("b", i)
+        assert rows[(person, f"t{i}")] in (both or {only})
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM people").fetchone() == (1,)
