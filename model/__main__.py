@@ -30,6 +30,7 @@ from model.spark_als import (
     ALSParams,
     SparkUnavailable,
     check_java,
+    under_spark_submit,
 )
 from model.train import SVDParams, train
 
@@ -67,7 +68,10 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     d = ALSParams()
     p.add_argument("--engine", choices=ENGINES, default="surprise", help="(default %(default)s)")
     g = p.add_argument_group("Spark engine (--engine spark)")
-    g.add_argument("--spark-master", default=DEFAULT_MASTER, help="(default %(default)s)")
+    g.add_argument(
+        "--spark-master",
+        help=f"a master URL (default {DEFAULT_MASTER}; under spark-submit, spark-submit's)",
+    )
     g.add_argument("--spark-driver-memory", default=DEFAULT_DRIVER_MEMORY)
     g.add_argument("--rank", type=int, default=d.rank, help="ALS factors (default %(default)s)")
     g.add_argument("--max-iter", type=int, default=d.max_iter, help="(default %(default)s)")
@@ -203,7 +207,8 @@ def _spark(args: argparse.Namespace) -> int:
     from model.spark_train import evaluate_spark, render, train_spark
 
     params = _als_params(args)
-    check_java()  # before reading millions of ratings
+    if not under_spark_submit():
+        check_java()  # before reading millions of ratings
     opts = {"master": args.spark_master, "driver_memory": args.spark_driver_memory}
     if args.command == "train":
         train_spark(args.data_dir, params, ratings_path=args.ratings,

@@ -71,6 +71,11 @@ class ALSParams:
     seed: int = 42
 
 
+def under_spark_submit() -> bool:
+    """True when spark-submit started this process (it hands Python its JVM gateway)."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
 def find_java() -> str | None:
     """The java binary Spark's launcher will use: $JAVA_HOME/bin/java, else java on PATH."""
     home = os.environ.get("JAVA_HOME")
@@ -106,11 +111,14 @@ def check_java() -> str:
 
 @contextlib.contextmanager
 def spark_session(
-    master: str = DEFAULT_MASTER, driver_memory: str = DEFAULT_DRIVER_MEMORY
+    master: str | None = DEFAULT_MASTER, driver_memory: str = DEFAULT_DRIVER_MEMORY
 ) -> Iterator[Any]:
     """A SparkSession with quiet logs, stopped on exit. In local mode everything binds to
-    127.0.0.1; with a cluster master the driver must be reachable, so Spark picks the address."""
-    check_java()
+    127.0.0.1; with a cluster master the driver must be reachable, so Spark picks the address.
+    `master` None: spark-submit's (its --master, --driver-memory and JVM already apply)."""
+    submitted = under_spark_submit()
+    if not submitted:
+        check_java()
     try:
         from pyspark.sql import SparkSession
     except ImportError as e:
@@ -120,17 +128,20 @@ def spark_session(
     with tempfile.TemporaryDirectory(prefix="streamrec-spark-") as tmp:
         log4j = Path(tmp) / "log4j2.properties"
         log4j.write_text(_LOG4J)
+        builder = SparkSession.builder.appName("streamrec-als")
+        if not submitted:  # else spark-submit started the JVM with its own settings
+            builder = (
+                builder.master(master or DEFAULT_MASTER)
+                .config("spark.driver.memory", driver_memory)
+                .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
+            )
         builder = (
-            SparkSession.builder.master(master)
-            .appName("streamrec-als")
-            .config("spark.driver.memory", driver_memory)
-            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
-            .config("spark.ui.enabled", "false")
+            builder.config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )
-        local = master.startswith("local")
+        local = not submitted and (master or DEFAULT_MASTER).startswith("local")
         if local:
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             builder = (
@@ -146,7 +157,9 @@ def spark_session(
             raise SparkUnavailable(f"Spark did not start ({type(e).__name__}: {e})") from e
         try:
             spark.sparkContext.setLogLevel("ERROR")
-            if local:  # long ALS lineages overflow the stack without checkpoints
+            # Long ALS lineages overflow the stack without checkpoints; a cluster's would need
+            # a shared file system, and 10 iterations stay within Spark's default interval.
+            if spark.sparkContext.master.startswith("local"):
                 spark.sparkContext.setCheckpointDir(str(Path(tmp) / "checkpoints"))
             yield spark
         finally:

@@ -40,7 +40,7 @@ def _why(params: ALSParams, master: str) -> str:
 def train_spark(
     data_dir: Path,
     params: ALSParams,
-    master: str = spark_als.DEFAULT_MASTER,
+    master: str | None = spark_als.DEFAULT_MASTER,
     driver_memory: str = spark_als.DEFAULT_DRIVER_MEMORY,
     ratings_path: Path | None = None,
     fold_in_reg: float | None = None,
@@ -48,7 +48,8 @@ def train_spark(
 ) -> dict[str, Any]:
     """Train on processed/ratings.parquet and write svd.pkl + svd.json as `model.train` does;
     returns the metadata. SparkUnavailable when Spark cannot run here."""
-    spark_als.check_java()  # before reading millions of ratings
+    if not spark_als.under_spark_submit():
+        spark_als.check_java()  # before reading millions of ratings
     data_dir = Path(data_dir)
     path = ratings_path or data_dir / "processed" / "ratings.parquet"
     t0 = time.perf_counter()
@@ -56,11 +57,13 @@ def train_spark(
     tune.check_learnable(ratings)
     trainset = CompactTrainset(ratings)
     t_read = time.perf_counter() - t0
-    log(f"read {len(ratings):,} ratings from {path} in {t_read:.1f} s; starting Spark ({master})")
+    where = master or "spark-submit's master"
+    log(f"read {len(ratings):,} ratings from {path} in {t_read:.1f} s; starting Spark ({where})")
     t1 = time.perf_counter()
     with spark_als.spark_session(master, driver_memory) as spark:
         t_start = time.perf_counter() - t1
-        version = spark.version
+        version, master = spark.version, spark.sparkContext.master
+        driver_memory = spark.sparkContext.getConf().get("spark.driver.memory", "1g")
         t2 = time.perf_counter()
         algo, _ = spark_als.fit(spark, trainset, params)
         t_fit = time.perf_counter() - t2
@@ -172,7 +175,7 @@ def evaluate_spark(
     folds: int = 5,
     seed: int = 0,
     threshold: float = 3.5,
-    master: str = spark_als.DEFAULT_MASTER,
+    master: str | None = spark_als.DEFAULT_MASTER,
     driver_memory: str = spark_als.DEFAULT_DRIVER_MEMORY,
     surprise: bool = True,
     log: Callable[[str], None] = _log,
@@ -196,6 +199,7 @@ def evaluate_spark(
     }
     with spark_als.spark_session(master, driver_memory) as spark:
         report["spark"]["version"] = spark.version
+        report["spark"]["master"] = spark.sparkContext.master
         report["algorithms"].update(
             cross_validate_spark(spark, ratings, params, folds, seed, threshold, log=log)
         )

@@ -197,3 +197,29 @@ def test_cli_evaluate_then_train_serves_as_well_as_surprise(split) -> None:
     assert len(rec.similar(str(held[0, 0]), 5)) == 5
     vec = rec.fold_in({str(t): float(r) for t, r in held[:5]})
     assert vec.n_ratings == 5 and np.isfinite(vec.factors).all()
+
+
+@needs_java
+@pytest.mark.slow
+def test_spark_submit_runs_the_same_command_with_its_master(split, tmp_path) -> None:
+    """`spark-submit --master ... model/__main__.py train --engine spark`: spark-submit's master
+    and driver memory apply (no --spark-master given) and the artifact is the same kind."""
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "processed").symlink_to(split[0] / "processed")
+    venv_python = str(Path(sys.executable))
+    env = {**os.environ, "PYSPARK_PYTHON": venv_python, "PYSPARK_DRIVER_PYTHON": venv_python,
+           "SPARK_LOCAL_IP": "127.0.0.1"}  # fmt: skip
+    submit = Path(sys.executable).parent / "spark-submit"
+    proc = subprocess.run(
+        [str(submit), "--master", "local[1]", "--driver-memory", "1g", "--conf",
+         "spark.ui.enabled=false", str(ROOT / "model" / "__main__.py"), "train", "--engine",
+         "spark", "--data-dir", str(out), "--rank", "5", "--max-iter", "3"],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    meta = json.loads((out / "models" / "svd.json").read_text())
+    assert meta["spark"]["master"] == "local[1]" and meta["spark"]["driver_memory"] == "1g"
+    assert "on local[1]" in meta["why"]
+    rec = Recommender.load(out / "models")
+    assert rec.qi.shape[1] == 5 and len(rec.top_n(int(split[1][0]), 3)) == 3
