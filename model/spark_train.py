@@ -57,7 +57,9 @@ def train_spark(
     tune.check_learnable(ratings)
     trainset = CompactTrainset(ratings)
     t_read = time.perf_counter() - t0
-    where = master or "spark-submit's master"
+    where = master or (
+        "spark-submit's" if spark_als.under_spark_submit() else spark_als.DEFAULT_MASTER
+    )
     log(f"read {len(ratings):,} ratings from {path} in {t_read:.1f} s; starting Spark ({where})")
     t1 = time.perf_counter()
     with spark_als.spark_session(master, driver_memory) as spark:
