@@ -154,17 +154,18 @@ def main(argv: list[str]) -> int:
         " same shape. Each size is a separate run (`--size`); the date above is the latest. The"
         " machine's 2 cores were shared with other work during the runs."
     )
-    write_results("spark", _merged(rows, args.size), notes)
+    write_results("spark", _merged(rows), notes)
     return 0
 
 
-def _merged(rows: list[Row], size: int) -> list[Row]:
-    """This run's rows after the stored rows of other sizes (runs at 1M and 11M are separate:
-    the 11M one takes most of an hour on 2 cores)."""
+def _merged(rows: list[Row]) -> list[Row]:
+    """The stored rows with this run's figures replacing theirs in place and new ones added:
+    runs at 1M and 11M, or with --no-cv, are separate (the 11M one takes most of an hour)."""
     path = RESULTS_DIR / "spark.json"
-    tag = f"({size / 1e6:g}M"
     try:
         old = [Row(**r) for r in json.loads(path.read_text())["rows"]]
     except (OSError, ValueError, KeyError, TypeError):
         old = []
-    return [r for r in old if tag not in r.figure] + rows
+    new = {r.figure: r for r in rows}
+    kept = [new.pop(r.figure, r) for r in old]
+    return kept + list(new.values())
