@@ -114,6 +114,42 @@ def test_missing_pyspark_is_a_clear_error(monkeypatch) -> None:
         pass
 
 
+def test_evaluation_after_training_is_copied_into_the_spark_model_only(tmp_path) -> None:
+    """evaluate --engine spark after train --engine spark: svd.json gets the figures when the
+    data and ALS parameters match; a Surprise model or other parameters keep theirs."""
+    from dataclasses import asdict
+
+    from model.spark_train import EVAL_FILE, _attach
+
+    params = ALSParams()
+    models, reports = tmp_path / "models", tmp_path / "reports"
+    models.mkdir()
+    reports.mkdir()
+    als = {"metrics": {"rmse": 0.91, "mae": 0.73}, "std": {}, "params": asdict(params)}
+    algos = {"Spark ALS": als, "BaselineOnly": {"metrics": {"rmse": 0.94}}}
+    report = {"data": {"fingerprint": "sha256:x"}, "folds": 3, "algorithms": algos}
+    (reports / EVAL_FILE).write_text(json.dumps(report))
+    meta_path = models / "svd.json"
+
+    def attach(meta: dict) -> dict:
+        meta_path.write_text(json.dumps(meta))
+        _attach(meta_path, report, params)
+        return json.loads(meta_path.read_text())
+
+    spark_meta = {
+        "engine": "spark",
+        "data": {"fingerprint": "sha256:x"},
+        "params": {**asdict(params), "n_factors": params.rank},
+        "metrics": {},
+    }
+    cv = attach(spark_meta)["metrics"]["cv"]
+    assert cv["rmse"] == 0.91 and cv["baseline_rmse"] == 0.94 and cv["protocol"] == "plain"
+    assert "cv" not in attach({**spark_meta, "engine": None})["metrics"]
+    other = {**spark_meta, "params": {**spark_meta["params"], "rank": 50}}
+    assert "cv" not in attach(other)["metrics"]
+    assert "cv" not in attach({**spark_meta, "data": {"fingerprint": "sha256:y"}})["metrics"]
+
+
 # ---- with a JVM -----------------------------------------------------------------------------
 
 
