@@ -19,7 +19,7 @@ TRAIN_BUDGET ?= 30
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
 	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
-	@echo "make data etl train evaluate report api console export-ratings bench lint format clean"
+	@echo "make data etl train evaluate report api console export-ratings refresh bench lint format clean"
 	@echo "make java       install Debian's Java 17 runtime when java is missing (Spark engine; CI runs it)"
 	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
 	@echo "make postgres   install Debian's PostgreSQL server (the store tests on a real server; CI runs it)"

@@ -252,6 +252,11 @@ class HealthOut(BaseModel):
     loaded_at: dt.datetime = Field(description="When this catalogue was loaded (UTC)")
     load_seconds: float = Field(description="How long loading it took")
     reloads: int = Field(description="Successful reloads since start-up")
+    release: dict[str, Any] | None = Field(
+        default=None,
+        description="The release served (python -m refresh): version, built_at, previous and "
+        "the input files with their sha256; null when data_dir/processed is served directly",
+    )
 
 
 class ReloadOut(BaseModel):

@@ -15,7 +15,7 @@ from .stats import Stats
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
-    from catalog.holder import CatalogHolder
+    from catalog.holder import CatalogHolder, ReleaseInfo
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,16 @@ def _uptime(seconds: float) -> str:
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
-def status_text(lang: str, catalog: Catalog, stats: Stats, store: StoreStatus) -> Html:
-    """Versions, sizes, uptime and counters, and the ratings store's health
-    (RatingsStore.status), one labelled line each."""
+def status_text(
+    lang: str,
+    catalog: Catalog,
+    stats: Stats,
+    store: StoreStatus,
+    release: ReleaseInfo | None = None,
+) -> Html:
+    """Versions, sizes, uptime and counters, the release served (refresh/; None in the plain
+    data_dir layout) and the ratings store's health (RatingsStore.status), one labelled line
+    each."""
     info = catalog.info
     per_platform = ", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))
     lines = [
@@ -56,6 +63,12 @@ def status_text(lang: str, catalog: Catalog, stats: Stats, store: StoreStatus) -
         lines.append(t(lang, "status_algorithm", algorithm=meta["algorithm"]))
     if isinstance(meta.get("why"), str):
         lines.append(t(lang, "status_chosen", why=_short(meta["why"])))
+    if release is not None:
+        files = ", ".join(str(f.get("path", "?")) for f in release.inputs) or "-"
+        lines.append(
+            t(lang, "status_release", version=release.version, built=release.built_at or "?")
+        )
+        lines.append(t(lang, "status_release_inputs", files=_short(files, 200)))
     loaded = info.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines += [
         t(lang, "status_loaded", at=loaded, seconds=number(lang, info.load_seconds, 1)),

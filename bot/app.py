@@ -39,11 +39,11 @@ from .commands import Commands
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
 from .i18n import lang_of, t
 from .polling import Feed, FeedBot, FeedProcessor, rejected
-from .ratings_store import RatingsStore
 from .registry import REGISTRY
 from .replies import Keyboard, Person, Reply, split_html
 from .settings import Settings
 from .stats import Stats
+from .store import PeopleStore
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
@@ -240,12 +240,14 @@ def base_urls(base_url: str) -> tuple[str, str]:
 def build_commands(
     settings: Settings,
     holder: CatalogHolder,
-    store: RatingsStore | None = None,
+    store: PeopleStore | None = None,
     build: Callable[[], Catalog] | None = None,
 ) -> Commands:
     """The command logic, shared by the Telegram application and the console chat."""
     if store is None:
-        store = RatingsStore(settings.ratings_db)
+        from .store import store_from_settings
+
+        store = store_from_settings(settings)  # DATABASE_URL: SQLite file or PostgreSQL
     if build is None:
 
         def build() -> Catalog:
@@ -297,7 +299,7 @@ def configured_builder(
 def build_application(
     settings: Settings,
     holder: CatalogHolder,
-    store: RatingsStore | None = None,
+    store: PeopleStore | None = None,
     commands: Commands | None = None,
     rate_limiter: BaseRateLimiter | None = None,
 ) -> Application:

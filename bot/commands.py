@@ -31,7 +31,7 @@ from .replies import Person, Reply
 from .stats import Stats
 
 if TYPE_CHECKING:
-    from .ratings_store import RatingsStore
+    from .store import PeopleStore
 
 __all__ = ["ECHO_MAX", "REGISTRY", "Commands", "StoreUnavailable", "chart_caption"]
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class Commands(Context):
     def __init__(
         self,
         holder: Holder,
-        store: RatingsStore,
+        store: PeopleStore,
         stats: Stats | None = None,
         reloader: Reloader | None = None,
         charts: ChartService | None = None,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from catalog.core import Catalog
 
     from .admin import Reloader
-    from .ratings_store import RatingsStore
+    from .store import PeopleStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,7 +39,7 @@ class StoreUnavailable(Exception):
 @dataclass
 class Context:
     holder: Holder
-    store: RatingsStore
+    store: PeopleStore
     stats: Stats = field(default_factory=Stats)
     reloader: Reloader | None = None
     charts: ChartService = field(default_factory=ChartService)

@@ -26,7 +26,7 @@ def root(request: Request) -> RedirectResponse:
 
 
 @router.get("/health", response_model=HealthOut, summary="What is served")
-def health(c: Cat, state: State) -> HealthOut:
+def health(c: Cat, state: State, holder: Holder) -> HealthOut:
     """Data and model versions, sizes and load time of the catalogue being served.
     Always 200 while the app is up; `status` is 'degraded' when no model is loaded."""
     i = c.info
@@ -44,6 +44,7 @@ def health(c: Cat, state: State) -> HealthOut:
         loaded_at=i.loaded_at,
         load_seconds=i.load_seconds,
         reloads=state.reloads,
+        release=holder.release.as_dict() if holder.release is not None else None,
     )
 
 

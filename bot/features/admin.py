@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 async def status(ctx: Context, person: Person, rest: str) -> Reply:
     # The store's own health is part of the answer, so /status works on a broken store.
     store = await ctx.store.status_async()
-    return Reply(status_text(person.lang, ctx.catalog, ctx.stats, store))
+    release = getattr(ctx.holder, "release", None)  # a CatalogHolder; tests may pass a plain one
+    return Reply(status_text(person.lang, ctx.catalog, ctx.stats, store, release))
 
 
 @REGISTRY.streaming_command("reload", "recargar", admin=True)
