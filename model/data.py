@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from surprise import Trainset
 
@@ -26,6 +27,7 @@ from domain.vocabulary import RATING_MAX, RATING_MIN
 
 RATING_SCALE = (RATING_MIN, RATING_MAX)
 COLUMNS = ("userId", "movieId", "rating")
+TITLES_FILE = "titles.parquet"  # the catalogue beside processed ratings (docs/data.md)
 # Above this share of unusable rows the file is not "ratings with a few anomalies" but the wrong
 # file or the wrong scale, and training on the remainder would hide that.
 MAX_BAD_SHARE = 0.01
@@ -68,6 +70,11 @@ def read_ratings(path: Path, strict: bool = False) -> Ratings:
     Rows with a null or a rating outside 0.5..5 are skipped and counted (the ETL keeps and reports
     them, it does not fix them); when they are more than 1% of the file, or with `strict`, the
     file is refused with a RatingsError.
+
+    Ratings of titles the catalogue does not hold are skipped and counted too, when a
+    titles.parquet sits beside the ratings (processed/): a title that left every platform keeps
+    its ratings in the data (the ETL drops no row), but a model trained on them would be refused
+    by the catalogue it serves (too few of its titles there), so every later refresh would fail.
     """
     path = Path(path)
     if not path.is_file():
@@ -113,6 +120,17 @@ def read_ratings(path: Path, strict: bool = False) -> Ratings:
             raise RatingsError(where + "; the file is not on the 0.5..5 scale or is malformed")
         print(f"warning: {where}; those rows are skipped", file=sys.stderr)
     keep = ~bad
+    known = _catalogue_ids(path)
+    if known is not None:
+        gone = keep & ~np.asarray(pc.is_in(items_col, value_set=known).fill_null(False))
+        skipped["unknown_title"] = int(gone.sum())
+        if skipped["unknown_title"]:
+            print(
+                f"warning: {path}: {skipped['unknown_title']} ratings of titles not in"
+                f" {path.parent / TITLES_FILE} are left out of training",
+                file=sys.stderr,
+            )
+            keep &= ~gone
     if not keep.any():
         raise RatingsError(f"{path} holds no usable ratings")
     users = users_col.to_numpy(zero_copy_only=False)[keep].astype(np.int64)
@@ -125,6 +143,19 @@ def read_ratings(path: Path, strict: bool = False) -> Ratings:
         fingerprint=file_fingerprint(path),
         skipped=skipped,
     )
+
+
+def _catalogue_ids(ratings_path: Path) -> pa.Array | None:
+    """The ids of titles.parquet beside a ratings.parquet, None when there is none (a CSV, a
+    ratings file of its own)."""
+    titles = ratings_path.parent / TITLES_FILE
+    if ratings_path.suffix != ".parquet" or not titles.is_file():
+        return None
+    try:
+        ids = pq.read_table(titles, columns=["id"]).column("id")
+    except (pa.ArrowInvalid, KeyError, OSError):
+        return None  # not a catalogue we can read: train on every rating, as before
+    return ids.combine_chunks().cast(pa.string())
 
 
 def _read_csv(path: Path) -> pa.Table:

@@ -113,3 +113,25 @@ def test_a_few_out_of_range_ratings_are_skipped_and_counted(
     assert "skipped" in capsys.readouterr().err
     with pytest.raises(RatingsError):
         read_ratings(tmp_path / "dirty.parquet", strict=True)
+
+
+def test_ratings_of_titles_gone_from_the_catalogue_are_left_out(
+    tmp_path: Path, frame: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title that left every platform keeps its ratings in ratings.parquet (the ETL drops no
+    row); training beside that titles.parquet leaves them out, so the model's titles are the
+    catalogue's and the catalogue accepts it (a refresh after a title leaves must not fail)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = write_parquet(frame, tmp_path / "processed" / "ratings.parquet")
+    every = read_ratings(path)  # no titles.parquet beside it: every rating, as before
+    assert len(every) == len(frame)
+    titles = sorted(set(frame.movieId.astype(str)))
+    kept = titles[: len(titles) // 2]
+    pq.write_table(pa.table({"id": kept}), tmp_path / "processed" / "titles.parquet")
+    some = read_ratings(path)
+    assert set(some.items) == set(kept)
+    assert len(some) == int(frame.movieId.astype(str).isin(kept).sum())
+    assert some.skipped["unknown_title"] == len(frame) - len(some)
+    assert "left out of training" in capsys.readouterr().err
