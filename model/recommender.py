@@ -8,130 +8,46 @@ docs/architecture.md; docs/model.md explains the choices.
 
 from __future__ import annotations
 
-import json
-import math
-import pickle
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from domain.vocabulary import KINDS, PLATFORM_LETTERS
+from model.answers import Prediction, Scored, UserVector
+from model.artifact import (
+    FORMAT,
+    FORMAT_VERSION,
+    META_FILE,
+    MIN_TITLE_COVERAGE,
+    MODEL_FILE,
+    ModelError,
+    arrays_fit,
+    read_artifact,
+)
+from model.fold_in import split_known
+from model.ranking import best, filter_mask
+from model.ranking import scores as _scores
+from model.ranking import top_indices as _top_indices
+from model.reasons import explain
 
-MODEL_FILE = "svd.pkl"
-META_FILE = "svd.json"
-FORMAT = "streamrec-svd"
-FORMAT_VERSION = 1
-# Below this share of its titles found in the catalogue, a model was trained on other data.
-MIN_TITLE_COVERAGE = 0.9
-
-# Only these globals may be rebuilt when unpickling: a model file is data, and a pickle naming
-# anything else (os.system, ...) is refused before it can run.
-_ALLOWED_GLOBALS = {
-    ("surprise.prediction_algorithms.matrix_factorization", "SVD"),
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.numeric", "_frombuffer"),
-    ("numpy.core.numeric", "_frombuffer"),
-}
-
-
-class ModelError(Exception):
-    """The model is missing, corrupt, or does not belong to this data; str(e) says which."""
-
-
-@dataclass(frozen=True)
-class Prediction:
-    user_id: int
-    title_id: str
-    estimate: float  # clipped to the rating scale exactly like Surprise's predict(...).est
-    recommended: bool  # estimate >= threshold
-    threshold: float
-    reason_code: str  # "known" | "unknown_user" | "unknown_title" | "unknown_both"
-    reason: str  # the same in plain English words
-    raw: float = math.nan  # the unclipped score the estimate is clipped from
-    predicted: float = math.nan  # expected rating for `raw` (see Scored.predicted)
-
-
-@dataclass(frozen=True)
-class Scored:
-    title_id: str
-    estimate: float  # clipped like Surprise (equals predict's estimate)
-    raw: float  # unclipped, used for ranking
-    # The expected rating for this raw score (a curve fitted to the training ratings): unlike
-    # the clipped estimate it does not pile up at 5.0, so top titles keep distinct numbers.
-    predicted: float = math.nan
-    # Share (0..100) of the model's titles this person is predicted to rate no higher.
-    percentile: float = math.nan
-
-
-@dataclass(frozen=True, eq=False)
-class UserVector:
-    """Someone outside the training data, placed in the model's space by `fold_in`."""
-
-    bias: float
-    factors: np.ndarray
-    used: tuple[str, ...]  # title ids whose ratings were used
-    ignored: tuple[str, ...] = ()  # title ids the model does not know
-    user_id: int = 0
-    seen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    @property
-    def n_ratings(self) -> int:
-        return len(self.used)
-
-
-class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED_GLOBALS:
-            raise ModelError(f"the model file refers to {module}.{name}, which a model never does")
-        return super().find_class(module, name)
-
-
-def _scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """matrix @ vector without BLAS: OpenBLAS splits a 23k-row gemv over its threads, and on a
-    busy 2-core machine waiting for them made top_n's p99 12-16 ms; einsum's single-threaded
-    loop is 0.2 ms at p50 and p99 alike (docs/model.md)."""
-    return np.einsum("ij,j->i", matrix, vector)
-
-
-def _top_indices(raw: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest finite values of raw, best first, equal values in index order.
-
-    A full argpartition of 23k scores costs about as much as computing them (0.18 ms). A strided
-    sample of about 1,000 scores gives a threshold that some 4k scores exceed; only those are
-    sorted. Exact whenever at least k scores pass the threshold (all of the top k then do), and
-    otherwise it falls back to partitioning every finite score.
-    """
-    n = len(raw)
-    k = min(k, n)
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    cand = None
-    if n >= 64 * k:
-        sample = raw[:: max(1, n // 1024)]
-        r = min(len(sample), 4 * k * len(sample) // n + 2)
-        thr = np.partition(sample, len(sample) - r)[len(sample) - r]
-        if np.isfinite(thr):
-            cand = np.flatnonzero(raw >= thr)
-            if len(cand) < k:
-                cand = None
-    if cand is None:
-        cand = np.flatnonzero(raw > -np.inf)
-        if len(cand) > k:
-            vals = raw[cand]
-            kth = np.partition(vals, len(vals) - k)[len(vals) - k]
-            cand = cand[vals >= kth]
-    return cand[np.lexsort((cand, -raw[cand]))][:k]
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.2f}"
+# Re-exported: the catalogue, tests and training import these from here.
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "KINDS",
+    "META_FILE",
+    "MIN_TITLE_COVERAGE",
+    "MODEL_FILE",
+    "PLATFORM_LETTERS",
+    "ModelError",
+    "Prediction",
+    "Recommender",
+    "Scored",
+    "UserVector",
+]
 
 
 class Recommender:
@@ -198,41 +114,7 @@ class Recommender:
         also checked against the catalogue: when fewer than 90% of its titles are catalogue
         titles it was trained on other data and is refused.
         """
-        models_dir = Path(models_dir)
-        pkl, meta_path = models_dir / MODEL_FILE, models_dir / META_FILE
-        for p in (pkl, meta_path):
-            if not p.is_file():
-                raise ModelError(
-                    f"no model: {p} is missing (train one with `python -m model train`)"
-                )
-        try:
-            metadata = json.loads(meta_path.read_text())
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ModelError(f"{meta_path} is not valid JSON: {e}") from e
-        if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-            raise ModelError(f"{meta_path} does not describe a {FORMAT} model")
-        try:
-            # Straight from the file: reading the bytes first and unpickling from BytesIO
-            # copied the 129 MiB of a 100-factor 11M model twice.
-            with pkl.open("rb") as f:
-                payload = _Unpickler(f).load()
-        except ModelError as e:
-            raise ModelError(f"{pkl} is not a streamrec model: {e}") from e
-        except Exception as e:  # a corrupt pickle can raise nearly anything
-            raise ModelError(
-                f"{pkl} is corrupt or not a model file ({type(e).__name__}: {e})"
-            ) from e
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-            raise ModelError(f"{pkl} is not a {FORMAT} model")
-        if payload.get("version") != FORMAT_VERSION:
-            raise ModelError(
-                f"{pkl} has model format version {payload.get('version')}, this code reads"
-                f" {FORMAT_VERSION}: retrain with `python -m model train`"
-            )
-        if payload.get("model_id") != metadata.get("model_id"):
-            raise ModelError(
-                f"{pkl} and {meta_path} come from different trainings: retrain or restore both"
-            )
+        payload, metadata, pkl = read_artifact(models_dir)
         if not (0.0 < float(threshold) <= 5.0):
             raise ModelError(f"threshold {threshold} is outside the rating scale 0.5..5")
         try:
@@ -249,19 +131,8 @@ class Recommender:
         return rec
 
     def _check_shapes(self) -> None:
-        n_u, n_i = len(self.user_ids), len(self.title_ids)
-        k = self.pu.shape[1] if self.pu.ndim == 2 else -1
-        ok = (
-            self.pu.shape == (n_u, k)
-            and self.qi.shape == (n_i, k)
-            and self.bu.shape == (n_u,)
-            and self.bi.shape == (n_i,)
-            and self.seen_indptr.shape == (n_u + 1,)
-            and self.seen_indptr[-1] == len(self.seen_items)
-            and (len(self.seen_items) == 0 or int(self.seen_items.max()) < n_i)
-            and all(isinstance(t, str) and t for t in self.title_ids)
-        )
-        if not ok:
+        arrays = (self.pu, self.qi, self.bu, self.bi, self.seen_indptr, self.seen_items)
+        if not arrays_fit(len(self.user_ids), self.title_ids, *arrays):
             raise ModelError("the model's arrays do not fit together (truncated or edited file)")
 
     # ---- catalogue checks ----------------------------------------------------------------
@@ -328,42 +199,17 @@ class Recommender:
         who: str | None = None,
     ) -> Prediction:
         est = self._clip(raw)
-        rec = est >= self.threshold
-        verdict = (
-            f"recommended: {_fmt(est)} is at least the threshold {_fmt(self.threshold)}"
-            if rec
-            else f"not recommended: {_fmt(est)} is below the threshold {_fmt(self.threshold)}"
+        code, reason = explain(
+            est, self.threshold, who or f"user {user_id}", title_id, known_user, known_title
         )
-        who = who or f"user {user_id}"
-        if known_user and known_title:
-            code = "known"
-            why = f"predicted from {who}'s past ratings and what is known of title {title_id}"
-        elif known_title:
-            code = "unknown_user"
-            why = (
-                f"{who} has no ratings in the model, so the estimate is the average rating of all"
-                f" titles adjusted by how title {title_id} is rated by everyone"
-            )
-        elif known_user:
-            code = "unknown_title"
-            why = (
-                f"nobody rated title {title_id} in the training data, so the estimate is the"
-                f" average rating adjusted by how {who} rates in general"
-            )
-        else:
-            code = "unknown_both"
-            why = (
-                f"neither {who} nor title {title_id} is in the training data, so the estimate is"
-                " the average rating of all titles"
-            )
         return Prediction(
             user_id=user_id,
             title_id=title_id,
             estimate=est,
-            recommended=rec,
+            recommended=est >= self.threshold,
             threshold=self.threshold,
             reason_code=code,
-            reason=f"{verdict}; {why}",
+            reason=reason,
             raw=float(raw),
             predicted=float(self.expected_rating(raw)),
         )
@@ -373,21 +219,7 @@ class Recommender:
     def _filter_mask(self, platform: str | None, kind: str | None) -> np.ndarray | None:
         key = (platform, kind)
         if key not in self._masks:
-            mask = None
-            if platform is not None:
-                if platform not in PLATFORM_LETTERS:
-                    raise ValueError(
-                        f"unknown platform {platform!r}; use one of {', '.join(PLATFORM_LETTERS)}"
-                    )
-                mask = self._platform_letter == PLATFORM_LETTERS[platform]
-            if kind is not None:
-                if kind not in KINDS:
-                    raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
-                if self._kinds is None:
-                    raise ValueError("filtering by kind needs the catalogue's title kinds at load")
-                kind_mask = self._kinds == kind
-                mask = kind_mask if mask is None else mask & kind_mask
-            self._masks[key] = mask
+            self._masks[key] = filter_mask(platform, kind, self._platform_letter, self._kinds)
         return self._masks[key]
 
     def _best(
@@ -409,22 +241,7 @@ class Recommender:
         mask = self._filter_mask(platform, kind)
         if n <= 0 or len(raw) == 0:
             return []
-        full = raw.copy()  # every title's score, for the percentiles
-        if mask is not None:
-            raw[~mask] = -np.inf
-        if exclude is not None and len(exclude):
-            raw[exclude] = -np.inf
-        if exact is None:
-            idx = _top_indices(raw, n)
-            vals = raw[idx].astype(np.float64)
-        else:
-            cand = _top_indices(raw, 2 * n + 8)
-            cand = cand[np.isfinite(raw[cand])]
-            ex = exact(cand)
-            keep = np.lexsort((cand, -ex))[:n]
-            idx, vals = cand[keep], ex[keep]
-        below = np.count_nonzero(full[None, :] <= vals[:, None].astype(full.dtype), axis=1)
-        pct = 100.0 * below / len(full)
+        idx, vals, pct = best(raw, n, mask, exclude, exact)
         pred = self.expected_rating(vals)
         return [
             Scored(
@@ -490,23 +307,7 @@ class Recommender:
         A rating outside 0.5..5 raises ValueError.
         """
         lam = self.fold_in_reg if reg is None else float(reg)
-        idx: list[int] = []
-        vals: list[float] = []
-        used: list[str] = []
-        ignored: list[str] = []
-        lo, hi = self.rating_scale
-        for title, r in ratings.items():
-            if isinstance(r, bool) or not isinstance(r, Real) or not math.isfinite(float(r)):
-                raise ValueError(f"rating for {title!r} must be a number, got {r!r}")
-            if not lo <= float(r) <= hi:
-                raise ValueError(f"rating {r} for {title!r} is outside {lo}..{hi}")
-            i = self._inner_title(title)
-            if i is None:
-                ignored.append(str(title))
-            else:
-                idx.append(i)
-                vals.append(float(r))
-                used.append(title)
+        idx, vals, used, ignored = split_known(ratings, self.rating_scale, self._inner_title)
         k = self.qi.shape[1]
         if not idx:
             # Nothing to go on: exactly Surprise's unknown-user answer (mean + title bias).
