@@ -85,9 +85,9 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     _secrets[:] = sorted({s for s in secrets if s}, key=len, reverse=True)
     root = logging.getLogger()
     if not root.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(stream)
     root.setLevel(level.upper())
     for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):

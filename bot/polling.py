@@ -158,7 +158,7 @@ class FeedBot(ExtBot):
         self.feed = feed
         self._freeze()
 
-    async def get_updates(  # type: ignore[override]
+    async def get_updates(
         self,
         offset: int | None = None,
         limit: int | None = None,

@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "copy":
         return _copy(args.db, args.database_url or _source(None, None)[0])
     if url and url.startswith("sqlite:///"):
-        url, sqlite_file = None, sqlite_path(url)
+        sqlite_file = sqlite_path(url)
+        url = None
     if url is None and not sqlite_file.exists():
         # Opening would create an empty database: say there is none instead.
         print(f"no ratings database at {sqlite_file}")

@@ -31,21 +31,21 @@ class Settings(ServiceSettings):
     webhook_secret: SecretStr | None = None
     # `python -m bot --check` fails when no getUpdates succeeded (or no webhook update came)
     # for longer than this many seconds; also caps the long-poll timeout at a third of it.
-    health_max_fetch_age: float = Field(60.0, ge=5.0)
+    health_max_fetch_age: float = Field(default=60.0, ge=5.0)
     # Updates processed at once; the HTTP pool is sized from it (docs/bot.md has the numbers).
-    bot_concurrency: int = Field(16, ge=1, le=256)
+    bot_concurrency: int = Field(default=16, ge=1, le=256)
     # Updates fetched from Telegram and not yet answered, at most (bot/polling.py): what a
     # kill -9 can lose and SIGTERM must finish. Unset: four times BOT_CONCURRENCY, the smallest
     # window that kept the echo bot's throughput at +20 ms per Bot API call (docs/bot.md).
-    bot_prefetch: int | None = Field(None, ge=1, le=1024)
+    bot_prefetch: int | None = Field(default=None, ge=1, le=1024)
     # People's state: unset or sqlite:///path -> the SQLite file (DATA_DIR/state/ratings.sqlite3
     # when unset); postgresql://user:password@host:port/db -> PostgreSQL (bot/store/). Secret:
     # it may carry a password.
     database_url: SecretStr | None = None
     # PostgreSQL connections per replica (unset: BOT_CONCURRENCY, one per update in flight) and
     # how long a call waits for a free one before the person hears the store is busy.
-    database_pool_max: int | None = Field(None, ge=1, le=1000)
-    database_pool_timeout: float = Field(5.0, gt=0, le=300)
+    database_pool_max: int | None = Field(default=None, ge=1, le=1000)
+    database_pool_timeout: float = Field(default=5.0, gt=0, le=300)
 
     @property
     def prefetch_window(self) -> int:

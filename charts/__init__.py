@@ -26,6 +26,7 @@ from charts.base import (
     REGISTRY,
     Chart,
     EdaData,
+    number_label,
     summarize_ratings,
 )
 
@@ -80,8 +81,8 @@ def ratings_summary_to_json(rating_counts: pd.Series, user_activity: pd.Series) 
     """The tiny ratings summary `python -m etl.eda` writes to reports/eda_ratings.json."""
     return json.dumps(
         {
-            "rating_counts": {f"{float(k):g}": int(v) for k, v in rating_counts.items()},
-            "user_activity": {str(int(k)): int(v) for k, v in user_activity.items()},
+            "rating_counts": {f"{number_label(k):g}": int(v) for k, v in rating_counts.items()},
+            "user_activity": {str(int(number_label(k))): int(v) for k, v in user_activity.items()},
         }
     )
 

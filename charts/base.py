@@ -367,6 +367,26 @@ def split_list(values: pd.Series) -> pd.DataFrame:
     return out.drop_duplicates()
 
 
+def top_label(values: pd.Series, lowest: bool = False) -> str:
+    """idxmax (idxmin with `lowest`) of a Series indexed by names (platforms, columns): pandas
+    types any index label as Hashable, these are str."""
+    return str(values.idxmin() if lowest else values.idxmax())
+
+
+def number_label(label: object) -> float:
+    """An index label known to be a number (a year, a star rating) as a float; pandas types
+    labels as Hashable."""
+    if isinstance(label, (int, float, np.number)):
+        return float(label)
+    raise TypeError(f"expected a numeric index label, got {label!r}")
+
+
+def row_at_max(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The row holding `column`'s largest value (NaN skipped; the first on ties), by position so
+    the index's label type does not matter."""
+    return frame.iloc[int(frame[column].argmax())]
+
+
 def log_bins(max_value: float, per_decade: int = 8) -> np.ndarray:
     top = max(1.0, math.log10(max(1.0, max_value)))
     edges = np.unique(np.round(np.logspace(0, top, int(top * per_decade) + 2)).astype(int))

@@ -19,6 +19,7 @@ from charts.base import (
     finish,
     log_bins,
     new_figure,
+    number_label,
     pcolor,
     pct,
     plain_log_axis,
@@ -52,7 +53,7 @@ def chart_ratings(data: EdaData) -> Chart:
     count_axis(ax)
     ax.grid(axis="x", visible=False)
     mean = float((counts.index.to_numpy(dtype=float) * counts.to_numpy()).sum() / max(1, total))
-    mode = float(counts.idxmax())
+    mode = number_label(counts.idxmax())
     half = int(counts[(counts.index.to_numpy(dtype=float) * 2) % 2 == 1].sum())
     mode_pct, half_pct = pct(counts[mode], total), pct(half, total)
     findings = say(
@@ -149,7 +150,7 @@ def chart_votes_per_title(data: EdaData) -> Chart:
     plain_log_axis(ax, "x")
     plain_log_axis(ax, "y")
     med = int(votes.median())
-    top = s.loc[votes.idxmax()] if len(votes) else None
+    top = s.iloc[int(votes.argmax())] if len(votes) else None  # votes shares s's rows
     name = data.names()
     names_by_id = pd.Series(name.to_numpy(), index=data.titles["id"].astype(object))
     names_by_id = names_by_id[~names_by_id.index.duplicated()]
@@ -203,7 +204,7 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     fig.colorbar(hb, ax=ax, label="titles (log scale)")
     # median score per log-spaced bin of votes, to show the trend through the noise
     edges = log_bins(s["votes"].max(), per_decade=5)
-    which = pd.cut(s["votes"], edges)
+    which = pd.cut(s["votes"], edges.tolist())
     trend = s.groupby(which, observed=True).agg(v=("votes", "median"), m=("score", "median"))
     ax.plot(trend["v"], trend["m"], color="black", linewidth=2, label="median score")
     ax.legend(frameon=False, loc="lower right")

@@ -8,6 +8,7 @@ import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from charts.base import (
     DURATION_LIKE,
@@ -23,15 +24,18 @@ from charts.base import (
     count_axis,
     finish,
     new_figure,
+    number_label,
     pcolor,
     pct,
     platforms_in,
     pname,
+    row_at_max,
     say,
     shorten,
     split_list,
     style,
     thousands,
+    top_label,
 )
 
 # boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.
@@ -103,9 +107,9 @@ def chart_platforms(data: EdaData) -> Chart:
     style(ax)
     count_axis(ax)
     ax.grid(axis="x", visible=False)
-    biggest = total.idxmax()
-    share_shows = (n_shows / total.replace(0, np.nan)).fillna(0)
-    most_shows = share_shows.idxmax()
+    biggest = top_label(total)
+    share_shows = (n_shows / total.where(total > 0)).fillna(0)
+    most_shows = top_label(share_shows)
     big, n_all = pct(total[biggest], total.sum()), total.sum()
     shows_pct = pct(n_shows[most_shows], total[most_shows])
     findings = say(
@@ -154,7 +158,7 @@ def chart_release_years(data: EdaData) -> Chart:
     style(ax)
     med = t.groupby("platform")["release_year"].median().reindex(plats)
     old = (t["release_year"] < 2000).groupby(t["platform"]).mean().reindex(plats)
-    newest, oldest, most_old = med.idxmax(), med.idxmin(), old.idxmax()
+    newest, oldest, most_old = top_label(med), top_label(med, lowest=True), top_label(old)
     n_most_old = int((t["platform"] == most_old).sum())
     y_new, y_old = int(med[newest]), int(med[oldest])  # years: no thousands separator
     old_pct = pct(old[most_old] * n_most_old, n_most_old)
@@ -183,7 +187,7 @@ def _durations(data: EdaData, kind: str) -> pd.DataFrame:
     return out
 
 
-def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: bool) -> None:
+def _box_panel(ax: Axes, df: pd.DataFrame, plats: list[str], unit: str, label_top: bool) -> None:
     groups = [df.loc[df["platform"] == p, "value"].to_numpy() for p in plats]
     keep = [i for i, g in enumerate(groups) if len(g)]
     bp = ax.boxplot(
@@ -204,7 +208,7 @@ def _box_panel(ax, df: pd.DataFrame, plats: list[str], unit: str, label_top: boo
     vmax = df["value"].max()
     for pos, i in enumerate(keep, start=1):
         sub = df[df["platform"] == plats[i]]
-        top = sub.loc[sub["value"].idxmax()]
+        top = row_at_max(sub, "value")
         # the name sits between this box and the one above (the y axis is inverted later)
         ax.annotate(
             f"{shorten(top['name'], 30)} ({top['value']} {unit}) ↓"
@@ -330,14 +334,14 @@ def chart_maturity(data: EdaData) -> Chart:
     most = valid.index[0] if len(valid) else overall.index[0]
     plat_table = table.drop(index=["(a duration)", "(other)"], errors="ignore")
     by_plat = ", ".join(
-        f"{pname(p)} {label.get(plat_table[p].idxmax(), plat_table[p].idxmax())}" for p in plats
+        f"{pname(p)} {label.get(top_label(plat_table[p]), top_label(plat_table[p]))}" for p in plats
     )
     misplaced = int(overall.get("(a duration)", 0))
     most_pct = pct(overall[most], len(t))
     most_key, most = most, label.get(most, most)
     by_plat_es = by_plat
-    for label, spanish in MATURITY_LABELS_ES.items():
-        by_plat_es = by_plat_es.replace(label, spanish)
+    for english, spanish in MATURITY_LABELS_ES.items():
+        by_plat_es = by_plat_es.replace(english, spanish)
     findings = say(
         "maturity",
         misplaced,
@@ -358,7 +362,7 @@ def _top_items(data: EdaData, column: str, n: int) -> tuple[pd.DataFrame, pd.Dat
     return items, table, int(t[column].isna().sum())
 
 
-def _stacked_barh(ax, table: pd.DataFrame, plats: list[str], label: dict[str, str]) -> None:
+def _stacked_barh(ax: Axes, table: pd.DataFrame, plats: list[str], label: dict[str, str]) -> None:
     left = np.zeros(len(table))
     y = np.arange(len(table))
     for p in plats:
@@ -463,11 +467,12 @@ def chart_date_added(data: EdaData) -> Chart:
     missing = t["date_added"].isna().groupby(t["platform"]).mean().reindex(plats)
     legend = [f"{pname(p)} ({pct(missing[p], 1)}% undated)" for p in plats]
     ax.legend(legend, frameon=False, loc="upper left")
-    worst = missing.idxmax()
+    worst = top_label(missing)
     n_worst = int((t["platform"] == worst).sum())
     if len(table):
-        peak = int(table.sum(axis=1).idxmax())  # a year: no thousands separator
-        n_peak = table.loc[peak].sum()
+        per_year = table.sum(axis=1)
+        peak = int(number_label(per_year.idxmax()))  # a year: no thousands separator
+        n_peak = per_year.max()
         if missing[worst] > 0.5:
             gap = pct(missing[worst] * n_worst, n_worst)
             tail = say("date_added_gap_platform", gap=Pct(gap), worst=pname(worst))
@@ -530,7 +535,6 @@ def chart_missing(data: EdaData) -> Chart:
     fig.colorbar(im, ax=ax, label="% missing", shrink=0.8)
     cells = (
         share.stack()
-        .rename("share")
         .reset_index()
         .set_axis(["column", "platform", "share"], axis=1)
         .sort_values(["share", "column", "platform"], ascending=[False, True, True])
@@ -540,9 +544,8 @@ def chart_missing(data: EdaData) -> Chart:
     n_cols, n_complete = len(share), len(complete)
     if len(top):
         cells_said = [
-            say("missing_cell", column=r.column, platform=pname(r.platform),
-                share=Pct(share_label(r.share)))
-            for r in top.itertuples()
+            say("missing_cell", column=col, platform=pname(plat), share=Pct(share_label(sh)))
+            for col, plat, sh in zip(top["column"], top["platform"], top["share"], strict=True)
         ]  # fmt: skip
         worst = Words({lang: ", ".join(c.by_lang[lang] for c in cells_said) for lang in LANGS})
         findings = say("missing", worst=worst, n_complete=Count(n_complete), n_cols=Count(n_cols))
