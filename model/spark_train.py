@@ -119,7 +119,7 @@ def train_spark(
         f" {trainset.n_items:,} titles): Spark start {t_start:.1f} s, fit {t_fit:.1f} s;"
         f" train RMSE {body['train_rmse']:.4f}; wrote {pkl} and {meta}"
     )
-    from model.__main__ import write_model_report
+    from model.report import write_model_report
 
     write_model_report(data_dir)
     return metadata

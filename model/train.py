@@ -330,7 +330,7 @@ def train(
         file=sys.stderr,
     )
     print(f"chosen: {sel.reason}", file=sys.stderr)
-    from model.__main__ import write_model_report  # the report renders svd.json
+    from model.report import write_model_report  # the report renders svd.json
 
     write_model_report(data_dir)
     return metadata

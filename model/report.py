@@ -1,0 +1,169 @@
+"""data/reports/model.md: what `train` chose and why (svd.json) and the latest evaluation
+(model.json), rendered as markdown."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from model.artifact import META_FILE
+
+METRIC_COLUMNS = (
+    ("rmse", "RMSE"),
+    ("mae", "MAE"),
+    ("precision@10", "prec@10"),
+    ("recall@10", "recall@10"),
+    ("ndcg@10", "NDCG@10"),
+    ("coverage@10", "coverage of top-10"),
+    ("popularity@10_x_mean", "top-10 popularity (x mean title)"),
+)
+
+
+def render_report(report: dict[str, Any]) -> str:
+    """The evaluation (model.json) as markdown."""
+    algos = report["algorithms"]
+    first = next(iter(algos.values()))["metrics"]
+    cols = [(k, label) for k, label in METRIC_COLUMNS if k in first]
+    nested = report.get("nested")
+    how = (
+        f"nested: in each outer fold `train`'s selection (search budget"
+        f" {report.get('budget_per_fold', 0):g} s) runs on the training part only"
+        if nested
+        else "plain cross-validation of fixed parameters"
+    )
+    lines = [
+        "# Recommender evaluation",
+        "",
+        f"{report['folds']}-fold cross-validation (Surprise KFold, shuffle, random_state="
+        f"{report['cv_seed']}) on {report['data']['ratings']:,} ratings from"
+        f" `{report['data']['path']}`, {how}. Mean over folds (± std). Top-10 lists for up to"
+        f" 300 people per fold, titles rated in training left out. Created {report['created']}.",
+        "",
+        "| model | " + " | ".join(label for _, label in cols) + " | fit s |",
+        "|---" * (len(cols) + 2) + "|",
+    ]
+    for name, res in algos.items():
+        cells = [f"{res['metrics'][k]:.4f} ± {res['std'][k]:.4f}" for k, _ in cols]
+        cells.append(f"{res['metrics']['fit_seconds']:.1f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    if "selections" in report:
+        lines += ["What the selection chose in each outer fold:", ""]
+        for c in report["selections"]:
+            p = c["params"]
+            lines.append(
+                f"- fold {c['fold']}: {c['chosen']}"
+                + (
+                    f" ({p['n_factors']} factors, {p['n_epochs']} epochs, lr {p['lr_all']},"
+                    f" reg {p['reg_all']})"
+                    if c["chosen"] == "SVD"
+                    else ""
+                )
+                + f": {c['why']}"
+            )
+        lines.append("")
+    elif "SVD" in algos and "params" in algos["SVD"]:
+        p = algos["SVD"]["params"]
+        lines += ["SVD parameters: " + ", ".join(f"{k}={v}" for k, v in p.items()), ""]
+    if "grid" in report:
+        g = report["grid"]
+        lines += [
+            f"## Grid search ({g['folds']} folds, best first)",
+            "",
+            "| n_factors | n_epochs | lr_all | reg_all | RMSE | MAE |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in g["results"]:
+            q = r["params"]
+            lines.append(
+                f"| {q['n_factors']} | {q['n_epochs']} | {q['lr_all']} | {q['reg_all']} |"
+                f" {r['rmse']:.4f} | {r['mae']:.4f} |"
+            )
+        lines.append("")
+    if "fold_in" in report and report["fold_in"].get("rmse"):
+        lines += render_fold_in(report["fold_in"])
+    return "\n".join(lines)
+
+
+def render_fold_in(f: dict[str, Any]) -> list[str]:
+    given = f["given"]
+    half = "; chosen on half of them, RMSE on the other half" if f.get("nested") else ""
+    lines = [
+        f"## Fold-in for new people ({f['users']} held-out people{half})",
+        "",
+        f"Chosen: **{f['label']}**. RMSE on their other ratings after folding in a few:",
+        "",
+        "| method | " + " | ".join(f"given {g}" for g in given) + " |",
+        "|---" * (len(given) + 1) + "|",
+    ]
+    for name, by_g in f["rmse"].items():
+        label = "unknown user: mean + title bias (Surprise)" if name == "baseline" else name
+        if name == f["label"]:
+            label = f"**{label}** (chosen)"
+        vals = [by_g.get(g, by_g.get(str(g))) for g in given]
+        lines.append(f"| {label} | " + " | ".join(f"{v:.4f}" if v else "-" for v in vals) + " |")
+    lines.append("")
+    return lines
+
+
+def render_selection(meta: dict[str, Any]) -> str:
+    """What `train` chose and why (from svd.json)."""
+    sel = meta.get("selection") or {}
+    lines = [
+        "# Recommender training",
+        "",
+        f"Model `{meta.get('model_id', '?')}`, created {meta.get('created', '?')}:"
+        f" **{meta.get('algorithm', '?')}** on {meta.get('data', {}).get('ratings', 0):,}"
+        " ratings.",
+        "",
+        f"Why: {sel.get('reason', 'not recorded')}.",
+        "",
+    ]
+    if sel.get("searched"):
+        how = f"{sel['folds']}-fold CV" if sel["folds"] > 1 else "one 80/20 hold-out split"
+        sample = (
+            f" on a seeded sample of people ({sel['search_ratings']:,} of"
+            f" {sel['total_ratings']:,} ratings)"
+            if sel.get("sampled")
+            else f" on all {sel['search_ratings']:,} ratings"
+        )
+        lines += [
+            f"Search: {how}{sample}, {sel['seconds']:.0f} s of a {sel['budget_seconds']:.0f} s"
+            f" budget; {sel['skipped_for_budget']} candidates skipped for the budget."
+            f" BaselineOnly on the same folds: {sel['baseline_rmse']:.4f}.",
+            "",
+            "| factors | epochs | lr | reg | validation RMSE | vs BaselineOnly | fit s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for c in sel.get("candidates", []):
+            p = c["params"]
+            rel = (c["rmse"] / sel["baseline_rmse"] - 1) * 100
+            lines.append(
+                f"| {p['n_factors']} | {p['n_epochs']} | {p['lr_all']} | {p['reg_all']} |"
+                f" {c['rmse']:.4f} | {rel:+.1f}% | {c['fit_seconds']:.1f} |"
+            )
+        lines.append("")
+    f = meta.get("fold_in") or {}
+    if f.get("rmse"):
+        lines += render_fold_in(f)
+    elif f:
+        lines += [f"Fold-in: {f.get('method')} with reg {f.get('reg')} ({f.get('chosen_by')}).", ""]
+    return "\n".join(lines)
+
+
+def write_model_report(data_dir: Path) -> str:
+    """data/reports/model.md: what train chose and why (svd.json), then the latest evaluation
+    (model.json) when there is one."""
+    data_dir = Path(data_dir)
+    reports = data_dir / "reports"
+    parts = []
+    with contextlib.suppress(OSError, json.JSONDecodeError):
+        parts.append(render_selection(json.loads((data_dir / "models" / META_FILE).read_text())))
+    with contextlib.suppress(OSError, json.JSONDecodeError, KeyError):
+        parts.append(render_report(json.loads((reports / "model.json").read_text())))
+    md = "\n".join(parts)
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "model.md").write_text(md)
+    return md
