@@ -98,7 +98,7 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Debian's headless Chromium, for tests/test_api_pages.py (the API's /docs and /redoc rendered
+# Debian's headless Chromium, for tests/api/test_api_pages.py (the API's /docs and /redoc rendered
 # offline); those tests skip without it. .ci/run calls this; needs root (CI and these machines).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \

@@ -53,7 +53,7 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
 
     # FastAPIOffline: /docs and /redoc load Swagger UI's and ReDoc's JS and CSS from the
     # fastapi-offline package (under /static-offline-docs), not from a CDN, so the pages render
-    # where the API runs without internet (tests/test_api_pages.py renders them in Chromium).
+    # where the API runs without internet (tests/api/test_api_pages.py renders them in Chromium).
     app = FastAPIOffline(
         title="streamrec API",
         version="1.0.0",

@@ -38,7 +38,7 @@ from catalog.validate import QueryErrorCode
 
 log = logging.getLogger("api")
 
-# Every code of catalog.validate.QUERY_ERROR_CODES -> (status, error); tests/test_api_errors.py
+# Every code of catalog.validate.QUERY_ERROR_CODES -> (status, error); tests/api/test_api_errors.py
 # checks that none is missing.
 BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
     # Well formed, but not something we carry: like an unknown path, 404.

@@ -211,7 +211,7 @@ def library_rows(cat: Any, rng: random.Random) -> list[Row]:
     """bench/search_libraries.py on the catalogue's names: relevance and speed per engine."""
     from bench.search_libraries import compare
     from catalog.search import NameIndex
-    from tests.test_catalog_relevance import CASES, GARBAGE
+    from tests.catalog.test_catalog_relevance import CASES, GARBAGE
 
     served = sorted(set(cat.index.rows.row_of_id.values()))
     names = [
@@ -348,8 +348,8 @@ def main(argv: list[str]) -> None:
         ' judged on their thread-CPU p99 (target of issue 14), "no such title" is random'
         " letters and symbols (the fallback path) and has no target."
         " The search engine rows (--compare-search-libraries) run"
-        " tests/test_catalog_relevance.py's queries and a mix of exact names, names with one"
-        " typo and first words through each engine over the same names: bm25s (BM25 over the"
+        " tests/catalog/test_catalog_relevance.py's queries and a mix of exact names, names with"
+        " one typo and first words through each engine over the same names: bm25s (BM25 over the"
         " words, exact tokens) and tantivy (a RAM index, each word a Levenshtein-1 fuzzy term,"
         " the last also a prefix, plus the words as a phrase boosted x3); see"
         " bench/search_libraries.py. The relevance queries were written for issue 14 and the"

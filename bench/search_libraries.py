@@ -4,8 +4,8 @@
 bm25s and/or tantivy are importable (they are not project dependencies: install them by hand,
 e.g. `pip install bm25s tantivy`, to rerun). Every engine indexes the same unique folded names
 (roman numerals as digits) and returns its ten best name indices for a query; relevance is
-measured on tests/test_catalog_relevance.py's queries (the expected first title, garbage that
-must match nothing) and speed on the catalogue benchmark's query mix, one thread.
+measured on tests/catalog/test_catalog_relevance.py's queries (the expected first title,
+garbage that must match nothing) and speed on the catalogue benchmark's query mix, one thread.
 
 Engines, each given its fair chance at typos:
 - handmade: catalog/search.py.

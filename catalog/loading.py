@@ -22,9 +22,10 @@ from catalog.validate import CatalogError
 from domain.vocabulary import PROCESSED_COLUMNS, SERVED_TITLE_COLUMNS, arrow_schema
 
 # The contract of data/processed/ (docs/data.md): every column of each file with its Arrow type.
-# etl/ writes exactly these (tests/test_catalog_contract.py checks the ETL's output against this
-# table and docs/data.md); Catalog.load refuses a file whose columns differ, before anything is
-# swapped, so a wrong type fails the reload with a message instead of a 500 or a silent 0 later.
+# etl/ writes exactly these (tests/catalog/test_catalog_contract.py checks the ETL's output
+# against this table and docs/data.md); Catalog.load refuses a file whose columns differ, before
+# anything is swapped, so a wrong type fails the reload with a message instead of a 500 or a
+# silent 0 later.
 # Extra columns are allowed and ignored.
 # The table itself is the domain's (domain/vocabulary.py PROCESSED_COLUMNS), which the ETL's
 # writers use too.

@@ -8,7 +8,7 @@ the catalogue flags them once at load and serves them nowhere people look (docs/
 
 This module is the one place that says what a test row is (in domain/, not etl/, so the
 catalogue can apply it without importing etl). The rule was read off the real data
-(tests/test_etl_testrows.py pins the rows it finds there), and it looks only at signs no real
+(tests/etl/test_etl_testrows.py pins the rows it finds there), and it looks only at signs no real
 title shows: real titles such as "Test" (2013), "Johnny Test", "The Alpha Test" or "Attitude
 Test" and synopses with "put to the test" must not match. Case is ignored, so it reads
 titles.parquet's lower-cased text and the raw text alike.

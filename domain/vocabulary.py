@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# The languages every display name is written in (tests/test_domain_vocabulary.py checks it).
+# The languages every display name is written in (tests/domain/test_domain_vocabulary.py checks it).
 LANGUAGES: tuple[str, ...] = ("en", "es")
 
 # The canonical keys as types, so the API's response schemas and a type checker see the same set

@@ -286,7 +286,7 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
     A latent score = user effect + title effect + a modest genre-taste part (users love one to
     three genres and dislike one) + noise, cut into half stars at the quantiles that give
     MovieLens' star shares. Sizes of the parts, activity and popularity follow the constants
-    above; tests/test_etl_demo.py pins the resulting statistics and RMSE band.
+    above; tests/etl/test_etl_demo.py pins the resulting statistics and RMSE band.
     """
     rng = np.random.default_rng(seed + 1)
     n_titles = len(ids)

@@ -27,7 +27,7 @@ from catalog import Catalog, CatalogHolder
 from domain.testrows import flag_test_rows
 from tests.api_helpers import build_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder
-from tests.catalog_helpers import write_processed
-from tests.test_catalog_model import FakeRecommender
+from tests.catalog_helpers import FakeRecommender, write_processed
 
 ENDPOINTS = [
     "/max_duration", "/score_count", "/count_platform", "/actor", "/search", "/where_to_watch",

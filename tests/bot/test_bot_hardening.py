@@ -32,7 +32,7 @@ from tests.fakes.telegram_server import BOT_USER, Chaos, FakeTelegramServer, Fau
 
 pytestmark = pytest.mark.timeout(180)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APOLOGY = {t("es", "error"), t("en", "error")}
 
 

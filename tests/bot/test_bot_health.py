@@ -16,7 +16,7 @@ from bot.health import MAX_AGE, Heartbeat, check, heartbeat_path
 from tests.fakes.botdata import data_copy
 from tests.fakes.harness import running_bot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(120)
 
 

@@ -29,7 +29,7 @@ from catalog.holder import CatalogHolder
 from tests.fakes.botdata import data_copy, demo_data
 from tests.pg_cluster import PgCluster, free_port, why_unavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIG = 7_000_000_000  # Telegram ids outgrow int32
 
 

@@ -19,7 +19,7 @@ from etl.__main__ import main as etl_main
 from tests.catalog_helpers import write_processed
 from tests.etl_helpers import minimal_raw
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _replace(path: Path, column: str, array: pa.Array | None) -> None:

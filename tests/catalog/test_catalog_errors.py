@@ -11,7 +11,7 @@ import pytest
 from catalog import validate as v
 from catalog.results import SearchHit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ERROR_CLASSES = {"QueryError", "TitleNotFound", "AmbiguousTitle"}
 # The code each subclass sets for itself.
 SUBCLASS_CODES = {"TitleNotFound": "title_not_found", "AmbiguousTitle": "ambiguous_title"}

@@ -2,72 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from catalog import AmbiguousTitle, Catalog, ModelUnavailable, QueryError, TitleNotFound
-from tests.catalog_helpers import write_processed
-
-
-@dataclass(frozen=True)
-class FakePrediction:
-    user_id: int
-    title_id: str
-    estimate: float
-    recommended: bool
-    threshold: float
-    reason_code: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class FakeScored:
-    title_id: str
-    estimate: float
-    raw: float
-
-
-@dataclass(frozen=True)
-class FakeVector:
-    ratings: dict
-
-
-class FakeRecommender:
-    """The model.recommender.Recommender interface (docs/architecture.md), answers made up."""
-
-    def __init__(self, threshold: float, kinds: Mapping[str, str]) -> None:
-        self.threshold = threshold
-        self.kinds = dict(kinds)
-        self.calls: list[tuple] = []
-
-    def predict(self, user_id: int, title_id: str) -> FakePrediction:
-        est = 4.0 if user_id == 1 else 3.0
-        return FakePrediction(user_id, title_id, est, est >= self.threshold, self.threshold,
-                              "known", "made up")  # fmt: skip
-
-    def top_n(self, user_id: int, n: int = 10, platform=None, kind=None) -> list[FakeScored]:
-        self.calls.append(("top_n", user_id, n, platform, kind))
-        # 'zz9' is a title the model knows but the catalogue does not carry: dropped.
-        return [
-            FakeScored(t, 5.0 - k / 10, 5.0) for k, t in enumerate(["zz9", "ns4", "ds1", "as1"])
-        ]
-
-    def fold_in(self, ratings: Mapping[str, float]) -> FakeVector:
-        self.calls.append(("fold_in", dict(ratings)))
-        return FakeVector(dict(ratings))
-
-    def top_n_for(self, vector, n=10, platform=None, kind=None, exclude: Iterable[str] = ()):
-        self.calls.append(("top_n_for", n, platform, kind, sorted(exclude)))
-        return [FakeScored(t, 4.5, 4.5) for t in ("ns1", "hs2") if t not in set(exclude)]
-
-    def predict_for(self, vector: FakeVector, title_id: str) -> FakePrediction:
-        return FakePrediction(0, title_id, 3.8, True, self.threshold, "known", "folded in")
-
-    def similar(self, title_id: str, n: int = 10) -> list[tuple[str, float]]:
-        return [("zz9", 0.99), ("ds2", 0.9), ("hs2", 0.5)][:n]
+from tests.catalog_helpers import FakeRecommender, write_processed
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 from catalog import Catalog
 
 pytestmark = pytest.mark.realdata
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LETTER = {"amazon": "a", "disney": "d", "hulu": "h", "netflix": "n"}
 CASES = [("netflix", 2020), ("amazon", 2014), ("disney", 2019), ("hulu", 2021), ("netflix", 2001)]
 

@@ -20,7 +20,7 @@ import pytest
 from catalog import Catalog, fold
 
 pytestmark = pytest.mark.realdata
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 CASES = [
     # English: exact titles, the article left out, numerals either way, phrases, as-you-type

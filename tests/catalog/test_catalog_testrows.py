@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalog import Catalog, TitleNotFound
-from tests.catalog_helpers import ROWS, write_processed
-from tests.test_catalog_model import FakeRecommender, FakeScored
+from tests.catalog_helpers import ROWS, FakeRecommender, FakeScored, write_processed
 
 # Two QA entries of Amazon's real file, with many votes so popularity would list them first.
 TEST_ROWS = [

@@ -19,7 +19,7 @@ from model.__main__ import main as model_main
 from model.synthetic import generate, write_parquet
 from tests.etl_helpers import minimal_raw
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TRAIN = ["train", "--no-search", "--quiet", "--factors", "4", "--epochs", "3"]
 
 

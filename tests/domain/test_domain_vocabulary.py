@@ -12,7 +12,7 @@ import pytest
 
 from domain import vocabulary as voc
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("key", voc.PLATFORMS)

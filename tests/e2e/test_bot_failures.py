@@ -1,7 +1,7 @@
 """The real `python -m bot` when Telegram says no: a rejected token or a wrong TELEGRAM_BASE_URL
 at start or in the middle of polling, getUpdates failing for a long time, and webhook mode's
 secret and listen address. The process runs against the fake Bot API on 127.0.0.1 (same launcher
-as tests/test_bot_process.py); everything it prints is scanned for the token."""
+as tests/e2e/test_bot_process.py); everything it prints is scanned for the token."""
 
 from __future__ import annotations
 

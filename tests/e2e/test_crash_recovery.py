@@ -1,7 +1,7 @@
 """Crash recovery: SIGKILL the real `python -m bot` while people are rating, restart it.
 
 The real process polls the fake Bot API (TELEGRAM_BASE_URL), launched by the same helper as
-tests/test_bot_process.py. Thirty simulated people press star buttons in closed loops (press,
+tests/e2e/test_bot_process.py. Thirty simulated people press star buttons in closed loops (press,
 wait for the edit, press the next title). Once a random number of ratings has been acknowledged
 the bot's Python process gets SIGKILL -- no shutdown, no flush, possibly inside a transaction or
 between a commit and its reply. Right after each kill, and again after the restarted bot has

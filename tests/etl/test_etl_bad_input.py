@@ -183,7 +183,7 @@ def test_cli_exit_code_and_single_line(good_run) -> None:
         [sys.executable, "-m", "etl", "--raw", str(raw), "--out", str(out)],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert proc.returncode == 1
     lines = [line for line in proc.stderr.splitlines() if "error" in line]

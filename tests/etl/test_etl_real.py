@@ -15,7 +15,7 @@ import pytest
 
 from domain.vocabulary import PLATFORM_LETTERS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {"amazon": 9668, "disney": 1450, "hulu": 3073, "netflix": 8807}
 
 

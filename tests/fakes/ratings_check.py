@@ -6,7 +6,7 @@ server: what the person was told. Title and stars are read from that first line
 offered. (Not from the keyboard the edit replaced: a press Telegram delivers again after a
 crash -- or two presses processed out of order -- edits a message that already shows the
 *next* card, so the replaced keyboard names another title than the one saved; that made
-tests/test_crash_recovery.py fail at random on a busy machine.) Simulated people give a fixed
+tests/e2e/test_crash_recovery.py fail at random on a busy machine.) Simulated people give a fixed
 number of stars per title (`stars_for`), so a press retried after a fault or a crash can never
 change a rating.
 """

@@ -27,7 +27,7 @@ from model.spark_als import ALSParams, SparkUnavailable
 from model.synthetic import generate, write_parquet
 from model.train import SVDParams
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 needs_java = pytest.mark.skipif(
     spark_als.find_java() is None,
     reason="no Java here (JAVA_HOME, PATH); `make java` installs Debian's openjdk-17-jre-headless",
