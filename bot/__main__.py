@@ -83,8 +83,9 @@ def _main(argv: list[str] | None) -> int:
     from catalog.holder import CatalogHolder
     from catalog.validate import CatalogError
 
-    from .app import ConfigError, build_application, build_commands, run, webhook_options
+    from .app import build_application, build_commands
     from .console import run_console
+    from .runner import ConfigError, run, webhook_options
 
     if settings.webhook_url and not console:
         try:

@@ -1,0 +1,90 @@
+"""Sending a `Reply` to Telegram: inline keyboards, long text split at line boundaries, the
+pressed message edited in place ("message is not modified" is success; a message too old or gone
+gets a new one), and button presses answered without ever failing the work behind them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, NetworkError, TelegramError
+
+from .replies import Keyboard, Reply, split_html
+
+log = logging.getLogger(__name__)
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in keyboard]
+    )
+
+
+def _not_modified(e: BadRequest) -> bool:
+    return "not modified" in str(e).lower()
+
+
+# Telegram's answers when the pressed message cannot be edited any more: deleted, too old, not a
+# text message (a photo), or never ours. The reply then goes as a new message.
+
+
+_GONE = (
+    "message to edit not found",
+    "message can't be edited",
+    "there is no text in the message to edit",
+    "message_id_invalid",
+)
+
+
+def _message_gone(e: BadRequest) -> bool:
+    text = str(e).lower()
+    return any(g in text for g in _GONE)
+
+
+async def answer_query(query: Any, text: str | None = None) -> None:
+    """Answer a button press, never failing: the answer only stops the client's spinner.
+
+    "Query is too old" (every press made while the bot was down), a wrong id or a network error
+    must not stop the work or the reply -- the person would see an apology for a press whose
+    rating was saved."""
+    try:
+        await query.answer(text)
+    except TelegramError as e:
+        log.info("could not answer callback query %s: %s", getattr(query, "id", "?"), e)
+
+
+async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> None:
+    """Send one Reply: edit the pressed message when asked (and it fits), else send; split
+    anything over Telegram's 4,096 characters at line boundaries."""
+    keyboard = markup(reply.keyboard)
+    if reply.photo is not None:
+        # A caption holds 1,024 characters; longer text follows as messages of its own.
+        caption = reply.text if len(reply.text) <= 1024 else None
+        await bot.send_photo(chat_id, reply.photo, caption=caption, reply_markup=keyboard)
+        if caption is not None or not reply.text:
+            return
+        keyboard = None
+    if not reply.text:
+        return
+    chunks = split_html(reply.text)
+    if reply.edit and query is not None and query.message is not None and len(chunks) == 1:
+        try:
+            await query.edit_message_text(chunks[0], reply_markup=keyboard)
+            return
+        except BadRequest as e:
+            if _not_modified(e):  # pressing the same button twice is not an error
+                return
+            if not _message_gone(e):
+                raise
+            # deleted or too old to edit: the answer goes as a new message below
+            log.info("pressed message gone (%s); sending the reply as a new message", e)
+        except NetworkError as e:
+            # The work is done (a rating is saved): a new message rather than an apology
+            # saying it failed. The edit may have landed too; a duplicate beats a false alarm.
+            log.info("edit failed (%s); sending the reply as a new message", e)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await bot.send_message(chat_id, chunk, reply_markup=keyboard if last else None)
