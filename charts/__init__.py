@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from charts import columns as _columns  # noqa: F401
 from charts import ratings as _ratings  # noqa: F401  (registers the charts)
 from charts import titles as _titles  # noqa: F401
 from charts.base import (

@@ -1,4 +1,7 @@
-"""Charts over the catalogue itself (titles.parquet, display.parquet)."""
+"""Charts over the catalogue itself (titles.parquet, display.parquet): titles per platform and
+type, release years, durations. The charts over the descriptive columns (maturity, countries,
+genres, date added, missing values) are in charts/columns.py; their names are importable from
+here too, as before the split."""
 
 from __future__ import annotations
 
@@ -11,20 +14,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from charts.base import (
-    DURATION_LIKE,
     LANGS,
     OTHER_COLOR,
     Chart,
     Count,
     EdaData,
-    Num,
     Pct,
     Words,
     chart,
     count_axis,
     finish,
     new_figure,
-    number_label,
     pcolor,
     pct,
     platforms_in,
@@ -32,10 +32,21 @@ from charts.base import (
     row_at_max,
     say,
     shorten,
-    split_list,
     style,
     thousands,
     top_label,
+)
+from charts.columns import (
+    MATURITY_LABELS_ES,
+    MISSING_COLUMNS,
+    chart_countries,
+    chart_date_added,
+    chart_genres,
+    chart_maturity,
+    chart_missing,
+    maturity_groups,
+    missing_shares,
+    share_label,
 )
 
 # boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.
@@ -274,287 +285,9 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def maturity_groups(ratings: pd.Series) -> pd.Series:
-    """Maturity rating per title with misplaced durations grouped under one label."""
-    r = ratings.astype(object).fillna("(none)")
-    return r.where(~r.astype(str).str.match(DURATION_LIKE), "(a duration)")
-
-
-# The chart's own group labels, as the Spanish finding names them.
-MATURITY_LABELS_ES = {"(none)": "(sin clasificación)", "(a duration)": "(una duración)"}
-
-
-@chart("maturity", "Maturity ratings per platform")
-def chart_maturity(data: EdaData) -> Chart:
-    t = data.titles
-    plats = platforms_in(t)
-    ratings = t["rating"].astype(object)
-    shown = data.shown("rating")
-    if shown is not None:
-        # Rule 2 wrote "g" where the platform gave no rating; display.parquet keeps that gap
-        # (null), so those titles count as "(none)", not as rated G.
-        unrated = shown.isna() & ~ratings.astype(str).str.match(DURATION_LIKE)
-        ratings = ratings.where(~unrated, None)
-    groups = maturity_groups(ratings)
-    # Counted on titles.parquet's lower-case codes, labelled as the platforms write them.
-    label = data.original_labels("rating")
-    table = pd.crosstab(groups, t["platform"]).reindex(columns=plats, fill_value=0)
-    top = table.sum(axis=1).sort_values(ascending=False)
-    keep = list(top.index[:18])
-    if len(top) > 18:
-        table.loc["(other)"] = table.drop(index=keep).sum()
-        keep.append("(other)")
-    table = table.loc[keep]
-    share = table / table.sum() * 100
-    fig, ax = new_figure(figsize=(10.0, 7.0))
-    im = ax.imshow(share.to_numpy(), aspect="auto", cmap="Purples", vmin=0)
-    for (i, j), v in np.ndenumerate(share.to_numpy()):
-        if table.iat[i, j]:
-            ax.text(
-                j,
-                i,
-                f"{v:.0f}%" if v >= 1 else "<1%",
-                ha="center",
-                va="center",
-                fontsize=8.5,
-                color="white" if v > share.to_numpy().max() * 0.6 else "black",
-            )
-    ax.set_xticks(range(len(plats)), [pname(p) for p in plats])
-    for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
-        tick.set_color(pcolor(p))
-        tick.set_fontweight("bold")
-    ax.set_yticks(range(len(keep)), [label.get(k, k) for k in keep])
-    ax.set_ylabel("maturity rating (as the platform writes it)")
-    ax.set_xlabel("platform (cell: share of the platform's titles)")
-    ax.xaxis.set_label_position("top")
-    ax.xaxis.tick_top()
-    fig.colorbar(im, ax=ax, label="% of the platform's titles", shrink=0.7)
-    overall = groups.value_counts()
-    valid = overall.drop(index=["(a duration)", "(none)"], errors="ignore")
-    most = valid.index[0] if len(valid) else overall.index[0]
-    plat_table = table.drop(index=["(a duration)", "(other)"], errors="ignore")
-    by_plat = ", ".join(
-        f"{pname(p)} {label.get(top_label(plat_table[p]), top_label(plat_table[p]))}" for p in plats
-    )
-    misplaced = int(overall.get("(a duration)", 0))
-    most_pct = pct(overall[most], len(t))
-    most_key, most = most, label.get(most, most)
-    by_plat_es = by_plat
-    for english, spanish in MATURITY_LABELS_ES.items():
-        by_plat_es = by_plat_es.replace(english, spanish)
-    findings = say(
-        "maturity",
-        misplaced,
-        most=Words({"en": most, "es": MATURITY_LABELS_ES.get(most_key, most)}),
-        most_pct=Pct(most_pct),
-        by_plat=Words({"en": by_plat, "es": by_plat_es}),
-    )
-    return finish(fig, "maturity", "Maturity ratings per platform", findings)
-
-
-def _top_items(data: EdaData, column: str, n: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    t = data.titles
-    items = split_list(t[column])
-    items["platform"] = t.loc[items["row"], "platform"].astype(object).to_numpy()
-    counts = items["item"].value_counts()
-    top = list(counts.index[:n])
-    table = pd.crosstab(items["item"], items["platform"]).loc[top]
-    return items, table, int(t[column].isna().sum())
-
-
-def _stacked_barh(ax: Axes, table: pd.DataFrame, plats: list[str], label: dict[str, str]) -> None:
-    left = np.zeros(len(table))
-    y = np.arange(len(table))
-    for p in plats:
-        vals = table[p].to_numpy() if p in table.columns else np.zeros(len(table))
-        ax.barh(y, vals, left=left, color=pcolor(p), label=pname(p), height=0.7)
-        left += vals
-    for i, v in enumerate(left):
-        ax.text(v, i, f" {thousands(v)}", va="center", fontsize=9)
-    ax.set_yticks(y, [shorten(label.get(s, s), 30) for s in table.index])
-    ax.invert_yaxis()
-    ax.set_xlim(0, left.max() * 1.12 if len(left) else 1)
-    ax.legend(frameon=False, loc="lower right")
-    style(ax)
-    count_axis(ax, "x")
-    ax.grid(axis="y", visible=False)
-
-
-@chart("countries", "Top countries of production")
-def chart_countries(data: EdaData) -> Chart:
-    items, table, missing = _top_items(data, "country", 15)
-    plats = platforms_in(data.titles)
-    label = data.original_labels("country")
-    fig, ax = new_figure(figsize=(10.0, 6.2))
-    _stacked_barh(ax, table, plats, label)
-    ax.set_xlabel("titles listing the country (a title can list several)")
-    with_country = items["row"].nunique()
-    if len(table):
-        first = table.index[0]
-        n_first = int(table.loc[first].sum())
-        first_pct, none_pct = pct(n_first, with_country), pct(missing, len(data.titles))
-        first = label.get(first, first.title())
-        findings = say(
-            "countries",
-            first=first,
-            first_pct=Pct(first_pct),
-            with_country=Count(with_country),
-            n_first=Count(n_first),
-            none_pct=Pct(none_pct),
-        )
-    else:
-        findings = say("countries_none")
-    return finish(fig, "countries", "Top 15 countries of production", findings)
-
-
-@chart("genres", "Top genres")
-def chart_genres(data: EdaData) -> Chart:
-    items, table, _ = _top_items(data, "listed_in", 20)
-    plats = platforms_in(data.titles)
-    label = data.original_labels("listed_in")
-    fig, ax = new_figure(figsize=(10.0, 6.8))
-    _stacked_barh(ax, table, plats, label)
-    ax.set_xlabel("titles listed in the genre (a title can list several)")
-    n = len(data.titles)
-    if len(table):
-        first = table.index[0]
-        n_first = int(table.loc[first].sum())
-        per_title = len(items) / max(1, items["row"].nunique())
-        solo = (table > 0).sum(axis=1) == 1
-        vocab = Words({"en": "", "es": ""})
-        if solo.any() and len(plats) > 1:
-            eg = table.index[solo][0]
-            eg_plat, n_solo, n_top = pname(str(table.loc[eg].idxmax())), int(solo.sum()), len(table)
-            eg = label.get(eg, eg)
-            vocab = say("genres_vocabulary", n_solo=Count(n_solo), n_top=Count(n_top), eg=eg,
-                        eg_plat=eg_plat)  # fmt: skip
-        first_pct = pct(n_first, n)
-        first = label.get(first, first)
-        findings = say(
-            "genres",
-            n_first,
-            first=first,
-            first_pct=Pct(first_pct),
-            per_title=Num(per_title, 1),
-            vocab=vocab,
-        )
-    else:
-        findings = say("genres_none")
-    return finish(fig, "genres", "Top 20 genres (listed_in)", findings)
-
-
-@chart("date_added", "Titles added per year")
-def chart_date_added(data: EdaData) -> Chart:
-    t = data.titles
-    plats = platforms_in(t)
-    added = pd.to_datetime(t["date_added"], errors="coerce")
-    year = added.dt.year
-    table = (
-        pd.crosstab(year.dropna().astype(int), t.loc[year.notna(), "platform"])
-        .reindex(columns=plats, fill_value=0)
-        .sort_index()
-    )
-    fig, ax = new_figure()
-    bottom = np.zeros(len(table))
-    for p in plats:
-        ax.bar(table.index, table[p], bottom=bottom, color=pcolor(p), label=pname(p), width=0.8)
-        bottom += table[p].to_numpy()
-    ax.set_xlabel("year added to the platform")
-    ax.set_ylabel("titles added")
-    style(ax)
-    count_axis(ax)
-    ax.grid(axis="x", visible=False)
-    missing = t["date_added"].isna().groupby(t["platform"]).mean().reindex(plats)
-    legend = [f"{pname(p)} ({pct(missing[p], 1)}% undated)" for p in plats]
-    ax.legend(legend, frameon=False, loc="upper left")
-    worst = top_label(missing)
-    n_worst = int((t["platform"] == worst).sum())
-    if len(table):
-        per_year = table.sum(axis=1)
-        peak = int(number_label(per_year.idxmax()))  # a year: no thousands separator
-        n_peak = per_year.max()
-        if missing[worst] > 0.5:
-            gap = pct(missing[worst] * n_worst, n_worst)
-            tail = say("date_added_gap_platform", gap=Pct(gap), worst=pname(worst))
-        else:
-            gap = pct(t["date_added"].isna().sum(), len(t))
-            tail = say("date_added_gap", gap=Pct(gap))
-        findings = say("date_added", int(n_peak), peak=peak, tail=tail)
-    else:
-        findings = say("date_added_none")
-    return finish(fig, "date_added", "Titles added per year (date_added)", findings)
-
-
-MISSING_COLUMNS = (
-    "director",
-    "cast",
-    "country",
-    "date_added",
-    "release_year",
-    "duration_int",
-    "listed_in",
-    "description",
-)
-
-
-def share_label(percent: float) -> str:
-    """'<1' / '>99' at the ends, so 'none' and 'all' are never claimed by rounding."""
-    if 0 < percent < 1:
-        return "<1"
-    if 99 < percent < 100:
-        return ">99"
-    return f"{round(percent)}"
-
-
-def missing_shares(titles: pd.DataFrame) -> pd.DataFrame:
-    """Share (0..1) of null cells per column (rows) and platform (columns)."""
-    cols = [c for c in MISSING_COLUMNS if c in titles.columns]
-    plats = platforms_in(titles)
-    return titles[cols].isna().groupby(titles["platform"]).mean().reindex(plats).T
-
-
-@chart("missing", "Missing values per column and platform")
-def chart_missing(data: EdaData) -> Chart:
-    share = missing_shares(data.titles) * 100
-    plats = list(share.columns)
-    fig, ax = new_figure(figsize=(9.0, 5.6))
-    im = ax.imshow(share.to_numpy(dtype=float), aspect="auto", cmap="Oranges", vmin=0, vmax=100)
-    for (i, j), v in np.ndenumerate(share.to_numpy(dtype=float)):
-        label = "0" if v == 0 else f"{share_label(v)}%"
-        ax.text(
-            j, i, label, ha="center", va="center", fontsize=9, color="white" if v > 60 else "black"
-        )
-    ax.set_xticks(range(len(plats)), [pname(p) for p in plats])
-    for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
-        tick.set_color(pcolor(p))
-        tick.set_fontweight("bold")
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(len(share)), list(share.index))
-    ax.set_ylabel("column of titles.parquet")
-    ax.set_xlabel("cell: share of the platform's titles with no value")
-    fig.colorbar(im, ax=ax, label="% missing", shrink=0.8)
-    cells = (
-        share.stack()
-        .reset_index()
-        .set_axis(["column", "platform", "share"], axis=1)
-        .sort_values(["share", "column", "platform"], ascending=[False, True, True])
-    )
-    top = cells[cells["share"] > 0].head(3)
-    complete = [c for c in share.index if (share.loc[c] == 0).all()]
-    n_cols, n_complete = len(share), len(complete)
-    if len(top):
-        cells_said = [
-            say("missing_cell", column=col, platform=pname(plat), share=Pct(share_label(sh)))
-            for col, plat, sh in zip(top["column"], top["platform"], top["share"], strict=True)
-        ]  # fmt: skip
-        worst = Words({lang: ", ".join(c.by_lang[lang] for c in cells_said) for lang in LANGS})
-        findings = say("missing", worst=worst, n_complete=Count(n_complete), n_cols=Count(n_cols))
-    else:
-        findings = say("missing_none", n_cols)
-    return finish(fig, "missing", "Missing values per column and platform", findings)
-
-
 __all__ = [
+    "MATURITY_LABELS_ES",
+    "MISSING_COLUMNS",
     "OTHER_COLOR",
     "chart_countries",
     "chart_date_added",
@@ -564,4 +297,8 @@ __all__ = [
     "chart_missing",
     "chart_platforms",
     "chart_release_years",
+    "is_show",
+    "maturity_groups",
+    "missing_shares",
+    "share_label",
 ]
