@@ -27,7 +27,7 @@ from model.artifact import (
     arrays_fit,
     read_artifact,
 )
-from model.fold_in import split_known
+from model.fold_in import solve, split_known
 from model.ranking import best, filter_mask
 from model.ranking import scores as _scores
 from model.ranking import top_indices as _top_indices
@@ -243,16 +243,8 @@ class Recommender:
             return []
         idx, vals, pct = best(raw, n, mask, exclude, exact)
         pred = self.expected_rating(vals)
-        return [
-            Scored(
-                self.title_ids[j],
-                self._clip(float(vals[k])),
-                float(vals[k]),
-                float(pred[k]),
-                float(pct[k]),
-            )
-            for k, j in enumerate(idx)
-        ]
+        rows = zip(idx.tolist(), vals.tolist(), pred.tolist(), pct.tolist(), strict=True)
+        return [Scored(self.title_ids[j], self._clip(v), v, p, c) for j, v, p, c in rows]
 
     def expected_rating(self, raw: np.ndarray | float) -> np.ndarray:
         """The calibrated expected rating for raw (unclipped) scores; see Scored.predicted.
@@ -294,17 +286,10 @@ class Recommender:
     def fold_in(
         self, ratings: Mapping[str, float], user_id: int = 0, reg: float | None = None
     ) -> UserVector:
-        """A user vector from a few (title id -> rating 0.5..5) pairs, without retraining.
-
-        Regularised least squares for x = (b, p), the user's bias and factors together, against
-        the fixed title factors q_i and biases b_i:
-            min sum (r - mu - b_i - b - q_i.p)^2 + reg * (x - m)' P (x - m)
-        where m and P are the mean and precision (inverse covariance) of the trained users'
-        (bias, factors), i.e. the posterior mean under a Gaussian prior fitted to the trained
-        users, and reg is the noise variance (default: the training MSE). With few ratings the
-        answer stays near a typical user; plain ridge (P = I, m = 0) did worse on held-out users
-        (docs/model.md). Titles the model does not know are ignored (listed in `ignored`).
-        A rating outside 0.5..5 raises ValueError.
+        """A user vector from a few (title id -> rating 0.5..5) pairs, without retraining: the
+        posterior mean under the trained users' Gaussian prior (model/fold_in.py, `solve`), reg
+        the noise variance (default: the training MSE). Titles the model does not know are
+        ignored (listed in `ignored`); a rating outside 0.5..5 raises ValueError.
         """
         lam = self.fold_in_reg if reg is None else float(reg)
         idx, vals, used, ignored = split_known(ratings, self.rating_scale, self._inner_title)
@@ -313,9 +298,8 @@ class Recommender:
             # Nothing to go on: exactly Surprise's unknown-user answer (mean + title bias).
             return UserVector(0.0, np.zeros(k), (), tuple(ignored), user_id)
         ii = np.asarray(idx, dtype=np.int64)
-        a = np.hstack([np.ones((len(ii), 1)), self.qi[ii]])
         y = np.asarray(vals) - self.global_mean - self.bi[ii]
-        x = np.linalg.solve(a.T @ a + lam * self.prior_precision, a.T @ y + lam * self._prior_pull)
+        x = solve(self.qi[ii], y, lam, self.prior_precision, self._prior_pull)
         return UserVector(float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii)
 
     def predict_for(self, vector: UserVector, title_id: str) -> Prediction:
