@@ -10,17 +10,25 @@ from pathlib import Path
 from config import resolve_data_dir
 from model import tune
 from model.cli_evaluate import DEFAULT_GRID, run_evaluate
-from model.cli_options import GRID_FILE, add_engine_options, add_svd_options
+from model.cli_options import ENGINES, GRID_FILE, add_engine_options, add_svd_options
 from model.cli_spark import run_spark
 from model.cli_train import run_train
 from model.data import RatingsError
-from model.report import render_fold_in, render_report, render_selection, write_model_report
+from model.report import (
+    METRIC_COLUMNS,
+    render_fold_in,
+    render_report,
+    render_selection,
+    write_model_report,
+)
 from model.spark_als import SparkUnavailable
 
 # Re-exported: bench/, tests and model/spark_train.py import these from here.
 __all__ = [
     "DEFAULT_GRID",
+    "ENGINES",
     "GRID_FILE",
+    "METRIC_COLUMNS",
     "main",
     "render_fold_in",
     "render_report",
