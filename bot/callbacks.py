@@ -24,7 +24,8 @@ _PAGE = r"\d{1,3}"
 _PLAT = rf"[{''.join(PLATFORM_OF_LETTER)}*_]"  # a platform's id letter codes it
 _YEAR = r"\d{4}|[*_]"
 _TYPE = rf"[{''.join(DURATION_TYPE_OF_CODE)}*_]"
-_SCORE = r"[0-4](\.5)?|5|_"
+# any score 0..5 a person can type, written by score_field (fixed point, at most 8 decimals)
+_SCORE = r"[0-4](\.\d{1,8})?|5(\.0{1,8})?|_"
 _ID = r"[a-z][a-z0-9]{1,20}"
 _UID = rf"\d{{1,{USER_ID_DIGITS}}}"  # and at most USER_ID_MAX: checked in _check
 _STARS = r"[0-5]"
@@ -48,6 +49,11 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "noop": (),  # page indicator; pressing it does nothing
 }
 _COMPILED = {a: tuple(re.compile(rf"(?:{p})") for p in f) for a, f in SCHEMA.items()}
+
+
+def score_field(score: float) -> str:
+    """A score as the callback carries it: fixed point, no exponent ("0.00001", not "1e-05")."""
+    return f"{score:.8f}".rstrip("0").rstrip(".")
 
 
 class ExpiredMenu(ValueError):

@@ -11,7 +11,7 @@ from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER
 from .. import keyboards as kb
 from .. import views
 from ..args import classify
-from ..callbacks import UNSET, Callback, ExpiredMenu, encode
+from ..callbacks import UNSET, Callback, ExpiredMenu, encode, score_field
 from ..context import Context
 from ..i18n import t
 from ..registry import REGISTRY
@@ -36,7 +36,7 @@ async def scorecount(ctx: Context, person: Person, rest: str) -> Reply:
         fields = (
             _letter(a.platform),
             str(a.year) if a.year is not None else UNSET,
-            f"{a.score:g}" if a.score is not None else UNSET,
+            score_field(a.score) if a.score is not None else UNSET,
         )
         return wizard(ctx, person, Wizard.start("sc", fields))
     return answer_sc(ctx, person, a.platform, a.year, a.score)

@@ -447,3 +447,18 @@ async def test_healthy_store_status_says_ok(data_dir: Path) -> None:
         [status] = await bot.say(ADMIN, "/status", "en")
         assert "Chat ratings: 15 (from 3 people)" in status.text
         assert "Ratings store: ok" in status.text
+
+
+@pytest.mark.parametrize("score", [".1", "0,25", "0.00001", "4.99", "3.14159265"])
+async def test_any_typed_score_finishes_the_wizard_like_the_full_command(
+    commands: Commands, score: str
+) -> None:
+    """A score off the half-star grid rides in the wizard's callback data and gives the same
+    count as the whole command typed at once."""
+    [ask] = await text(commands, f"/scorecount {score}")
+    netflix = next(b.data for row in ask.keyboard or [] for b in row if b.text == "Netflix")
+    [years] = [r async for r in commands.on_button(EN, netflix)]
+    year = next(b.data for row in years.keyboard or [] for b in row if b.text == "2020")
+    done = await press(commands, year)
+    [direct] = await text(commands, f"/scorecount netflix 2020 {score}")
+    assert done.text == direct.text and "Sorry" not in done.text, (done.text, direct.text)
