@@ -15,6 +15,8 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Coroutine  # noqa: E402
+from typing import Any  # noqa: E402
 
 from .i18n import lang_of  # noqa: E402
 from .logging_setup import redact, setup_logging  # noqa: E402
@@ -120,9 +122,12 @@ def _main(argv: list[str] | None) -> int:
         lang = args.lang or lang_of(os.environ.get("LANG", "es")[:2])
         # The person at the terminal runs the bot, so they are its admin.
         person = Person(user_id=0, chat_id=0, lang=lang, is_admin=True)
-        return asyncio.run(run_console(commands, person))
+        return asyncio.run(_console_then_close(run_console(commands, person), store))
+
+    from .replication import wire
 
     application = build_application(settings, holder, store)
+    wire(application, holder, store)  # PostgreSQL: reloads shared by replicas; store closed
     log.info(
         "starting bot: %s, concurrency %d, admins %d",
         "webhook" if settings.webhook_url else "polling",
@@ -136,6 +141,15 @@ def _main(argv: list[str] | None) -> int:
         print(redact(failure), file=sys.stderr, flush=True)
         return 3
     return 0
+
+
+async def _console_then_close(chat: Coroutine[Any, Any, int], store: Any) -> int:
+    from .replication import close_store
+
+    try:
+        return await chat
+    finally:
+        await close_store(store)  # the PostgreSQL pool, inside the loop it runs in
 
 
 if __name__ == "__main__":

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .i18n import counted, number, t
 from .ratings_store import StoreStatus
-from .replies import Html, bold
+from .replies import Html, bold, esc
 from .stats import Stats
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
     from catalog.holder import CatalogHolder, ReleaseInfo
+
+    from .replication import ReplicaSync
+    from .store.announce import ReplicaState
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +30,58 @@ def _uptime(seconds: float) -> str:
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+@dataclass
+class ReplicaStats(Stats):
+    """The counters of one replica among several (PostgreSQL store): /status also lists the
+    version every replica serves (bot/replication.py). It rides on Stats because /status
+    (bot/features/admin.py) hands status_text the counters, not the reloader."""
+
+    sync: ReplicaSync | None = None
+
+
+# The replica lines are not in locales/ yet (another change owned those files when they were
+# written); both languages are here until they move there.
+_REPLICA_TEXT = {
+    "es": {
+        "this": "Réplica {name} (esta): {version}",
+        "other": "Réplica {name}: {version}, cargada {at}",
+        "gone": " (sin conexión)",
+        "error": " (no la cargó: {error})",
+        "announced": "Anunciada a las otras réplicas:",
+        "not_announced": "No se pudo anunciar a las otras réplicas: {error}",
+    },
+    "en": {
+        "this": "Replica {name} (this one): {version}",
+        "other": "Replica {name}: {version}, loaded {at}",
+        "gone": " (not connected)",
+        "error": " (did not load it: {error})",
+        "announced": "Announced to the other replicas:",
+        "not_announced": "Could not announce it to the other replicas: {error}",
+    },
+}
+
+
+def _rt(lang: str, key: str, **values: object) -> Html:
+    text = _REPLICA_TEXT.get(lang, _REPLICA_TEXT["en"])[key]
+    return Html(text.format(**{k: esc(v) for k, v in values.items()}))
+
+
+def replica_lines(lang: str, name: str, version: str, states: Sequence[ReplicaState]) -> list[Html]:
+    """This replica's version, then every other replica's row (version, when, live, error)."""
+    lines = [_rt(lang, "this", name=name, version=version)]
+    for s in states:
+        if s.replica == name:
+            continue
+        at = dt.datetime.fromtimestamp(s.loaded_at, dt.UTC).strftime("%H:%M:%S UTC")
+        line = _rt(lang, "other", name=s.replica, version=s.version, at=at)
+        if not s.live:
+            line = Html(line + _rt(lang, "gone"))
+        if s.error:
+            line = Html(line + _rt(lang, "error", error=_short(s.error, 200)))
+        lines.append(line)
+    return lines
 
 
 def status_text(
@@ -69,6 +126,9 @@ def status_text(
             t(lang, "status_release", version=release.version, built=release.built_at or "?")
         )
         lines.append(t(lang, "status_release_inputs", files=_short(files, 200)))
+    sync = getattr(stats, "sync", None)
+    if sync is not None:  # several replicas share a PostgreSQL store
+        lines += replica_lines(lang, sync.name, sync.version(), sync.states)
     loaded = info.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     lines += [
         t(lang, "status_loaded", at=loaded, seconds=number(lang, info.load_seconds, 1)),
@@ -110,6 +170,9 @@ class Reloader:
         self.holder = holder
         self.build = build  # None: the holder's own Catalog.load of its data_dir
         self._lock = asyncio.Lock()
+        # With a PostgreSQL store (bot/replication.py): a reload that went in is announced to
+        # the other replicas, and the answer lists what each of them serves then.
+        self.sync: ReplicaSync | None = None
 
     @property
     def busy(self) -> bool:
@@ -136,8 +199,20 @@ class Reloader:
             )
             if new.recommender is None:  # allowed only when there was no model before either
                 note = t(lang, "reload_no_model", why=_short(new.info.model_error or "no model"))
-                return Html(f"{done}\n{note}")
+                done = Html(f"{done}\n{note}")
+            if self.sync is not None:
+                done = Html(f"{done}\n" + "\n".join(await self._announce(lang)))
             return done
+
+    async def _announce(self, lang: str) -> list[Html]:
+        assert self.sync is not None
+        try:
+            states = await self.sync.announce_and_wait()
+        except Exception as e:  # served here; the others keep theirs until the next one
+            log.warning("reload not announced: %s", e)
+            return [_rt(lang, "not_announced", error=_short(e, 200))]
+        lines = replica_lines(lang, self.sync.name, self.sync.version(), states)
+        return [_rt(lang, "announced"), *lines]
 
 
 def _short(e: object, limit: int = 300) -> str:

@@ -119,6 +119,9 @@ class CatalogHolder:
         self._next_check = 0.0
         self._follower: threading.Thread | None = None
         self._checking = threading.Lock()
+        # Called (in the follower thread) after a moved pointer was followed and swapped in:
+        # bot/replication.py announces the release to the other replicas.
+        self.on_followed: Callable[[Catalog], None] | None = None
         self._pointer_seen = self.pointer()
         self._state: tuple[Catalog, ReleaseInfo | None]
         self.current = catalog if catalog is not None else self._build()
@@ -197,6 +200,13 @@ class CatalogHolder:
         except CatalogLoadError as e:
             log.warning("release %s not taken: %s", target, e)
             self._pointer_seen = target  # a refused release is not retried until it moves
+            return
+        hook = self.on_followed
+        if hook is not None:
+            try:
+                hook(fresh)
+            except Exception:  # telling others must never break serving
+                log.exception("after following release %s", target)
 
     def follow_now(self) -> Catalog:
         """Check the pointer and, when it moved, reload in this thread (tests, start-up)."""
