@@ -9,9 +9,6 @@ docs/architecture.md; docs/model.md explains the choices.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from numbers import Integral
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -24,9 +21,8 @@ from model.artifact import (
     MIN_TITLE_COVERAGE,
     MODEL_FILE,
     ModelError,
-    arrays_fit,
-    read_artifact,
 )
+from model.factors import Factors
 from model.fold_in import solve, split_known
 from model.ranking import best, filter_mask
 from model.ranking import scores as _scores
@@ -50,127 +46,9 @@ __all__ = [
 ]
 
 
-class Recommender:
-    """Predictions, top-N, fold-in and similar titles from a trained SVD (see module docstring)."""
-
-    def __init__(
-        self,
-        payload: Mapping[str, Any],
-        metadata: dict,
-        threshold: float = 3.5,
-        title_kinds: Mapping[str, str] | None = None,
-    ) -> None:
-        algo = payload["algo"]
-        self.threshold = float(threshold)
-        self.metadata = metadata
-        self.global_mean = float(payload["global_mean"])
-        self.rating_scale = (float(payload["rating_scale"][0]), float(payload["rating_scale"][1]))
-        self.bu = np.asarray(algo.bu, dtype=np.float64)
-        self.bi = np.asarray(algo.bi, dtype=np.float64)
-        self.pu = np.asarray(algo.pu, dtype=np.float64)
-        self.qi = np.asarray(algo.qi, dtype=np.float64)
-        self.user_ids = np.asarray(payload["user_ids"], dtype=np.int64)
-        self.title_ids: list[str] = list(payload["title_ids"])
-        self.seen_indptr = np.asarray(payload["seen_indptr"], dtype=np.int64)
-        self.seen_items = np.asarray(payload["seen_items"])
-        self._check_shapes()
-        k = self.qi.shape[1]
-        self.fold_in_reg = float(payload["fold_in_reg"])
-        self.prior_mean = np.asarray(payload["prior_mean"], dtype=np.float64)
-        self.prior_precision = np.asarray(payload["prior_precision"], dtype=np.float64)
-        if self.prior_mean.shape != (k + 1,) or self.prior_precision.shape != (k + 1, k + 1):
-            raise ModelError("the model's fold-in prior does not fit its factors")
-        self._prior_pull = self.prior_precision @ self.prior_mean
-        calib = payload.get("calibration") or (0.0, 0.0)
-        self.calibration = (float(calib[0]), float(calib[1]))
-        self._user_index = {u: k for k, u in enumerate(self.user_ids.tolist())}
-        self._title_index = {t: k for k, t in enumerate(self.title_ids)}
-        # float32 copies for ranking: with 100 factors the float64 product over 23k titles was
-        # most of top_n's time; candidates are then re-scored exactly in float64 (see _best).
-        self._qi32 = np.ascontiguousarray(self.qi, dtype=np.float32)
-        self._bi32 = self.bi.astype(np.float32)
-        norms = np.linalg.norm(self.qi, axis=1, keepdims=True)
-        self._qi_unit = self.qi / np.where(norms > 0, norms, 1.0)
-        self._platform_letter = np.array([t[:1] for t in self.title_ids])
-        self._kinds = None
-        self.title_coverage: float | None = None
-        if title_kinds is not None:
-            self._kinds = np.array([title_kinds.get(t, "") for t in self.title_ids], dtype=object)
-            self.title_coverage = self.coverage(title_kinds.keys())
-        self._masks: dict[tuple[str | None, str | None], np.ndarray | None] = {}
-
-    # ---- loading -------------------------------------------------------------------------
-
-    @classmethod
-    def load(
-        cls,
-        models_dir: Path,
-        threshold: float = 3.5,
-        title_kinds: Mapping[str, str] | None = None,
-    ) -> Recommender:
-        """Load svd.pkl + svd.json from models_dir; any problem raises ModelError.
-
-        With `title_kinds` (title id -> "movie"/"tv show" for the whole catalogue) the model is
-        also checked against the catalogue: when fewer than 90% of its titles are catalogue
-        titles it was trained on other data and is refused.
-        """
-        payload, metadata, pkl = read_artifact(models_dir)
-        if not (0.0 < float(threshold) <= 5.0):
-            raise ModelError(f"threshold {threshold} is outside the rating scale 0.5..5")
-        try:
-            rec = cls(payload, metadata, threshold=threshold, title_kinds=title_kinds)
-        except ModelError:
-            raise
-        except Exception as e:
-            raise ModelError(f"{pkl} is not a usable model ({type(e).__name__}: {e})") from e
-        if rec.title_coverage is not None and rec.title_coverage < MIN_TITLE_COVERAGE:
-            raise ModelError(
-                f"the model was trained on other data than this catalogue: only"
-                f" {rec.title_coverage:.0%} of its {len(rec.title_ids)} titles are in the catalogue"
-            )
-        return rec
-
-    def _check_shapes(self) -> None:
-        arrays = (self.pu, self.qi, self.bu, self.bi, self.seen_indptr, self.seen_items)
-        if not arrays_fit(len(self.user_ids), self.title_ids, *arrays):
-            raise ModelError("the model's arrays do not fit together (truncated or edited file)")
-
-    # ---- catalogue checks ----------------------------------------------------------------
-
-    @property
-    def fingerprint(self) -> str:
-        """The fingerprint of the ratings the model was trained on (see svd.json)."""
-        return str(self.metadata.get("data", {}).get("fingerprint", ""))
-
-    def coverage(self, catalogue_ids: Iterable[str]) -> float:
-        """Share of the model's titles that are catalogue titles (1.0 = all)."""
-        ids = set(catalogue_ids)
-        if not self.title_ids:
-            return 0.0
-        return sum(t in ids for t in self.title_ids) / len(self.title_ids)
-
-    def knows_user(self, user_id: int) -> bool:
-        return self._inner_user(user_id) is not None
-
-    def knows_title(self, title_id: str) -> bool:
-        return self._inner_title(title_id) is not None
-
-    def _inner_user(self, user_id: object) -> int | None:
-        # Surprise's raw ids are the parquet's ints; accept "42" as well as 42 and np.int32(42).
-        if isinstance(user_id, bool):
-            return None
-        if isinstance(user_id, Integral):
-            return self._user_index.get(int(user_id))
-        if isinstance(user_id, str) and user_id.strip().lstrip("-").isdigit():
-            return self._user_index.get(int(user_id))
-        return None
-
-    def _inner_title(self, title_id: object) -> int | None:
-        return self._title_index.get(title_id) if isinstance(title_id, str) else None
-
-    def _clip(self, est: float) -> float:
-        lo, hi = self.rating_scale
-        return max(lo, min(hi, est))
+class Recommender(Factors):
+    """Predictions, top-N, fold-in and similar titles from a trained SVD (see module docstring);
+    loading, the arrays and the id lookups are `Factors` (model/factors.py)."""
 
     # ---- predictions ---------------------------------------------------------------------
 
