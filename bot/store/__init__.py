@@ -1,4 +1,5 @@
-"""People's state (ratings, skips): one interface, `PeopleStore`, two databases.
+"""People's state (ratings, skips, language, platforms, watchlist, the alert outbox): one
+interface, `PeopleStore`, two databases.
 
 `DATABASE_URL` chooses: unset or `sqlite:///path` -> `RatingsStore`, a SQLite file (the
 embedded default, `DATA_DIR/state/ratings.sqlite3`); `postgresql://...` -> `PostgresStore`,
@@ -19,16 +20,23 @@ from .base import (
     StoreFailure,
     StoreStatus,
 )
+from .people import WATCHLIST_CAP, Alert, PersonData, Watcher, WatchlistFull, alert_key
 from .sqlite import RatingsStore
 
 __all__ = [
     "DEFAULT_USER_ID_BASE",
+    "WATCHLIST_CAP",
+    "Alert",
     "PeopleStore",
+    "PersonData",
     "RatingsStore",
     "StoreBusy",
     "StoreError",
     "StoreFailure",
     "StoreStatus",
+    "Watcher",
+    "WatchlistFull",
+    "alert_key",
     "open_store",
     "sqlite_path",
     "store_from_settings",

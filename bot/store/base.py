@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
+
+from .people import Alert, PersonData, Watcher
 
 DEFAULT_USER_ID_BASE = 1_000_000_000
 
@@ -83,6 +85,78 @@ class PeopleStore(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+    # ----- what a person chose, their watchlist, /mydata (issue 15; bot/store/people.py) ----
+    async def set_language_async(self, telegram_id: int, lang: str) -> None:
+        """ValueError for a language not in domain.vocabulary.LANGUAGES."""
+        ...
+
+    async def language_async(self, telegram_id: int) -> str | None: ...
+
+    async def set_platforms_async(self, telegram_id: int, platforms: set[str]) -> None:
+        """Replace the person's platforms (keys of domain.vocabulary.PLATFORMS, else
+        ValueError); an empty set means none chosen: alerts then come for any platform."""
+        ...
+
+    async def platforms_async(self, telegram_id: int) -> set[str]: ...
+
+    async def watch_add_async(self, telegram_id: int, title_id: str) -> bool:
+        """True when added, False when already there; raises WatchlistFull at the cap."""
+        ...
+
+    async def watch_remove_async(self, telegram_id: int, title_id: str) -> bool:
+        """True when it was there."""
+        ...
+
+    async def watchlist_async(self, telegram_id: int) -> list[str]:
+        """Title ids, oldest first."""
+        ...
+
+    async def watchers_async(self, title_ids: Collection[str]) -> list[Watcher]:
+        """People (not blocked) watching any of title_ids, with their platforms."""
+        ...
+
+    async def describe_async(self, telegram_id: int) -> PersonData:
+        """Everything stored about the person (/mydata), read in one snapshot."""
+        ...
+
+    async def forget_async(self, telegram_id: int) -> dict[str, int]:
+        """Delete every row of the person in every table, in one transaction (the `people`
+        row keeps its local number under telegram_id = -local_id); rows per kind."""
+        ...
+
+    # ----- the alert outbox: at-least-once, idempotent keys (bot/store/people.py) ----------
+    async def enqueue_alerts_async(self, alerts: Iterable[Alert]) -> int:
+        """Store each alert once by its key (people who blocked the bot skipped); returns
+        how many were new."""
+        ...
+
+    async def claim_alerts_async(
+        self, limit: int, owner: str, lease_s: float, now: float | None = None
+    ) -> list[Alert]:
+        """Lease up to `limit` due, pending alerts to `owner` for `lease_s` seconds; no other
+        claimer gets them until marked or the lease expires. Oldest due first."""
+        ...
+
+    async def mark_sent_async(self, key: str) -> None: ...
+
+    async def mark_failed_async(self, key: str, error: str, retry_at: float | None) -> None:
+        """Release the alert, due again at `retry_at` (epoch seconds); None gives up."""
+        ...
+
+    async def mark_blocked_async(self, telegram_id: int) -> int:
+        """The person blocked the bot (403): skip their pending alerts (returned) and any
+        enqueued later, until unblock_async."""
+        ...
+
+    async def unblock_async(self, telegram_id: int) -> bool:
+        """The person talks to the bot again: alerts may reach them. True if they were
+        blocked."""
+        ...
+
+    async def outbox_counts_async(self) -> dict[str, int]:
+        """Alerts per status (pending, sent, failed, blocked)."""
+        ...
 
 
 def write_ratings_csv(

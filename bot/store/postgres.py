@@ -36,6 +36,7 @@ from .base import (
     write_ratings_csv,
 )
 from .migrate import SchemaTooNew, migrate_postgres
+from .postgres_people import PostgresPeople
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,8 +80,9 @@ EXPORT = (
 )
 
 
-class PostgresStore:
-    """The people's-state store (bot.store.PeopleStore) on a PostgreSQL server."""
+class PostgresStore(PostgresPeople):
+    """The people's-state store (bot.store.PeopleStore) on a PostgreSQL server; the watchlist,
+    choices and alert outbox are in PostgresPeople (postgres_people.py)."""
 
     def __init__(
         self,
