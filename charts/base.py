@@ -7,7 +7,6 @@ imports from catalog/bot/api, so the bot can render a chart from what its loaded
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,12 +16,31 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen, ever
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-import locales
+# Re-exported: the chart modules and the tests import these from here.
+from charts.findings import (  # noqa: F401
+    EN,
+    ES,
+    LANGS,
+    NUMBERS,
+    Count,
+    G,
+    Num,
+    Numbers,
+    Pct,
+    Words,
+    say,
+)
+from charts.pandas_helpers import (  # noqa: F401
+    log_bins,
+    number_label,
+    row_at_max,
+    split_list,
+    top_label,
+)
 from domain.vocabulary import PLATFORM_INFO, PLATFORMS, platform_name
 
 OTHER_COLOR = "#8C8C8C"  # a platform the vocabulary does not know
@@ -31,9 +49,6 @@ FIGSIZE = (10.0, 5.6)
 
 # A duration that sits in the maturity-rating column ("2 seasons", "89 min"), see docs/data.md.
 DURATION_LIKE = re.compile(r"^\s*\d+\s*(min|seasons?)\s*$", re.IGNORECASE)
-
-
-LANGS: tuple[str, ...] = ("en", "es")
 
 
 @dataclass(frozen=True)
@@ -260,134 +275,6 @@ def thousands(n: float) -> str:
     return f"{int(n):,}"
 
 
-class Numbers:
-    """How a finding writes numbers in one language (locales.number / percent, the bot's too):
-
-    - en: 22,998 · 3.53 · 42%
-    - es: 22.998 · 3,53 · 42 % (thousands with a dot and decimal comma; a no-break space
-      before %, as the RAE recommends)
-    """
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def num(self, value: float, digits: int = 0) -> str:
-        """Thousands separators and `digits` decimals (12,345.6 / 12.345,6)."""
-        return locales.number(self.lang, value, digits)
-
-    def count(self, value: float) -> str:
-        """A count, truncated like `thousands` (22,998 / 22.998)."""
-        return self.num(int(value))
-
-    def g(self, value: float) -> str:
-        """A short value such as a star rating, as `:g` writes it (3.5 / 3,5; 4 / 4)."""
-        return locales.short(self.lang, value)
-
-    def pct(self, value: float | str) -> str:
-        """A whole percentage, already rounded (42 -> 42% / 42 %); strings like "<1" too."""
-        return locales.percent(self.lang, value if isinstance(value, str) else int(value))
-
-
-EN, ES = Numbers("en"), Numbers("es")
-NUMBERS = {"en": EN, "es": ES}
-
-
-# ----- findings: sentences from locales/charts.<lang>.po, numbers written per language ---------
-
-
-@dataclass(frozen=True)
-class Num:
-    """A number in a finding: `digits` decimals, written the way each language writes it."""
-
-    value: float
-    digits: int = 0
-
-    def shown(self, lang: str) -> str:
-        return NUMBERS[lang].num(self.value, self.digits)
-
-
-class Count(Num):
-    """A count (truncated to a whole number)."""
-
-    def shown(self, lang: str) -> str:
-        return NUMBERS[lang].count(self.value)
-
-
-@dataclass(frozen=True)
-class Pct:
-    """A whole percentage already rounded, or "<1" / ">99"."""
-
-    value: float | str
-
-    def shown(self, lang: str) -> str:
-        return NUMBERS[lang].pct(self.value)
-
-
-class G(Num):
-    """A short value such as a star rating (3.5 / 3,5)."""
-
-    def shown(self, lang: str) -> str:
-        return NUMBERS[lang].g(self.value)
-
-
-@dataclass(frozen=True)
-class Words:
-    """Text that differs per language (a part of a sentence made with `say`)."""
-
-    by_lang: Mapping[str, str]
-
-    def shown(self, lang: str) -> str:
-        return self.by_lang[lang]
-
-
-def say(key: str, n: int | None = None, **values: object) -> Words:
-    """The sentence `key` of locales/charts.<lang>.po in every language, filled in (the plural
-    form for `n` where the message has them; `{n}` is then the count as the language writes
-    it). Values with a `shown(lang)` (Num, Count, Pct, G, Words) are written per language."""
-    out = {}
-    for lang in LANGS:
-        filled = {k: v.shown(lang) if hasattr(v, "shown") else v for k, v in values.items()}
-        if n is not None:
-            filled.setdefault("n", NUMBERS[lang].count(n))
-        out[lang] = locales.text("charts", lang, key, n).format(**filled)
-    return Words(out)
-
-
 def shorten(text: str, width: int = 32) -> str:
     text = str(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def split_list(values: pd.Series) -> pd.DataFrame:
-    """Comma-separated cells -> one row per (title row, item), trimmed, empties and repeats
-    within a cell dropped. Columns: row (index label of the input), item."""
-    s = values.dropna().astype(str).str.split(",").explode().str.strip()
-    s = s[s.ne("")]
-    out = pd.DataFrame({"row": s.index, "item": s.to_numpy()})
-    return out.drop_duplicates()
-
-
-def top_label(values: pd.Series, lowest: bool = False) -> str:
-    """idxmax (idxmin with `lowest`) of a Series indexed by names (platforms, columns): pandas
-    types any index label as Hashable, these are str."""
-    return str(values.idxmin() if lowest else values.idxmax())
-
-
-def number_label(label: object) -> float:
-    """An index label known to be a number (a year, a star rating) as a float; pandas types
-    labels as Hashable."""
-    if isinstance(label, (int, float, np.number)):
-        return float(label)
-    raise TypeError(f"expected a numeric index label, got {label!r}")
-
-
-def row_at_max(frame: pd.DataFrame, column: str) -> pd.Series:
-    """The row holding `column`'s largest value (NaN skipped; the first on ties), by position so
-    the index's label type does not matter."""
-    return frame.iloc[int(frame[column].argmax())]
-
-
-def log_bins(max_value: float, per_decade: int = 8) -> np.ndarray:
-    top = max(1.0, math.log10(max(1.0, max_value)))
-    edges = np.unique(np.round(np.logspace(0, top, int(top * per_decade) + 2)).astype(int))
-    return np.append(edges, edges[-1] + 1).astype(float) - 0.5
