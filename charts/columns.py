@@ -1,5 +1,6 @@
 """Charts over titles.parquet's descriptive columns: maturity rating, countries, genres, the
-date a title was added, and the share of missing values per column and platform."""
+date a title was added. The share of missing values per column and platform is in
+charts/missing.py (its names are importable from here too)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from matplotlib.axes import Axes
 
 from charts.base import (
     DURATION_LIKE,
-    LANGS,
     OTHER_COLOR,
     Chart,
     Count,
@@ -33,6 +33,7 @@ from charts.base import (
     thousands,
     top_label,
 )
+from charts.missing import MISSING_COLUMNS, chart_missing, missing_shares, share_label
 
 
 def maturity_groups(ratings: pd.Series) -> pd.Series:
@@ -244,75 +245,6 @@ def chart_date_added(data: EdaData) -> Chart:
     else:
         findings = say("date_added_none")
     return finish(fig, "date_added", "Titles added per year (date_added)", findings)
-
-
-MISSING_COLUMNS = (
-    "director",
-    "cast",
-    "country",
-    "date_added",
-    "release_year",
-    "duration_int",
-    "listed_in",
-    "description",
-)
-
-
-def share_label(percent: float) -> str:
-    """'<1' / '>99' at the ends, so 'none' and 'all' are never claimed by rounding."""
-    if 0 < percent < 1:
-        return "<1"
-    if 99 < percent < 100:
-        return ">99"
-    return f"{round(percent)}"
-
-
-def missing_shares(titles: pd.DataFrame) -> pd.DataFrame:
-    """Share (0..1) of null cells per column (rows) and platform (columns)."""
-    cols = [c for c in MISSING_COLUMNS if c in titles.columns]
-    plats = platforms_in(titles)
-    return titles[cols].isna().groupby(titles["platform"]).mean().reindex(plats).T
-
-
-@chart("missing", "Missing values per column and platform")
-def chart_missing(data: EdaData) -> Chart:
-    share = missing_shares(data.titles) * 100
-    plats = list(share.columns)
-    fig, ax = new_figure(figsize=(9.0, 5.6))
-    im = ax.imshow(share.to_numpy(dtype=float), aspect="auto", cmap="Oranges", vmin=0, vmax=100)
-    for (i, j), v in np.ndenumerate(share.to_numpy(dtype=float)):
-        label = "0" if v == 0 else f"{share_label(v)}%"
-        ax.text(
-            j, i, label, ha="center", va="center", fontsize=9, color="white" if v > 60 else "black"
-        )
-    ax.set_xticks(range(len(plats)), [pname(p) for p in plats])
-    for tick, p in zip(ax.get_xticklabels(), plats, strict=True):
-        tick.set_color(pcolor(p))
-        tick.set_fontweight("bold")
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(len(share)), list(share.index))
-    ax.set_ylabel("column of titles.parquet")
-    ax.set_xlabel("cell: share of the platform's titles with no value")
-    fig.colorbar(im, ax=ax, label="% missing", shrink=0.8)
-    cells = (
-        share.stack()
-        .reset_index()
-        .set_axis(["column", "platform", "share"], axis=1)
-        .sort_values(["share", "column", "platform"], ascending=[False, True, True])
-    )
-    top = cells[cells["share"] > 0].head(3)
-    complete = [c for c in share.index if (share.loc[c] == 0).all()]
-    n_cols, n_complete = len(share), len(complete)
-    if len(top):
-        cells_said = [
-            say("missing_cell", column=col, platform=pname(plat), share=Pct(share_label(sh)))
-            for col, plat, sh in zip(top["column"], top["platform"], top["share"], strict=True)
-        ]  # fmt: skip
-        worst = Words({lang: ", ".join(c.by_lang[lang] for c in cells_said) for lang in LANGS})
-        findings = say("missing", worst=worst, n_complete=Count(n_complete), n_cols=Count(n_cols))
-    else:
-        findings = say("missing_none", n_cols)
-    return finish(fig, "missing", "Missing values per column and platform", findings)
 
 
 __all__ = [
