@@ -36,7 +36,7 @@ from .base import (
     write_ratings_csv,
 )
 from .migrate import SchemaTooNew, migrate_postgres
-from .postgres_people import PostgresPeople
+from .postgres_outbox import PostgresOutbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -80,9 +80,9 @@ EXPORT = (
 )
 
 
-class PostgresStore(PostgresPeople):
-    """The people's-state store (bot.store.PeopleStore) on a PostgreSQL server; the watchlist,
-    choices and alert outbox are in PostgresPeople (postgres_people.py)."""
+class PostgresStore(PostgresOutbox):
+    """The people's-state store (bot.store.PeopleStore) on a PostgreSQL server; the choices,
+    watchlist and alert outbox are in postgres_people.py and postgres_outbox.py."""
 
     def __init__(
         self,

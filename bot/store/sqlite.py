@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from .base import DEFAULT_USER_ID_BASE, StoreError, StoreStatus, write_ratings_csv
 from .migrate import SchemaTooNew, migrate_sqlite
-from .sqlite_people import SqlitePeople
+from .sqlite_outbox import SqliteOutbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,10 +38,10 @@ BUSY_TIMEOUT = 5.0  # seconds a write waits for another connection's lock before
 READER_THREADS = 3
 
 
-class RatingsStore(SqlitePeople):
-    """The chat ratings, and (SqlitePeople) the watchlist, choices and alert outbox. Plain
-    methods run on the calling thread with that thread's own connection; the event loop uses
-    the `*_async` methods (worker threads)."""
+class RatingsStore(SqliteOutbox):
+    """The chat ratings, and (SqliteOutbox, SqlitePeople) the choices, watchlist and alert
+    outbox. Plain methods run on the calling thread with that thread's own connection; the
+    event loop uses the `*_async` methods (worker threads)."""
 
     def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path)
