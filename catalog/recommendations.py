@@ -1,0 +1,108 @@
+"""The catalogue's recommendation methods (`Catalog` inherits them): parse each argument once,
+ask the loaded model, and serve its answers as catalogue titles (catalog/recommend.py). Without
+a model every one raises ModelUnavailable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from catalog import titles
+from catalog import validate as v
+from catalog.index import CatalogIndex
+from catalog.recommend import (
+    RecommenderModel,
+    recommendation,
+    scored_titles,
+    similar_titles,
+    with_reasons,
+)
+from catalog.results import Recommendation, RecommendedTitle, TitleRef
+
+
+class Recommendations:
+    """Recommendation methods over `index` and the loaded `recommender` (see `Catalog`)."""
+
+    index: CatalogIndex
+    recommender: RecommenderModel | None
+    model_error: str | None
+    # The model's title id -> row of its arrays, built on the first "because you liked".
+    _title_index: tuple[RecommenderModel, dict[str, int]] | None
+
+    def _model(self) -> RecommenderModel:
+        if self.recommender is None:
+            raise v.ModelUnavailable(self.model_error or "no recommendation model is loaded")
+        return self.recommender
+
+    def _ref(self, title: object) -> TitleRef:
+        """The one served title `title` (id or name) names, else TitleNotFound/AmbiguousTitle."""
+        return self.index.rows.refs[titles.resolve_row(self.index, v.parse_text(title))]
+
+    def recommend(self, user_id: object, title: object) -> Recommendation:
+        """Predicted score of a user for a title (id or name) and the decision, with the reason."""
+        uid = v.parse_user_id(user_id)
+        model = self._model()
+        ref = self._ref(title)
+        return recommendation(uid, ref, model.predict(uid, ref.id))
+
+    def top(
+        self, user_id: object, n: object = 10, platform: object = None, kind: object = None
+    ) -> list[RecommendedTitle]:
+        """The user's best unseen titles by predicted score, optionally of one platform/kind."""
+        uid = v.parse_user_id(user_id)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        model = self._model()
+        # Ask for a few spare: the model may know ids that the catalogue no longer carries.
+        scored = model.top_n(uid, count + 10, platform=p, kind=k)
+        return scored_titles(self.index.rows, scored, count, _n_titles(model))
+
+    def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
+        """Titles closest to the given one (id or name) in the model's factor space."""
+        count = v.parse_limit(n, "n")
+        model = self._model()
+        ref = self._ref(title)
+        return similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
+
+    def for_ratings(
+        self,
+        ratings: Mapping[str, float],
+        n: object = 10,
+        platform: object = None,
+        kind: object = None,
+    ) -> list[RecommendedTitle]:
+        """Top titles for someone known only by the ratings given (folded in, no retraining)."""
+        given = v.parse_ratings(ratings)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        model = self._model()
+        vector = model.fold_in(self._known(given))
+        scored = model.top_n_for(vector, count + 10, platform=p, kind=k, exclude=given.keys())
+        items = scored_titles(self.index.rows, scored, count, _n_titles(model))
+        index = self._model_title_index(model)
+        return with_reasons(self.index.rows, items, model, index, given, vector)
+
+    def recommend_for_ratings(self, ratings: Mapping[str, float], title: object) -> Recommendation:
+        """`recommend` for someone known only by the ratings given (user_id is None)."""
+        given = v.parse_ratings(ratings)
+        model = self._model()
+        ref = self._ref(title)
+        vector = model.fold_in(self._known(given))
+        return recommendation(None, ref, model.predict_for(vector, ref.id))
+
+    def _known(self, ratings: dict[str, float]) -> dict[str, float]:
+        # A stored rating of a title that a reload dropped must not break the user's list.
+        return {t: r for t, r in ratings.items() if t in self.index.rows.row_of_id}
+
+    def _model_title_index(self, model: RecommenderModel) -> dict[str, int]:
+        """Title id -> row of the model's arrays, built once per loaded model."""
+        cached = self._title_index
+        if cached is None or cached[0] is not model:
+            cached = (model, {t: i for i, t in enumerate(getattr(model, "title_ids", ()))})
+            self._title_index = cached
+        return cached[1]
+
+
+def _n_titles(model: RecommenderModel) -> int:
+    return len(getattr(model, "title_ids", ()))  # test doubles may have none
