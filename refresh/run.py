@@ -15,9 +15,7 @@ import os
 import platform
 import resource
 import shutil
-import signal
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,46 +23,17 @@ from refresh import gates, inbox, releases
 from refresh.changes import diff
 from refresh.gates import Gate
 from refresh.lock import Busy, RefreshLock
+from refresh.outcome import (  # noqa: F401  (re-exported, as before the split)
+    CRASH_ENV,
+    EXIT,
+    RunOptions,
+    RunResult,
+    _Abort,
+    crash_point,
+)
 from refresh.stages import StageResult, python_module, run_stage
 
 log = logging.getLogger("refresh")
-# Fault injection for the crash tests: the run SIGKILLs itself at the named point
-# (after_etl, after_train, before_publish, after_rename, after_publish).
-CRASH_ENV = "STREAMREC_REFRESH_CRASH_AT"
-EXIT = {"published": 0, "unchanged": 0, "failed": 1, "busy": 75}
-
-
-@dataclass
-class RunOptions:
-    data_dir: Path
-    inbox: Path
-    force: bool = False
-    budget: float = 180.0
-    max_drop: float = 0.30
-    model_margin: float = 0.05
-    keep: int = 5
-
-
-@dataclass
-class RunResult:
-    status: str  # published | unchanged | failed | busy
-    message: str
-    version: str | None = None
-    report: Path | None = None
-    gates: list[Gate] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT[self.status]
-
-
-class _Abort(Exception):
-    pass
-
-
-def crash_point(name: str) -> None:
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def run(opts: RunOptions) -> RunResult:
