@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from catalog.search_tables import NameTables
+from catalog.search_lookups import WordLookups
 from catalog.search_words import (
     MAX_PREFIX_WORDS,
     PENALTY_SCALE,
@@ -21,7 +21,7 @@ from catalog.search_words import (
 )
 
 
-class WordMatcher(NameTables):
+class WordMatcher(WordLookups):
     """The word-level matching steps over the name tables (see catalog/search.py)."""
 
     def _all_words(self, words: list[str]) -> tuple[dict[int, float], list[Options]]:
