@@ -41,11 +41,18 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "w": (_ID,),  # where to watch one title
     "sim": (_ID, _PAGE),  # similar titles, paged
     "rec": (_UID, _ID),  # recommend: user + title chosen from candidates
+    "ry": (_ID,),  # recommend for the person asking: title chosen from candidates
     "top": (_UID, _PAGE),  # top-N for a dataset user, paged
     "fy": (_PAGE,),  # for you, paged
     "rt": (_ID, _STARS),  # rate a title 1..5, 0 = skip
     "ch": (_CHART,),  # one EDA chart, sent as a photo
     "menu": (_MENU,),  # main-menu entries
+    "card": (_ID,),  # a title card
+    "rq": (_ID,),  # rate this title (from its card)
+    "cs": (_ID,),  # similar titles (from a card)
+    "sp": (r"[0-9a-f]{8}", _PAGE),  # a page of a search, by its token (bot/pending.py)
+    "lang": (r"en|es",),  # choose the language
+    "forget": (r"yes|no",),  # /deletemydata's confirmation
     "noop": (),  # page indicator; pressing it does nothing
 }
 _COMPILED = {a: tuple(re.compile(rf"(?:{p})") for p in f) for a, f in SCHEMA.items()}

@@ -13,17 +13,20 @@ catalogue's errors become sentences in one place, bot/errors.py.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from catalog.validate import CatalogError, ModelUnavailable, QueryError
 
 from . import features  # noqa: F401  (registers every command and button)
 from .admin import Reloader
+from .args import Misplaced
 from .callbacks import ExpiredMenu, decode
 from .charts import ChartService
 from .context import ECHO_MAX, Context, Holder, StoreUnavailable
-from .errors import explain
+from .errors import explain, misplaced
 from .features.charts import chart_caption
 from .i18n import t
 from .registry import REGISTRY
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ECHO_MAX", "REGISTRY", "Commands", "StoreUnavailable", "chart_caption"]
 log = logging.getLogger(__name__)
+LANGUAGES_KEPT = 100_000  # people whose chosen language is kept in memory (the rest re-read)
 
 
 class Commands(Context):
@@ -55,9 +59,18 @@ class Commands(Context):
         text = text.strip()
         if not text:
             return
+        person = await self.in_chosen_language(person)
         if not text.startswith("/"):
-            command, rest = REGISTRY.commands["search"], text
+            # the answer to the question we asked last (a command tapped with no arguments),
+            # else a title search
+            question = self.pending.take(person.user_id)
+            asked = REGISTRY.commands.get(question.command) if question else None
+            if question is not None and asked is not None:
+                command, rest = asked, f"{question.prefix} {text}".strip()
+            else:
+                command, rest = REGISTRY.commands["search"], text
         else:
+            self.pending.drop(person.user_id)  # a new command: the open question is dropped
             head, _, rest = text.partition(" ")
             name = head[1:].split("@", 1)[0].lower()
             rest = rest.strip()
@@ -80,18 +93,36 @@ class Commands(Context):
             answer = await command.handler(self, person, rest)
         except CatalogError as e:
             answer = Reply(explain(person.lang, e))
+        except Misplaced as e:
+            answer = Reply(misplaced(person.lang, e, command))
         except StoreUnavailable:
             answer = Reply(t(person.lang, "store_unavailable"))
         yield answer
 
+    async def in_chosen_language(self, person: Person) -> Person:
+        """The person in the language they chose with /language, if they chose one (read from
+        the store once per person and process; a store that fails leaves Telegram's)."""
+        if person.user_id not in self.languages:
+            try:
+                chosen = await self.store.language_async(person.user_id)
+            except sqlite3.DatabaseError as e:
+                log.warning("language of %s not read: %s", person.user_id, e)
+                return person
+            self.languages[person.user_id] = chosen
+            if len(self.languages) > LANGUAGES_KEPT:
+                self.languages.popitem(last=False)
+        chosen = self.languages[person.user_id]
+        return person if chosen is None or chosen == person.lang else replace(person, lang=chosen)
+
     async def on_button(self, person: Person, data: str | None) -> AsyncIterator[Reply]:
         """Answer a button press; anything forged or stale gets "this menu expired" only."""
+        person = await self.in_chosen_language(person)
         lang = person.lang
         try:
             cb = decode(data)
             reply = await REGISTRY.buttons[cb.action](self, person, cb)
-            if reply.photo is None:  # a photo goes as a new message; the rest edits the menu
-                reply = Reply(reply.text, reply.keyboard, edit=True, toast=reply.toast)
+            if reply.photo is None and not reply.below:
+                reply = replace(reply, edit=True)  # a photo or a card goes below; the rest edits
         except ModelUnavailable:
             reply = Reply(t(lang, "no_model"), edit=True)
         except (ExpiredMenu, QueryError) as e:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .charts import ChartService
+from .pending import PendingQuestions, RecentQueries
 from .stats import Stats
 
 if TYPE_CHECKING:
@@ -43,6 +45,10 @@ class Context:
     stats: Stats = field(default_factory=Stats)
     reloader: Reloader | None = None
     charts: ChartService = field(default_factory=ChartService)
+    pending: PendingQuestions = field(default_factory=PendingQuestions)
+    queries: RecentQueries = field(default_factory=RecentQueries)
+    # the language each person chose with /language (None: none chosen), read once from the store
+    languages: OrderedDict[int, str | None] = field(default_factory=OrderedDict)
 
     @property
     def catalog(self) -> Catalog:

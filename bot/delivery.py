@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from .replies import Keyboard, Reply, split_html
@@ -19,8 +19,24 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in keyboard]
+        [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=b.data)
+                for b in row
+            ]
+            for row in keyboard
+        ]
     )
+
+
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
+    """The buttons, or for a question a forced reply (selective: in a group only the person
+    asked gets the reply field)."""
+    if reply.ask is not None and not reply.keyboard:
+        return ForceReply(selective=True, input_field_placeholder=reply.ask[:64])
+    return markup(reply.keyboard)
 
 
 def _not_modified(e: BadRequest) -> bool:
@@ -59,7 +75,7 @@ async def answer_query(query: Any, text: str | None = None) -> None:
 async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> None:
     """Send one Reply: edit the pressed message when asked (and it fits), else send; split
     anything over Telegram's 4,096 characters at line boundaries."""
-    keyboard = markup(reply.keyboard)
+    keyboard = reply_markup(reply)
     if reply.photo is not None:
         # A caption holds 1,024 characters; longer text follows as messages of its own.
         caption = reply.text if len(reply.text) <= 1024 else None
@@ -70,7 +86,9 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> No
     if not reply.text:
         return
     chunks = split_html(reply.text)
-    if reply.edit and query is not None and query.message is not None and len(chunks) == 1:
+    # a question (ForceReply) cannot replace a message: it goes as a new one
+    editable = not isinstance(keyboard, ForceReply) and len(chunks) == 1
+    if reply.edit and query is not None and query.message is not None and editable:
         try:
             await query.edit_message_text(chunks[0], reply_markup=keyboard)
             return

@@ -4,11 +4,17 @@ language. Handlers let `QueryError` and `ModelUnavailable` through; the router c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from catalog.validate import USER_ID_MAX, CatalogError, ModelUnavailable, QueryError
 
 from .context import echo
 from .i18n import t
-from .replies import Html
+from .replies import Html, esc
+
+if TYPE_CHECKING:
+    from .args import Misplaced
+    from .registry import Command
 
 # code -> message key; every message takes the given value as {value}
 KEYS = {
@@ -40,3 +46,16 @@ def explain(lang: str, error: CatalogError) -> Html:
     key = KEYS.get(error.code, "error")
     value = echo(str(error.value))
     return t(lang, key, value=value, text=value, max=USER_ID_MAX)
+
+
+def misplaced(lang: str, error: Misplaced, command: Command) -> Html:
+    """A word the command has no place for, named, with what the command takes."""
+    name = command.name_in(lang)
+    syntax = command.syntax(lang)
+    usage = Html(esc(f"/{name} {syntax}".strip()))
+    value = echo(error.word)
+    if error.field is not None and error.first is not None:
+        what = t(lang, f"field_{error.field}")
+        first = echo(str(error.first))
+        return t(lang, "arg_twice", what=what, first=first, value=value, usage=usage)
+    return t(lang, "arg_misplaced", value=value, usage=usage)

@@ -37,6 +37,10 @@ class Command:
     stream: StreamingHandler | None = None  # or several, in order
     admin: bool = False  # admins only; to anyone else it does not exist
 
+    def name_in(self, lang: str) -> str:
+        """The name shown to a person: the Spanish one (the first alias) in Spanish."""
+        return self.aliases[0] if lang == "es" and self.aliases else self.name
+
     def description(self, lang: str) -> str:
         """Plain text, e.g. "The most frequent actor"."""
         return locales.text(DOMAIN, lang, f"cmd_{self.name}")
@@ -103,8 +107,9 @@ class Registry:
             if c.admin:
                 continue
             syntax = c.syntax(lang)
-            text = f"{c.description(lang)}: /{c.name} {syntax}" if syntax else c.description(lang)
-            out.append((c.name, text))
+            name = c.name_in(lang)
+            text = f"{c.description(lang)}: /{name} {syntax}" if syntax else c.description(lang)
+            out.append((name, text))
         return out
 
     def help(self, lang: str, admin: bool = False) -> Html:
@@ -115,7 +120,8 @@ class Registry:
                 continue
             syntax = c.syntax(lang)
             lines.append(
-                f"/{c.name}{' ' if syntax else ''}{esc(syntax)} — {esc(c.description(lang))}"
+                f"/{c.name_in(lang)}{' ' if syntax else ''}{esc(syntax)}"
+                f" — {esc(c.description(lang))}"
             )
         lines += ["", t(lang, "help_footer")]
         return Html("\n".join(lines))

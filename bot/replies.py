@@ -35,10 +35,12 @@ def code(value: object) -> Html:
 
 @dataclass(frozen=True)
 class Button:
-    """One inline button: the label people see and the callback data the bot gets back."""
+    """One inline button: the label people see and the callback data the bot gets back, or a
+    link (`url`) that opens outside the chat (a platform's search for a title)."""
 
     text: str
     data: str
+    url: str | None = None
 
 
 Keyboard = list[list[Button]]
@@ -54,6 +56,12 @@ class Reply:
     photo: bytes | None = None
     # A short notice shown as the answer to a button press (toast), not as a message
     toast: str | None = None
+    # The bot asked a question: Telegram opens a reply to it (ForceReply) with this hint in the
+    # input field; the next plain message answers it (bot/pending.py)
+    ask: str | None = None
+    # Answering a button press: send as a new message below the pressed one instead of
+    # replacing it (a title card opened from a list keeps the list)
+    below: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from catalog.results import (
     SearchHit,
     TitleInfo,
     TitleRef,
-    WhereToWatch,
+    WatchPage,
 )
 from domain.vocabulary import kind_name
 
@@ -42,9 +42,7 @@ def title_ref(lang: str, ref: TitleRef, with_platform: bool = True) -> Html:
     bits = []
     if with_platform:
         bits.append(platform_name(ref.platform))
-    if ref.release_year:
-        bits.append(str(ref.release_year))
-    bits.append(kind_name(ref.type, lang))
+    bits += kind_and_year(lang, ref.type, ref.release_year)
     return Html(f"{bold(ref.title)} ({esc(', '.join(bits))})")
 
 
@@ -159,6 +157,8 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
 
 def recommendation(lang: str, r: Recommendation) -> Html:
     key = "recommend_yes" if r.recommended else "recommend_no"
+    if r.user_id is None:  # the person asking, from their chat ratings
+        key = key.replace("recommend_", "recommend_you_")
     # The clipped estimate reads 5.00 for every title a generous person would like: show the
     # expected rating (below 5) and the unclipped score that the threshold is compared with.
     stars = r.predicted if r.predicted is not None else r.estimate
@@ -244,15 +244,33 @@ def page_of(items: Sequence, page: int) -> tuple[Sequence, int, int]:
     return items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages
 
 
-def where_to_watch(lang: str, text: str, groups: Sequence[WhereToWatch]) -> Html:
-    lines: list[str] = [t(lang, "where_header", text=text)]
-    for g in groups[:PAGE_SIZE]:
-        bits = [str(g.release_year)] if g.release_year else []
-        bits.append(kind_name(g.type, lang))
+def where_to_watch(lang: str, text: str, found: WatchPage, pages: int) -> Html:
+    """How many titles match, then this page's, numbered like their card buttons."""
+    page = found.offset // PAGE_SIZE + 1
+    header = t(lang, "where_header", found.total, text=text, page=page, pages=pages)
+    lines: list[str] = [header]
+    for i, g in enumerate(found.groups, start=found.offset + 1):
+        bits = kind_and_year(lang, g.type, g.release_year)
         platforms = ", ".join(platform_name(p) for p in dict.fromkeys(g.platforms))
         name = Html(f"{bold(g.title)} ({esc(', '.join(bits))})")
-        lines.append(f"• {t(lang, 'where_line', title=name, platforms=platforms)}")
+        lines.append(f"{i}. {t(lang, 'where_line', title=name, platforms=platforms)}")
     return Html("\n".join(lines))
+
+
+def kind_and_year(lang: str, kind: str, year: int | None) -> list[str]:
+    """["2019", "movie"] for a film; ["show", "latest season 2019"] for a show."""
+    if year is None:
+        return [kind_name(kind, lang)]
+    if kind == "tv show":
+        return [kind_name(kind, lang), year_label(lang, kind, year)]
+    return [str(year), kind_name(kind, lang)]
+
+
+def year_label(lang: str, kind: str, year: int | None) -> str:
+    """A film's year; a show's release_year is its latest season's, and is labelled so."""
+    if year is None:
+        return ""
+    return t(lang, "show_year", year=year) if kind == "tv show" else str(year)
 
 
 def title_details(lang: str, info: TitleInfo) -> Html:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, get_args
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,9 +37,15 @@ class Platform:
     names: Mapping[str, str]  # display name per language
     aliases: tuple[str, ...]  # words accepted for it besides the key (the letter among them)
     color: str  # the one colour charts draw it in (close to the brand, apart in lightness)
+    # The platform's own search page, {q} the URL-quoted title: a title card links there (the
+    # Kaggle files carry no per-title links, and a search page survives id changes)
+    search_url: str = ""
 
     def name(self, lang: str = "en") -> str:
         return self.names.get(lang) or self.names["en"]
+
+    def search_link(self, title: str) -> str:
+        return self.search_url.format(q=quote(title))
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ _PLATFORMS = (
             "amazonprime",
         ),
         color="#1399D6",
+        search_url="https://www.primevideo.com/search/?phrase={q}",
     ),
     Platform(
         key="disney",
@@ -92,6 +100,7 @@ _PLATFORMS = (
         names=_names("Disney+", "Disney+"),
         aliases=("d", "disney+", "disney plus", "disneyplus"),
         color="#25307F",
+        search_url="https://www.disneyplus.com/search?q={q}",
     ),
     Platform(
         key="hulu",
@@ -99,6 +108,7 @@ _PLATFORMS = (
         names=_names("Hulu", "Hulu"),
         aliases=("h",),
         color="#2FA35B",
+        search_url="https://www.hulu.com/search?q={q}",
     ),
     Platform(
         key="netflix",
@@ -106,6 +116,7 @@ _PLATFORMS = (
         names=_names("Netflix", "Netflix"),
         aliases=("n",),
         color="#D81F26",
+        search_url="https://www.netflix.com/search?q={q}",
     ),
 )
 _KINDS = (

@@ -5,7 +5,6 @@ Typed words are parsed once (bot/args.py); whatever is missing is asked with but
 
 from __future__ import annotations
 
-from catalog.validate import parse_platform
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER
 
 from .. import keyboards as kb
@@ -18,14 +17,12 @@ from ..registry import REGISTRY
 from ..replies import Person, Reply
 from .wizard import Step, Wizard
 
-ALL_PLATFORMS = ("all", "todas", "todos", "*")
-
 
 @REGISTRY.command("maxduration", "duracionmax")
 async def maxduration(ctx: Context, person: Person, rest: str) -> Reply:
     if not rest:
         return wizard(ctx, person, Wizard.start("md"))
-    a = classify(rest.split(), frozenset({"platform", "year", "type"}))
+    a = classify(rest.split(), frozenset({"platform", "year", "type"}), optional_platform=True)
     return answer_md(ctx, person, a.platform, a.year, a.duration_type)
 
 
@@ -48,8 +45,8 @@ async def platformcount(ctx: Context, person: Person, rest: str) -> Reply:
     if not rest:
         keyboard = kb.platforms(lang, lambda c: encode("pc", c), with_any=True)
         return Reply(t(lang, "pick_platform"), keyboard)
-    # the whole text is one platform name ("amazon prime"): parsed once, here
-    platform = None if rest.lower() in ALL_PLATFORMS else parse_platform(rest)
+    a = classify(rest.split(), frozenset({"platform"}), optional_platform=True)
+    platform = a.platform  # None: every platform ("all", or nothing said)
     return Reply(views.platform_counts(lang, ctx.catalog.count_platform(platform)))
 
 

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from catalog.results import TitleInfo
+
 from .. import keyboards as kb
 from .. import views
 from ..callbacks import Callback, ExpiredMenu, encode
-from ..context import Context, StoreUnavailable
+from ..context import Context, StoreUnavailable, echo
 from ..i18n import t
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply
+from .titles import listed, pick
 
 LIST_SIZE = 50  # recommendations fetched for the paged list
 FEW_RATINGS = 3  # below this, /foryou says more ratings would help
@@ -17,7 +22,32 @@ FEW_RATINGS = 3  # below this, /foryou says more ratings would help
 
 @REGISTRY.command("rate", "puntuar")
 async def rate(ctx: Context, person: Person, rest: str) -> Reply:
-    return await next_to_rate(ctx, person, header=None)
+    """/rate: the next title to rate; /rate <title>: that title."""
+    if not rest:
+        return await next_to_rate(ctx, person, header=None)
+    match = ctx.catalog.resolve_title(rest)
+    if match.title is not None:
+        return rate_card(person, match.title, header=None)
+    if not match.candidates:
+        return Reply(t(person.lang, "not_found", text=echo(rest)))
+    return pick(person.lang, rest, match.candidates, lambda c: encode("rq", c.id))
+
+
+@REGISTRY.button("rq")
+async def rate_this(ctx: Context, person: Person, cb: Callback) -> Reply:
+    """Rate from a title card or a "which one?" list: the stars for that title, below."""
+    info = ctx.catalog.title(cb.fields[0])
+    if info is None:
+        raise ExpiredMenu(f"title {cb.fields[0]} no longer in the catalogue")
+    return replace(rate_card(person, info, header=None), below=True)
+
+
+def rate_card(person: Person, info: TitleInfo, header: Html | None, edit: bool = False) -> Reply:
+    lang = person.lang
+    parts = [header] if header else []
+    details = views.title_details(lang, info)
+    parts.append(t(lang, "rate_prompt", title=views.title_ref(lang, info.ref), details=details))
+    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id), edit=edit)
 
 
 async def next_to_rate(
@@ -29,13 +59,11 @@ async def next_to_rate(
     # The most-voted title this person has neither rated nor skipped.
     offered = catalog.popular(1, exclude=seen)
     info = catalog.title(offered[0].id) if offered else None
-    parts = [header] if header else []
     if info is None:
+        parts = [header] if header else []
         parts.append(t(lang, "rate_done"))
         return Reply(Html("\n\n".join(parts)), edit=edit)
-    details = views.title_details(lang, info)
-    parts.append(t(lang, "rate_prompt", title=views.title_ref(lang, info.ref), details=details))
-    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id), edit=edit)
+    return rate_card(person, info, header, edit)
 
 
 @REGISTRY.button("rt")
@@ -79,11 +107,8 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
     lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
     if len(ratings) < FEW_RATINGS:
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
-    keyboard: Keyboard = []
     nav = kb.pager(page, pages, lambda p: encode("fy", p))
-    if nav:
-        keyboard.append(nav)
-    keyboard.append(rate_button)
+    keyboard: Keyboard = [*listed(chunk, page, nav), rate_button]
     return Reply(Html("\n".join(lines)), keyboard, edit=edit)
 
 

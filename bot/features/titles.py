@@ -1,19 +1,20 @@
-"""Titles: where to watch (/search and free text), /similar, /recommend and /top."""
+"""Titles: where to watch (/search and free text, paged), title cards, /similar."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from catalog.results import SearchHit
-from catalog.validate import AmbiguousTitle, parse_user_id
 
+from .. import cards, views
 from .. import keyboards as kb
-from .. import views
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
 from ..i18n import t
 from ..registry import REGISTRY
-from ..replies import Button, Html, Person, Reply
+from ..replies import Button, Html, Keyboard, Person, Reply
+from .ask import ask
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 CANDIDATES = 8  # titles offered when a name matches several
@@ -21,30 +22,69 @@ CANDIDATES = 8  # titles offered when a name matches several
 
 @REGISTRY.command("search", "buscar")
 async def search(ctx: Context, person: Person, rest: str) -> Reply:
-    return where_to_watch(ctx, person, rest)
+    if not rest:
+        return ask(ctx, person, "search", "ask_search")
+    return where_to_watch(ctx, person, rest, 0)
 
 
-def where_to_watch(ctx: Context, person: Person, text: str) -> Reply:
+def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
+    """One page of titles matching `text`, how many match, a card button for each."""
     lang = person.lang
-    if not text:
-        return Reply(t(lang, "usage_search"))
-    groups = ctx.catalog.where_to_watch(text)
-    if not groups:
-        return Reply(t(lang, "not_found", text=echo(text)))
-    return Reply(views.where_to_watch(lang, echo(text), groups))
+    size = views.PAGE_SIZE
+    found = ctx.catalog.where_to_watch_page(text, page * size, size)
+    if not found.groups:
+        if page == 0:
+            return Reply(t(lang, "not_found", text=echo(text)))
+        raise ExpiredMenu("search page past the end")  # the catalogue changed since
+    pages = -(-found.total // size)
+    keyboard = cards.card_buttons([g.offers[0].id for g in found.groups], page * size)
+    token = ctx.queries.token(text)
+    nav = kb.pager(page, pages, lambda p: encode("sp", token, p))
+    if nav:
+        keyboard.append(nav)
+    return Reply(views.where_to_watch(lang, echo(text), found, pages), keyboard)
+
+
+@REGISTRY.button("sp")
+async def search_page_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    text = ctx.queries.text(cb.fields[0])
+    if text is None:
+        raise ExpiredMenu("search token forgotten (restart or evicted)")
+    return where_to_watch(ctx, person, text, int(cb.fields[1]))
+
+
+@REGISTRY.button("w")
+async def where_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    """Where to watch one title: its card (older messages carry this action)."""
+    return card(ctx, person, cb.fields[0])
+
+
+@REGISTRY.button("card")
+async def card_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    return replace(card(ctx, person, cb.fields[0]), below=True)  # the list stays above
+
+
+def card(ctx: Context, person: Person, title_id: str) -> Reply:
+    catalog = ctx.catalog
+    info = catalog.title(title_id)
+    if info is None:
+        raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
+    carried = cards.offers(catalog, info)
+    lang = person.lang
+    return Reply(cards.card_text(lang, info, carried), cards.card_keyboard(lang, info, carried))
 
 
 @REGISTRY.command("similar", "similares")
 async def similar(ctx: Context, person: Person, rest: str) -> Reply:
     lang = person.lang
     if not rest:
-        return Reply(t(lang, "usage_similar"))
+        return ask(ctx, person, "similar", "ask_similar")
     match = ctx.catalog.resolve_title(rest)
     if match.title is not None:
         return similar_page(ctx, person, match.title.id, 0)
     if not match.candidates:
         return Reply(t(lang, "not_found", text=echo(rest)))
-    return _pick(lang, rest, match.candidates, lambda c: encode("sim", c.id, 0))
+    return pick(lang, rest, match.candidates, lambda c: encode("sim", c.id, 0))
 
 
 def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Reply:
@@ -61,50 +101,16 @@ def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Repl
     lines: list[str] = [t(lang, "similar_header", title=name, page=page + 1, pages=pages)]
     lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
     nav = kb.pager(page, pages, lambda p: encode("sim", title_id, p))
-    return Reply(Html("\n".join(lines)), [nav] if nav else None)
+    return Reply(Html("\n".join(lines)), listed(chunk, page, nav))
 
 
-@REGISTRY.command("recommend", "recomendar")
-async def recommend(ctx: Context, person: Person, rest: str) -> Reply:
-    words = rest.split(None, 1)
-    if len(words) < 2:
-        return Reply(t(person.lang, "usage_recommend"))
-    return recommendation(ctx, person, parse_user_id(words[0]), words[1])
+def listed(chunk: Sequence, page: int, nav: list[Button]) -> Keyboard:
+    """Card buttons for a page of recommended titles, then the pager."""
+    keyboard = cards.card_buttons([item.title.id for item in chunk], page * views.PAGE_SIZE)
+    return [*keyboard, nav] if nav else keyboard
 
 
-def recommendation(ctx: Context, person: Person, user_id: int, title: str) -> Reply:
-    try:
-        result = ctx.catalog.recommend(user_id, title)
-    except AmbiguousTitle as e:
-        return _pick(person.lang, title, e.candidates, lambda c: encode("rec", user_id, c.id))
-    return Reply(views.recommendation(person.lang, result))
-
-
-@REGISTRY.command("top")
-async def top(ctx: Context, person: Person, rest: str) -> Reply:
-    words = rest.split()
-    if len(words) != 1:
-        return Reply(t(person.lang, "usage_top"))
-    return top_page(ctx, person, parse_user_id(words[0]), 0)
-
-
-def top_page(ctx: Context, person: Person, user_id: int, page: int) -> Reply:
-    lang = person.lang
-    catalog = ctx.catalog
-    items = catalog.top(user_id, n=LIST_SIZE)
-    if not items:
-        return Reply(t(lang, "no_titles"))
-    chunk, page, pages = views.page_of(items, page)
-    lines: list[str] = [t(lang, "top_header", user=user_id, page=page + 1, pages=pages)]
-    recommender = catalog.recommender
-    if recommender is not None and not recommender.knows_user(user_id):
-        lines.append(t(lang, "top_unknown_user", user=user_id))
-    lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
-    nav = kb.pager(page, pages, lambda p: encode("top", user_id, p))
-    return Reply(Html("\n".join(lines)), [nav] if nav else None)
-
-
-def _pick(
+def pick(
     lang: str, text: str, candidates: Sequence[SearchHit], data: Callable[[SearchHit], str]
 ) -> Reply:
     """ "Which one?" with a button per candidate title."""
@@ -113,30 +119,12 @@ def _pick(
     return Reply(t(lang, "pick_title", text=echo(text)), buttons)
 
 
-# ----- buttons ---------------------------------------------------------------------------------
-
-
-@REGISTRY.button("w")
-async def where_button(ctx: Context, person: Person, cb: Callback) -> Reply:
-    info = ctx.catalog.title(cb.fields[0])
-    if info is None:
-        raise ExpiredMenu(f"title {cb.fields[0]} no longer in the catalogue")
-    return where_to_watch(ctx, person, info.title)
-
-
 @REGISTRY.button("sim")
 async def similar_button(ctx: Context, person: Person, cb: Callback) -> Reply:
     return similar_page(ctx, person, cb.fields[0], int(cb.fields[1]))
 
 
-@REGISTRY.button("rec")
-async def recommend_button(ctx: Context, person: Person, cb: Callback) -> Reply:
-    user_id, title_id = int(cb.fields[0]), cb.fields[1]
-    if ctx.catalog.title(title_id) is None:
-        raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
-    return recommendation(ctx, person, user_id, title_id)
-
-
-@REGISTRY.button("top")
-async def top_button(ctx: Context, person: Person, cb: Callback) -> Reply:
-    return top_page(ctx, person, int(cb.fields[0]), int(cb.fields[1]))
+@REGISTRY.button("cs")
+async def card_similar_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    """Similar titles from a card: the list goes below the card, which stays."""
+    return replace(similar_page(ctx, person, cb.fields[0], 0), below=True)

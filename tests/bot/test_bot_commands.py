@@ -51,6 +51,9 @@ def check(reply: Reply) -> None:
         parse_html(reply.text)
     for row in reply.keyboard or []:
         for button in row:
+            if button.url is not None:
+                assert button.url.startswith("https://")
+                continue
             assert len(button.data.encode()) <= 64
             decode(button.data)
             assert button.text and "&amp;" not in button.text
@@ -82,7 +85,16 @@ async def test_every_button_of_every_wizard_is_valid_and_answers(commands: Comma
         ("/maxduration disney+ seasons", "with most seasons on Disney+"),
         ("/maxduration 1850", "No title matches"),
         ("/maxduration 12345", "is not a valid year"),
-        ("/maxduration netflix netflix", "is not a valid year"),
+        ("/maxduration netflix netflix", "You gave two platforms: “netflix” and “netflix”"),
+        ("/maxduration 2019 2020", "You gave two years: “2019” and “2020”"),
+        ("/maxduration 2020.5", "“2020.5” is not a valid year"),
+        ("/maxduration 2020 movie", "The longest movie from 2020"),
+        ("/maxduration 2020 series", "with most seasons from 2020"),
+        ("/maxduration all 2020 película", "The longest movie from 2020"),
+        ("/maxduration 3", "“3” doesn't fit here. It goes like this: /maxduration [year]"),
+        ("/platformcount hulu 2020", "“2020” doesn't fit here"),
+        ("/platformcount any", "All:"),
+        ("/actor all 2020", "“all” doesn't fit here"),
         ("/scorecount Netflix 3,5 2019", "scored above 3.5"),
         ("/scorecount netflix 7 2019", "is not a valid score"),
         ("/scorecount hbo 3 2019", "I don't know the platform “hbo”"),
@@ -94,10 +106,9 @@ async def test_every_button_of_every_wizard_is_valid_and_answers(commands: Comma
         ("/platformcount all", "All:"),
         ("/recommend 1 ns1", "User 1 and"),
         ("/recommend 99999999 ns1", "user 99999999 has no ratings in the model"),
-        ("/recommend abc ns1", "is not a user id"),
+        ("/recommend abc ns1", "I need a few of your ratings first"),
         ("/recommend 1 qqqqzzzzxxxx", "I can't find any title"),
-        ("/top 1", "Best picks for user 1"),
-        ("/top 1 2", "/top <user>"),
+        ("/top 1", "I don't know that command"),  # an analyst's tool: admins only
         ("/similar ns1", "Similar to"),
         ("/search <b>&amp;", "I can't find any title like “<b>&amp;”"),
         ("/START@streamrec_test_bot", "Hi!"),
@@ -111,6 +122,23 @@ async def test_commands_answer(commands: Commands, line: str, fragment: str) -> 
     assert len(replies) == 1
     check(replies[0])
     assert fragment in plain_text(replies[0].text), replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("/top 1", "Best picks for user 1"),
+        ("/top 1 2", "/top <user>"),
+        ("/top x1", "“x1” is not a user id"),
+        ("/top", "Best picks for which user of the ratings data?"),
+    ],
+)
+async def test_admin_analyst_commands(commands: Commands, line: str, fragment: str) -> None:
+    from bot.replies import plain_text
+
+    [reply] = await text(commands, ADMIN, line)
+    check(reply)
+    assert fragment in plain_text(reply.text), reply.text
 
 
 async def test_ambiguous_title_offers_buttons(commands: Commands, catalog: Catalog) -> None:
@@ -133,7 +161,8 @@ async def test_rating_flow_and_foryou(commands: Commands) -> None:
     assert "Saltado" in skipped.text
     [mine] = await text(commands, ES, "/foryou")
     assert "según tu 1 puntuación (" in mine.text and "Con 2 puntuaciones más" in mine.text
-    nxt = await press(commands, ES, mine.keyboard[0][-1].data)
+    [pager] = [row for row in mine.keyboard if row[-1].text == "»"]
+    nxt = await press(commands, ES, pager[-1].data)
     assert "(2/" in nxt.text
 
 

@@ -76,14 +76,15 @@ def test_spanish_plural_rule_comes_from_the_catalogue() -> None:
 @pytest.mark.parametrize(
     ("person", "words"),
     [(EN, ("/search <name>", "/scorecount <platform> <score> <year>", "/chart [name]")),
-     (ES, ("/search <nombre>", "/scorecount <plataforma> <nota> <año>", "/chart [nombre]"))],
+     (ES, ("/buscar <nombre>", "/pornota <plataforma> <nota> <año>", "/grafico [nombre]",
+           "/duracionmax [año] [plataforma] [min|temporada]"))],
 )  # fmt: skip
 async def test_help_lists_every_public_command_from_the_registry(
     commands: Commands, person: Person, words: tuple[str, ...]
 ) -> None:
     text = await say(commands, person, "/help")
     for command in REGISTRY.ordered:
-        assert (f"/{command.name}" in text) != command.admin, command.name
+        assert (f"/{command.name_in(person.lang)} " in text) != command.admin, command.name
         assert (command.description(person.lang) in text) != command.admin
     for w in words:
         assert w in text
@@ -106,9 +107,13 @@ async def test_spanish_aliases_answer_like_the_english_names(commands: Commands)
 
 def test_telegram_menu_per_language_from_the_registry() -> None:
     en, es = dict(REGISTRY.menu("en")), dict(REGISTRY.menu("es"))
-    assert en.keys() == es.keys() and "status" not in en and "reload" not in en
+    public = [c for c in REGISTRY.ordered if not c.admin]
+    assert list(en) == [c.name for c in public] and "status" not in en and "top" not in en
+    assert list(es) == [c.name_in("es") for c in public]  # the Spanish names in Spanish
+    assert "duracionmax" in es and "maxduration" not in es
     assert en["actor"] == "The most frequent actor: /actor <platform> <year>"
     assert es["actor"] == "El actor más frecuente: /actor <plataforma> <año>"
+    assert es["porplataforma"].endswith("/porplataforma [plataforma|todas]")
 
 
 async def test_plurals_through_the_bot(commands: Commands) -> None:
@@ -143,7 +148,7 @@ async def test_errors_name_the_value_in_the_persons_language(commands: Commands)
     assert "No conozco la plataforma «hulux»" in await say(commands, ES, "/platformcount hulux")
     assert "“1200” is not a valid year" in await say(commands, EN, "/actor netflix 1200")
     assert "«9» no es una nota válida" in await say(commands, ES, "/scorecount netflix 9 2019")
-    assert "“x1” is not a user id" in await say(commands, EN, "/top x1")
+    assert "“x1” is not a user id" in await say(commands, ADMIN, "/top x1")
 
 
 async def test_a_typed_platform_reaches_the_filter_through_four_functions_parsed_once(

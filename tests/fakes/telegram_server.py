@@ -580,6 +580,11 @@ class FakeTelegramServer:
                 data = button.get("callback_data")
                 if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                url = button.get("url")
+                if (data is None) == (url is None):  # exactly one action per button
+                    raise ApiError(400, "Bad Request: can't parse inline keyboard button")
+                if url is not None and not str(url).startswith(("http://", "https://")):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
                 if not button.get("text"):
                     raise ApiError(
                         400, "Bad Request: text buttons are unallowed in the inline keyboard"

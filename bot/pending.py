@@ -1,0 +1,80 @@
+"""The question the bot last asked each person ("Which title?"), kept for a while, so that
+the next plain message answers it: a command tapped in Telegram's menu arrives with no
+arguments, and the person's next message is its argument, not a new search.
+
+Kept in memory: a restart or a second replica forgets it, and the person's next message is then
+a title search, which is what it would have been without the question (docs/bot.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+TTL_SECONDS = 15 * 60  # a question older than this is forgotten
+MAX_PEOPLE = 50_000  # the oldest questions go first past this (memory stays bounded)
+
+
+@dataclass(frozen=True)
+class Question:
+    command: str  # the registry name of the command the answer goes to
+    prefix: str = ""  # words already given, put before the answer (a user id for /recommend)
+
+
+class PendingQuestions:
+    """One open question per person, forgotten after `ttl` seconds or when answered."""
+
+    def __init__(
+        self,
+        ttl: float = TTL_SECONDS,
+        max_people: int = MAX_PEOPLE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.max_people = max_people
+        self.clock = clock
+        self._open: OrderedDict[int, tuple[float, Question]] = OrderedDict()
+
+    def ask(self, user_id: int, question: Question) -> None:
+        self._open.pop(user_id, None)
+        self._open[user_id] = (self.clock() + self.ttl, question)
+        while len(self._open) > self.max_people:
+            self._open.popitem(last=False)
+
+    def take(self, user_id: int) -> Question | None:
+        """The person's open question (now closed), or None when there is none or it expired."""
+        entry = self._open.pop(user_id, None)
+        if entry is None or entry[0] < self.clock():
+            return None
+        return entry[1]
+
+    def drop(self, user_id: int) -> None:
+        """A new command replaces whatever was asked before."""
+        self._open.pop(user_id, None)
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+
+class RecentQueries:
+    """The texts of recent searches by a short token, so a pager's buttons (64 bytes of
+    callback data) can turn the pages of a query of any length. Bounded; a forgotten token is
+    an expired menu."""
+
+    def __init__(self, max_queries: int = 20_000) -> None:
+        self.max_queries = max_queries
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def token(self, text: str) -> str:
+        token = hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
+        self._texts.pop(token, None)
+        self._texts[token] = text
+        while len(self._texts) > self.max_queries:
+            self._texts.popitem(last=False)
+        return token
+
+    def text(self, token: str) -> str | None:
+        return self._texts.get(token)
