@@ -102,14 +102,18 @@ class ReplicaSync:
         self._loop = asyncio.get_running_loop()
         # the holder follows releases/current in a thread of its own: announce from the loop
         self.holder.on_followed = self._followed_in_thread
-        mine = self.version()
-        self.listener.current = mine  # already loaded: an announcement of it needs nothing
-        await record(self.url, self.name, mine, None)
+        # The row may name another version (older files, or a replica gone): ours wins, since
+        # every replica loads from the same files. Announced before listening, so our own
+        # listener finds the row already naming what we serve and loads nothing.
+        try:
+            await self.announce(self.version())
+        except Exception as e:  # the server is away: the listener catches up when it is back
+            log.warning("replica %s: could not announce its version at start: %s", self.name, e)
         self._task = asyncio.create_task(self.listener.listen(), name="replica-listener")
-        # the row may name another version (older files, or a replica gone): ours wins, since
-        # every replica loads from the same files
-        await asyncio.wait_for(self.listener.listening.wait(), 30)
-        await self.announce(mine)
+        try:
+            await asyncio.wait_for(self.listener.listening.wait(), 30)
+        except TimeoutError:  # serving goes on; the listener keeps trying
+            log.warning("replica %s: not listening for reloads yet", self.name)
 
     async def stop(self) -> None:
         self.holder.on_followed = None

@@ -147,7 +147,7 @@ class ReloadListener:
                         # timeout re-reads the table now and then (a replica that crashed).
                         async for _ in conn.notifies(timeout=self.refresh_every, stop_after=1):
                             pass
-            except psycopg.OperationalError as e:
+            except (psycopg.Error, OSError) as e:  # away, restarting, or refusing: retry
                 self.listening.clear()
                 log.warning("reload listener %s: %s; reconnecting", self.replica, e)
                 await asyncio.sleep(self.reconnect_delay)

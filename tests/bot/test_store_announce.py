@@ -289,3 +289,16 @@ async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
     await pg.add_async(1, "ns1", 4.0)  # the pool is open
     await asyncio.wait_for(app.post_shutdown(app), 30)  # type: ignore[misc]
     assert await replicas(url) == [] and pg._pool is None
+
+
+def test_a_version_is_the_release_else_the_data_and_model_fingerprints(tmp_path: Path) -> None:
+    from bot.replication import serving_version
+    from catalog.holder import CatalogHolder
+    from tests.catalog_helpers import write_processed
+
+    write_processed(tmp_path / "plain")
+    plain = CatalogHolder(tmp_path / "plain", follow_seconds=None)
+    info = plain.current.info
+    assert serving_version(plain) == f"data {info.version} model -"  # no model here
+    _releases(tmp_path / "released")
+    assert serving_version(CatalogHolder(tmp_path / "released", follow_seconds=None)) == V1
