@@ -243,16 +243,22 @@ async def test_retry_after_pauses_bad_request_gives_up_others_back_off(
     assert (await store.outbox_counts_async()).get("failed") == 1
 
 
-def test_the_limiter_counts_windows_exactly() -> None:
+def test_the_limiter_counts_windows_from_the_answers() -> None:
     clock = Clock(0.0)
     limiter = RateLimiter(overall=3, window=1.0, chat_interval=1.0, clock=clock)
+    entries = []
     for chat in (1, 2, 3):
         assert limiter.delay(chat) == 0.0
-        limiter.record(chat)
-    assert limiter.delay(4) == 1.0  # the 4th send in the same second waits a full second
-    clock.t = 0.5
-    assert limiter.delay(4) == 0.5 and limiter.delay(1) == 0.5
-    clock.t = 1.0
+        entries.append(limiter.start(chat))
+    assert limiter.delay(4) == float("inf")  # the oldest send is not answered yet
+    assert limiter.delay(1) == float("inf")
+    clock.t = 0.2
+    for entry in entries:
+        limiter.finish(entry)  # answered at 0.2: the window runs from there
+    assert limiter.delay(4) == 1.0 and limiter.delay(1) == 1.0
+    clock.t = 0.7
+    assert limiter.delay(4) == 0.5
+    clock.t = 1.2
     assert limiter.delay(4) == 0.0
     limiter.pause(2.0)
     assert limiter.delay(4) == 2.0
