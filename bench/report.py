@@ -14,7 +14,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "docs" / "bench"
 REPORT = ROOT / "docs" / "benchmarks.md"
-AREAS = ("etl", "catalog", "model", "spark", "bot", "api", "store", "refresh", "replicas")
+AREAS = ("etl", "catalog", "model", "spark", "bot", "api", "store", "refresh", "replicas", "alerts")
 
 
 @dataclass
