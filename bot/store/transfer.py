@@ -16,11 +16,19 @@ TABLES = {
     "people": "local_id, telegram_id",
     "ratings": "telegram_id, title_id, rating, ts",
     "skips": "telegram_id, title_id",
+    # issue 15: choices, watchlists (in insertion order: PostgreSQL numbers them as they come)
+    # and the alert outbox with its statuses and leases
+    "person_language": "telegram_id, lang",
+    "person_platforms": "telegram_id, platform",
+    "watchlist": "telegram_id, title_id, added_at",
+    "blocked_people": "telegram_id, blocked_at",
+    "alert_outbox": "key, telegram_id, title_id, watched_id, platforms, release, status, "
+    "attempts, due_at, lease_owner, lease_until, last_error, created_at, sent_at",
 }
 
 
 def copy_sqlite_to_postgres(sqlite_file: Path | str, url: str) -> dict[str, int]:
-    """Copy the three tables into an empty PostgreSQL database (migrated first); returns the
+    """Copy every table into an empty PostgreSQL database (migrated first); returns the
     rows copied per table. Refuses a target that already holds people: merging two stores
     could give two people one number."""
     source = RatingsStore(sqlite_file)  # migrates an old file too
@@ -33,7 +41,9 @@ def copy_sqlite_to_postgres(sqlite_file: Path | str, url: str) -> dict[str, int]
                     f"{safe_url(url)} already holds people: copy only into an empty database"
                 )
             for table, columns in TABLES.items():
-                rows = source._db.execute(f"SELECT {columns} FROM {table}").fetchall()
+                rows = source._db.execute(
+                    f"SELECT {columns} FROM {table} ORDER BY rowid"
+                ).fetchall()
                 with conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)

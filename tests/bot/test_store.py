@@ -19,6 +19,7 @@ from bot.commands import Commands
 from bot.ratings_store import main as export_main
 from bot.replies import Person
 from bot.store import (
+    Alert,
     PeopleStore,
     RatingsStore,
     StoreError,
@@ -349,6 +350,11 @@ async def test_copy_from_sqlite_keeps_every_number_and_export(
         old.add(person, "ns1", 4)
     old.add(12, "as2", 2.5)
     old.skip(99, "hs3")
+    old.watch_add(12, "ns7")
+    old.watch_add(12, "hs1")
+    old.set_platforms(12, {"hulu"})
+    old.set_language(12, "es")
+    old.enqueue_alerts([Alert(12, "hs1", "r1", ("hulu",), due_at=5.0)])
     old.export_csv(tmp_path / "before.csv")
     old.close()
     url = pg.create_database()
@@ -361,6 +367,11 @@ async def test_copy_from_sqlite_keeps_every_number_and_export(
         before, after = (tmp_path / "before.csv").read_text(), (tmp_path / "after.csv").read_text()
         assert after == before  # the same user ids: trainings before and after agree
         assert await store.seen_async(99) == {"ns1", "hs3"}
+        mine = await store.describe_async(12)  # issue 15's tables came along
+        assert mine.watchlist == ("ns7", "hs1") and mine.platforms == {"hulu"}
+        assert (mine.language, mine.alerts_pending) == ("es", 1)
+        [alert] = await store.claim_alerts_async(5, "x", 60, now=6.0)
+        assert (alert.key, alert.platforms) == ("r1:12:hs1", ("hulu",))
         await store.add_async(5, "ns1", 3)  # a new person draws the next number
         assert raw(url, "SELECT local_id FROM people WHERE telegram_id = 5") == [(4,)]
     finally:
