@@ -183,6 +183,10 @@ class AlertSender:
     async def _send_batch(self, batch: list[Alert]) -> None:
         pending, tasks = list(batch), []
         while pending:
+            # mark_blocked already skipped the alerts of people found blocked in this run
+            pending = [a for a in pending if a.telegram_id not in self._blocked]
+            if not pending:
+                break
             # the alert whose chat may be sent to soonest, oldest first among equals
             alert = min(pending, key=lambda a: self.limiter.delay(a.chat_id))
             while (wait := self.limiter.delay(alert.chat_id)) > 0:
@@ -196,7 +200,7 @@ class AlertSender:
                 self._slots.release()
                 continue
             pending.remove(alert)
-            if alert.telegram_id in self._blocked:  # mark_blocked already skipped it
+            if alert.telegram_id in self._blocked:  # found blocked while we waited
                 self._slots.release()
                 continue
             entry = self.limiter.start(alert.chat_id)

@@ -262,3 +262,51 @@ def test_the_limiter_counts_windows_from_the_answers() -> None:
     assert limiter.delay(4) == 0.0
     limiter.pause(2.0)
     assert limiter.delay(4) == 2.0
+
+
+async def test_other_errors_back_off_then_give_up(store: PeopleStore) -> None:
+    await store.enqueue_alerts_async([Alert(1, "x", "r1", (), due_at=1.0)])
+    clock, calls = Clock(), []
+
+    async def send(chat_id: int, payload: str) -> None:
+        calls.append(clock())
+        raise TimedOut()
+
+    sender = make_sender(store, send, clock, max_attempts=3, backoff_s=10.0)
+    for wait in (0.0, 10.0, 20.0):  # 10 s, then 20 s: doubling
+        clock.t += wait
+        await sender.drain()
+    assert len(calls) == 3 and sender.stats.gave_up == 1
+    clock.t += 10_000
+    await sender.drain()
+    assert len(calls) == 3 and await store.outbox_counts_async() == {"failed": 1}
+
+
+async def test_telegram_errors_through_the_real_bot_client(store: PeopleStore) -> None:
+    """The Bot API's 403, 429 and 400 as python-telegram-bot raises them, from the fake
+    server on 127.0.0.1 (its faults hit the next sendMessage calls in order)."""
+    from telegram import Bot
+
+    from tests.fakes.telegram_server import FakeTelegramServer, Fault
+
+    token = "123456:ALERTS-token"
+    await store.enqueue_alerts_async([Alert(c, "x", "r1", (), due_at=1.0) for c in (1, 2, 3, 4)])
+    async with FakeTelegramServer(token) as server, Bot(token, base_url=server.base_url) as bot:
+        server.faults += [
+            Fault("sendMessage", 403, "Forbidden: bot was blocked by the user"),
+            Fault("sendMessage", 429, retry_after=1),
+            Fault("sendMessage", 400, "Bad Request: chat not found"),
+        ]
+
+        async def send(chat_id: int, text: str) -> None:
+            await bot.send_message(chat_id, text)
+
+        sender = AlertSender(store, send, lambda a: a.key, owner="t", max_in_flight=1)
+        stats = await sender.drain()
+        # chat 1 blocked; chat 2 paused every send for Telegram's 1 s, then was due again and
+        # went out within the same drain; chat 3 delivered; chat 4 does not exist: given up
+        assert (stats.sent, stats.blocked, stats.retried, stats.gave_up) == (2, 1, 1, 1)
+        delivered = [c for c in server.calls_of("sendMessage") if c.ok]
+        assert [c.params["chat_id"] for c in delivered] == [3, 2]
+    assert await store.outbox_counts_async() == {"sent": 2, "blocked": 1, "failed": 1}
+    assert (await store.describe_async(1)).blocked
