@@ -18,6 +18,8 @@ import sys  # noqa: E402
 from collections.abc import Coroutine  # noqa: E402
 from typing import Any  # noqa: E402
 
+from domain.vocabulary import LANGUAGES  # noqa: E402
+
 from .i18n import lang_of  # noqa: E402
 from .logging_setup import redact, setup_logging  # noqa: E402
 from .replies import Person  # noqa: E402
@@ -50,7 +52,7 @@ def _main(argv: list[str] | None) -> int:
         description="StreamRec Telegram bot; without TELEGRAM_BOT_TOKEN a console chat.",
     )
     parser.add_argument("--console", action="store_true", help="console chat even with a token")
-    parser.add_argument("--lang", help="console language: es (default) or en")
+    parser.add_argument("--lang", choices=LANGUAGES, help="console language: es (default) or en")
     parser.add_argument(
         "--check",
         action="store_true",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,39 @@ def _charts() -> Any:
     return charts
 
 
+# Charts about the data's quality, not the catalogue: for admins only.
+INTERNAL_CHARTS = frozenset({"missing", "anomalies"})
+# Each chart's name in Spanish (/grafico plataformas); typed with or without accents.
+NAME_IN_SPANISH = {
+    "platforms": "plataformas",
+    "release_years": "estrenos",
+    "durations": "duraciones",
+    "maturity": "edades",
+    "countries": "países",
+    "genres": "géneros",
+    "date_added": "añadidos",
+    "missing": "faltan",
+    "votes_per_title": "votos_por_título",
+    "score_vs_votes": "nota_y_votos",
+    "anomalies": "anomalías",
+    "ratings": "puntuaciones",
+    "votes_per_user": "votos_por_usuario",
+}
+
+
+def fold(text: str) -> str:
+    """Accents off ("países" -> "paises"): typed names match with or without them."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+SPANISH_NAMES = {fold(spanish): chart for chart, spanish in NAME_IN_SPANISH.items()}
+
+
+def chart_name(name: str, lang: str) -> str:
+    """What a person types for a chart: the Spanish name in Spanish."""
+    return NAME_IN_SPANISH.get(name, name) if lang == "es" else name
+
+
 class ChartService:
     """Chart names, labels and PNGs for one bot; cached per catalogue version."""
 
@@ -75,7 +109,10 @@ class ChartService:
 
     @staticmethod
     def canonical(name: str) -> str:
-        return name.strip().lower().replace("-", "_")
+        """The chart a typed name means: its English name or its Spanish one, any case or
+        accents ("Países" -> countries)."""
+        key = fold(name.strip().lower().replace("-", "_").replace(" ", "_"))
+        return SPANISH_NAMES.get(key, key)
 
     def _draw(self, catalog: Catalog, name: str) -> Any:
         return _charts().render_chart(name, self.frames(catalog))

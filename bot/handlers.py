@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -15,6 +16,7 @@ from .commands import Commands
 from .delivery import answer_query, deliver
 from .health import Heartbeat
 from .i18n import lang_of, t
+from .registry import REGISTRY
 from .replies import Person
 from .settings import Settings
 
@@ -50,6 +52,26 @@ def addressed_to_us(message: Any, bot_id: int | None, username: str | None) -> b
     )
 
 
+CHART_PRESS = "v1|ch|"  # a chart button: drawing it may take a second
+
+
+def draws_a_chart(text: str) -> bool:
+    """/chart <name> (in any of its names): a photo is on its way."""
+    head, _, rest = text.strip().partition(" ")
+    if not head.startswith("/") or not rest.strip():
+        return False
+    command = REGISTRY.lookup(head[1:].split("@", 1)[0].lower())
+    return command is not None and command.name == "chart"
+
+
+async def _chat_action(bot: Any, chat_id: int, action: str) -> None:
+    """ "sending a photo…" in the chat while it is drawn; a failure only loses the hint."""
+    try:
+        await bot.send_chat_action(chat_id, action)
+    except TelegramError as e:
+        log.info("chat action %s not shown: %s", action, e)
+
+
 class Handlers:
     """The PTB callbacks, bound to one Commands and Settings."""
 
@@ -70,6 +92,8 @@ class Handlers:
         if not addressed_to_us(message, context.bot.id, context.bot.username):
             return  # another bot's command, or group chatter
         person = person_of(update, self.settings)
+        if draws_a_chart(message.text):
+            await _chat_action(context.bot, person.chat_id, ChatAction.UPLOAD_PHOTO)
         async for reply in self.commands.on_text(person, message.text):
             await deliver(context.bot, person.chat_id, reply)
         if self.heartbeat is not None:
@@ -82,6 +106,8 @@ class Handlers:
         if query is None:
             return
         person = person_of(update, self.settings)
+        if (query.data or "").startswith(CHART_PRESS):
+            await _chat_action(context.bot, person.chat_id, ChatAction.UPLOAD_PHOTO)
         answered = False
         async for reply in self.commands.on_button(person, query.data):
             if not answered:

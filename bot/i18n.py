@@ -8,6 +8,10 @@ or a name can never break the markup. With `n=` the message's plural form for `n
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_date
+
 import locales
 from domain import vocabulary
 from locales import LANGS, number, percent
@@ -49,3 +53,11 @@ def chart_label(lang: str, name: str, title: str) -> str:
 
 def platform_name(platform: str, lang: str = "es") -> str:
     return vocabulary.platform_name(platform, lang)
+
+
+def as_of(lang: str, day: dt.date | None) -> str:
+    """The catalogue's date as the language writes it ("28 December 2021", "28 de diciembre de
+    2021"); "today" when no title has a date."""
+    if day is None:
+        return str(t(lang, "as_of_unknown"))
+    return format_date(day, format="long", locale=lang)

@@ -231,6 +231,14 @@ def load_catalog(
         model=model_summary if recommender is not None else {},
         loaded_at=dt.datetime.now(dt.UTC),
         load_seconds=time.perf_counter() - started,
+        as_of=max(
+            (
+                d
+                for d, test in zip(rows.date_added, rows.test, strict=True)
+                if d is not None and not test
+            ),
+            default=None,
+        ),
     )
     return LoadedCatalog(index, info, recommender, model_error)
 

@@ -216,3 +216,6 @@ class CatalogInfo:
     model: dict[str, object] = field(default_factory=dict)  # a few svd.json fields (rmse, ...)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     load_seconds: float = 0.0
+    # The catalogue's date: the newest date_added of a served title ("as of …"); None if no
+    # title has one
+    as_of: dt.date | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from ..callbacks import Callback, ExpiredMenu, encode
-from ..charts import MAX_CAPTION
+from ..charts import INTERNAL_CHARTS, MAX_CAPTION, chart_name
 from ..context import Context, echo
 from ..i18n import chart_label, t
 from ..registry import REGISTRY
@@ -26,7 +26,7 @@ async def chart(ctx: Context, person: Person, rest: str) -> Reply:
 def chart_menu(ctx: Context, person: Person, edit: bool = False) -> Reply:
     """The charts this catalogue can draw, one button each."""
     lang = person.lang
-    names = ctx.charts.available(ctx.catalog)
+    names = shown_to(person, ctx.charts.available(ctx.catalog))
     if not names:
         return Reply(t(lang, "chart_none"), edit=edit)
     titles = ctx.charts.titles()
@@ -41,7 +41,7 @@ def chart_menu(ctx: Context, person: Person, edit: bool = False) -> Reply:
 async def chart_button(ctx: Context, person: Person, cb: Callback) -> Reply:
     name = cb.fields[0]
     await ctx.charts.prepare(ctx.catalog)
-    if ctx.charts.canonical(name) not in ctx.charts.available(ctx.catalog):
+    if ctx.charts.canonical(name) not in shown_to(person, ctx.charts.available(ctx.catalog)):
         raise ExpiredMenu(f"chart {name!r} not available in this catalogue")
     return await chart_photo(ctx, person, name)
 
@@ -49,10 +49,11 @@ async def chart_button(ctx: Context, person: Person, cb: Callback) -> Reply:
 async def chart_photo(ctx: Context, person: Person, name: str) -> Reply:
     lang = person.lang
     catalog = ctx.catalog  # one catalogue for the whole answer, even across a /reload
-    names = ctx.charts.available(catalog)
+    names = shown_to(person, ctx.charts.available(catalog))
     wanted = ctx.charts.canonical(name)
     if wanted not in names:
-        return Reply(t(lang, "chart_unknown", name=echo(name), names=", ".join(names)))
+        typed = ", ".join(chart_name(n, lang) for n in names)
+        return Reply(t(lang, "chart_unknown", name=echo(name), names=typed))
     try:
         drawn = await ctx.charts.render(catalog, wanted)
     except Exception as e:  # a chart that cannot be drawn from these data: say so, go on
@@ -60,6 +61,11 @@ async def chart_photo(ctx: Context, person: Person, name: str) -> Reply:
         return Reply(t(lang, "chart_failed", name=wanted))
     label = chart_label(lang, drawn.name, drawn.title)
     return Reply(chart_caption(label, drawn.finding_in(lang)), photo=drawn.png)
+
+
+def shown_to(person: Person, names: list[str]) -> list[str]:
+    """The charts this person may see: the data-quality ones only for admins."""
+    return names if person.is_admin else [n for n in names if n not in INTERNAL_CHARTS]
 
 
 def chart_caption(label: str, finding: str) -> Html:

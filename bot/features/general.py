@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import keyboards as kb
 from ..callbacks import Callback
 from ..context import Context
-from ..i18n import t
+from ..i18n import as_of, t
 from ..registry import REGISTRY
 from ..replies import Person, Reply
 
@@ -13,7 +13,9 @@ from ..replies import Person, Reply
 @REGISTRY.command("start", "inicio")
 async def start(ctx: Context, person: Person, rest: str) -> Reply:
     key = "start" if person.first_name else "start_anon"
-    return Reply(t(person.lang, key, name=person.first_name), kb.main_menu(person.lang))
+    lang = person.lang
+    day = as_of(lang, ctx.catalog.info.as_of)
+    return Reply(t(lang, key, name=person.first_name, as_of=day), kb.main_menu(lang))
 
 
 @REGISTRY.command("help", "ayuda")

@@ -12,9 +12,9 @@ from .. import views
 from ..args import classify
 from ..callbacks import UNSET, Callback, ExpiredMenu, encode, score_field
 from ..context import Context
-from ..i18n import t
+from ..i18n import as_of, t
 from ..registry import REGISTRY
-from ..replies import Person, Reply
+from ..replies import Html, Person, Reply
 from .wizard import Step, Wizard
 
 
@@ -47,7 +47,15 @@ async def platformcount(ctx: Context, person: Person, rest: str) -> Reply:
         return Reply(t(lang, "pick_platform"), keyboard)
     a = classify(rest.split(), frozenset({"platform"}), optional_platform=True)
     platform = a.platform  # None: every platform ("all", or nothing said)
-    return Reply(views.platform_counts(lang, ctx.catalog.count_platform(platform)))
+    return platform_counts(ctx, person, platform)
+
+
+def platform_counts(ctx: Context, person: Person, platform: str | None) -> Reply:
+    """The counts, and the date they hold for ("as of", the newest title added)."""
+    catalog = ctx.catalog
+    counts = views.platform_counts(person.lang, catalog.count_platform(platform))
+    day = t(person.lang, "as_of", as_of=as_of(person.lang, catalog.info.as_of))
+    return Reply(Html(f"{counts}\n{day}"))
 
 
 @REGISTRY.command("actor")
@@ -102,7 +110,7 @@ async def platformcount_button(ctx: Context, person: Person, cb: Callback) -> Re
     if cb.fields[0] == UNSET:
         raise ExpiredMenu("platform count without a platform")
     platform = PLATFORM_OF_LETTER.get(cb.fields[0])  # None: "*", every platform
-    return Reply(views.platform_counts(person.lang, ctx.catalog.count_platform(platform)))
+    return platform_counts(ctx, person, platform)
 
 
 def _letter(platform: str | None) -> str:

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import struct
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from charts import ratings_summary_to_json, summarize_ratings
 from tests.fakes.botdata import data_copy, demo_data
-from tests.fakes.harness import TOKEN, button_data, last_keyboard, running_bot
+from tests.fakes.harness import ADMIN, TOKEN, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import FakeTelegramServer, parse_html
 
 pytestmark = pytest.mark.timeout(120)
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.timeout(120)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EN = Person(user_id=6, chat_id=6, lang="en")
 ES = Person(user_id=5, chat_id=5, lang="es")
+ADMIN_PERSON = Person(user_id=1, chat_id=1, lang="en", is_admin=True)
 
 
 def with_reports(dest: Path) -> Path:
@@ -78,10 +80,17 @@ async def test_chart_without_a_name_offers_every_available_chart(commands: Comma
     parse_html(menu.text)
     data = [b.data for row in menu.keyboard or [] for b in row]
     names = [d.split("|")[2] for d in data]
-    # every chart of the report, the ratings ones too (eda_ratings.json) and the anomalies
+    # every chart of the report, the ratings ones too (eda_ratings.json); the data-quality
+    # ones (missing values, ETL anomalies) only for admins
     assert names[:2] == ["platforms", "release_years"]
-    assert {"ratings", "votes_per_user", "anomalies", "score_vs_votes"} <= set(names)
+    assert {"ratings", "votes_per_user", "score_vs_votes"} <= set(names)
+    assert not {"anomalies", "missing"} & set(names)
     assert all(len(d.encode()) <= 64 for d in data)
+    [admin] = await text(commands, ADMIN_PERSON, "/chart")
+    assert {"anomalies", "missing"} <= {b.data.split("|")[2] for row in admin.keyboard for b in row}
+    [hidden] = await text(commands, EN, "/chart anomalies")
+    assert hidden.photo is None and "I have no chart" in hidden.text
+    assert (await press(commands, EN, "v1|ch|missing")).text.startswith("This menu has expired")
     [es] = await text(commands, ES, "/grafico")
     assert es.keyboard[0][0].text == "📊 Títulos por plataforma y tipo"
 
@@ -116,9 +125,9 @@ async def test_the_finding_is_in_the_person_s_language(commands: Commands) -> No
     assert es.text.endswith(rendered.findings["es"]) and en.text.endswith(rendered.findings["en"])
 
     # every chart: the Spanish caption is Spanish (and within Telegram's limits)
-    for name in commands.charts.available(commands.catalog):
-        [es] = await text(commands, ES, f"/chart {name}")
-        [en] = await text(commands, EN, f"/chart {name}")
+    for name in commands.charts.available(commands.catalog):  # as admins: every chart
+        [es] = await text(commands, replace(ADMIN_PERSON, lang="es"), f"/chart {name}")
+        [en] = await text(commands, ADMIN_PERSON, f"/chart {name}")
         assert es.photo == en.photo and es.text != en.text, name
         parse_html(es.text)
         assert utf16_len(es.text) <= 1024
@@ -148,6 +157,11 @@ async def test_unknown_chart_lists_the_names(commands: Commands) -> None:
     parse_html(reply.text)
     [es] = await text(commands, ES, "/chart tarta")
     assert "No tengo el gráfico «tarta»" in es.text
+    assert "plataformas, estrenos, duraciones" in es.text and "/grafico" in es.text
+    # Spanish names, with or without accents, draw the same chart
+    for name in ("plataformas", "Géneros", "generos", "países"):
+        [photo] = await text(commands, ES, f"/grafico {name}")
+        assert photo.photo is not None, name
 
 
 async def test_charts_are_cached_and_drawn_one_at_a_time(commands: Commands) -> None:
@@ -238,9 +252,16 @@ async def test_chart_end_to_end_sends_a_png_photo_with_the_caption(
             assert label in sent.text and finding in sent.text
             assert sent.params["parse_mode"] == "HTML"
 
-            # /chart: the keyboard, then a button press sends the photo
+            # while it is drawn the chat shows "sending a photo…"
+            actions = bot.server.calls_of("sendChatAction", chat)
+            assert actions and actions[-1].params["action"] == "upload_photo"
+            # the data-quality charts are for admins: not in a person's keyboard
             [menu] = await bot.say(chat, "/chart", lang)
-            assert menu.method == "sendMessage" and len(last_keyboard(menu)) >= 10
+            assert menu.method == "sendMessage" and len(last_keyboard(menu)) >= 8
+            assert "Anomal" not in str(last_keyboard(menu))
+            # an admin's keyboard has them; a press sends the photo
+            chat = ADMIN
+            [menu] = await bot.say(chat, "/chart", lang)
             data_ = button_data(menu, "Anomal")
             out = await bot.press(chat, menu.message_id, data_, lang)
             photos = [c for c in out if c.method == "sendPhoto"]
