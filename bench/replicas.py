@@ -38,8 +38,11 @@ from bench.webhook_load import (
     PATH,
     SECRET,
     Sender,
+    ceiling,
     cpu_seconds,
+    fmt,
     free_port,
+    median_of,
     postgres_processes,
     wait_ready,
 )
@@ -50,8 +53,8 @@ TEXTS = [*BOT_TEXTS, "/rate", "/foryou"]
 
 
 def _replica(argv: list[str]) -> None:
-    """Child: one webhook replica. Args: port proxy_port fake_base_url data_dir database_url."""
-    port, proxy_port, fake, data_dir, url, concurrency = argv
+    """Child: one webhook replica. Args: port data_dir fake_base_url database_url concurrency."""
+    port, data_dir, fake, url, concurrency = argv
     from bot.app import build_application
     from bot.replication import wire
     from bot.runner import webhook_options
@@ -64,7 +67,7 @@ def _replica(argv: list[str]) -> None:
         telegram_bot_token=TOKEN,
         telegram_base_url=fake,
         data_dir=data_dir,
-        webhook_url=f"http://127.0.0.1:{proxy_port}/{PATH}",
+        webhook_url=f"http://127.0.0.1:{port}/{PATH}",  # only registered with the fake
         webhook_port=int(port),
         webhook_secret=SECRET,
         database_url=url,
@@ -118,20 +121,10 @@ async def _bench(args: argparse.Namespace, data_dir: Path, url: str, pg: Any) ->
     ports = [free_port(), free_port()]
     dirs = [_replica_dir(data_dir, i) for i in range(len(ports))]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    argv = [server.base_url, url, str(args.concurrency)]
     replicas = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bench.replicas",
-                "--replica",
-                str(port),
-                str(free_port()),
-                server.base_url,
-                str(folder),
-                url,
-                str(args.concurrency),
-            ],
+            [sys.executable, "-m", "bench.replicas", "--replica", str(port), str(folder), *argv],
             cwd=ROOT,
             env=env,
         )
@@ -177,7 +170,7 @@ async def _bench(args: argparse.Namespace, data_dir: Path, url: str, pg: Any) ->
                 )
                 out["wrong"][n] += wrong
                 out["runs"][n].append(stats)
-                print(f"bench replicas: {n} replica(s) #{rep + 1}: {_fmt(stats)}, "
+                print(f"bench replicas: {n} replica(s) #{rep + 1}: {fmt(stats)}, "
                       f"{wrong} chats answered wrong", flush=True)  # fmt: skip
     finally:
         for proc in replicas:
@@ -186,38 +179,6 @@ async def _bench(args: argparse.Namespace, data_dir: Path, url: str, pg: Any) ->
         for folder in dirs:
             shutil.rmtree(folder, ignore_errors=True)
     return out
-
-
-def _fmt(s: dict[str, Any]) -> str:
-    return f"{s['updates_per_s']:.0f} upd/s, p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms" + (
-        f", {s['failed']} failed" if s["failed"] else ""
-    )
-
-
-def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    out = dict(runs[0])
-    for key in ("updates_per_s", "p50_ms", "p99_ms", "failed"):
-        out[key] = statistics.median(r[key] for r in runs)
-    out["cpu_s"] = {g: statistics.median(r["cpu_s"][g] for r in runs) for g in runs[0]["cpu_s"]}
-    out["answered"] = sum(r["answered"] for r in runs)
-    out["updates"] = sum(r["updates"] for r in runs)
-    return out
-
-
-def _ceiling(one: dict[str, Any], two: dict[str, Any], n: int) -> str:
-    """What the measured CPU per update allows on 2 cores nobody else uses: one replica is one
-    Python process (at most one core); two replicas and everything else share both cores. With
-    Telegram's side elsewhere (as in production) the second figure drops its CPU."""
-    ms1 = {g: v * 1000 / n for g, v in one["cpu_s"].items()}
-    ms2 = {g: v * 1000 / n for g, v in two["cpu_s"].items()}
-    cap1 = min(1000 / ms1["replicas"], 2000 / sum(ms1.values()))
-    cap2 = 2000 / sum(ms2.values())
-    far = 2000 / (sum(ms2.values()) - ms2["telegram"])
-    cap1_far = 1000 / ms1["replicas"]
-    return (
-        f"{cap2 / cap1:.2f}x with Telegram's side on the same cores ({cap1:.0f} -> {cap2:.0f} "
-        f"upd/s); {far / cap1_far:.2f}x with it elsewhere ({cap1_far:.0f} -> {far:.0f})"
-    )
 
 
 def main(argv: list[str]) -> int:
@@ -249,8 +210,14 @@ def main(argv: list[str]) -> int:
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
     load_after = os.getloadavg()[0]
-    one, two = _median(out["runs"][1]), _median(out["runs"][2])
-    ratio = two["updates_per_s"] / one["updates_per_s"]
+    one, two = median_of(out["runs"][1]), median_of(out["runs"][2])
+    # each two-replica run against the one-replica run just before it: other work on the
+    # machine drifts over minutes, a pair sees nearly the same
+    pairs = sorted(
+        t["updates_per_s"] / o["updates_per_s"]
+        for o, t in zip(out["runs"][1], out["runs"][2], strict=True)
+    )
+    ratio = statistics.median(pairs)
     n = args.users * args.per_user
 
     def cpu(s: dict[str, Any]) -> str:
@@ -258,9 +225,14 @@ def main(argv: list[str]) -> int:
         return ", ".join(f"{g} {v * 1000 / n:.2f}" for g, v in s["cpu_s"].items())
 
     rows = [
-        Row("one webhook replica, API instant", "", _fmt(one)),
-        Row("two webhook replicas, API instant", "", _fmt(two)),
-        Row("two / one replicas, updates/s", ">= 1.6x", f"{ratio:.2f}x", ratio >= 1.6),
+        Row("one webhook replica, API instant", "", fmt(one)),
+        Row("two webhook replicas, API instant", "", fmt(two)),
+        Row(
+            "two / one replicas, updates/s (median of the alternating pairs' ratios)",
+            ">= 1.6x",
+            f"{ratio:.2f}x (pairs {', '.join(f'{r:.2f}' for r in pairs)})",
+            ratio >= 1.6,
+        ),
         Row(
             "updates answered exactly once (every chat's messages = its calibration)",
             "all",
@@ -270,9 +242,7 @@ def main(argv: list[str]) -> int:
         ),
         Row("CPU ms per update, one replica", "", cpu(one)),
         Row("CPU ms per update, two replicas", "", cpu(two)),
-        Row(
-            "two / one ceiling on 2 idle cores, from the CPU per update", "", _ceiling(one, two, n)
-        ),
+        Row("two / one ceiling on 2 idle cores, from the CPU per update", "", ceiling(one, two, n)),
     ]
     notes = (
         f"{args.users} people, {args.per_user} messages each ({n} updates per run), closed loop, "

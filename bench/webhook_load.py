@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import statistics
 import subprocess
 import time
 from collections import Counter
@@ -138,3 +139,35 @@ def postgres_processes(pg: Any) -> list[psutil.Process]:
     pid = int((pg.data / "postmaster.pid").read_text().split()[0])
     main = psutil.Process(pid)
     return [main, *main.children(recursive=True)]
+
+
+def fmt(s: dict[str, Any]) -> str:
+    return f"{s['updates_per_s']:.0f} upd/s, p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms" + (
+        f", {s['failed']} failed" if s["failed"] else ""
+    )
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    out = dict(runs[0])
+    for key in ("updates_per_s", "p50_ms", "p99_ms", "failed"):
+        out[key] = statistics.median(r[key] for r in runs)
+    out["cpu_s"] = {g: statistics.median(r["cpu_s"][g] for r in runs) for g in runs[0]["cpu_s"]}
+    out["answered"] = sum(r["answered"] for r in runs)
+    out["updates"] = sum(r["updates"] for r in runs)
+    return out
+
+
+def ceiling(one: dict[str, Any], two: dict[str, Any], n: int) -> str:
+    """What the measured CPU per update allows on 2 cores nobody else uses: one replica is one
+    Python process (at most one core); two replicas and everything else share both cores. With
+    Telegram's side elsewhere (as in production) the second figure drops its CPU."""
+    ms1 = {g: v * 1000 / n for g, v in one["cpu_s"].items()}
+    ms2 = {g: v * 1000 / n for g, v in two["cpu_s"].items()}
+    cap1 = min(1000 / ms1["replicas"], 2000 / sum(ms1.values()))
+    cap2 = 2000 / sum(ms2.values())
+    far = 2000 / (sum(ms2.values()) - ms2["telegram"])
+    cap1_far = 1000 / ms1["replicas"]
+    return (
+        f"{cap2 / cap1:.2f}x with Telegram's side on the same cores ({cap1:.0f} -> {cap2:.0f} "
+        f"upd/s); {far / cap1_far:.2f}x with it elsewhere ({cap1_far:.0f} -> {far:.0f})"
+    )
