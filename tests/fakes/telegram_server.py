@@ -612,7 +612,8 @@ class FakeTelegramServer:
             "from": BOT_USER,
             "text": visible,
         }
-        if params.get("reply_markup"):
+        # Telegram's Message carries only an inline keyboard as reply_markup (not a ForceReply)
+        if (params.get("reply_markup") or {}).get("inline_keyboard") is not None:
             message["reply_markup"] = params["reply_markup"]
         self.messages.setdefault(chat["id"], {})[message["message_id"]] = message
         return message

@@ -1,0 +1,125 @@
+"""The flows a person walks in Telegram (issue 14), through the real python-telegram-bot stack
+and the fake Bot API: a command tapped bare in the menu asks back and the next message answers
+it; search -> title card -> Similar -> card; rating a named title; /recommend <title> for the
+person asking; /language remembered; /mydata and /deletemydata, then /foryou."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.botdata import data_copy
+from tests.fakes.harness import button_data, last_keyboard, running_bot
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return data_copy(tmp_path / "data")
+
+
+def forced_reply(call: object) -> bool:
+    markup = call.params.get("reply_markup") or {}  # type: ignore[attr-defined]
+    return markup.get("force_reply") is True
+
+
+def numbered(call: object) -> list[str]:
+    """The callback data of a list's numbered card buttons, in order."""
+    return [
+        b["callback_data"]
+        for row in last_keyboard(call)
+        for b in row
+        if b.get("callback_data", "").startswith("v1|card|")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_bare_menu_commands_ask_back_and_the_next_message_answers(
+    data_dir: Path, lang: str
+) -> None:
+    async with running_bot(data_dir) as bot:
+        chat = 3100
+        for command, answer, expected in [
+            ("/similar", "the forgotten echo", ("could be several", "puede ser varios")),
+            ("/search", "frozen", ("titles match “frozen”", "títulos coinciden con «frozen»")),
+            ("/recommend", "ns1", ("Rate some titles", "Puntúa algunos títulos")),
+        ]:
+            [question] = await bot.say(chat, command, lang)
+            assert question.ok and forced_reply(question), question.params
+            [reply] = await bot.say(chat, answer, lang)
+            assert expected[lang == "es"] in reply.text, (command, reply.text)
+        # the question is answered once: the next plain text is a search again
+        [again] = await bot.say(chat, "frozen", lang)
+        assert ("titles match", "títulos coinciden")[lang == "es"] in again.text
+        assert bot.commands.stats.errors == 0
+
+
+async def test_search_card_similar_card(data_dir: Path) -> None:
+    async with running_bot(data_dir) as bot:
+        chat = 3200
+        [found] = await bot.say(chat, "/search frozen", "en")
+        cards = numbered(found)
+        assert len(cards) == 10 and "(1/" in found.text
+        # turn the page: the list is edited in place, numbered 11..
+        [page2] = await bot.press(chat, found.message_id, button_data(found, "»"), "en")
+        assert page2.method == "editMessageText" and "\n11. " in page2.text
+        # a number opens the card below the list
+        [card] = await bot.press(chat, found.message_id, numbered(page2)[0], "en")
+        assert card.method == "sendMessage" and "Where to watch:" in card.text
+        links = [b for row in last_keyboard(card) for b in row if "url" in b]
+        assert links and all(b["url"].startswith("https://") for b in links)
+        # Similar from the card: a list below it, whose numbers open cards
+        [similar] = await bot.press(chat, card.message_id, button_data(card, "Similar"), "en")
+        assert similar.method == "sendMessage" and "Similar to" in similar.text
+        [card2] = await bot.press(chat, similar.message_id, numbered(similar)[0], "en")
+        assert "Where to watch:" in card2.text and card2.text != card.text
+        # Rate from the card: the stars for that very title
+        [stars] = await bot.press(chat, card2.message_id, button_data(card2, "Rate"), "en")
+        title = card2.text.split("\n", 1)[0]
+        assert title in stars.text and "How would you rate it?" in stars.text
+        assert all(c.ok for c in bot.server.outgoing(chat))
+        assert bot.commands.stats.errors == 0
+
+
+async def test_rate_a_named_title_then_recommend_it_for_me(data_dir: Path) -> None:
+    async with running_bot(data_dir) as bot:
+        chat = 3300
+        [card] = await bot.say(chat, "/rate dark river", "en")
+        assert "Dark River" in card.text and "How would you rate it?" in card.text
+        for _ in range(3):  # a few ratings, so the model can fold the person in
+            [card] = await bot.press(chat, card.message_id, button_data(card, "5★"), "en")
+        [answer] = await bot.say(chat, "/recommend the frozen island", "en")
+        if "could be several" in answer.text:
+            [answer] = await bot.press(
+                chat, answer.message_id, last_keyboard(answer)[0][0]["callback_data"], "en"
+            )
+        assert "You and" in answer.text and "★" in answer.text, answer.text
+        assert ("→ recommended" in answer.text) or ("→ not recommended" in answer.text)
+        assert "Reason:" in answer.text
+        assert bot.commands.stats.errors == 0
+
+
+async def test_language_is_remembered_and_mydata_then_deletemydata(data_dir: Path) -> None:
+    async with running_bot(data_dir) as bot:
+        chat = 3400
+        [pick] = await bot.say(chat, "/language", "en")
+        [chosen] = await bot.press(chat, pick.message_id, button_data(pick, "Español"), "en")
+        assert "te hablo en español" in chosen.text
+        # Telegram still says "en"; the bot keeps the choice
+        [helped] = await bot.say(chat, "/help", "en")
+        assert "Qué puedo hacer" in helped.text
+        [card] = await bot.say(chat, "/puntuar", "en")
+        await bot.press(chat, card.message_id, button_data(card, "4★"), "en")
+        [mine] = await bot.say(chat, "/misdatos", "en")
+        assert "1 puntuación" in mine.text and "idioma: Español" in mine.text
+        [confirm] = await bot.say(chat, "/borrarmisdatos", "en")
+        [done] = await bot.press(chat, confirm.message_id, button_data(confirm, "Sí"), "en")
+        assert "he borrado todo" in done.text
+        # everything gone: no ratings for /foryou, and Telegram's language again
+        [foryou] = await bot.say(chat, "/foryou", "en")
+        assert "You haven't rated anything yet" in foryou.text
+        [nothing] = await bot.say(chat, "/mydata", "en")
+        assert "I store nothing about you" in nothing.text
+        assert bot.commands.stats.errors == 0
