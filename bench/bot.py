@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
-import json
 import os
 import shutil
 import statistics
@@ -25,13 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, ContextTypes, MessageHandler, filters
 
+from bench.fake_api import FakeServerProcess as _FakeApi
 from bench.report import Row, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,40 +76,11 @@ def _data_dir(given: str | None) -> tuple[Path, Path | None]:
     return tmp, tmp
 
 
-class FakeServerProcess:
-    """The fake Bot API in a child process; it exits by itself after `lifetime` seconds or when
-    we close its stdin."""
+class FakeServerProcess(_FakeApi):
+    """The fake Bot API child process (bench/fake_api.py) with this benchmark's token."""
 
     def __init__(self, lifetime: float = 900) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.fakes.telegram_server", "--token", TOKEN,
-             "--lifetime", str(lifetime)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        self.port = json.loads(self.proc.stdout.readline())["port"]
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def post(self, path: str, body: dict[str, Any], timeout: float = 600) -> Any:
-        req = urllib.request.Request(
-            self.url + path,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # 127.0.0.1 only
-            return json.loads(resp.read())
-
-    async def apost(self, path: str, body: dict[str, Any]) -> Any:
-        return await asyncio.to_thread(self.post, path, body)
-
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        super().__init__(TOKEN, lifetime)
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
