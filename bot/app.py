@@ -90,18 +90,15 @@ def build_commands(
     store: PeopleStore | None = None,
     build: Callable[[], Catalog] | None = None,
 ) -> Commands:
-    """The command logic, shared by the Telegram application and the console chat."""
+    """The command logic, shared by the Telegram application and the console chat.
+
+    `build` replaces the catalogue load of /reload (tests); None is the holder's own reload,
+    which reads the release `<data_dir>/releases/current` points at, else data_dir itself
+    (catalog/holder.py). A loader of `settings.data_dir` here would miss the releases."""
     if store is None:
         from .store import store_from_settings
 
         store = store_from_settings(settings)  # DATABASE_URL: SQLite file or PostgreSQL
-    if build is None:
-
-        def build() -> Catalog:
-            from catalog.core import Catalog
-
-            return Catalog.load(settings.data_dir, settings.recommend_threshold)
-
     return Commands(holder, store, Stats(), Reloader(holder, build))
 
 
