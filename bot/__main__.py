@@ -130,6 +130,9 @@ def _main(argv: list[str] | None) -> int:
 
     application = build_application(settings, holder, store)
     wire(application, holder, store)  # PostgreSQL: reloads shared by replicas; store closed
+    from .alert_service import wire_alerts
+
+    wire_alerts(application, settings)  # watchlist alerts: queued per release, sent
     log.info(
         "starting bot: %s, concurrency %d, admins %d",
         "webhook" if settings.webhook_url else "polling",

@@ -52,6 +52,10 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "cs": (_ID,),  # similar titles (from a card)
     "sp": (r"[0-9a-f]{8}", _PAGE),  # a page of a search, by its token (bot/pending.py)
     "lang": (r"en|es",),  # choose the language
+    "wa": (_ID,),  # watch later: add a title to the watchlist
+    "wl": (_PAGE,),  # the watchlist, paged
+    "wr": (_ID, _PAGE),  # remove a title from the watchlist (and show that page again)
+    "mp": (rf"[{''.join(PLATFORM_OF_LETTER)}_]",),  # toggle one of my platforms ("_": show)
     "forget": (r"yes|no",),  # /deletemydata's confirmation
     "noop": (),  # page indicator; pressing it does nothing
 }

@@ -75,6 +75,7 @@ def card_keyboard(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Keybo
     actions = [
         Button(t(lang, "card_rate"), encode("rq", info.id)),
         Button(t(lang, "card_similar"), encode("cs", info.id)),
+        Button(t(lang, "card_watch"), encode("wa", info.id)),
     ]
     return [row for row in (links[:2], links[2:], actions) if row]
 

@@ -102,6 +102,11 @@ class Commands(Context):
     async def in_chosen_language(self, person: Person) -> Person:
         """The person in the language they chose with /language, if they chose one (read from
         the store once per person and process; a store that fails leaves Telegram's)."""
+        seen = self.seen_langs
+        if seen.get(person.user_id) != person.lang:
+            seen[person.user_id] = person.lang
+            if len(seen) > LANGUAGES_KEPT:
+                seen.popitem(last=False)
         if person.user_id not in self.languages:
             try:
                 chosen = await self.store.language_async(person.user_id)

@@ -49,6 +49,9 @@ class Context:
     queries: RecentQueries = field(default_factory=RecentQueries)
     # the language each person chose with /language (None: none chosen), read once from the store
     languages: OrderedDict[int, str | None] = field(default_factory=OrderedDict)
+    # the language each person's Telegram app reported last (alerts are written in it when
+    # they chose none); bounded like `languages`
+    seen_langs: OrderedDict[int, str] = field(default_factory=OrderedDict)
 
     @property
     def catalog(self) -> Catalog:

@@ -1,0 +1,156 @@
+"""The watchlist and the platforms a person has: /watch <title> (or Watch later on a card),
+/watchlist (paged, with remove buttons), /myplatforms (toggle buttons, remembered) and /new
+(what arrived on the person's platforms in the release being served). The alerts themselves
+go out from bot/alert_service.py."""
+
+from __future__ import annotations
+
+from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
+
+from .. import keyboards as kb
+from .. import views
+from ..callbacks import Callback, ExpiredMenu, encode
+from ..context import Context, echo
+from ..i18n import platform_name, t
+from ..registry import REGISTRY
+from ..replies import Button, Html, Keyboard, Person, Reply, bold
+from ..store import WatchlistFull
+from .ask import ask
+from .titles import pick
+
+NEW_LISTED = 30  # arrivals listed by /new (the count says how many in all)
+
+
+@REGISTRY.command("watch", "verdespues")
+async def watch(ctx: Context, person: Person, rest: str) -> Reply:
+    if not rest:
+        return ask(ctx, person, "watch", "ask_watch")
+    match = ctx.catalog.resolve_title(rest)
+    if match.title is not None:
+        return await add(ctx, person, match.title.id)
+    if not match.candidates:
+        return Reply(t(person.lang, "not_found", text=echo(rest)))
+    return pick(person.lang, rest, match.candidates, lambda c: encode("wa", c.id))
+
+
+@REGISTRY.button("wa")
+async def watch_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    reply = await add(ctx, person, cb.fields[0])
+    return Reply(reply.text, reply.keyboard, below=True, toast=reply.toast)
+
+
+async def add(ctx: Context, person: Person, title_id: str) -> Reply:
+    lang = person.lang
+    info = ctx.catalog.title(title_id)
+    if info is None:
+        raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
+    name = views.title_ref(lang, info.ref)
+    try:
+        added = await ctx.stored(ctx.store.watch_add_async(person.user_id, title_id))
+    except WatchlistFull as e:
+        return Reply(t(lang, "watch_full", limit=e.limit))
+    key = "watch_added" if added else "watch_already"
+    keyboard = [[Button(t(lang, "menu_watchlist"), encode("wl", 0))]]
+    platforms = await ctx.stored(ctx.store.platforms_async(person.user_id))
+    if not platforms:
+        keyboard.append([Button(t(lang, "menu_myplatforms"), encode("mp", "_"))])
+    return Reply(t(lang, key, title=name), keyboard, toast=t(lang, "saved_toast"))
+
+
+@REGISTRY.command("watchlist", "milista")
+async def watchlist(ctx: Context, person: Person, rest: str) -> Reply:
+    return await watchlist_page(ctx, person, 0)
+
+
+async def watchlist_page(ctx: Context, person: Person, page: int) -> Reply:
+    lang = person.lang
+    ids = await ctx.stored(ctx.store.watchlist_async(person.user_id))
+    if not ids:
+        return Reply(t(lang, "watchlist_empty"))
+    catalog = ctx.catalog
+    newest_first = list(reversed(ids))
+    chunk, page, pages = views.page_of(newest_first, page)
+    lines: list[str] = [t(lang, "watchlist_header", len(ids), page=page + 1, pages=pages)]
+    keyboard: Keyboard = []
+    for i, title_id in enumerate(chunk, start=page * views.PAGE_SIZE + 1):
+        info = catalog.title(title_id)
+        name = views.title_ref(lang, info.ref) if info else bold(title_id)
+        lines.append(f"{i}. {name}")
+        row = [Button(f"✖ {i}", encode("wr", title_id, page))]
+        if info is not None:
+            row.insert(0, Button(f"📄 {i}", encode("card", title_id)))
+        keyboard.append(row)
+    nav = kb.pager(page, pages, lambda p: encode("wl", p))
+    if nav:
+        keyboard.append(nav)
+    return Reply(Html("\n".join(lines)), keyboard)
+
+
+@REGISTRY.button("wl")
+async def watchlist_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    return await watchlist_page(ctx, person, cb.page())
+
+
+@REGISTRY.button("wr")
+async def watch_remove_button(ctx: Context, person: Person, cb: Callback) -> Reply:
+    removed = await ctx.stored(ctx.store.watch_remove_async(person.user_id, cb.fields[0]))
+    reply = await watchlist_page(ctx, person, int(cb.fields[1]))
+    toast = t(person.lang, "watch_removed" if removed else "watch_not_there")
+    return Reply(reply.text, reply.keyboard, toast=toast)
+
+
+@REGISTRY.command("myplatforms", "misplataformas")
+async def myplatforms(ctx: Context, person: Person, rest: str) -> Reply:
+    return await platforms_menu(ctx, person)
+
+
+async def platforms_menu(ctx: Context, person: Person) -> Reply:
+    lang = person.lang
+    mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
+    buttons = [
+        Button(("✅ " if p in mine else "▫️ ") + platform_name(p, lang), encode("mp", letter))
+        for p, letter in PLATFORM_LETTERS.items()
+    ]
+    names = ", ".join(platform_name(p, lang) for p in PLATFORMS if p in mine)
+    text = t(lang, "myplatforms", platforms=names) if mine else t(lang, "myplatforms_none")
+    return Reply(text, kb.rows(buttons, 2))
+
+
+@REGISTRY.button("mp")
+async def platform_toggle(ctx: Context, person: Person, cb: Callback) -> Reply:
+    """A platform's button turns it on or off; "_" only shows the menu."""
+    platform = PLATFORM_OF_LETTER.get(cb.fields[0])
+    if platform is not None:
+        mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
+        mine ^= {platform}
+        await ctx.stored(ctx.store.set_platforms_async(person.user_id, mine))
+    return await platforms_menu(ctx, person)
+
+
+@REGISTRY.command("new", "nuevo")
+async def new(ctx: Context, person: Person, rest: str) -> Reply:
+    """What arrived in the release being served, on the person's platforms (all if none)."""
+    from ..alerts import arrivals
+
+    lang = person.lang
+    release = ctx.holder.release if hasattr(ctx.holder, "release") else None
+    if release is None:
+        return Reply(t(lang, "new_no_release"))
+    mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
+    arrived = [a for a in arrivals(release.path) if not mine or a.platform in mine]
+    if not arrived:
+        return Reply(t(lang, "new_none", release=release.version))
+    arrived.sort(key=lambda a: (-(a.release_year or 0), a.title))
+    catalog = ctx.catalog
+    lines: list[str] = [t(lang, "new_header", len(arrived), release=release.version)]
+    shown = arrived[:NEW_LISTED]
+    for a in shown:
+        info = catalog.title(a.title_id)
+        name = views.title_ref(lang, info.ref, with_platform=False) if info else bold(a.title)
+        lines.append(f"• {name} — {platform_name(a.platform, lang)}")
+    if len(arrived) > len(shown):
+        lines.append(t(lang, "new_more", len(arrived) - len(shown)))
+    ids = [a.title_id for a in shown[: views.PAGE_SIZE] if catalog.title(a.title_id)]
+    from ..cards import card_buttons
+
+    return Reply(Html("\n".join(lines)), card_buttons(ids, 0))
