@@ -14,7 +14,7 @@ SEED ?= 42
 # default, 180 s, is for real data; docs/model.md).
 TRAIN_BUDGET ?= 30
 
-.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java nginx
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
@@ -23,6 +23,7 @@ help:
 	@echo "make java       install Debian's Java 17 runtime when java is missing (Spark engine; CI runs it)"
 	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
 	@echo "make postgres   install Debian's PostgreSQL server (the store tests on a real server; CI runs it)"
+	@echo "make nginx      install Debian's nginx, not started (the nginx -t test of deploy/nginx.conf; CI runs it)"
 	@echo "make lock       pin the working venv's packages in constraints.txt (after a dependency change)"
 
 # A changed pyproject.toml or constraints.txt reinstalls; the pins make a fresh machine install
@@ -121,6 +122,20 @@ postgres:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		postgresql; }
 	@ls /usr/lib/postgresql/*/bin/initdb
+
+# Debian's nginx (and openssl, for a throwaway certificate), for the `nginx -t` test of
+# deploy/nginx.conf in tests/deploy/test_compose_scale.py; it skips without them. Installed, never
+# started: a policy-rc.d that refuses (the one Docker images ship, else a temporary one) keeps
+# the package's scripts from starting the service. .ci/run calls this; needs root.
+nginx:
+	@{ command -v nginx && command -v openssl; } >/dev/null 2>&1 || { \
+		policy=/usr/sbin/policy-rc.d; added=; \
+		if [ ! -e $$policy ]; then \
+			printf '#!/bin/sh\nexit 101\n' > $$policy && chmod 755 $$policy && added=1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends nginx openssl; status=$$?; \
+		if [ -n "$$added" ]; then rm -f $$policy; fi; exit $$status; }
+	@nginx -v
 
 bench: $(STAMP)
 	$(PY) -m bench all
