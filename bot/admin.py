@@ -168,7 +168,7 @@ class Reloader:
 
     def __init__(self, holder: CatalogHolder, build: Callable[[], Catalog] | None = None) -> None:
         self.holder = holder
-        self.build = build  # None: the holder's own Catalog.load of its data_dir
+        self.build = build  # None: the holder's own load (releases/current, else data_dir)
         self._lock = asyncio.Lock()
         # With a PostgreSQL store (bot/replication.py): a reload that went in is announced to
         # the other replicas, and the answer lists what each of them serves then.
