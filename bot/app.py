@@ -18,6 +18,7 @@ from telegram.ext import (
     BaseRateLimiter,
     CallbackQueryHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -28,6 +29,7 @@ from .commands import Commands
 from .delivery import answer_query, deliver, markup
 from .handlers import Handlers, addressed_to_us, person_of
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
+from .inline import answer_inline
 from .polling import Feed, FeedBot, FeedProcessor
 from .registry import REGISTRY
 from .runner import (
@@ -174,5 +176,6 @@ def build_application(
     application.bot_data["feed"] = feed
     application.add_handler(MessageHandler(filters.TEXT, handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(InlineQueryHandler(answer_inline))
     application.add_error_handler(handlers.error)
     return application

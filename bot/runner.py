@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 # never takes a slot that replies need.
 POLL_TIMEOUT = 10
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
 def stop_when_running(application: Application) -> None:

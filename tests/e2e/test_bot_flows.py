@@ -123,3 +123,32 @@ async def test_language_is_remembered_and_mydata_then_deletemydata(data_dir: Pat
         [nothing] = await bot.say(chat, "/mydata", "en")
         assert "I store nothing about you" in nothing.text
         assert bot.commands.stats.errors == 0
+
+
+async def test_inline_query_offers_shareable_title_cards(data_dir: Path) -> None:
+    async with running_bot(data_dir) as bot:
+        server = bot.server
+        before = len(server.calls_of("answerInlineQuery"))
+        server.inline_query(3500, "frozen island", "en")
+        await server.wait_for(lambda: len(server.calls_of("answerInlineQuery")) > before)
+        [answer] = server.calls_of("answerInlineQuery")[before:]
+        assert answer.ok, answer.error
+        results = answer.params["results"]
+        assert 1 <= len(results) <= 10
+        first = results[0]
+        assert "Frozen Island" in first["title"] and "·" in first["description"]
+        text = first["input_message_content"]["message_text"]
+        assert "Where to watch:" in text and first["input_message_content"]["parse_mode"] == "HTML"
+        buttons = [b for row in first["reply_markup"]["inline_keyboard"] for b in row]
+        assert buttons and all(b["url"].startswith("https://") for b in buttons)
+        # Spanish people get Spanish cards; garbage gets no results (not an error)
+        server.inline_query(3501, "frozen island", "es")
+        server.inline_query(3502, "ñ🙂" * 100, "es")
+        await server.wait_for(lambda: len(server.calls_of("answerInlineQuery")) >= before + 3)
+        later = server.calls_of("answerInlineQuery")[before + 1 : before + 3]
+        # answered concurrently: tell them apart by what they found
+        garbage, es = sorted(later, key=lambda c: len(c.params["results"]))
+        es_text = es.params["results"][0]["input_message_content"]["message_text"]
+        assert "Dónde verlo:" in es_text
+        assert garbage.ok and garbage.params["results"] == []
+        assert bot.commands.stats.errors == 0

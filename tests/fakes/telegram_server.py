@@ -671,6 +671,38 @@ class FakeTelegramServer:
         self.messages.setdefault(chat["id"], {})[message["message_id"]] = message
         return message
 
+    async def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        """Telegram's checks of an inline answer: at most 50 results with unique ids of 1-64
+        bytes, each message text parseable and within the limit, each keyboard valid."""
+        results = params.get("results")
+        if isinstance(results, str):  # sent as a JSON string in a form body
+            results = json.loads(results)
+        if not params.get("inline_query_id") or not isinstance(results, list):
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        if len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [r.get("id", "") for r in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        for r in results:
+            content = r.get("input_message_content") or {}
+            text = content.get("message_text") or ""
+            visible = visible_text(text, content.get("parse_mode"))
+            if not visible.strip() or utf16_len(visible) > MAX_TEXT:
+                raise ApiError(400, "Bad Request: MESSAGE_TEXT_INVALID")
+            self._check_markup(r)
+        return True
+
+    def inline_query(self, user_id: int, query: str, language_code: str | None = "es") -> int:
+        """A person types `@bot query` in any chat; returns the update_id."""
+        inline = {
+            "id": str(next(self._message_ids)),
+            "from": self.user(user_id, language_code),
+            "query": query,
+            "offset": "",
+        }
+        return self.push_update({"inline_query": inline})
+
     async def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
         self._chat(params)
         return True
