@@ -179,15 +179,22 @@ class TopOut(BaseModel):
 
 class SimilarTitle(Out):
     title: TitleRef = Field(description="A similar title")
-    similarity: float = Field(description="Cosine of the model's title factors, -1..1")
+    similarity: float = Field(
+        description="basis 'ratings': cosine of the model's title factors, -1..1; basis "
+        "'content': the share of the title's genres, cast and director (idf-weighted) "
+        "it shares, 0..1"
+    )
+    basis: Literal["ratings", "content"] = Field(
+        description="'ratings' from the model; 'content' for a title nobody rated (or no model)"
+    )
 
 
 class SimilarOut(BaseModel):
-    """Titles closest to one title in the model's factor space."""
+    """Titles closest to one title: in the model's factor space, or by what they are made of."""
 
     title: TitleRef = Field(description="The title the `title` argument resolved to")
     items: list[SimilarTitle] = Field(
-        description="Most similar first; at most n; empty when nobody rated the title"
+        description="Most similar first; at most n; empty when the title shares nothing"
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from catalog import titles
 from catalog import validate as v
+from catalog.content import ContentSimilarity
 from catalog.index import CatalogIndex
 from catalog.recommend import (
     RecommenderModel,
@@ -58,11 +59,28 @@ class Recommendations:
         return scored_titles(self.index.rows, scored, count, _n_titles(model))
 
     def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
-        """Titles closest to the given one (id or name) in the model's factor space."""
+        """Titles closest to the given one (id or name) in the model's factor space; for a
+        title the model has no factors for (or with no model), by genres, cast and director
+        (catalog/content.py), marked reason_code="content"."""
         count = v.parse_limit(n, "n")
-        model = self._model()
         ref = self._ref(title)
-        return similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
+        model = self.recommender
+        if model is not None and _knows_title(model, ref.id):
+            found = similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
+            if found:
+                return found
+        rows = self.index.rows
+        return [
+            RecommendedTitle(rows.refs[r], similarity=s, reason_code="content")
+            for r, s in self._content().similar(rows.row_of_id[ref.id], count)
+        ]
+
+    def _content(self) -> ContentSimilarity:
+        cached = getattr(self, "_content_similarity", None)
+        if cached is None or cached.rows is not self.index.rows:
+            cached = ContentSimilarity(self.index.rows)
+            self._content_similarity = cached
+        return cached
 
     def for_ratings(
         self,
@@ -106,3 +124,8 @@ class Recommendations:
 
 def _n_titles(model: RecommenderModel) -> int:
     return len(getattr(model, "title_ids", ()))  # test doubles may have none
+
+
+def _knows_title(model: RecommenderModel, title_id: str) -> bool:
+    knows = getattr(model, "knows_title", None)  # test doubles may not say: assume they do
+    return True if knows is None else bool(knows(title_id))

@@ -79,7 +79,8 @@ def top(
 )
 def similar(c: Cat, title: TitleArg, n: N = 10) -> SimilarOut:
     """Titles closest to the given one in the model's factor space (cosine similarity),
-    most similar first. A title nobody rated has no factors: `items` is empty."""
+    most similar first. A title nobody rated has no factors (and without a model no title
+    has): then titles sharing its genres, cast and director, with basis "content"."""
     match = c.resolve_title(title)
     # A title that resolves is asked for by id (the answer names it); any other text goes to
     # the catalogue as is and it raises its own error: no model (503) before an ambiguous
@@ -88,5 +89,12 @@ def similar(c: Cat, title: TitleArg, n: N = 10) -> SimilarOut:
     assert match.title is not None, "Catalog.similar resolves the title or raises"
     return SimilarOut(
         title=TitleRef.model_validate(match.title),
-        items=[SimilarTitle.model_validate(x) for x in items],
+        items=[
+            SimilarTitle(
+                title=TitleRef.model_validate(x.title),
+                similarity=x.similarity or 0.0,
+                basis="content" if x.reason_code == "content" else "ratings",
+            )
+            for x in items
+        ],
     )

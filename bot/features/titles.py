@@ -99,6 +99,8 @@ def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Repl
         return Reply(t(lang, "similar_none", title=name))
     chunk, page, pages = views.page_of(items, page)
     lines: list[str] = [t(lang, "similar_header", title=name, page=page + 1, pages=pages)]
+    if items[0].reason_code == "content":  # no ratings to go on: say what it is based on
+        lines.append(t(lang, "similar_by_content"))
     lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
     nav = kb.pager(page, pages, lambda p: encode("sim", title_id, p))
     return Reply(Html("\n".join(lines)), listed(chunk, page, nav))

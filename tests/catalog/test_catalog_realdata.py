@@ -180,3 +180,10 @@ def test_real_model_recommendations_are_catalogue_titles(real_data: Path) -> Non
     known = next(t for t in cat.recommender.title_ids if cat.title(t) is not None)
     assert len(cat.similar(known, 3)) == 3
     assert len(cat.for_ratings({"ns5941": 5.0, "ns1": 1.0}, 4)) == 4
+
+
+def test_similar_titles_by_content_on_the_real_catalogue(real_cat: Catalog) -> None:
+    """No model here (like a title nobody rated): The Irishman's neighbours are Scorsese's and
+    De Niro's films, not random dramas."""
+    names = {x.title.title for x in real_cat.similar("The Irishman", 6)}
+    assert {"GoodFellas", "Raging Bull", "Mean Streets"} & names, names
