@@ -75,6 +75,8 @@ def _rated(ctx: Context, ratings: dict[str, float]) -> Html:
 @REGISTRY.command("deletemydata", "borrarmisdatos")
 async def deletemydata(ctx: Context, person: Person, rest: str) -> Reply:
     lang = person.lang
+    if (await ctx.stored(ctx.store.describe_async(person.user_id))).empty:
+        return Reply(t(lang, "mydata_none"))  # nothing to erase: no question to answer
     buttons = [
         [
             Button(t(lang, "forget_yes"), encode("forget", "yes")),

@@ -51,7 +51,7 @@ WITHOUT_ARGS = [
     ("/chart", "¿Cuál quieres ver?", "Which one would you like to see?"),
     ("/language", "¿En qué idioma te hablo?", "Which language should I speak?"),
     ("/mydata", "No guardo nada de ti", "I store nothing about you"),
-    ("/deletemydata", "¿Borro todo lo que guardo de ti", "Erase everything I store about you"),
+    ("/deletemydata", "No guardo nada de ti", "I store nothing about you"),
     ("/nonsense", "No conozco ese comando", "I don't know that command"),
 ]
 
