@@ -42,7 +42,11 @@ class AlertService:
     async def queue_served_release(self) -> int:
         """Queue the alerts of the release being served, once per release; returns how many
         were new in the outbox (0 when already queued, here or by another replica)."""
-        release = getattr(self.commands.holder, "release", None)
+        holder = self.commands.holder
+        # Taking `current` is what checks the releases pointer (the holder follows it only
+        # then, in the background): without it a bot nobody writes to never saw a new release.
+        getattr(holder, "current", None)
+        release = getattr(holder, "release", None)
         if release is None or release.version == self.queued:
             return 0
         result = await alerts_for_release(release.path, self.commands.store)
