@@ -137,3 +137,19 @@ def state(data_dir: Path) -> tuple[str | None, list[str], list[str]]:
     versions = [r.version for r in releases.list_releases(root)]
     leftovers = [p.name for p in root.iterdir() if p.name.startswith((".staging-", ".trash-"))]
     return releases.current_version(root), versions, leftovers
+
+
+def first_title(inbox: Path, platform: str) -> tuple[str, str, str]:
+    """(id, title, release_year) of the row `move_title` would take off `platform`."""
+    header, rows = read_csv(next((inbox / "titles").glob(f"{platform}*_titles.csv")))
+    row = dict(zip(header, rows[0], strict=True))
+    return platform[0] + row["show_id"], row["title"], row["release_year"]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for a `python -m api` the test starts)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
