@@ -21,6 +21,7 @@ from charts import (
     render_chart,
     summarize_ratings,
 )
+from charts.ratings import anomaly_name
 from charts.titles import MATURITY_LABELS_ES
 from etl.__main__ import main as etl_main
 from etl.demo import main as demo_main
@@ -372,7 +373,9 @@ def check_findings(base: Path, charts: dict[str, Chart], lang: str = "en") -> No
         assert m, f["anomalies"]
         biggest = max(counts, key=lambda k: counts[k])
         assert n(m[1]) == sum(counts.values()) and int(m[2]) == len(counts)
-        assert m[3] == biggest.replace("_", " ") and n(m[4]) == counts[biggest]
+        named = anomaly_name(biggest)  # the kind in words, in the finding's language
+        said = named.shown(lang) if hasattr(named, "shown") else named
+        assert m[3] == said and n(m[4]) == counts[biggest]
         for sample in etl["anomalies"][biggest]["samples"][:3]:
             assert sample in f["anomalies"]
     else:
