@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from catalog.results import (
@@ -39,11 +40,18 @@ def filters(lang: str, platform: str | None, year: int | None) -> Html:
 
 def title_ref(lang: str, ref: TitleRef, with_platform: bool = True) -> Html:
     """<b>Name</b> (Netflix, 2019, movie)"""
-    bits = []
-    if with_platform:
-        bits.append(platform_name(ref.platform))
-    bits += kind_and_year(lang, ref.type, ref.release_year)
-    return Html(f"{bold(ref.title)} ({esc(', '.join(bits))})")
+    platform = ref.platform if with_platform else None
+    return named(lang, ref.title, platform, ref.type, ref.release_year)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def named(lang: str, title: str, platform: str | None, kind: str, year: int | None) -> Html:
+    """<b>Name</b> (Netflix, 2019, movie), or without the platform when None. Cached: a pure
+    function of its arguments and of the message catalogues, which are read once (locales);
+    every list reply (similar, recommendations, search) writes ten of these (issue 13)."""
+    bits = [platform_name(platform)] if platform is not None else []
+    bits += kind_and_year(lang, kind, year)
+    return Html(f"{bold(title)} ({esc(', '.join(bits))})")
 
 
 def button_label(ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = True) -> str:
@@ -250,11 +258,17 @@ def where_to_watch(lang: str, text: str, found: WatchPage, pages: int) -> Html:
     header = t(lang, "where_header", found.total, text=text, page=page, pages=pages)
     lines: list[str] = [header]
     for i, g in enumerate(found.groups, start=found.offset + 1):
-        bits = kind_and_year(lang, g.type, g.release_year)
-        platforms = ", ".join(platform_name(p) for p in dict.fromkeys(g.platforms))
-        name = Html(f"{bold(g.title)} ({esc(', '.join(bits))})")
-        lines.append(f"{i}. {t(lang, 'where_line', title=name, platforms=platforms)}")
+        lines.append(f"{i}. {_where_line(lang, g.title, g.type, g.release_year, g.platforms)}")
     return Html("\n".join(lines))
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _where_line(
+    lang: str, title: str, kind: str, year: int | None, platforms: tuple[str, ...]
+) -> Html:
+    """One title of a where-to-watch page, without its number. Cached like `named`."""
+    names = ", ".join(platform_name(p) for p in dict.fromkeys(platforms))
+    return t(lang, "where_line", title=named(lang, title, None, kind, year), platforms=names)
 
 
 def kind_and_year(lang: str, kind: str, year: int | None) -> list[str]:
