@@ -5,6 +5,8 @@ go out from bot/alert_service.py."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
 
 from .. import keyboards as kb
@@ -15,6 +17,9 @@ from ..i18n import platform_name, t
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, bold
 from ..store import WatchlistFull
+
+if TYPE_CHECKING:
+    from ..alerts import Arrival
 from .ask import ask
 from .titles import pick
 
@@ -140,8 +145,15 @@ async def new(ctx: Context, person: Person, rest: str) -> Reply:
     arrived = [a for a in arrivals(release.path) if not mine or a.platform in mine]
     if not arrived:
         return Reply(t(lang, "new_none", release=release.version))
-    arrived.sort(key=lambda a: (-(a.release_year or 0), a.title))
     catalog = ctx.catalog
+
+    def newest(a: Arrival) -> tuple[int, int, str]:
+        """Latest added to its platform first (date_added), then the latest released."""
+        info = catalog.title(a.title_id)
+        added = info.date_added.toordinal() if info and info.date_added else 0
+        return (-added, -(a.release_year or 0), a.title)
+
+    arrived.sort(key=newest)
     lines: list[str] = [t(lang, "new_header", len(arrived), release=release.version)]
     shown = arrived[:NEW_LISTED]
     for a in shown:
