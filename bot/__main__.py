@@ -13,9 +13,10 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Coroutine  # noqa: E402
+from collections.abc import Callable, Coroutine  # noqa: E402
 from typing import Any  # noqa: E402
 
 from domain.vocabulary import LANGUAGES  # noqa: E402
@@ -111,6 +112,8 @@ def _main(argv: list[str] | None) -> int:
         return 2
     if holder.current.recommender is None:
         log.warning("no recommendation model: %s", holder.current.model_error)
+    freeze_heap()
+    holder.reload = refreezing(holder.reload)  # type: ignore[method-assign]
     from .store import StoreError, store_from_settings
 
     try:
@@ -146,6 +149,40 @@ def _main(argv: list[str] | None) -> int:
         print(redact(failure), file=sys.stderr, flush=True)
         return 3
     return 0
+
+
+# Garbage collection (issue 13's bot benchmark). The catalogue and the model are ~140k objects
+# that live as long as the process; every full collection walked them all (55-130 ms each). Frozen
+# (gc.freeze), they are left out of every collection: a full pass costs ~7 ms, about 23 µs less
+# per update in a 5,000-update run. Freezing never keeps an acyclic object alive: reference
+# counting still frees it when its last reference goes. Only garbage *cycles* among frozen
+# objects would stay, so a reload, which drops the old catalogue, unfreezes, collects (the old
+# catalogue's cycles go; one ~60 ms pause in the reload's worker thread, which holds the GIL) and
+# freezes the new one. Young collections every 20,000 allocations instead of 700: most of a
+# reply's objects are freed by reference counting before any pass sees them (gen0+gen1 time per
+# update ~23 -> ~15 µs in the same measurement).
+GC_THRESHOLDS = (20_000, 10, 10)
+
+
+def freeze_heap() -> None:
+    """Collect, then move every object alive now (modules, the catalogue, the model) out of
+    the collector's sight; later collections walk only what is created afterwards."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def refreezing(reload: Callable[..., Any]) -> Callable[..., Any]:
+    """CatalogHolder.reload, then freeze_heap (the old catalogue's cycles freed, the new one
+    frozen). Refused reloads raise before it: nothing was swapped, the frozen heap stands."""
+
+    def reload_and_freeze(*args: Any, **kwargs: Any) -> Any:
+        fresh = reload(*args, **kwargs)
+        freeze_heap()
+        return fresh
+
+    return reload_and_freeze
 
 
 async def _console_then_close(chat: Coroutine[Any, Any, int], store: Any) -> int:

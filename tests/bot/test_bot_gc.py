@@ -1,0 +1,62 @@
+"""bot/__main__.py's garbage-collection set-up: the heap frozen once the catalogue is loaded, and
+again after each reload, without keeping the dropped catalogue's cycles alive."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from bot.__main__ import GC_THRESHOLDS, freeze_heap, refreezing
+
+
+@pytest.fixture(autouse=True)
+def _restore_gc() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()  # the rest of the test run collects as usual
+    gc.set_threshold(*thresholds)
+
+
+class Node:
+    """A catalogue stand-in that sits in a reference cycle, as many loaded objects do."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_freeze_heap_freezes_what_is_alive_and_sets_the_thresholds() -> None:
+    kept = Node()
+    freeze_heap()
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == GC_THRESHOLDS
+    assert not any(o is kept for o in gc.get_objects())  # out of the collector's sight
+
+
+def test_a_reload_frees_the_dropped_catalogues_cycles_and_freezes_the_new_one() -> None:
+    holder = {"current": Node()}
+    old = weakref.ref(holder["current"])
+    freeze_heap()
+
+    def reload() -> Node:
+        holder["current"] = Node()  # the swap drops the old one, a cycle refcounting misses
+        return holder["current"]
+
+    fresh = refreezing(reload)()
+    assert fresh is holder["current"]
+    assert old() is None  # collected after the unfreeze, not kept frozen for ever
+    assert not any(o is fresh for o in gc.get_objects())  # the new one is frozen
+
+
+def test_a_refused_reload_raises_and_leaves_the_frozen_heap_alone() -> None:
+    freeze_heap()
+    frozen = gc.get_freeze_count()
+
+    def refused() -> None:
+        raise RuntimeError("reload refused")
+
+    with pytest.raises(RuntimeError, match="refused"):
+        refreezing(refused)()
+    assert gc.get_freeze_count() == frozen
