@@ -16,91 +16,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
+import gc
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-from telegram.ext import AIORateLimiter, ContextTypes, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bench.fake_api import FakeServerProcess as _FakeApi
+from bench.bot_setup import (  # noqa: F401  (TEXTS, TOKEN, ROOT: bench/replicas.py)
+    DEFAULT_GC_THRESHOLDS,
+    ROOT,
+    TEXTS,
+    TOKEN,
+    FakeServerProcess,
+    GcTimer,
+    command_cost,
+    data_dir_for,
+    echo,
+    limiter,
+    settings_for,
+)
 from bench.report import Row, write_results
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "100200:BENCH-token"
-TEXTS = [
-    "/start",
-    "/help",
-    "/maxduration 2020 netflix",
-    "/scorecount netflix 3.5 2019",
-    "/platformcount netflix",
-    "/actor netflix 2019",
-    "/foryou",
-    "/search the lost",
-    "/similar ns1",
-    "/recommend 1 ns1",
-]
-
-
-def _limiter() -> AIORateLimiter:
-    # Production keeps AIORateLimiter's default 30 msg/s overall (Telegram's documented bulk
-    # limit); that would make both bots measure 30/s. Here the limiter stays in the path (its
-    # cost is measured) with the overall cap lifted.
-    return AIORateLimiter(overall_max_rate=0, max_retries=2)
-
-
-def _data_dir(given: str | None) -> tuple[Path, Path | None]:
-    """The data to serve: the given dir, ./data when built, else small demo data in a temp dir."""
-    if given:
-        return Path(given), None
-    default = ROOT / "data"
-    if (default / "processed" / "titles.parquet").exists() and (default / "models").exists():
-        return default, None
-    tmp = Path(tempfile.mkdtemp(prefix="streamrec-bench-bot-"))
-    py = sys.executable
-    steps = [
-        [py, "-m", "etl.demo", "--out", str(tmp / "raw"), "--titles", "3000",
-         "--ratings", "100000", "--seed", "3"],
-        [py, "-m", "etl", "--raw", str(tmp / "raw"), "--out", str(tmp / "processed"), "-q"],
-        [py, "-m", "model", "train", "--data-dir", str(tmp), "--quiet"],
-    ]  # fmt: skip
-    for step in steps:
-        subprocess.run(step, cwd=ROOT, check=True, capture_output=True, timeout=600)
-    return tmp, tmp
-
-
-class FakeServerProcess(_FakeApi):
-    """The fake Bot API child process (bench/fake_api.py) with this benchmark's token."""
-
-    def __init__(self, lifetime: float = 900) -> None:
-        super().__init__(TOKEN, lifetime)
-
-
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The minimal bot: say back what was said."""
-    message = update.effective_message
-    if message is not None and message.text:
-        await context.bot.send_message(message.chat_id, html.escape(message.text))
-
-
-def _settings(server: FakeServerProcess | None, data_dir: Path, concurrency: int) -> Any:
-    from bot.settings import Settings
-
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_base_url=f"{server.url}/bot" if server else None,
-        data_dir=data_dir,
-        bot_concurrency=concurrency,
-        log_level="WARNING",
-    )
+# the names bench/replicas.py imports, as before the split
+_data_dir, _limiter = data_dir_for, limiter
 
 
 async def _measure(
@@ -112,22 +56,33 @@ async def _measure(
     per_user: int,
     delay: float,
 ) -> dict[str, Any]:
-    """Start one bot, warm it up, run the load, stop it."""
+    """Start one bot, warm it up, run the load, stop it. Kind "ours" freezes the heap and sets
+    the gc thresholds once the catalogue is loaded, as `python -m bot` does (freeze_heap);
+    "ours-nofreeze" and the echo keep Python's defaults."""
     from bot.app import build_application, configured_builder
     from catalog.holder import CatalogHolder
 
-    settings = _settings(server, data_dir, concurrency)
+    # Each run starts from a clean heap: what an earlier run left (its catalogue, frozen or not)
+    # is collected first, so no bot pays for another's garbage.
+    gc.unfreeze()
+    gc.collect()
+    gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
+    settings = settings_for(server, data_dir, concurrency)
     if kind == "echo":
-        app = configured_builder(settings, _limiter()).build()
-        app.add_handler(MessageHandler(filters.TEXT, _echo))
+        app = configured_builder(settings, limiter()).build()
+        app.add_handler(MessageHandler(filters.TEXT, echo))
         texts = ["hello there", "/start"]
     else:
         holder = CatalogHolder(data_dir, settings.recommend_threshold)
+        if kind == "ours":
+            from bot.__main__ import freeze_heap
+
+            freeze_heap()  # as `python -m bot` does once the catalogue is loaded
         state = Path(tempfile.mkdtemp(prefix="streamrec-bench-state-"))
         from bot.ratings_store import RatingsStore
 
         store = RatingsStore(state / "ratings.sqlite3")
-        app = build_application(settings, holder, store=store, rate_limiter=_limiter())
+        app = build_application(settings, holder, store=store, rate_limiter=limiter())
         texts = TEXTS
     await server.apost("/_test/fault", {"delay_all": delay})
     async with app:
@@ -136,10 +91,13 @@ async def _measure(
         try:
             await server.apost("/_test/load", {"users": 10, "per_user": 3, "texts": texts})
             cpu = time.process_time()  # this process: the bot (the fake API is a child)
-            stats = await server.apost(
-                "/_test/load", {"users": users, "per_user": per_user, "texts": texts}
-            )
+            with GcTimer() as collector:
+                stats = await server.apost(
+                    "/_test/load", {"users": users, "per_user": per_user, "texts": texts}
+                )
             stats["cpu_us"] = (time.process_time() - cpu) / (users * per_user) * 1e6
+            stats["gc_us"] = collector.seconds / (users * per_user) * 1e6
+            stats["gc_full"] = collector.full
         finally:
             await app.updater.stop()
             await app.stop()
@@ -149,39 +107,10 @@ async def _measure(
     return stats
 
 
-async def _command_cost(data_dir: Path, rounds: int = 60) -> dict[str, float]:
-    """Thread-CPU microseconds of `Commands.on_text` per text of the mix, no Telegram at all:
-    the part of an update that is ours alone (a different person each round)."""
-    from bot.app import build_commands
-    from bot.ratings_store import RatingsStore
-    from bot.replies import Person
-    from catalog.holder import CatalogHolder
-
-    settings = _settings(None, data_dir, 16)
-    state = Path(tempfile.mkdtemp(prefix="streamrec-bench-cmd-"))
-    store = RatingsStore(state / "ratings.sqlite3")
-    commands = build_commands(settings, CatalogHolder(data_dir), store)
-    cost: dict[str, float] = {}
-    try:
-        for text in TEXTS:
-            times = []
-            for i in range(rounds):
-                person = Person(user_id=7000 + i, chat_id=7000 + i, lang="en", is_admin=False)
-                t0 = time.thread_time()
-                async for _ in commands.on_text(person, text):
-                    pass
-                times.append(time.thread_time() - t0)
-            cost[text] = statistics.mean(times[rounds // 6 :]) * 1e6  # warm-up rounds dropped
-    finally:
-        store.close()
-        shutil.rmtree(state, ignore_errors=True)
-    return cost
-
-
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median of each figure over repeated runs."""
     out = dict(runs[0])
-    for key in ("updates_per_s", "p50_ms", "p99_ms", "timeouts", "cpu_us"):
+    for key in ("updates_per_s", "p50_ms", "p99_ms", "timeouts", "cpu_us", "gc_us", "gc_full"):
         out[key] = statistics.median(r[key] for r in runs)
     return out
 
@@ -204,20 +133,26 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--data-dir")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--note", default="", help="a paragraph appended to the notes")
+    parser.add_argument(
+        "--compare-gc",
+        action="store_true",
+        help="also run our bot without freeze_heap() in the same alternation (ours-nofreeze)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("PYTHONPATH", str(ROOT))
-    data_dir, cleanup = _data_dir(args.data_dir)
+    data_dir, cleanup = data_dir_for(args.data_dir)
     server = FakeServerProcess()
     runs: dict[str, list[dict[str, Any]]] = {}
     try:
+        kinds = ("echo", "ours", "ours-nofreeze") if args.compare_gc else ("echo", "ours")
 
         async def run_all() -> None:
             # Echo and ours alternate, several times: the machine is shared, so a slow patch
             # hits both, and the median of each is compared.
             for delay in (0.0, 0.02):
                 for rep in range(args.repeats):
-                    for kind in ("echo", "ours"):
+                    for kind in kinds:
                         stats = await _measure(
                             server, kind, data_dir, args.concurrency, args.users,
                             args.per_user, delay,
@@ -233,7 +168,7 @@ def main(argv: list[str]) -> int:
                 print(f"bench bot: {key}: {_fmt(stats)}", flush=True)
 
         asyncio.run(run_all())
-        command_cost = asyncio.run(_command_cost(data_dir))
+        costs = asyncio.run(command_cost(data_dir))
     finally:
         server.close()
         if cleanup is not None:
@@ -255,9 +190,24 @@ def main(argv: list[str]) -> int:
                 f"(+{ours['cpu_us'] - echo['cpu_us']:.0f} µs; echo/ours "
                 f"{echo['cpu_us'] / ours['cpu_us']:.0%})",
             ),
+            Row(
+                f"time in the garbage collector per update (full passes per run), {label}", "",
+                f"echo {echo['gc_us']:.0f} µs ({echo['gc_full']:g}), "
+                f"ours {ours['gc_us']:.0f} µs ({ours['gc_full']:g})",
+            ),
         ]  # fmt: skip
-    mean = statistics.mean(command_cost.values())
-    each = ", ".join(f"{t.split()[0]} {c:.0f}" for t, c in command_cost.items())
+        bare = results.get(f"ours-nofreeze@{delay}")
+        if bare is not None:
+            r = bare["updates_per_s"] / echo["updates_per_s"] if echo["updates_per_s"] else 0
+            rows.append(
+                Row(
+                    f"our bot without freeze_heap() (gc defaults), {label}", "",
+                    f"{_fmt(bare)}; {r:.0%} of the echo; CPU {bare['cpu_us']:.0f} µs, gc"
+                    f" {bare['gc_us']:.0f} µs per update",
+                )
+            )  # fmt: skip
+    mean = statistics.mean(costs.values())
+    each = ", ".join(f"{t.split()[0]} {c:.0f}" for t, c in costs.items())
     rows.append(
         Row(
             "command logic alone (Commands.on_text), µs per update", "", f"mean {mean:.0f} ({each})"
