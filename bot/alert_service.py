@@ -18,6 +18,7 @@ from .alerts_sender import AlertSender
 from .delivery import deliver
 from .i18n import platform_name, t
 from .replies import Html, Reply
+from .sender_lease import SenderLease
 from .store import Alert
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class AlertService:
         self.poll_s = poll_s
         self.queued: str | None = None  # the release whose alerts this process queued
         self.sender = AlertSender(commands.store, self.send, lambda alert: alert) if send else None
+        self.lease = SenderLease(getattr(commands.store, "url", None))
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
 
@@ -87,17 +89,29 @@ class AlertService:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.poll_s)
 
+    async def _send_loop(self) -> None:
+        """Drain the outbox while this process holds the sender lease (bot/sender_lease.py)."""
+        assert self.sender is not None
+        while not self._stop.is_set():
+            try:
+                if await self.lease.lead():
+                    await self.sender.drain()
+            except Exception:  # the outbox keeps every alert; look again later
+                log.exception("alert sender: draining the outbox failed; retrying later")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.poll_s)
+
     def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._queue_loop(), name="alerts-queue"))
         if self.sender is not None:
-            run = self.sender.run(self._stop, idle_s=self.poll_s)
-            self._tasks.append(asyncio.create_task(run, name="alerts-send"))
+            self._tasks.append(asyncio.create_task(self._send_loop(), name="alerts-send"))
 
     async def stop(self) -> None:
         self._stop.set()
         for task in self._tasks:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(task, 10)
+        await self.lease.close()
 
 
 def wire_alerts(application: Any, settings: Any) -> AlertService:

@@ -47,8 +47,8 @@ class Settings(ServiceSettings):
     database_pool_max: int | None = Field(default=None, ge=1, le=1000)
     database_pool_timeout: float = Field(default=5.0, gt=0, le=300)
     # Watchlist alerts (docs/alerts.md): queued when this process serves a new release, sent
-    # from the outbox within Telegram's limits. With several replicas let one of them send
-    # (the limits are counted per process); the others still queue, which is idempotent.
+    # from the outbox within Telegram's limits. With several replicas on PostgreSQL only the
+    # holder of the sender lease sends (bot/sender_lease.py); false: this process never sends.
     alerts_send: bool = True
     alerts_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600)
 
