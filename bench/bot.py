@@ -56,9 +56,9 @@ async def _measure(
     per_user: int,
     delay: float,
 ) -> dict[str, Any]:
-    """Start one bot, warm it up, run the load, stop it. Kind "ours" freezes the heap and sets
-    the gc thresholds once the catalogue is loaded, as `python -m bot` does (freeze_heap);
-    "ours-nofreeze" and the echo keep Python's defaults."""
+    """Start one bot, warm it up, run the load, stop it. Kind "ours" freezes the heap once the
+    catalogue is loaded, as `python -m bot` does (freeze_heap); "ours-nofreeze" and the echo
+    do not."""
     from bot.app import build_application, configured_builder
     from catalog.holder import CatalogHolder
 
