@@ -187,3 +187,25 @@ def test_similar_titles_by_content_on_the_real_catalogue(real_cat: Catalog) -> N
     De Niro's films, not random dramas."""
     names = {x.title.title for x in real_cat.similar("The Irishman", 6)}
     assert {"GoodFellas", "Raging Bull", "Mean Streets"} & names, names
+
+
+def test_every_real_title_card_is_valid_telegram_html_within_the_limit(real_cat: Catalog) -> None:
+    """The bot's title card (bot/cards.py) for each of the ~23k real titles, in both languages:
+    Telegram must parse it (descriptions carry &, <, quotes) and it must fit one message."""
+    from bot.cards import card_keyboard, card_text
+    from bot.replies import MAX_TEXT, utf16_len
+    from catalog.results import Offer
+    from tests.fakes.telegram_server import parse_html
+
+    checked = 0
+    for title_id in real_cat.index.rows.row_of_id:
+        info = real_cat.title(title_id)
+        assert info is not None
+        offers = [Offer(info.platform, info.id)]
+        for lang in ("en", "es"):
+            text = card_text(lang, info, offers)
+            assert utf16_len(parse_html(text)) <= MAX_TEXT, title_id
+            links = [b for row in card_keyboard(lang, info, offers) for b in row if b.url]
+            assert len(links) == 1 and links[0].url.startswith("https://"), title_id
+        checked += 1
+    assert checked > 20_000
