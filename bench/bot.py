@@ -73,7 +73,8 @@ async def _measure(
         app.add_handler(MessageHandler(filters.TEXT, echo))
         texts = ["hello there", "/start"]
     else:
-        holder = CatalogHolder(data_dir, settings.recommend_threshold)
+        # one BLAS thread, as `python -m bot` serves (CatalogHolder(..., blas_threads=1))
+        holder = CatalogHolder(data_dir, settings.recommend_threshold, blas_threads=1)
         if kind == "ours":
             from bot.__main__ import freeze_heap
 

@@ -127,7 +127,7 @@ async def command_cost(data_dir: Path, rounds: int = 60) -> dict[str, float]:
     settings = settings_for(None, data_dir, 16)
     state = Path(tempfile.mkdtemp(prefix="streamrec-bench-cmd-"))
     store = RatingsStore(state / "ratings.sqlite3")
-    commands = build_commands(settings, CatalogHolder(data_dir), store)
+    commands = build_commands(settings, CatalogHolder(data_dir, blas_threads=1), store)
     cost: dict[str, float] = {}
     try:
         for text in TEXTS:
