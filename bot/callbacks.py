@@ -30,7 +30,7 @@ _SCORE = r"[0-4](\.\d{1,8})?|5(\.0{1,8})?|_"
 _ID = r"[a-z][a-z0-9]{1,20}"
 _UID = rf"\d{{1,{USER_ID_DIGITS}}}"  # and at most USER_ID_MAX: checked in _check
 _STARS = r"[0-5]"
-_MENU = r"md|sc|pc|ac|rate|fy|help|search|chart"  # main-menu targets (features/general.py)
+_MENU = r"md|sc|pc|ac|rate|fy|help|search|chart|wl|mp|lang"  # main-menu targets (general.py)
 _CHART = r"[a-z][a-z_]{1,23}"
 
 # action -> the regex of each field, in order

@@ -27,7 +27,8 @@ async def help_(ctx: Context, person: Person, rest: str) -> Reply:
 async def menu(ctx: Context, person: Person, cb: Callback) -> Reply:
     """A main-menu entry: the same as the command without arguments."""
     # imported here: the features import this module's registry entries first (/help's order)
-    from . import charts, questions, ratings
+    from . import charts, people, questions, ratings, watch
+    from .ask import ask
     from .wizard import Wizard
 
     target = cb.fields[0]
@@ -40,7 +41,13 @@ async def menu(ctx: Context, person: Person, cb: Callback) -> Reply:
     if target == "fy":
         return await ratings.foryou(ctx, person, "")
     if target == "search":
-        return Reply(t(person.lang, "search_hint"))
+        return ask(ctx, person, "search", "ask_search")
+    if target == "wl":
+        return await watch.watchlist(ctx, person, "")
+    if target == "mp":
+        return await watch.myplatforms(ctx, person, "")
+    if target == "lang":
+        return await people.language(ctx, person, "")
     if target == "chart":
         await ctx.charts.prepare(ctx.catalog)
         return charts.chart_menu(ctx, person)
