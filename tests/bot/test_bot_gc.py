@@ -48,12 +48,14 @@ def test_a_reload_frees_the_dropped_catalogues_cycles_and_freezes_the_new_one() 
 
 
 def test_a_refused_reload_raises_and_leaves_the_frozen_heap_alone() -> None:
+    kept = Node()
     freeze_heap()
-    frozen = gc.get_freeze_count()
 
     def refused() -> None:
         raise RuntimeError("reload refused")
 
     with pytest.raises(RuntimeError, match="refused"):
         refreezing(refused)()
-    assert gc.get_freeze_count() == frozen
+    # still frozen: no unfreeze happened (an exact freeze count is not stable: a frozen object
+    # freed by refcounting meanwhile lowers it, which made this test flaky in CI)
+    assert not any(o is kept for o in gc.get_objects())
