@@ -9,6 +9,7 @@ or a name can never break the markup. With `n=` the message's plural form for `n
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel.dates import format_date
 
@@ -55,6 +56,7 @@ def platform_name(platform: str, lang: str = "es") -> str:
     return vocabulary.platform_name(platform, lang)
 
 
+@lru_cache(maxsize=64)  # Babel's date formatting costs ~100 µs; one catalogue has one date
 def as_of(lang: str, day: dt.date | None) -> str:
     """The catalogue's date as the language writes it ("28 December 2021", "28 de diciembre de
     2021"); "today" when no title has a date."""
