@@ -8,7 +8,7 @@ from dataclasses import replace
 from catalog.results import TitleInfo
 
 from .. import keyboards as kb
-from .. import views
+from .. import picks, views
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, StoreUnavailable, echo
 from ..i18n import t
@@ -104,7 +104,7 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
         return Reply(t(lang, "no_titles"), edit=edit)
     chunk, page, pages = views.page_of(items, page)
     lines: list[str] = [t(lang, "foryou_header", len(ratings), page=page + 1, pages=pages)]
-    lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
+    lines += picks.title_lines(lang, chunk, page * views.PAGE_SIZE)
     if len(ratings) < FEW_RATINGS:
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
     nav = kb.pager(page, pages, lambda p: encode("fy", p))

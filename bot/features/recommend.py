@@ -7,7 +7,7 @@ from __future__ import annotations
 from catalog.validate import AmbiguousTitle, parse_user_id
 
 from .. import keyboards as kb
-from .. import views
+from .. import picks, views
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context
 from ..i18n import t
@@ -49,7 +49,7 @@ def for_user(ctx: Context, person: Person, user_id: int, title: str) -> Reply:
         result = ctx.catalog.recommend(user_id, title)
     except AmbiguousTitle as e:
         return pick(person.lang, title, e.candidates, lambda c: encode("rec", user_id, c.id))
-    return Reply(views.recommendation(person.lang, result))
+    return Reply(picks.recommendation(person.lang, result))
 
 
 async def for_asker(ctx: Context, person: Person, title: str) -> Reply:
@@ -64,7 +64,7 @@ async def for_asker(ctx: Context, person: Person, title: str) -> Reply:
     except AmbiguousTitle as e:
         return pick(lang, title, e.candidates, lambda c: encode("ry", c.id))
     card = [[Button(t(lang, "open_card"), encode("card", result.title.id))]]
-    return Reply(views.recommendation(lang, result), card)
+    return Reply(picks.recommendation(lang, result), card)
 
 
 @REGISTRY.command("top", admin=True)
@@ -88,7 +88,7 @@ def top_page(ctx: Context, person: Person, user_id: int, page: int) -> Reply:
     recommender = catalog.recommender
     if recommender is not None and not recommender.knows_user(user_id):
         lines.append(t(lang, "top_unknown_user", user=user_id))
-    lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
+    lines += picks.title_lines(lang, chunk, page * views.PAGE_SIZE)
     nav = kb.pager(page, pages, lambda p: encode("top", user_id, p))
     return Reply(Html("\n".join(lines)), listed(chunk, page, nav))
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from catalog.results import SearchHit
 
-from .. import cards, views
+from .. import cards, picks, views
 from .. import keyboards as kb
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
@@ -101,7 +101,7 @@ def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Repl
     lines: list[str] = [t(lang, "similar_header", title=name, page=page + 1, pages=pages)]
     if items[0].reason_code == "content":  # no ratings to go on: say what it is based on
         lines.append(t(lang, "similar_by_content"))
-    lines += views.title_lines(lang, chunk, page * views.PAGE_SIZE)
+    lines += picks.title_lines(lang, chunk, page * views.PAGE_SIZE)
     nav = kb.pager(page, pages, lambda p: encode("sim", title_id, p))
     return Reply(Html("\n".join(lines)), listed(chunk, page, nav))
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot import views
+from bot import picks, views
 from bot.commands import Commands
 from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, plain_text
@@ -149,7 +149,7 @@ async def test_a_model_without_factors_gives_a_plain_reason(tmp_path: Path, lang
     person = Person(user_id=7, chat_id=7, lang=lang)
     text = plain_text((await foryou(commands, person, generous(base))).text)
     assert BECAUSE[lang] not in text
-    plain = views.because(lang, base.for_ratings(generous(base), n=1)[0])
+    plain = picks.because(lang, base.for_ratings(generous(base), n=1)[0])
     assert plain and str(plain) in text
     assert len(FIGURE.findall(text)) == 10
 
@@ -166,7 +166,7 @@ def test_recommend_shows_the_expected_rating_and_the_unclipped_score(
     assert r.estimate == 5.0 and r.recommended
     assert r.score is not None and r.score > 5.0 and r.predicted is not None
     assert r.predicted < 5.0
-    text = plain_text(views.recommendation(lang, r))
+    text = plain_text(picks.recommendation(lang, r))
     assert "5.00" not in text and "5,00" not in text
     assert f"{views.number(lang, r.predicted, 1)} ★" in text
     assert views.number(lang, r.score, 2) in text and "≥" in text

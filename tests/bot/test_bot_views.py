@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import views
+from bot import picks
 from bot.commands import Commands
 from bot.ratings_store import RatingsStore
 from bot.replies import Person
@@ -29,7 +29,7 @@ def rec(code: str, user: int | None = 7) -> Recommendation:
 def test_reasons_are_ours_localised_with_the_display_title(
     code: str, user: int | None, lang: str
 ) -> None:
-    text = views.recommendation(lang, rec(code, user))
+    text = picks.recommendation(lang, rec(code, user))
     parse_html(text)
     line = text.split("\n")[1]
     assert line.startswith("Motivo:" if lang == "es" else "Reason:")

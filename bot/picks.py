@@ -1,0 +1,95 @@
+"""How recommendations read: the decision for one title, a list's lines with their figure
+("4.8★ · top 0.3%") and the reason in words ("because you liked …")."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from catalog.results import Recommendation, RecommendedTitle
+
+from .i18n import number, percent, t
+from .replies import Html, bold
+from .views import title_ref
+
+
+def recommendation(lang: str, r: Recommendation) -> Html:
+    key = "recommend_yes" if r.recommended else "recommend_no"
+    if r.user_id is None:  # the person asking, from their chat ratings
+        key = key.replace("recommend_", "recommend_you_")
+    # The clipped estimate reads 5.00 for every title a generous person would like: show the
+    # expected rating (below 5) and the unclipped score that the threshold is compared with.
+    stars = r.predicted if r.predicted is not None else r.estimate
+    score = r.score if r.score is not None else r.estimate
+    head = t(
+        lang,
+        key,
+        user=r.user_id if r.user_id is not None else "—",
+        title=title_ref(lang, r.title),
+        estimate=number(lang, stars, 1),
+        score=number(lang, score, 2),
+        threshold=number(lang, r.threshold, 1),
+    )
+    return Html(f"{head}\n{reason(lang, r)}")
+
+
+REASON_CODES = ("known", "unknown_user", "unknown_title", "unknown_both")
+
+
+def reason(lang: str, r: Recommendation) -> Html:
+    """Why, in the person's words: built from `reason_code`, the user and the title's display
+    name. The model's own `reason` (English, with raw ids) is never shown."""
+    title = bold(r.title.title)
+    if r.reason_code not in REASON_CODES:
+        return t(lang, "reason_other")
+    if r.user_id is None:  # someone known by their chat ratings (fold-in)
+        return t(lang, f"reason_{r.reason_code}_you", title=title)
+    return t(lang, f"reason_{r.reason_code}", user=r.user_id, title=title)
+
+
+def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> list[str]:
+    lines = []
+    for i, item in enumerate(items, start=start + 1):
+        line = f"{i}. {title_ref(lang, item.title)}"
+        if item.predicted is not None:
+            line += f" — {figure(lang, item.predicted, item.top_percent)}"
+        elif item.estimate is not None:
+            line += f" — {number(lang, item.estimate, 1)}★"
+        elif item.similarity is not None:
+            line += f" — {percent(lang, 100 * item.similarity)}"
+        why = because(lang, item)
+        if why:
+            line += f"\n    <i>{why}</i>"
+        lines.append(line)
+    return lines
+
+
+def figure(lang: str, predicted: float, top_percent: float | None) -> str:
+    """ "4.8★ · top 0.3%": the expected rating and the share of titles ranked as high."""
+    text = f"{number(lang, predicted, 1)}★"
+    if top_percent is not None:
+        text += f" · {t(lang, 'top_share', share=top_share(lang, top_percent))}"
+    return text
+
+
+def top_share(lang: str, value: float) -> str:
+    """A top share with the decimals it needs to tell neighbours apart: 12%, 2.4%, 0.3%,
+    0.004% (the best of 23k titles)."""
+    if value >= 10:
+        return percent(lang, value)
+    if value >= 1:
+        return percent(lang, value, 1)
+    digits = max(1, -math.floor(math.log10(max(value, 1e-6))))
+    return percent(lang, value, digits)
+
+
+def because(lang: str, item: RecommendedTitle) -> Html | None:
+    """Why a title is recommended (for_ratings), or None when the catalogue gave no reason."""
+    if item.reason_code == "liked" and item.because is not None:
+        # Cut like a button label: a page of ten must stay within one Telegram message.
+        name = item.because.title
+        name = name if len(name) <= 60 else name[:59] + "…"
+        return t(lang, "because_liked", title=bold(name))
+    if item.reason_code in ("similar_taste", "popular"):
+        return t(lang, f"because_{item.reason_code}")
+    return None
