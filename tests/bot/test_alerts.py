@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,25 +19,10 @@ from bot.alerts_sender import AlertSender, RateLimiter
 from bot.store import Alert, PeopleStore, open_store
 from refresh.changes import diff
 from refresh.changes import normalise as refresh_normalise
-from tests.pg_cluster import PgCluster, why_unavailable
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgCluster]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    cluster = PgCluster().start()
-    yield cluster
-    cluster.destroy()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[PeopleStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/state/ratings.sqlite3"
-    else:
-        url = request.getfixturevalue("pg").create_database()
+@pytest.fixture
+async def store(url: str) -> AsyncIterator[PeopleStore]:
     opened = open_store(url, "unused")
     yield opened
     await opened.aclose()

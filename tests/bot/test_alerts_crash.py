@@ -9,13 +9,9 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from bot.store import Alert, open_store
-from tests.pg_cluster import PgCluster, why_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 ALERTS = 12
@@ -54,23 +50,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgCluster]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    cluster = PgCluster().start()
-    yield cluster
-    cluster.destroy()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/state/ratings.sqlite3"
-    return request.getfixturevalue("pg").create_database()
 
 
 def sender(url: str, log: Path, kill: int) -> subprocess.CompletedProcess[str]:

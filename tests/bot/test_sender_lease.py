@@ -3,22 +3,8 @@ replicas only one leads; when its session ends the other takes over; SQLite alwa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from bot.sender_lease import SenderLease
-from tests.pg_cluster import PgCluster, why_unavailable
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgCluster]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    cluster = PgCluster().start()
-    yield cluster
-    cluster.destroy()
+from tests.pg_cluster import PgCluster
 
 
 async def test_one_replica_leads_and_the_other_takes_over_when_it_goes(pg: PgCluster) -> None:

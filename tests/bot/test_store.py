@@ -9,7 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
@@ -28,28 +28,10 @@ from bot.store import (
 from bot.store.migrate import migrations
 from catalog.holder import CatalogHolder
 from tests.fakes.botdata import data_copy, demo_data
-from tests.pg_cluster import PgCluster, free_port, why_unavailable
+from tests.pg_cluster import PgCluster, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIG = 7_000_000_000  # Telegram ids outgrow int32
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgCluster]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    cluster = PgCluster().start()
-    yield cluster
-    cluster.destroy()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A DATABASE_URL naming a new, empty store of each kind."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/state/ratings.sqlite3"
-    return request.getfixturevalue("pg").create_database()
 
 
 @pytest.fixture

@@ -6,24 +6,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.store.announce import ReloadListener, announce, replicas
 from bot.store.postgres import PostgresStore
-from tests.pg_cluster import PgCluster, why_unavailable
+from tests.pg_cluster import PgCluster
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[PgCluster]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    pg = PgCluster().start()
-    yield pg
-    pg.destroy()
+@pytest.fixture
+def cluster(pg: PgCluster) -> PgCluster:
+    """This module's own cluster (conftest's `pg` is module-scoped)."""
+    return pg
 
 
 @pytest.fixture

@@ -5,34 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
 
 from bot.store import Alert, PeopleStore, WatchlistFull, open_store
 from bot.store.people import FORGET_KINDS
-from tests.pg_cluster import PgCluster, why_unavailable
 
 BIG = 7_000_000_000
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgCluster]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    cluster = PgCluster().start()
-    yield cluster
-    cluster.destroy()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/state/ratings.sqlite3"
-    return request.getfixturevalue("pg").create_database()
 
 
 @pytest.fixture
