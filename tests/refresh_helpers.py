@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from refresh import releases
 from refresh.lock import RefreshLock
 
@@ -153,3 +156,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def titles_file(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
+    """A titles.parquet with just the columns refresh's changes read: (id, platform, title,
+    release_year) rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.table(
+        {
+            "id": [r[0] for r in rows],
+            "platform": [r[1] for r in rows],
+            "title": [r[2] for r in rows],
+            "release_year": pa.array([r[3] for r in rows], pa.int32()),
+        }
+    )
+    pq.write_table(table, path)
+    return path

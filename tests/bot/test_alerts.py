@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
@@ -19,6 +18,7 @@ from bot.alerts_sender import AlertSender, RateLimiter
 from bot.store import Alert, PeopleStore, open_store
 from refresh.changes import diff
 from refresh.changes import normalise as refresh_normalise
+from tests.refresh_helpers import titles_file
 
 
 @pytest.fixture
@@ -26,20 +26,6 @@ async def store(url: str) -> AsyncIterator[PeopleStore]:
     opened = open_store(url, "unused")
     yield opened
     await opened.aclose()
-
-
-def titles_file(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.table(
-        {
-            "id": [r[0] for r in rows],
-            "platform": [r[1] for r in rows],
-            "title": [r[2] for r in rows],
-            "release_year": pa.array([r[3] for r in rows], pa.int32()),
-        }
-    )
-    pq.write_table(table, path)
-    return path
 
 
 OLD = [

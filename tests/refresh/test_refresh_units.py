@@ -18,23 +18,11 @@ from refresh import gates, inbox, releases
 from refresh.changes import diff, normalise
 from refresh.lock import Busy, RefreshLock
 from tests.catalog_helpers import write_processed
-
-
-def _titles(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
-    table = pa.table(
-        {
-            "id": [r[0] for r in rows],
-            "platform": [r[1] for r in rows],
-            "title": [r[2] for r in rows],
-            "release_year": pa.array([r[3] for r in rows], pa.int32()),
-        }
-    )
-    pq.write_table(table, path)
-    return path
+from tests.refresh_helpers import titles_file
 
 
 def test_changes_by_id_and_by_name_see_a_move_between_platforms(tmp_path: Path) -> None:
-    old = _titles(
+    old = titles_file(
         tmp_path / "old.parquet",
         [
             ("ns1", "netflix", "amélie", 2001),
@@ -44,7 +32,7 @@ def test_changes_by_id_and_by_name_see_a_move_between_platforms(tmp_path: Path) 
             ("as1", "amazon", "fargo", 1996),
         ],
     )
-    new = _titles(
+    new = titles_file(
         tmp_path / "new.parquet",
         [
             ("ns1", "netflix", "amélie", 2001),
