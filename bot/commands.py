@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ECHO_MAX", "REGISTRY", "Commands", "StoreUnavailable", "chart_caption"]
 log = logging.getLogger(__name__)
-LANGUAGES_KEPT = 100_000  # people whose chosen language is kept in memory (the rest re-read)
 
 
 class Commands(Context):
@@ -102,20 +101,15 @@ class Commands(Context):
     async def in_chosen_language(self, person: Person) -> Person:
         """The person in the language they chose with /language, if they chose one (read from
         the store once per person and process; a store that fails leaves Telegram's)."""
-        seen = self.seen_langs
-        if seen.get(person.user_id) != person.lang:
-            seen[person.user_id] = person.lang
-            if len(seen) > LANGUAGES_KEPT:
-                seen.popitem(last=False)
+        if self.seen_langs.get(person.user_id) != person.lang:
+            self.seen_langs.put(person.user_id, person.lang)
         if person.user_id not in self.languages:
             try:
                 chosen = await self.store.language_async(person.user_id)
             except sqlite3.DatabaseError as e:
                 log.warning("language of %s not read: %s", person.user_id, e)
                 return person
-            self.languages[person.user_id] = chosen
-            if len(self.languages) > LANGUAGES_KEPT:
-                self.languages.popitem(last=False)
+            self.languages.put(person.user_id, chosen)
         chosen = self.languages[person.user_id]
         return person if chosen is None or chosen == person.lang else replace(person, lang=chosen)
 

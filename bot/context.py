@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .charts import ChartService
-from .pending import PendingQuestions, RecentQueries
+from .pending import Bounded, PendingQuestions, RecentQueries
 from .stats import Stats
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+PEOPLE_KEPT = 100_000  # people whose languages are kept in memory (the rest are read again)
 ECHO_MAX = 50  # characters of a person's text we quote back in an answer
 
 
@@ -48,10 +48,10 @@ class Context:
     pending: PendingQuestions = field(default_factory=PendingQuestions)
     queries: RecentQueries = field(default_factory=RecentQueries)
     # the language each person chose with /language (None: none chosen), read once from the store
-    languages: OrderedDict[int, str | None] = field(default_factory=OrderedDict)
+    languages: Bounded[int, str | None] = field(default_factory=lambda: Bounded(PEOPLE_KEPT))
     # the language each person's Telegram app reported last (alerts are written in it when
-    # they chose none); bounded like `languages`
-    seen_langs: OrderedDict[int, str] = field(default_factory=OrderedDict)
+    # they chose none)
+    seen_langs: Bounded[int, str] = field(default_factory=lambda: Bounded(PEOPLE_KEPT))
 
     @property
     def catalog(self) -> Catalog:

@@ -13,9 +13,28 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+K = TypeVar("K")
+V = TypeVar("V")
 TTL_SECONDS = 15 * 60  # a question older than this is forgotten
 MAX_PEOPLE = 50_000  # the oldest questions go first past this (memory stays bounded)
+
+
+class Bounded(OrderedDict[K, V]):
+    """A dict that forgets its oldest entries past `limit`: what the bot remembers per person
+    in memory stays bounded however many people write."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: K, value: V) -> None:
+        """Set `key` as the newest entry, dropping the oldest past the limit."""
+        self.pop(key, None)
+        self[key] = value
+        while len(self) > self.limit:
+            self.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -34,15 +53,11 @@ class PendingQuestions:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ttl = ttl
-        self.max_people = max_people
         self.clock = clock
-        self._open: OrderedDict[int, tuple[float, Question]] = OrderedDict()
+        self._open: Bounded[int, tuple[float, Question]] = Bounded(max_people)
 
     def ask(self, user_id: int, question: Question) -> None:
-        self._open.pop(user_id, None)
-        self._open[user_id] = (self.clock() + self.ttl, question)
-        while len(self._open) > self.max_people:
-            self._open.popitem(last=False)
+        self._open.put(user_id, (self.clock() + self.ttl, question))
 
     def take(self, user_id: int) -> Question | None:
         """The person's open question (now closed), or None when there is none or it expired."""
@@ -65,15 +80,11 @@ class RecentQueries:
     an expired menu."""
 
     def __init__(self, max_queries: int = 20_000) -> None:
-        self.max_queries = max_queries
-        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._texts: Bounded[str, str] = Bounded(max_queries)
 
     def token(self, text: str) -> str:
         token = hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
-        self._texts.pop(token, None)
-        self._texts[token] = text
-        while len(self._texts) > self.max_queries:
-            self._texts.popitem(last=False)
+        self._texts.put(token, text)
         return token
 
     def text(self, token: str) -> str | None:

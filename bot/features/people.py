@@ -33,7 +33,7 @@ async def language_button(ctx: Context, person: Person, cb: Callback) -> Reply:
 
 async def set_language(ctx: Context, person: Person, lang: str) -> Reply:
     await ctx.stored(ctx.store.set_language_async(person.user_id, lang))
-    ctx.languages[person.user_id] = lang
+    ctx.languages.put(person.user_id, lang)
     return Reply(t(lang, "language_set"))
 
 

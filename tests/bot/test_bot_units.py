@@ -234,3 +234,21 @@ def test_ratings_store_persists_and_exports(tmp_path: Path) -> None:
     assert all(int(r["userId"]) < 2**31 for r in rows)
     with pytest.raises(Exception, match="CHECK"):
         store.add(1, "x1", 9)
+
+
+# ----- what the bot remembers per person (bot/pending.py) ------------------------------------
+
+
+def test_a_question_is_answered_once_and_forgotten_after_its_time() -> None:
+    from bot.pending import PendingQuestions, Question
+
+    now = [0.0]
+    pending = PendingQuestions(ttl=60, max_people=2, clock=lambda: now[0])
+    pending.ask(1, Question("similar"))
+    assert pending.take(1) == Question("similar") and pending.take(1) is None  # once
+    pending.ask(1, Question("search"))
+    now[0] = 61.0
+    assert pending.take(1) is None  # too old
+    for person in (1, 2, 3):  # the oldest goes past the bound
+        pending.ask(person, Question("watch"))
+    assert len(pending) == 2 and pending.take(1) is None and pending.take(3) is not None
