@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from catalog.core import Catalog
 from catalog.results import Offer, TitleInfo
-from domain.vocabulary import PLATFORM_INFO, PLATFORMS, kind_name
+from domain.vocabulary import PLATFORM_INFO, kind_name
 
 from .callbacks import encode
 from .i18n import counted, number, platform_name, t
@@ -25,12 +25,7 @@ PER_ROW = 5  # numbered card buttons under a list
 
 def offers(catalog: Catalog, info: TitleInfo) -> tuple[Offer, ...]:
     """Every platform carrying this film or show (same name and release year), this one first."""
-    for group in catalog.where_to_watch(info.title, limit=20):
-        if any(o.id == info.id for o in group.offers):
-            rest = [o for o in group.offers if o.id != info.id]
-            rest.sort(key=lambda o: PLATFORMS.index(o.platform) if o.platform in PLATFORMS else 9)
-            return (Offer(info.platform, info.id), *rest)
-    return (Offer(info.platform, info.id),)
+    return catalog.offers(info.id) or (Offer(info.platform, info.id),)
 
 
 def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Html:

@@ -26,6 +26,7 @@ from catalog.results import (
     ActorResult,
     CatalogInfo,
     MaxDuration,
+    Offer,
     PlatformCount,
     ScoreCount,
     SearchHit,
@@ -174,6 +175,12 @@ class Catalog(Recommendations):
         """Everything about one title id (case-insensitive), or None when unknown."""
         row = titles.row_of(self.index.rows, title_id)
         return None if row is None else self.index.rows.info(row)
+
+    def offers(self, title_id: object) -> tuple[Offer, ...]:
+        """Every platform carrying this title's film or show (same name and release year),
+        its own offer first; () for an unknown id."""
+        row = titles.row_of(self.index.rows, title_id)
+        return () if row is None else titles.offers(self.index, row)
 
     def resolve_title(self, text_or_id: object, limit: object = 10) -> TitleMatch:
         """An id or an exact (folded) name naming one title -> that title; else candidates.

@@ -30,6 +30,7 @@ class SearchIndex:
     groups: Mapping[NameYear, Sequence[int]]  # rows of one name and release year
     rows_per_name: np.ndarray  # int64: len(name_rows[i]), to count matches without listing
     groups_per_name: np.ndarray  # int64: how many (name, year) groups a name has
+    group_of_row: Mapping[int, NameYear]  # a served row's (name, year) group
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,12 +57,22 @@ def build_search(rows: TitleRows) -> SearchIndex:
     )
     name_rows = [[served[i] for i in found] for found in names.rows]
     groups: dict[NameYear, list[int]] = {}
+    group_of_row: dict[int, NameYear] = {}
     for name_idx, found in enumerate(name_rows):
         for r in found:
-            groups.setdefault((name_idx, rows.release_year[r]), []).append(r)
+            key = (name_idx, rows.release_year[r])
+            groups.setdefault(key, []).append(r)
+            group_of_row[r] = key
     rows_per_name = np.array([len(found) for found in name_rows], dtype=np.int64)
     groups_per_name = np.zeros(len(name_rows), dtype=np.int64)
     for name_idx, _ in groups:
         groups_per_name[name_idx] += 1
     rows_per_name.flags.writeable = groups_per_name.flags.writeable = False
-    return SearchIndex(names, name_rows, MappingProxyType(groups), rows_per_name, groups_per_name)
+    return SearchIndex(
+        names,
+        name_rows,
+        MappingProxyType(groups),
+        rows_per_name,
+        groups_per_name,
+        MappingProxyType(group_of_row),
+    )

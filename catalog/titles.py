@@ -79,6 +79,16 @@ def row_of(rows: TitleRows, title_id: object) -> int | None:
     return rows.row_of_id.get(title_id.strip().lower())
 
 
+def offers(ix: CatalogIndex, row: int) -> tuple[Offer, ...]:
+    """Every platform carrying the film or show of `row` (its name and release year), that
+    row's own offer first, then by platform order."""
+    rows = ix.rows
+    key = ix.search.group_of_row.get(row)
+    others = [r for r in ix.search.groups[key] if r != row] if key is not None else []
+    others.sort(key=lambda r: row_order(rows, r)[2:])  # platform, then row
+    return tuple(Offer(rows.refs[r].platform, rows.refs[r].id) for r in (row, *others))
+
+
 def resolve(ix: CatalogIndex, text: str, n: int) -> TitleMatch:
     """An id or an exact (folded) name naming one title -> that title; else candidates."""
     rows = ix.rows

@@ -201,3 +201,24 @@ def test_where_to_watch_page_counts_groups(saga: Catalog) -> None:
     page = saga.where_to_watch_page("amelie", 0, 1)
     assert page.total == 2 and [w.release_year for w in page.groups] == [2001]
     assert [w.release_year for w in saga.where_to_watch_page("amelie", 1, 5).groups] == [2015]
+
+
+def test_offers_are_the_where_to_watch_group_of_a_title() -> None:
+    """Catalog.offers (a title card's platforms) reads the (name, year) group from the index:
+    the same platforms where_to_watch lists for that film, the title's own offer first."""
+    from tests.fakes.botdata import demo_data
+
+    catalog = Catalog.load(demo_data())
+    multi = 0
+    for title_id in catalog.index.rows.row_of_id:
+        offers = catalog.offers(title_id)
+        assert offers[0].id == title_id
+        if len(offers) > 1:
+            multi += 1
+            info = catalog.title(title_id)
+            assert info is not None
+            groups = catalog.where_to_watch(info.title, limit=50)
+            [group] = [g for g in groups if any(o.id == title_id for o in g.offers)]
+            assert set(group.offers) == set(offers), title_id
+    assert multi > 0
+    assert catalog.offers("nope") == ()
