@@ -5,21 +5,20 @@ go out from bot/alert_service.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
 
 from .. import keyboards as kb
 from .. import views
+from ..alerts import Arrival, arrivals
 from ..callbacks import Callback, ExpiredMenu, encode
+from ..cards import card_buttons
 from ..context import Context, echo
 from ..i18n import platform_name, t
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, bold
 from ..store import WatchlistFull
-
-if TYPE_CHECKING:
-    from ..alerts import Arrival
 from .ask import ask
 from .titles import pick
 
@@ -134,35 +133,42 @@ async def platform_toggle(ctx: Context, person: Person, cb: Callback) -> Reply:
 
 @REGISTRY.command("new", "nuevo")
 async def new(ctx: Context, person: Person, rest: str) -> Reply:
-    """What arrived in the release being served, on the person's platforms (all if none)."""
-    from ..alerts import arrivals
-
+    """What arrived in the release being served, on the person's platforms (all if none),
+    numbered like the card buttons of the first ten."""
     lang = person.lang
-    release = ctx.holder.release if hasattr(ctx.holder, "release") else None
+    release = getattr(ctx.holder, "release", None)
     if release is None:
         return Reply(t(lang, "new_no_release"))
     mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
-    arrived = [a for a in arrivals(release.path) if not mine or a.platform in mine]
+    catalog = ctx.catalog
+    arrived = [
+        (a, catalog.title(a.title_id))
+        for a in release_arrivals(release.path)
+        if not mine or a.platform in mine
+    ]
     if not arrived:
         return Reply(t(lang, "new_none", release=release.version))
-    catalog = ctx.catalog
-
-    def newest(a: Arrival) -> tuple[int, int, str]:
-        """Latest added to its platform first (date_added), then the latest released."""
-        info = catalog.title(a.title_id)
-        added = info.date_added.toordinal() if info and info.date_added else 0
-        return (-added, -(a.release_year or 0), a.title)
-
-    arrived.sort(key=newest)
+    # Latest added to its platform first (date_added), then the latest released.
+    arrived.sort(
+        key=lambda e: (
+            -(e[1].date_added.toordinal() if e[1] and e[1].date_added else 0),
+            -(e[0].release_year or 0),
+            e[0].title,
+        )
+    )
     lines: list[str] = [t(lang, "new_header", len(arrived), release=release.version)]
     shown = arrived[:NEW_LISTED]
-    for a in shown:
-        info = catalog.title(a.title_id)
+    for i, (a, info) in enumerate(shown, start=1):
         name = views.title_ref(lang, info.ref, with_platform=False) if info else bold(a.title)
-        lines.append(f"• {name} — {platform_name(a.platform, lang)}")
+        lines.append(f"{i}. {name} — {platform_name(a.platform, lang)}")
     if len(arrived) > len(shown):
         lines.append(t(lang, "new_more", len(arrived) - len(shown)))
-    ids = [a.title_id for a in shown[: views.PAGE_SIZE] if catalog.title(a.title_id)]
-    from ..cards import card_buttons
-
+    # every arrival is a title of the release being served, so each has a card
+    ids = [a.title_id for a, info in shown[: views.PAGE_SIZE] if info is not None]
     return Reply(Html("\n".join(lines)), card_buttons(ids, 0))
+
+
+@lru_cache(maxsize=4)
+def release_arrivals(release_dir: str) -> tuple[Arrival, ...]:
+    """A published release's arrivals (its changes.parquet never changes once published)."""
+    return tuple(arrivals(release_dir))
