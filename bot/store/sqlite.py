@@ -5,12 +5,16 @@ explicit commit before we answer "saved" means an acknowledged rating is on disk
 user ids can exceed the int32 `userId` of the ratings files, so each person also gets a small
 local number, and the export writes `user_id_base + local` (disjoint from the dataset's ids).
 
-The bot never touches SQLite on its event loop: a write waiting for the lock (another process
-holding it, up to `busy_timeout` seconds) would freeze every chat. The `*_async` methods run the
-plain methods in worker threads, each with its own connection (a sqlite3 connection must not
-carry two threads' transactions at once): one writer thread, so our own writes never queue on
-SQLite's lock behind each other, and a few reader threads, which WAL lets read while a write
-waits or runs.
+No write runs on the bot's event loop: a write waiting for the lock (another process holding
+it, up to `busy_timeout` seconds) would freeze every chat. The `*_async` writes run in one writer
+thread with its own connection (a sqlite3 connection must not carry two threads' transactions at
+once), so our own writes never queue on SQLite's lock behind each other. A person's own rows
+(ratings, language, platforms, watchlist) are read on the loop's own connection: under WAL a
+read never waits for a writer, and it costs a few µs where the hop to a worker thread and back
+costs over 100 µs of CPU on the bench machine (docs/benchmarks.md, the bot section). The few
+moments SQLite shuts readers out too (recovery after a crash, a connection switching journal
+mode) make that read busy at once; it then goes to a reader thread, which may wait. The
+larger reads (counts, status, export, the watchers of a release) run in reader threads.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ T = TypeVar("T")
 
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another connection's lock before failing
 READER_THREADS = 3
+LOOP_BUSY_TIMEOUT_MS = 0  # the loop's reads never wait on a lock: busy goes to a reader thread
+
+
+def _busy(e: sqlite3.OperationalError) -> bool:
+    return getattr(e, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class RatingsStore(SqliteOutbox):
@@ -90,14 +99,42 @@ class RatingsStore(SqliteOutbox):
         """This thread's connection, opened on first use."""
         db = getattr(self._local, "db", None)
         if db is None:
-            # check_same_thread=False only so close() may close it from another thread.
-            db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-            with self._lock:
-                self._connections.append(db)
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+            db = self._connect(int(self.busy_timeout * 1000))
             self._local.db = db
         return db
+
+    def _connect(self, busy_ms: int) -> sqlite3.Connection:
+        # check_same_thread=False only so close() may close it from another thread.
+        db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        try:
+            # the timeout first: the next statement may already meet a lock
+            db.execute(f"PRAGMA busy_timeout={busy_ms}")
+            db.execute("PRAGMA synchronous=FULL")
+        except sqlite3.Error:
+            db.close()
+            raise
+        with self._lock:
+            self._connections.append(db)
+        return db
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        """A read of one person's rows, on the event loop's own connection (module docstring);
+        busy at once -> the same read in a reader thread."""
+        local = self._local
+        own = getattr(local, "db", None)
+        try:
+            quick = getattr(local, "quick", None)
+            if quick is None:
+                quick = local.quick = self._connect(LOOP_BUSY_TIMEOUT_MS)
+            local.db = quick  # the plain methods read through `_db`
+            return fn(*args)
+        except sqlite3.OperationalError as e:
+            if not _busy(e):
+                raise
+            log.info("ratings store busy for a read on the event loop (%s): read in a thread", e)
+        finally:
+            local.db = own
+        return await self._run(False, fn, *args)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -138,10 +175,10 @@ class RatingsStore(SqliteOutbox):
         await self._run(True, self.skip, telegram_id, title_id)
 
     async def ratings_async(self, telegram_id: int) -> dict[str, float]:
-        return await self._run(False, self.ratings, telegram_id)
+        return await self._read(self.ratings, telegram_id)
 
     async def seen_async(self, telegram_id: int) -> set[str]:
-        return await self._run(False, self.seen, telegram_id)
+        return await self._read(self.seen, telegram_id)
 
     async def status_async(self) -> StoreStatus:
         return await self._run(False, self.status)

@@ -1,7 +1,7 @@
 """RatingsStore's language, platforms, watchlist, /mydata and /deletemydata (issue 15): a
 mixin, so sqlite.py keeps the connection handling and this file the SQL (the alert outbox is in
-sqlite_outbox.py). The `*_async` wrappers run the plain methods off the event loop, like the
-ratings ones.
+sqlite_outbox.py). The `*_async` wrappers run the plain methods like the ratings ones: writes
+and wide reads in worker threads, one person's rows on the loop's connection (sqlite.py).
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ class SqlitePeople:
         raise NotImplementedError
 
     async def _run(self, write: bool, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
 
     # ----- language and platforms ------------------------------------------------------------
@@ -200,13 +203,13 @@ class SqlitePeople:
         await self._run(True, self.set_language, telegram_id, lang)
 
     async def language_async(self, telegram_id: int) -> str | None:
-        return await self._run(False, self.language, telegram_id)
+        return await self._read(self.language, telegram_id)
 
     async def set_platforms_async(self, telegram_id: int, platforms: set[str]) -> None:
         await self._run(True, self.set_platforms, telegram_id, platforms)
 
     async def platforms_async(self, telegram_id: int) -> set[str]:
-        return await self._run(False, self.platforms, telegram_id)
+        return await self._read(self.platforms, telegram_id)
 
     async def watch_add_async(self, telegram_id: int, title_id: str) -> bool:
         return await self._run(True, self.watch_add, telegram_id, title_id)
@@ -215,7 +218,7 @@ class SqlitePeople:
         return await self._run(True, self.watch_remove, telegram_id, title_id)
 
     async def watchlist_async(self, telegram_id: int) -> list[str]:
-        return await self._run(False, self.watchlist, telegram_id)
+        return await self._read(self.watchlist, telegram_id)
 
     async def watchers_async(self, title_ids: Collection[str]) -> list[Watcher]:
         return await self._run(False, self.watchers, title_ids)
