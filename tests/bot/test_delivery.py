@@ -1,0 +1,45 @@
+"""bot/delivery.py sends our replies without PTB's TelegramObjects: the markup it writes must
+be exactly what PTB's objects would have sent."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import ForceReply
+
+from bot.delivery import markup_json, reply_markup
+from bot.replies import Button, Reply
+
+
+def _ptb(reply: Reply) -> dict | None:
+    markup = reply_markup(reply)
+    return None if markup is None else markup.to_dict()
+
+
+def test_inline_keyboard_json_equals_ptbs_own() -> None:
+    keyboard = [
+        [
+            Button("1. Año «Ñ» & <b>", "v1|cd|ns1"),
+            Button("▶ Netflix", "", url="https://x.test/?q=a b"),
+        ],
+        [Button("«", "v1|sp|t|0"), Button("2/3", "v1|noop"), Button("»", "v1|sp|t|2")],
+    ]
+    reply = Reply("text", keyboard)
+    sent = markup_json(reply)
+    assert sent is not None and "Ñ" in sent  # UTF-8 as is, not \\u escapes
+    assert json.loads(sent) == _ptb(reply)
+
+
+def test_question_is_a_selective_forced_reply_like_ptbs() -> None:
+    reply = Reply("Which title?", ask="a title, e.g. " + "x" * 80)
+    sent = json.loads(markup_json(reply) or "null")
+    assert sent == ForceReply(selective=True, input_field_placeholder=reply.ask[:64]).to_dict()
+    assert len(sent["input_field_placeholder"]) == 64
+    # a question with buttons shows the buttons (the ForceReply would replace them)
+    with_buttons = Reply("Which?", [[Button("A", "v1|x")]], ask="hint")
+    assert json.loads(markup_json(with_buttons) or "null") == _ptb(with_buttons)
+
+
+def test_no_buttons_no_markup() -> None:
+    assert markup_json(Reply("plain")) is None
+    assert markup_json(Reply("plain", [])) is None
