@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from domain.vocabulary import PLATFORM_LETTERS
@@ -85,7 +86,10 @@ def stars(lang: str, title_id: str) -> Keyboard:
     ]
 
 
+@functools.cache
 def main_menu(lang: str) -> Keyboard:
+    """The /start menu, built once per language (shared: never change the list returned)."""
+
     def b(key: str, target: str) -> Button:
         return Button(t(lang, key), encode("menu", target))
 

@@ -55,6 +55,8 @@ class Registry:
     commands: dict[str, Command] = field(default_factory=dict)  # by every name
     ordered: list[Command] = field(default_factory=list)  # declaration order: menu and /help
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)  # by callback action
+    # /help by (language, admin): the same text until a command is declared
+    _helps: dict[tuple[str, bool], Html] = field(default_factory=dict, repr=False)
 
     def command(
         self, name: str, *aliases: str, admin: bool = False
@@ -84,6 +86,7 @@ class Registry:
                 raise ValueError(f"command name /{word} declared twice")
             self.commands[word] = command
         self.ordered.append(command)
+        self._helps.clear()
 
     def button(self, *actions: str) -> Callable[[ButtonHandler], ButtonHandler]:
         """Declare the handler of callback actions ("md", "rt", ...)."""
@@ -114,6 +117,12 @@ class Registry:
 
     def help(self, lang: str, admin: bool = False) -> Html:
         """/help: one line per command (admin ones for admins only) and how to give values."""
+        known = self._helps.get((lang, admin))
+        if known is None:
+            known = self._helps[lang, admin] = self._help(lang, admin)
+        return known
+
+    def _help(self, lang: str, admin: bool) -> Html:
         lines: list[str] = [t(lang, "help")]
         for c in self.ordered:
             if c.admin and not admin:
