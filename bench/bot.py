@@ -38,6 +38,7 @@ from bench.bot_setup import (  # noqa: F401  (TEXTS, TOKEN, ROOT: bench/replicas
     command_cost,
     data_dir_for,
     echo,
+    echo_lean,
     limiter,
     settings_for,
 )
@@ -68,9 +69,9 @@ async def _measure(
     gc.collect()
     gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
     settings = settings_for(server, data_dir, concurrency)
-    if kind == "echo":
+    if kind in ("echo", "echo-lean"):
         app = configured_builder(settings, limiter()).build()
-        app.add_handler(MessageHandler(filters.TEXT, echo))
+        app.add_handler(MessageHandler(filters.TEXT, echo if kind == "echo" else echo_lean))
         texts = ["hello there", "/start"]
     else:
         # one BLAS thread, as `python -m bot` serves (CatalogHolder(..., blas_threads=1))
@@ -102,7 +103,7 @@ async def _measure(
         finally:
             await app.updater.stop()
             await app.stop()
-    if kind != "echo":
+    if not kind.startswith("echo"):
         store.close()
         shutil.rmtree(state, ignore_errors=True)
     return stats
@@ -139,6 +140,11 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="also run our bot without freeze_heap() in the same alternation (ours-nofreeze)",
     )
+    parser.add_argument(
+        "--compare-send",
+        action="store_true",
+        help="also run the echo bot sending the way ours does (echo-lean)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("PYTHONPATH", str(ROOT))
@@ -146,7 +152,8 @@ def main(argv: list[str]) -> int:
     server = FakeServerProcess()
     runs: dict[str, list[dict[str, Any]]] = {}
     try:
-        kinds = ("echo", "ours", "ours-nofreeze") if args.compare_gc else ("echo", "ours")
+        kinds = ("echo", "ours")
+        kinds += ("ours-nofreeze",) * args.compare_gc + ("echo-lean",) * args.compare_send
 
         async def run_all() -> None:
             # Echo and ours alternate, several times: the machine is shared, so a slow patch
@@ -197,6 +204,16 @@ def main(argv: list[str]) -> int:
                 f"ours {ours['gc_us']:.0f} µs ({ours['gc_full']:g})",
             ),
         ]  # fmt: skip
+        lean = results.get(f"echo-lean@{delay}")
+        if lean is not None:
+            r = ours["updates_per_s"] / lean["updates_per_s"] if lean["updates_per_s"] else 0
+            rows.append(
+                Row(
+                    f"echo bot sending like ours (no Message parsed), {label}", "",
+                    f"{_fmt(lean)}; CPU {lean['cpu_us']:.0f} µs per update; ours is {r:.0%} "
+                    "of it",
+                )
+            )  # fmt: skip
         bare = results.get(f"ours-nofreeze@{delay}")
         if bare is not None:
             r = bare["updates_per_s"] / echo["updates_per_s"] if echo["updates_per_s"] else 0

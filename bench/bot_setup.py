@@ -103,6 +103,16 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(message.chat_id, html.escape(message.text))
 
 
+async def echo_lean(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The minimal bot sending the way ours does (bot/delivery.py's send_html: no Message
+    parsed from Telegram's answer): how much of our ratio is the leaner send path."""
+    from bot.delivery import send_html
+
+    message = update.effective_message
+    if message is not None and message.text:
+        await send_html(context.bot, message.chat_id, html.escape(message.text))
+
+
 def settings_for(server: FakeServerProcess | None, data_dir: Path, concurrency: int) -> Any:
     from bot.settings import Settings
 

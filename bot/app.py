@@ -22,7 +22,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from .admin import Reloader
 from .commands import Commands
@@ -44,6 +43,7 @@ from .runner import (
 from .settings import Settings
 from .stats import Stats
 from .store import PeopleStore
+from .transport import JsonRequest
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
@@ -116,14 +116,15 @@ def configured_builder(
     if feed is None:
         feed = Feed(settings.prefetch_window, webhook=bool(settings.webhook_url))
     # The pool is sized with the concurrency bound (PTB's own advice; docs/bot.md has numbers).
-    request = HTTPXRequest(
+    # JSON bodies (bot/transport.py): cheaper to encode than PTB's form bodies
+    request = JsonRequest(
         connection_pool_size=concurrency + 4,
         pool_timeout=10.0,
         read_timeout=15.0,
         write_timeout=15.0,
         connect_timeout=10.0,
     )
-    poll_request = HTTPXRequest(
+    poll_request = JsonRequest(
         connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10.0, connect_timeout=10.0
     )
     urls: dict[str, str] = {}

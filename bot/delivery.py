@@ -5,14 +5,13 @@ gets a new one), and button presses answered without ever failing the work behin
 Text goes out through `send_html`/`edit_html`, not PTB's `send_message`/`edit_message_text`:
 those build the keyboard as TelegramObjects, serialise them, and parse Telegram's answer into a
 `Message` we never read (together 150-250 µs of the bot's CPU per keyboarded reply on the bench
-machine, a quarter of what a whole update costs; docs/benchmarks.md). The request still takes
+machine, a tenth of what a whole update costs; docs/benchmarks.md). The request still takes
 PTB's path below the method (`Bot._post`: defaults, rate limiter, HTTPX, error mapping), so
 errors, retries and limits are the same.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 from typing import Any
@@ -42,12 +41,12 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     )
 
 
-def markup_json(reply: Reply) -> str | None:
-    """The reply's markup as Telegram reads it (JSON), built straight from our buttons: the
-    inline keyboard, or for a question a forced reply (selective, as `reply_markup`)."""
+def markup_data(reply: Reply) -> dict[str, Any] | None:
+    """The reply's markup as Telegram reads it, built straight from our buttons (no
+    TelegramObjects): the inline keyboard, or for a question a forced reply (selective, as
+    `reply_markup`). The request layer encodes it with the rest of the body."""
     if reply.ask is not None and not reply.keyboard:
-        force = {"force_reply": True, "selective": True}
-        return json.dumps({**force, "input_field_placeholder": reply.ask[:64]}, ensure_ascii=False)
+        return {"force_reply": True, "selective": True, "input_field_placeholder": reply.ask[:64]}
     if not reply.keyboard:
         return None
     rows = [
@@ -55,16 +54,20 @@ def markup_json(reply: Reply) -> str | None:
          for b in row]
         for row in reply.keyboard
     ]  # fmt: skip
-    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
+    return {"inline_keyboard": rows}
 
 
-async def send_html(bot: Any, chat_id: int, text: str, markup: str | None = None) -> None:
+async def send_html(
+    bot: Any, chat_id: int, text: str, markup: dict[str, Any] | None = None
+) -> None:
     """sendMessage with HTML text and a serialised markup; Telegram's answer is not parsed."""
     data = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML, "reply_markup": markup}
     await bot._post("sendMessage", data)
 
 
-async def edit_html(bot: Any, message: Any, text: str, markup: str | None = None) -> None:
+async def edit_html(
+    bot: Any, message: Any, text: str, markup: dict[str, Any] | None = None
+) -> None:
     """editMessageText of one of our messages, like send_html."""
     data = {
         "chat_id": message.chat.id,
@@ -131,7 +134,7 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> No
     if not reply.text:
         return
     chunks = split_html(reply.text)
-    buttons = markup_json(reply)
+    buttons = markup_data(reply)
     # a question (ForceReply) cannot replace a message: it goes as a new one
     editable = not (reply.ask is not None and not reply.keyboard) and len(chunks) == 1
     if reply.edit and query is not None and query.message is not None and editable:

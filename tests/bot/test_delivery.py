@@ -1,5 +1,5 @@
-"""bot/delivery.py sends our replies without PTB's TelegramObjects: the markup it writes must
-be exactly what PTB's objects would have sent."""
+"""bot/delivery.py sends our replies without PTB's TelegramObjects, and bot/transport.py as JSON
+bodies: what goes to Telegram must be exactly what PTB's own objects and encoding send."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 from telegram import ForceReply
 
-from bot.delivery import markup_json, reply_markup
+from bot.delivery import markup_data, reply_markup
 from bot.replies import Button, Reply
 
 
@@ -25,21 +25,21 @@ def test_inline_keyboard_json_equals_ptbs_own() -> None:
         [Button("«", "v1|sp|t|0"), Button("2/3", "v1|noop"), Button("»", "v1|sp|t|2")],
     ]
     reply = Reply("text", keyboard)
-    sent = markup_json(reply)
-    assert sent is not None and "Ñ" in sent  # UTF-8 as is, not \\u escapes
-    assert json.loads(sent) == _ptb(reply)
+    sent = markup_data(reply)
+    assert sent == _ptb(reply)
+    assert json.loads(json.dumps(sent)) == sent  # plain JSON data, no TelegramObjects
 
 
 def test_question_is_a_selective_forced_reply_like_ptbs() -> None:
     reply = Reply("Which title?", ask="a title, e.g. " + "x" * 80)
-    sent = json.loads(markup_json(reply) or "null")
+    sent = markup_data(reply)
     assert sent == ForceReply(selective=True, input_field_placeholder=reply.ask[:64]).to_dict()
-    assert len(sent["input_field_placeholder"]) == 64
+    assert sent is not None and len(sent["input_field_placeholder"]) == 64
     # a question with buttons shows the buttons (the ForceReply would replace them)
     with_buttons = Reply("Which?", [[Button("A", "v1|x")]], ask="hint")
-    assert json.loads(markup_json(with_buttons) or "null") == _ptb(with_buttons)
+    assert markup_data(with_buttons) == _ptb(with_buttons)
 
 
 def test_no_buttons_no_markup() -> None:
-    assert markup_json(Reply("plain")) is None
-    assert markup_json(Reply("plain", [])) is None
+    assert markup_data(Reply("plain")) is None
+    assert markup_data(Reply("plain", [])) is None
