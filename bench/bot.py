@@ -9,7 +9,9 @@ builder (pool, concurrency bound, rate limiter, defaults). Target (issue 13): ou
 echo's updates/s with the API instant. The bot's process CPU per update is measured for both
 (the figure the ratio follows when the bot's core is the bottleneck), and the command logic
 alone (`Commands.on_text`, no Telegram) over the same mix. A concurrency sweep of our bot backs
-the BOT_CONCURRENCY default.
+the BOT_CONCURRENCY default. `--compare-send` adds an echo that sends the way ours does
+(bot/delivery.py's send_html: Telegram's answer not parsed), to show how much of the ratio is
+our leaner send path rather than cheaper command logic.
 """
 
 from __future__ import annotations
