@@ -11,7 +11,9 @@ echo's updates/s with the API instant. The bot's process CPU per update is measu
 alone (`Commands.on_text`, no Telegram) over the same mix. A concurrency sweep of our bot backs
 the BOT_CONCURRENCY default. `--compare-send` adds an echo that sends the way ours does
 (bot/delivery.py's send_html: Telegram's answer not parsed), to show how much of the ratio is
-our leaner send path rather than cheaper command logic.
+our leaner send path rather than cheaper command logic; `--compare-memo` adds our bot keeping no
+catalogue answers between updates (the mix repeats ten texts, so /search and /similar are
+computed once per run with the memo on: this row shows the bot when every list is new).
 """
 
 from __future__ import annotations
@@ -78,7 +80,11 @@ async def _measure(
     else:
         # one BLAS thread, as `python -m bot` serves (CatalogHolder(..., blas_threads=1))
         holder = CatalogHolder(data_dir, settings.recommend_threshold, blas_threads=1)
-        if kind == "ours":
+        if kind == "ours-nomemo":
+            # no answer kept between updates (catalog/memo.py): every list computed again
+            catalog = holder.current
+            catalog._watch_pages.size = catalog._similar_lists.size = 0
+        if kind in ("ours", "ours-nomemo"):
             from bot.__main__ import freeze_heap
 
             freeze_heap()  # as `python -m bot` does once the catalogue is loaded
@@ -143,6 +149,11 @@ def main(argv: list[str]) -> int:
         help="also run our bot without freeze_heap() in the same alternation (ours-nofreeze)",
     )
     parser.add_argument(
+        "--compare-memo",
+        action="store_true",
+        help="also run our bot keeping no catalogue answers between updates (ours-nomemo)",
+    )
+    parser.add_argument(
         "--compare-send",
         action="store_true",
         help="also run the echo bot sending the way ours does (echo-lean)",
@@ -156,6 +167,7 @@ def main(argv: list[str]) -> int:
     try:
         kinds = ("echo", "ours")
         kinds += ("ours-nofreeze",) * args.compare_gc + ("echo-lean",) * args.compare_send
+        kinds += ("ours-nomemo",) * args.compare_memo
 
         async def run_all() -> None:
             # Echo and ours alternate, several times: the machine is shared, so a slow patch
@@ -214,6 +226,15 @@ def main(argv: list[str]) -> int:
                     f"echo bot sending like ours (no Message parsed), {label}", "",
                     f"{_fmt(lean)}; CPU {lean['cpu_us']:.0f} µs per update; ours is {r:.0%} "
                     "of it",
+                )
+            )  # fmt: skip
+        cold = results.get(f"ours-nomemo@{delay}")
+        if cold is not None:
+            r = cold["updates_per_s"] / echo["updates_per_s"] if echo["updates_per_s"] else 0
+            rows.append(
+                Row(
+                    f"our bot keeping no catalogue answers (catalog/memo.py off), {label}", "",
+                    f"{_fmt(cold)}; {r:.0%} of the echo; CPU {cold['cpu_us']:.0f} µs per update",
                 )
             )  # fmt: skip
         bare = results.get(f"ours-nofreeze@{delay}")

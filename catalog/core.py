@@ -17,6 +17,7 @@ from catalog import titles
 from catalog import validate as v
 from catalog.index import CatalogIndex
 from catalog.loading import RecommenderLoader, load_catalog
+from catalog.memo import Memo
 from catalog.recommend import (
     RecommenderModel,
 )
@@ -28,6 +29,7 @@ from catalog.results import (
     MaxDuration,
     Offer,
     PlatformCount,
+    RecommendedTitle,
     ScoreCount,
     SearchHit,
     SearchPage,
@@ -38,6 +40,9 @@ from catalog.results import (
     WhereToWatch,
 )
 from domain.vocabulary import PLATFORMS
+
+WATCH_PAGES_KEPT = 1024  # where-to-watch pages (queries x pages) kept per catalogue
+SIMILAR_LISTS_KEPT = 512  # titles whose similar list is kept per catalogue
 
 
 class Catalog(Recommendations):
@@ -60,6 +65,11 @@ class Catalog(Recommendations):
         self.threshold = threshold
         # The model's title id -> row of its arrays, built on the first "because you liked".
         self._title_index: tuple[RecommenderModel, dict[str, int]] | None = None
+        # ranked lists asked again page by page (catalog/memo.py)
+        self._watch_pages: Memo[tuple[str, int, int], WatchPage] = Memo(WATCH_PAGES_KEPT)
+        self._similar_lists: Memo[tuple[str, int], tuple[RecommendedTitle, ...]] = Memo(
+            SIMILAR_LISTS_KEPT
+        )
 
     @classmethod
     def load(
@@ -169,7 +179,9 @@ class Catalog(Recommendations):
         ranked as `search_page` ranks names (the exact name and its 'Name (U.S.)' variants
         first, then 'Frozen 2' for 'frozen', ...), and how many groups match in all."""
         q, start, n = v.parse_text(text), v.parse_offset(offset), v.parse_limit(limit)
-        return titles.watch_page(self.index, q, start, n)
+        return self._watch_pages.get(
+            (q, start, n), lambda: titles.watch_page(self.index, q, start, n)
+        )
 
     def title(self, title_id: object) -> TitleInfo | None:
         """Everything about one title id (case-insensitive), or None when unknown."""

@@ -10,6 +10,7 @@ from catalog import titles
 from catalog import validate as v
 from catalog.content import ContentSimilarity
 from catalog.index import CatalogIndex
+from catalog.memo import Memo
 from catalog.recommend import (
     RecommenderModel,
     recommendation,
@@ -28,6 +29,7 @@ class Recommendations:
     model_error: str | None
     # The model's title id -> row of its arrays, built on the first "because you liked".
     _title_index: tuple[RecommenderModel, dict[str, int]] | None
+    _similar_lists: Memo[tuple[str, int], tuple[RecommendedTitle, ...]]  # Catalog's
 
     def _model(self) -> RecommenderModel:
         if self.recommender is None:
@@ -64,16 +66,19 @@ class Recommendations:
         (catalog/content.py), marked reason_code="content"."""
         count = v.parse_limit(n, "n")
         ref = self._ref(title)
+        return list(self._similar_lists.get((ref.id, count), lambda: self._similar(ref, count)))
+
+    def _similar(self, ref: TitleRef, count: int) -> tuple[RecommendedTitle, ...]:
         model = self.recommender
         if model is not None and _knows_title(model, ref.id):
             found = similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
             if found:
-                return found
+                return tuple(found)
         rows = self.index.rows
-        return [
+        return tuple(
             RecommendedTitle(rows.refs[r], similarity=s, reason_code="content")
             for r, s in self._content().similar(rows.row_of_id[ref.id], count)
-        ]
+        )
 
     def _content(self) -> ContentSimilarity:
         cached = getattr(self, "_content_similarity", None)

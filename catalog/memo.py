@@ -1,0 +1,52 @@
+"""Answers already computed from one catalogue, kept for the next time they are asked.
+
+A catalogue never changes after it is loaded (catalog/core.py), so an answer stays right for
+as long as that catalogue serves; a reload builds a new catalogue with empty memos. Used where
+the same computation comes back: a ranked list (search, similar titles) is computed whole to
+count its pages and is asked again for each page a person turns to, and the popular titles'
+similar lists are asked over and over from their cards. Bounded (least recently used goes
+first) and safe across the API's worker threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+_MISSING = object()
+
+
+class Memo(Generic[K, V]):
+    """A bounded map from a question's parsed arguments to its (immutable) answer."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The answer kept for `key`, else `compute()`'s (kept). Two threads missing the same
+        key at once both compute it: the same answer, kept once."""
+        with self._lock:
+            found = self._answers.get(key, _MISSING)
+            if found is not _MISSING:
+                self._answers.move_to_end(key)
+                self.hits += 1
+                return found  # type: ignore[return-value]
+            self.misses += 1
+        value = compute()
+        with self._lock:
+            self._answers[key] = value
+            if len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._answers)
