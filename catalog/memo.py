@@ -2,10 +2,11 @@
 
 A catalogue never changes after it is loaded (catalog/core.py), so an answer stays right for
 as long as that catalogue serves; a reload builds a new catalogue with empty memos. Used where
-the same computation comes back: a ranked list (search, similar titles) is computed whole to
-count its pages and is asked again for each page a person turns to, and the popular titles'
-similar lists are asked over and over from their cards. Bounded (least recently used goes
-first) and safe across the API's worker threads.
+the same computation comes back: a title's similar list is computed whole (50 titles, to
+count its pages) and asked again for each page a person turns to and from every card of that
+title; a where-to-watch page is asked again when the same words come from many people (a new
+film's name) or a person turns back with «. Bounded (least recently used goes first) and safe
+across the API's worker threads.
 """
 
 from __future__ import annotations
