@@ -117,6 +117,17 @@ async def _measure(
     return stats
 
 
+# The bots --compare-* adds: (kind, figure, (numerator, denominator) of the ratio, its words)
+OPTIONAL_ROWS = (
+    ("echo-lean", "echo bot sending like ours (no Message parsed)", ("ours", "echo-lean"),
+     "ours is {:.0%} of it"),
+    ("ours-nomemo", "our bot keeping no catalogue answers (catalog/memo.py off)",
+     ("ours-nomemo", "echo"), "{:.0%} of the echo"),
+    ("ours-nofreeze", "our bot without freeze_heap() (gc defaults)", ("ours-nofreeze", "echo"),
+     "{:.0%} of the echo"),
+)  # fmt: skip
+
+
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median of each figure over repeated runs."""
     out = dict(runs[0])
@@ -227,33 +238,16 @@ def main(argv: list[str]) -> int:
                 f"ours {ours['gc_us']:.0f} µs ({ours['gc_full']:g})",
             ),
         ]  # fmt: skip
-        lean = results.get(f"echo-lean@{delay}")
-        if lean is not None:
-            r = paired("ours", "echo-lean", delay)
+        for kind, figure, (num, den), says in OPTIONAL_ROWS:
+            run = results.get(f"{kind}@{delay}")
+            if run is None:
+                continue
+            r = paired(num, den, delay)
             rows.append(
                 Row(
-                    f"echo bot sending like ours (no Message parsed), {label}", "",
-                    f"{_fmt(lean)}; CPU {lean['cpu_us']:.0f} µs per update; ours is {r:.0%} "
-                    "of it",
-                )
-            )  # fmt: skip
-        cold = results.get(f"ours-nomemo@{delay}")
-        if cold is not None:
-            r = paired("ours-nomemo", "echo", delay)
-            rows.append(
-                Row(
-                    f"our bot keeping no catalogue answers (catalog/memo.py off), {label}", "",
-                    f"{_fmt(cold)}; {r:.0%} of the echo; CPU {cold['cpu_us']:.0f} µs per update",
-                )
-            )  # fmt: skip
-        bare = results.get(f"ours-nofreeze@{delay}")
-        if bare is not None:
-            r = paired("ours-nofreeze", "echo", delay)
-            rows.append(
-                Row(
-                    f"our bot without freeze_heap() (gc defaults), {label}", "",
-                    f"{_fmt(bare)}; {r:.0%} of the echo; CPU {bare['cpu_us']:.0f} µs, gc"
-                    f" {bare['gc_us']:.0f} µs per update",
+                    f"{figure}, {label}", "",
+                    f"{_fmt(run)}; {says.format(r)}; CPU {run['cpu_us']:.0f} µs, gc "
+                    f"{run['gc_us']:.0f} µs per update",
                 )
             )  # fmt: skip
     mean = statistics.mean(costs.values())
