@@ -41,11 +41,16 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     )
 
 
+def _forces_reply(reply: Reply) -> bool:
+    """A question without buttons: Telegram opens a reply to it (ForceReply)."""
+    return reply.ask is not None and not reply.keyboard
+
+
 def markup_data(reply: Reply) -> dict[str, Any] | None:
     """The reply's markup as Telegram reads it, built straight from our buttons (no
     TelegramObjects): the inline keyboard, or for a question a forced reply (selective, as
     `reply_markup`). The request layer encodes it with the rest of the body."""
-    if reply.ask is not None and not reply.keyboard:
+    if reply.ask is not None and _forces_reply(reply):
         return {"force_reply": True, "selective": True, "input_field_placeholder": reply.ask[:64]}
     if not reply.keyboard:
         return None
@@ -82,7 +87,7 @@ async def edit_html(
 def reply_markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
     """The buttons, or for a question a forced reply (selective: in a group only the person
     asked gets the reply field)."""
-    if reply.ask is not None and not reply.keyboard:
+    if reply.ask is not None and _forces_reply(reply):
         return ForceReply(selective=True, input_field_placeholder=reply.ask[:64])
     return markup(reply.keyboard)
 
@@ -136,7 +141,7 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> No
     chunks = split_html(reply.text)
     buttons = markup_data(reply)
     # a question (ForceReply) cannot replace a message: it goes as a new one
-    editable = not (reply.ask is not None and not reply.keyboard) and len(chunks) == 1
+    editable = not _forces_reply(reply) and len(chunks) == 1
     if reply.edit and query is not None and query.message is not None and editable:
         try:
             await edit_html(bot, query.message, chunks[0], buttons)

@@ -65,7 +65,7 @@ class Catalog(Recommendations):
         self.threshold = threshold
         # The model's title id -> row of its arrays, built on the first "because you liked".
         self._title_index: tuple[RecommenderModel, dict[str, int]] | None = None
-        # ranked lists asked again page by page (catalog/memo.py)
+        # answers asked again: similar lists (each page, each card), search pages (same words)
         self._watch_pages: Memo[tuple[str, int, int], WatchPage] = Memo(WATCH_PAGES_KEPT)
         self._similar_lists: Memo[tuple[str, int], tuple[RecommendedTitle, ...]] = Memo(
             SIMILAR_LISTS_KEPT

@@ -12,8 +12,8 @@ once), so our own writes never queue on SQLite's lock behind each other. A perso
 (ratings, language, platforms, watchlist) are read on the loop's own connection: under WAL a
 read never waits for a writer, and it costs a few µs where the hop to a worker thread and back
 costs over 100 µs of CPU on the bench machine (docs/benchmarks.md, the bot section). The few
-moments SQLite shuts readers out too (recovery after a crash, a connection switching journal
-mode) make that read busy at once; it then goes to a reader thread, which may wait. The
+moments SQLite shuts readers out too (recovery after a crash, another process in exclusive
+locking mode) make that read busy at once; it then goes to a reader thread, which may wait. The
 larger reads (counts, status, export, the watchers of a release) run in reader threads.
 """
 
