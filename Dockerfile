@@ -23,6 +23,8 @@ COPY etl etl
 COPY model model
 COPY catalog catalog
 COPY charts charts
+COPY chat chat
+COPY alerts alerts
 COPY bot bot
 COPY api api
 COPY bench bench

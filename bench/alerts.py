@@ -1,7 +1,7 @@
 """`python -m bench alerts`: watchlist alert delivery (issue 15).
 
 - Delivery rate under Telegram's caps (30 messages/s overall, 1/s per chat): the outbox in each
-  store drained by `bot.alerts_sender.AlertSender` through python-telegram-bot's real `Bot`
+  store drained by `alerts.sender.AlertSender` through python-telegram-bot's real `Bot`
   (real HTTPXRequest) against the fake Bot API server (tests/fakes/telegram_server.py, in this
   process, on 127.0.0.1), once with answers at once and once with 50 ms added to every
   sendMessage (about Telegram's round trip). The server's own clock counts the most messages
@@ -24,8 +24,9 @@ from typing import Any
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from alerts.sender import AlertSender, RateLimiter
 from bench.report import Row, write_results
-from bot.alerts_sender import AlertSender, RateLimiter
+from bot.alerting import telegram_send
 from bot.store import Alert, PeopleStore, open_store
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.pg_cluster import PgCluster, why_unavailable
@@ -64,7 +65,9 @@ async def deliver_via_fake_telegram(url: str, alerts: list[Alert], rtt: float) -
                 async def send(chat_id: int, text: str) -> None:
                     await bot.send_message(chat_id, text)
 
-                sender = AlertSender(store, send, lambda a: f"{a.title_id} arrived", owner="b")
+                sender = AlertSender(
+                    store, telegram_send(send), lambda a: f"{a.title_id} arrived", owner="b"
+                )
                 t0 = time.perf_counter()
                 stats = await sender.drain()
                 wall = time.perf_counter() - t0
@@ -189,7 +192,7 @@ def main(argv: list[str]) -> None:
         if pg is not None:
             pg.destroy()
     notes = (
-        "Alert delivery: `bot.alerts_sender.AlertSender` draining the store's outbox through "
+        "Alert delivery: `alerts.sender.AlertSender` draining the store's outbox through "
         "python-telegram-bot's `Bot.send_message` to the fake Bot API server on 127.0.0.1 "
         "(tests/fakes/telegram_server.py, in the benchmark's process). The server's clock "
         "measures the busiest second and each chat's gaps; the rate is messages received / "

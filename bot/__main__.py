@@ -19,11 +19,11 @@ import sys  # noqa: E402
 from collections.abc import Callable, Coroutine  # noqa: E402
 from typing import Any  # noqa: E402
 
+from chat.i18n import lang_of  # noqa: E402
+from chat.replies import Person  # noqa: E402
 from domain.vocabulary import LANGUAGES  # noqa: E402
 
-from .i18n import lang_of  # noqa: E402
 from .logging_setup import redact, setup_logging  # noqa: E402
-from .replies import Person  # noqa: E402
 from .settings import Settings  # noqa: E402
 
 log = logging.getLogger("bot")
@@ -87,9 +87,9 @@ def _main(argv: list[str] | None) -> int:
     # Imported after logging is set up: loading pandas/surprise can log.
     from catalog.holder import CatalogHolder
     from catalog.validate import CatalogError
+    from chat.console import run_console
 
     from .app import build_application, build_commands
-    from .console import run_console
     from .runner import ConfigError, run, webhook_options
 
     if settings.webhook_url and not console:
@@ -133,7 +133,7 @@ def _main(argv: list[str] | None) -> int:
 
     application = build_application(settings, holder, store)
     wire(application, holder, store)  # PostgreSQL: reloads shared by replicas; store closed
-    from .alert_service import wire_alerts
+    from .alerting import wire_alerts
 
     wire_alerts(application, settings)  # watchlist alerts: queued per release, sent
     log.info(

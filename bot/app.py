@@ -23,14 +23,16 @@ from telegram.ext import (
     filters,
 )
 
-from .admin import Reloader
-from .commands import Commands
+from chat.commands import Commands
+from chat.operations import Reloader
+from chat.registry import REGISTRY
+from chat.stats import Stats
+
 from .delivery import answer_query, deliver, markup
 from .handlers import Handlers, addressed_to_us, person_of
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
 from .inline import answer_inline
 from .polling import Feed, FeedBot, FeedProcessor
-from .registry import REGISTRY
 from .runner import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
@@ -41,7 +43,6 @@ from .runner import (
     webhook_options,
 )
 from .settings import Settings
-from .stats import Stats
 from .store import PeopleStore
 from .transport import JsonRequest
 

@@ -20,7 +20,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from .replies import Keyboard, Reply, split_html
+from chat.replies import Keyboard, Reply, split_html
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,13 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from .commands import Commands
+from chat.commands import Commands
+from chat.i18n import lang_of, t
+from chat.registry import REGISTRY
+from chat.replies import Person
+
 from .delivery import answer_query, deliver
 from .health import Heartbeat
-from .i18n import lang_of, t
-from .registry import REGISTRY
-from .replies import Person
 from .settings import Settings
 
 log = logging.getLogger(__name__)

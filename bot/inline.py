@@ -17,15 +17,15 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from catalog.validate import QueryError
+from chat import cards
+from chat.i18n import lang_of, platform_name
+from chat.replies import Keyboard
+from chat.views import kind_and_year
 
-from . import cards
 from .delivery import markup
-from .i18n import lang_of, platform_name
-from .replies import Keyboard
-from .views import kind_and_year
 
 if TYPE_CHECKING:
-    from .commands import Commands
+    from chat.commands import Commands
 
 log = logging.getLogger(__name__)
 RESULTS = 10  # cards offered per query (Telegram shows a short scrolling list)

@@ -31,8 +31,7 @@ from .store.announce import ReloadListener, ReplicaState, announce, forget, reco
 
 if TYPE_CHECKING:
     from catalog.holder import CatalogHolder
-
-    from .admin import Reloader
+    from chat.operations import Reloader
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +202,7 @@ def wire(application: Any, holder: CatalogHolder, store: Any) -> ReplicaSync | N
     """`python -m bot`'s wiring: with a PostgreSQL store, a ReplicaSync started after the
     Application's own post_init and stopped at shutdown; with any store, the store closed at
     shutdown. Returns the sync (None with SQLite)."""
-    from .admin import ReplicaStats
+    from chat.operations import ReplicaStats
 
     commands = application.bot_data["commands"]
     url = getattr(store, "url", None)

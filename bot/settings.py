@@ -48,7 +48,7 @@ class Settings(ServiceSettings):
     database_pool_timeout: float = Field(default=5.0, gt=0, le=300)
     # Watchlist alerts (docs/alerts.md): queued when this process serves a new release, sent
     # from the outbox within Telegram's limits. With several replicas on PostgreSQL only the
-    # holder of the sender lease sends (bot/sender_lease.py); false: this process never sends.
+    # holder of the sender lease sends (alerts/lease.py); false: this process never sends.
     alerts_send: bool = True
     alerts_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600)
 

@@ -13,8 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from bot.alerts import alerts_for_release, arrivals, grouped_arrivals, normalise
-from bot.alerts_sender import AlertSender, RateLimiter
+from alerts.queue import alerts_for_release, arrivals, grouped_arrivals, normalise
+from alerts.sender import AlertSender, RateLimiter
+from bot.alerting import telegram_send
 from bot.store import Alert, PeopleStore, open_store
 from refresh.changes import diff
 from refresh.changes import normalise as refresh_normalise
@@ -132,7 +133,7 @@ class Clock:
 def make_sender(store: PeopleStore, send, clock: Clock, **kw) -> AlertSender:
     return AlertSender(
         store,
-        send,
+        telegram_send(send),  # the bot's translation of Telegram's errors, as in production
         lambda a: f"{a.title_id} on {','.join(a.platforms)}",
         owner="test",
         limiter=RateLimiter(clock=clock),
@@ -272,7 +273,9 @@ async def test_telegram_errors_through_the_real_bot_client(store: PeopleStore) -
         async def send(chat_id: int, text: str) -> None:
             await bot.send_message(chat_id, text)
 
-        sender = AlertSender(store, send, lambda a: a.key, owner="t", max_in_flight=1)
+        sender = AlertSender(
+            store, telegram_send(send), lambda a: a.key, owner="t", max_in_flight=1
+        )
         stats = await sender.drain()
         # chat 1 blocked; chat 2 paused every send for Telegram's 1 s, then was due again and
         # went out within the same drain; chat 3 delivered; chat 4 does not exist: given up

@@ -21,7 +21,7 @@ KILL_AT = 5  # the 5th send reaches "Telegram", then the process dies before mar
 # and with KILL set, SIGKILLs itself right after the KILL-th send -- before mark_sent.
 CHILD = """
 import asyncio, os, signal, sys
-from bot.alerts_sender import AlertSender, RateLimiter
+from alerts.sender import AlertSender, RateLimiter
 from bot.store import open_store
 
 url, log, kill = sys.argv[1], sys.argv[2], int(sys.argv[3])

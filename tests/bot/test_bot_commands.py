@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin import Reloader
-from bot.callbacks import decode
-from bot.commands import Commands
-from bot.console import render, run_console
 from bot.ratings_store import RatingsStore
-from bot.replies import MAX_TEXT, Person, Reply
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
+from chat.callbacks import decode
+from chat.commands import Commands
+from chat.console import render, run_console
+from chat.operations import Reloader
+from chat.replies import MAX_TEXT, Person, Reply
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -116,7 +116,7 @@ async def test_every_button_of_every_wizard_is_valid_and_answers(commands: Comma
     ],
 )
 async def test_commands_answer(commands: Commands, line: str, fragment: str) -> None:
-    from bot.replies import plain_text
+    from chat.replies import plain_text
 
     replies = await text(commands, EN, line)
     assert len(replies) == 1
@@ -134,7 +134,7 @@ async def test_commands_answer(commands: Commands, line: str, fragment: str) -> 
     ],
 )
 async def test_admin_analyst_commands(commands: Commands, line: str, fragment: str) -> None:
-    from bot.replies import plain_text
+    from chat.replies import plain_text
 
     [reply] = await text(commands, ADMIN, line)
     check(reply)
@@ -226,7 +226,7 @@ async def test_console_numbers_press_buttons(commands: Commands) -> None:
 
 
 def test_render_numbers_buttons_across_rows() -> None:
-    from bot.replies import Button
+    from chat.replies import Button
 
     text, data = render(Reply("<b>x</b> &amp; y", [[Button("a", "1")], [Button("b", "2")]]))
     assert text == "x & y\n[1] a\n[2] b" and data == ["1", "2"]

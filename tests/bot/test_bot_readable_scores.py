@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot import picks, views
-from bot.commands import Commands
 from bot.ratings_store import RatingsStore
-from bot.replies import Person, Reply, plain_text
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
+from chat import picks, views
+from chat.commands import Commands
+from chat.replies import Person, Reply, plain_text
 from model.recommender import Recommender
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html

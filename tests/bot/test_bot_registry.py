@@ -13,14 +13,15 @@ from typing import Any
 import pytest
 
 import locales
-from bot.commands import REGISTRY, Commands
-from bot.console import run_console
-from bot.errors import KEYS
 from bot.ratings_store import RatingsStore
-from bot.replies import Person, Reply, plain_text
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from catalog.validate import QUERY_ERROR_CODES
+from chat.commands import Commands
+from chat.console import run_console
+from chat.errors import KEYS
+from chat.registry import REGISTRY
+from chat.replies import Person, Reply, plain_text
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -175,7 +176,7 @@ async def test_a_typed_platform_reaches_the_filter_through_four_functions_parsed
     finally:
         sys.setprofile(None)
     assert "Netflix:" in replies[0].text
-    ours = ("/bot/", "/catalog/", "/domain/")
+    ours = ("/chat/", "/bot/", "/catalog/", "/domain/")
     # the project's frames only (this test lives under tests/bot/, which "/bot/" also matches)
     names = [(f, n, d) for f, n, d in calls if any(p in f for p in ours) and "/tests/" not in f]
     target = next(i for i, (f, n, _) in enumerate(names) if n == "count_platform")

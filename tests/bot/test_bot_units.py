@@ -15,13 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import locales
-from bot.callbacks import SCHEMA, ExpiredMenu, decode, encode
-from bot.commands import REGISTRY
-from bot.i18n import lang_of, number, percent, t
 from bot.logging_setup import REDACTED, setup_logging
 from bot.ratings_store import RatingsStore
-from bot.replies import Html, esc, plain_text, split_html
 from bot.settings import Settings
+from chat.callbacks import SCHEMA, ExpiredMenu, decode, encode
+from chat.i18n import lang_of, t
+from chat.registry import REGISTRY
+from chat.replies import Html, esc, plain_text, split_html
+from locales import number, percent
 from tests.fakes.telegram_server import ApiError, parse_html
 
 # ----- callbacks -------------------------------------------------------------------------
@@ -236,11 +237,11 @@ def test_ratings_store_persists_and_exports(tmp_path: Path) -> None:
         store.add(1, "x1", 9)
 
 
-# ----- what the bot remembers per person (bot/pending.py) ------------------------------------
+# ----- what the bot remembers per person (chat/pending.py) ------------------------------------
 
 
 def test_a_question_is_answered_once_and_forgotten_after_its_time() -> None:
-    from bot.pending import PendingQuestions, Question
+    from chat.pending import PendingQuestions, Question
 
     now = [0.0]
     pending = PendingQuestions(ttl=60, max_people=2, clock=lambda: now[0])

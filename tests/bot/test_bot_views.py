@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import picks
-from bot.commands import Commands
 from bot.ratings_store import RatingsStore
-from bot.replies import Person
 from catalog import Catalog, CatalogHolder, Recommendation, TitleRef
+from chat import picks
+from chat.commands import Commands
+from chat.replies import Person
 from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.telegram_server import parse_html
 

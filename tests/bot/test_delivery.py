@@ -8,7 +8,7 @@ import json
 from telegram import ForceReply
 
 from bot.delivery import markup_data, reply_markup
-from bot.replies import Button, Reply
+from chat.replies import Button, Reply
 
 
 def _ptb(reply: Reply) -> dict | None:

@@ -1,4 +1,4 @@
-"""Fuzzing the bot's command logic (bot/commands.py, no HTTP): hypothesis over the text of every
+"""Fuzzing the bot's command logic (chat/commands.py, no HTTP): hypothesis over the text of every
 command and over callback data.
 
 Properties, for every input a person (or a forged client) can send:
@@ -24,13 +24,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import MAX_BYTES, SCHEMA, decode, encode
-from bot.commands import REGISTRY, Commands
-from bot.i18n import t
 from bot.ratings_store import RatingsStore
-from bot.replies import Person, Reply, split_html
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
+from chat.callbacks import MAX_BYTES, SCHEMA, decode, encode
+from chat.commands import Commands
+from chat.i18n import t
+from chat.registry import REGISTRY
+from chat.replies import Person, Reply, split_html
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import ApiError, parse_html, utf16_len
 
@@ -264,7 +265,7 @@ def test_fuzz_command_text_slow(harness: Harness, line: str, who: Person) -> Non
     run_text_case(harness, who, line)
 
 
-# Found by this fuzzer (fixed in bot/replies.py and bot/commands.py); kept as fixed examples.
+# Found by this fuzzer (fixed in chat/replies.py and chat/commands.py); kept as fixed examples.
 REGRESSIONS = [
     "/search " + "😀" * 2040,  # 2,088 code points but 4,176 UTF-16 units: "message is too long"
     "/search " + "&" * 4000,  # cut between "&am" and "p;": "can't parse entities"
@@ -359,7 +360,7 @@ def fits(data: str | None) -> bool:
 
 @st.composite
 def well_formed(draw: st.DrawFn) -> str:
-    """Data that passes the schema (bot/callbacks.py) with any values its regexes allow: a
+    """Data that passes the schema (chat/callbacks.py) with any values its regexes allow: a
     year 0000-9999, a 12-digit user, page 999, a title id that does not exist."""
     action = draw(st.sampled_from(sorted(SCHEMA)))
     fields = [draw(st.from_regex(rf"(?:{p})", fullmatch=True)) for p in SCHEMA[action]]

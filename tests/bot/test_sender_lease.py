@@ -1,9 +1,9 @@
-"""One alert sender per deployment (bot/sender_lease.py), on a real PostgreSQL server: of two
+"""One alert sender per deployment (alerts/lease.py), on a real PostgreSQL server: of two
 replicas only one leads; when its session ends the other takes over; SQLite always leads."""
 
 from __future__ import annotations
 
-from bot.sender_lease import SenderLease
+from alerts.lease import SenderLease
 from tests.pg_cluster import PgCluster
 
 

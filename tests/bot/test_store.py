@@ -15,9 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.commands import Commands
 from bot.ratings_store import main as export_main
-from bot.replies import Person
 from bot.store import (
     Alert,
     PeopleStore,
@@ -27,6 +25,8 @@ from bot.store import (
 )
 from bot.store.migrate import migrations
 from catalog.holder import CatalogHolder
+from chat.commands import Commands
+from chat.replies import Person
 from tests.fakes.botdata import data_copy, demo_data
 from tests.pg_cluster import PgCluster, free_port
 

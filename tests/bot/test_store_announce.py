@@ -137,9 +137,9 @@ def _releases(data: Path) -> None:
 
 class BotReplica:
     def __init__(self, url: str, data: Path, name: str, follow: float | None = None) -> None:
-        from bot.admin import Reloader
         from bot.replication import ReplicaSync
         from catalog.holder import CatalogHolder
+        from chat.operations import Reloader
 
         self.holder = CatalogHolder(data, follow_seconds=follow)
         # build= as bot/app.py passes it (DATA_DIR/processed): the sync puts the holder's own
@@ -165,8 +165,8 @@ async def bot_replicas(*reps: BotReplica) -> AsyncIterator[None]:
 
 
 async def test_a_reload_on_one_replica_is_served_by_the_other(url: str, tmp_path: Path) -> None:
-    from bot.admin import ReplicaStats, status_text
     from bot.store import StoreStatus
+    from chat.operations import ReplicaStats, status_text
 
     _releases(tmp_path)
     a, b = BotReplica(url, tmp_path, "a"), BotReplica(url, tmp_path, "b")
@@ -248,11 +248,11 @@ async def test_a_replica_on_other_files_says_so_and_a_crashed_one_shows_gone(
 async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
     url: str, tmp_path: Path
 ) -> None:
-    from bot.admin import Reloader, ReplicaStats
-    from bot.commands import Commands
     from bot.replication import wire
-    from bot.stats import Stats
     from bot.store import RatingsStore
+    from chat.commands import Commands
+    from chat.operations import Reloader, ReplicaStats
+    from chat.stats import Stats
 
     _releases(tmp_path)
 

@@ -10,12 +10,12 @@ import time
 import psycopg
 import pytest
 
-from bot.commands import Commands
-from bot.i18n import t
-from bot.replies import Person
 from bot.store import StoreBusy, StoreFailure
 from bot.store.postgres import PostgresStore
 from catalog.holder import CatalogHolder
+from chat.commands import Commands
+from chat.i18n import t
+from chat.replies import Person
 from tests.fakes.botdata import demo_data
 from tests.pg_cluster import PgCluster
 

@@ -19,7 +19,7 @@ SUBCLASS_CODES = {"TitleNotFound": "title_not_found", "AmbiguousTitle": "ambiguo
 
 def _source_files() -> list[Path]:
     """The packages that raise or translate query errors (not data/, not the tests)."""
-    packages = ("catalog", "domain", "bot", "api", "charts", "config", "model")
+    packages = ("catalog", "domain", "chat", "alerts", "bot", "api", "charts", "config", "model")
     return [p for package in packages for p in sorted((ROOT / package).rglob("*.py"))]
 
 

@@ -190,11 +190,11 @@ def test_similar_titles_by_content_on_the_real_catalogue(real_cat: Catalog) -> N
 
 
 def test_every_real_title_card_is_valid_telegram_html_within_the_limit(real_cat: Catalog) -> None:
-    """The bot's title card (bot/cards.py) for each of the ~23k real titles, in both languages:
+    """The bot's title card (chat/cards.py) for each of the ~23k real titles, in both languages:
     Telegram must parse it (descriptions carry &, <, quotes) and it must fit one message."""
-    from bot.cards import card_keyboard, card_text
-    from bot.replies import MAX_TEXT, utf16_len
     from catalog.results import Offer
+    from chat.cards import card_keyboard, card_text
+    from chat.replies import MAX_TEXT, utf16_len
     from tests.fakes.telegram_server import parse_html
 
     checked = 0

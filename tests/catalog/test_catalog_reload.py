@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot.admin import Reloader
-from bot.commands import Commands
 from bot.ratings_store import RatingsStore
-from bot.replies import Person
 from catalog import Catalog, CatalogHolder, CatalogLoadError
+from chat.commands import Commands
+from chat.operations import Reloader
+from chat.replies import Person
 from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.botdata import data_copy
 
@@ -79,7 +79,7 @@ def test_questions_during_reloads_never_see_half_loaded_data(tmp_path: Path) -> 
 
 
 # ---------------------------------------------------------------- both front ends, one policy
-# The bot's /reload (bot/admin.py Reloader) and the API's POST /admin/reload both go through
+# The bot's /reload (chat/operations.py Reloader) and the API's POST /admin/reload both go through
 # CatalogHolder.reload: real demo data with a real trained model, real parquet files.
 
 TOKEN = {"X-Admin-Token": "s3cret"}

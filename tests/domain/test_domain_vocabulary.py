@@ -109,8 +109,8 @@ def test_duration_type_aliases(alias: str, key: str) -> None:
 
 def test_display_names_resolve_the_old_disagreement() -> None:
     """The bot said "Amazon Prime Video", the charts "Amazon Prime": now both say the first."""
-    from bot.i18n import platform_name as bot_name
     from charts.base import pname as chart_name
+    from chat.i18n import platform_name as bot_name
 
     expected = {"amazon": "Amazon Prime Video", "disney": "Disney+", "hulu": "Hulu",
                 "netflix": "Netflix"}  # fmt: skip
@@ -130,7 +130,7 @@ def test_kind_and_unit_words() -> None:
 
 def test_callback_fields_follow_the_vocabulary() -> None:
     """A platform picked in a wizard travels as its id letter; no other letter is accepted."""
-    from bot.callbacks import ExpiredMenu, decode, encode
+    from chat.callbacks import ExpiredMenu, decode, encode
 
     for letter in voc.PLATFORM_OF_LETTER:
         assert decode(encode("pc", letter)).fields == (letter,)

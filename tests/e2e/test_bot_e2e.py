@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.callbacks import encode
+from chat.callbacks import encode
 from tests.fakes.botdata import data_copy
 from tests.fakes.harness import ADMIN, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import Fault
@@ -231,8 +231,8 @@ async def test_retry_after_is_honoured_and_not_modified_is_not_an_error(data_dir
 
 
 async def test_long_replies_are_split_and_photos_go_multipart(data_dir: Path) -> None:
-    from bot.app import deliver
-    from bot.replies import Button, Reply
+    from bot.delivery import deliver
+    from chat.replies import Button, Reply
 
     async with running_bot(data_dir) as bot:
         chat = 1300
@@ -255,7 +255,8 @@ async def test_webhook_mode_checks_the_secret(data_dir: Path) -> None:
 
     import aiohttp
 
-    from bot.app import build_application, set_commands, webhook_options
+    from bot.app import build_application, set_commands
+    from bot.runner import webhook_options
     from catalog.holder import CatalogHolder
     from tests.fakes.harness import TOKEN, settings_for
     from tests.fakes.telegram_server import FakeTelegramServer

@@ -46,7 +46,7 @@ import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.i18n import t
+from chat.i18n import t
 from tests.fakes.botdata import data_copy
 from tests.fakes.harness import Running, running_bot
 from tests.fakes.ratings_check import check_ratings, star_press

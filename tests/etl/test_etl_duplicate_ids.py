@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bot.views import title_details, title_ref
 from catalog import Catalog
+from chat.views import title_details, title_ref
 from etl.__main__ import main
 from tests.etl_helpers import minimal_raw, title_row, write_titles
 from tests.fakes.botdata import data_copy
@@ -50,7 +50,7 @@ def test_duplicate_id_is_reported_kept_and_served_as_its_first_row(tmp_path: Pat
     [netflix] = cat.count_platform("netflix")
     assert (netflix.movies, netflix.shows) == (2, 0)  # s1 once (as its first row) and s2
     assert cat.max_duration(platform="netflix", duration_type="season").titles == ()
-    info = cat.title("ns1")  # the card /rate shows: name line and details (bot/commands.py)
+    info = cat.title("ns1")  # the card /rate shows: name line and details (chat/commands.py)
     card = title_ref("en", info.ref) + title_details("en", info)
     assert "Original Film" in card and "Impostor" not in card
 

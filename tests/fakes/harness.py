@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_application, build_commands, set_commands
-from bot.commands import Commands
 from bot.settings import Settings
 from catalog.holder import CatalogHolder
-
-from .telegram_server import FakeTelegramServer
+from chat.commands import Commands
+from tests.fakes.telegram_server import FakeTelegramServer
 
 TOKEN = "987654:BOT-TEST-token-abcdef"
 ADMIN = 111

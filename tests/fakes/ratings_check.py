@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .telegram_server import Call, FakeTelegramServer, parse_html
+from tests.fakes.telegram_server import Call, FakeTelegramServer, parse_html
 
 SAVED = ("Guardado:", "Saved:")
 
@@ -64,7 +64,7 @@ def _catalog(data_dir: Path) -> Any:  # a catalog.core.Catalog
 @functools.cache
 def _names(data_dir: Path, title_id: str) -> frozenset[str]:
     """How the bot names a title in "Saved: …", in both languages (visible text)."""
-    from bot.views import title_ref
+    from chat.views import title_ref
 
     info = _catalog(data_dir).title(title_id)
     if info is None:

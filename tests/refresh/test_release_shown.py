@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot.admin import status_text
 from bot.ratings_store import StoreStatus
-from bot.stats import Stats
 from catalog.holder import CatalogHolder
+from chat.operations import status_text
+from chat.stats import Stats
 from refresh import releases
 from tests.fakes.botdata import demo_data
 

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from bot.app import build_commands
-from bot.commands import Commands
-from bot.replies import Person, Reply
 from bot.settings import Settings
 from catalog.holder import CatalogHolder
+from chat.commands import Commands
+from chat.replies import Person, Reply
 from refresh import releases
 from tests.fakes.botdata import demo_data
 

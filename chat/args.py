@@ -4,7 +4,7 @@
 A word that is a bad value of something the command takes raises the catalogue's `QueryError`
 (code, arg, value); a word that has no place in the command ("2020" twice, a score given to
 /maxduration, a year given to /platformcount) raises `Misplaced`, which names that word and
-what the command takes. The bot turns both into sentences in one place (bot/errors.py).
+what the command takes. The bot turns both into sentences in one place (chat/errors.py).
 """
 
 from __future__ import annotations

@@ -18,8 +18,9 @@ from catalog.results import (
     WatchPage,
 )
 from domain.vocabulary import kind_name
+from locales import number
 
-from .i18n import counted, number, platform_name, t
+from .i18n import counted, platform_name, t
 from .replies import Html, bold, esc
 
 PAGE_SIZE = 10

@@ -57,7 +57,7 @@ class Reply:
     # A short notice shown as the answer to a button press (toast), not as a message
     toast: str | None = None
     # The bot asked a question: Telegram opens a reply to it (ForceReply) with this hint in the
-    # input field; the next plain message answers it (bot/pending.py)
+    # input field; the next plain message answers it (chat/pending.py)
     ask: str | None = None
     # Answering a button press: send as a new message below the pressed one instead of
     # replacing it (a title card opened from a list keeps the list)

@@ -1,5 +1,5 @@
 """Asking back: a command that needs words and got none (tapped in Telegram's command menu)
-asks for them, and the person's next plain message answers (bot/pending.py)."""
+asks for them, and the person's next plain message answers (chat/pending.py)."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-from ..admin import status_text
 from ..context import Context
 from ..i18n import t
+from ..operations import status_text
 from ..registry import REGISTRY
 from ..replies import Person, Reply
 

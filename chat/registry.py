@@ -3,7 +3,7 @@ it is for admins, and its handler. Telegram's command menu, /help and the consol
 generated from it; the words (description, argument syntax) come from the catalogues under
 the keys `cmd_<name>` and `cmd_<name>_args`.
 
-Button presses are registered the same way, by callback action (bot/callbacks.py SCHEMA).
+Button presses are registered the same way, by callback action (chat/callbacks.py SCHEMA).
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from babel.dates import format_date
 
 import locales
 from domain import vocabulary
-from locales import LANGS, number, percent
+from locales import number
 
 from .replies import Html, bold, esc
 
-__all__ = ["LANGS", "chart_label", "counted", "lang_of", "number", "percent", "platform_name", "t"]
+__all__ = ["chart_label", "counted", "lang_of", "platform_name", "t"]
 DOMAIN = "bot"
 
 

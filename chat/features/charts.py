@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from ..callbacks import Callback, ExpiredMenu, encode
-from ..charts import INTERNAL_CHARTS, MAX_CAPTION, chart_name
+from ..chart_service import INTERNAL_CHARTS, MAX_CAPTION, chart_name
 from ..context import Context, echo
 from ..i18n import chart_label, t
 from ..registry import REGISTRY

@@ -51,7 +51,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "card": (_ID,),  # a title card
     "rq": (_ID,),  # rate this title (from its card)
     "cs": (_ID,),  # similar titles (from a card)
-    "sp": (r"[0-9a-f]{8}", _PAGE),  # a page of a search, by its token (bot/pending.py)
+    "sp": (r"[0-9a-f]{8}", _PAGE),  # a page of a search, by its token (chat/pending.py)
     "lang": (r"en|es",),  # choose the language
     "wa": (_ID,),  # watch later: add a title to the watchlist
     "wl": (_PAGE,),  # the watchlist, paged

@@ -8,21 +8,35 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from .i18n import counted, number, t
-from .ratings_store import StoreStatus
+from bot.store import StoreStatus
+from locales import number
+
+from .i18n import counted, t
 from .replies import Html, bold, esc
 from .stats import Stats
 
 if TYPE_CHECKING:
+    from bot.store.announce import ReplicaState
     from catalog.core import Catalog
     from catalog.holder import CatalogHolder, ReleaseInfo
 
-    from .replication import ReplicaSync
-    from .store.announce import ReplicaState
-
 log = logging.getLogger(__name__)
+
+
+class ReplicaSync(Protocol):
+    """What /status and /reload use of the replicas' sync (bot/replication.py's ReplicaSync,
+    given at wiring): a Protocol, so the conversation does not import the replication."""
+
+    name: str
+
+    def version(self) -> str: ...
+
+    @property
+    def states(self) -> list[ReplicaState]: ...
+
+    async def announce_and_wait(self) -> list[ReplicaState]: ...
 
 
 def _uptime(seconds: float) -> str:
@@ -36,7 +50,7 @@ def _uptime(seconds: float) -> str:
 class ReplicaStats(Stats):
     """The counters of one replica among several (PostgreSQL store): /status also lists the
     version every replica serves (bot/replication.py). It rides on Stats because /status
-    (bot/features/admin.py) hands status_text the counters, not the reloader."""
+    (chat/features/admin.py) hands status_text the counters, not the reloader."""
 
     sync: ReplicaSync | None = None
 

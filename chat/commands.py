@@ -6,8 +6,8 @@ The Telegram handlers (app.py) and the console chat (console.py) are thin adapte
 ratings store runs in its own threads: a write waiting on its lock must not stop other
 chats. Every catalogue call is a few milliseconds and runs inline).
 
-What each command does lives in bot/features/, declared in bot/registry.py's REGISTRY; the
-catalogue's errors become sentences in one place, bot/errors.py.
+What each command does lives in chat/features/, declared in chat/registry.py's REGISTRY; the
+catalogue's errors become sentences in one place, chat/errors.py.
 """
 
 from __future__ import annotations
@@ -21,20 +21,20 @@ from typing import TYPE_CHECKING
 from catalog.validate import CatalogError, ModelUnavailable, QueryError
 
 from . import features  # noqa: F401  (registers every command and button)
-from .admin import Reloader
 from .args import Misplaced
 from .callbacks import ExpiredMenu, decode
-from .charts import ChartService
+from .chart_service import ChartService
 from .context import ECHO_MAX, Context, Holder, StoreUnavailable
 from .errors import explain, misplaced
 from .features.charts import chart_caption
 from .i18n import t
+from .operations import Reloader
 from .registry import REGISTRY
 from .replies import Person, Reply
 from .stats import Stats
 
 if TYPE_CHECKING:
-    from .store import PeopleStore
+    from bot.store import PeopleStore
 
 __all__ = ["ECHO_MAX", "REGISTRY", "Commands", "StoreUnavailable", "chart_caption"]
 log = logging.getLogger(__name__)

@@ -1,5 +1,7 @@
 """Delivering the alert outbox (issue 15): claim due alerts, send each through the `send`
-callable given (the bot's `bot.send_message`, or anything awaiting (chat_id, payload)), mark it.
+callable given (anything awaiting (chat_id, payload); the bot gives Telegram's, wrapped by
+bot/alerting.py), mark it. No Telegram here: `send` reports the platform's refusals as the
+exceptions below, so this package never imports the adapter that uses it.
 
 - **At least once.** An alert is marked sent only after `send` returned; a sender killed in
   between leaves it leased, and it is sent again when the lease expires (bot/store/people.py,
@@ -9,11 +11,11 @@ callable given (the bot's `bot.send_message`, or anything awaiting (chat_id, pay
   lets up to 59 through in the second after an idle spell, a sliding window never more than 30.
   Several replicas each run a sender: the limit is per sender, so for one bot token run the
   sender on one replica (or divide `overall` among them).
-- **Errors**: Forbidden (403, the person blocked the bot) -> mark_blocked, their other alerts
-  skipped; RetryAfter (429) -> every send pauses for the time Telegram asks and the alert is due
-  again then; BadRequest (a chat that does not exist, a payload Telegram refuses) -> given up,
-  a retry would fail the same; anything else -> retried with exponential backoff, given up
-  after `max_attempts` claims.
+- **Errors** (`send` raises): `Blocked` (Telegram's 403, the person blocked the bot) ->
+  mark_blocked, their other alerts skipped; `RetryLater` (429) -> every send pauses for the time
+  Telegram asks and the alert is due again then; `Refused` (400: a chat that does not exist, a
+  payload Telegram refuses) -> given up, a retry would fail the same; anything else -> retried
+  with exponential backoff, given up after `max_attempts` claims.
 - The words are not here: `render(alert) -> payload` is given by the bot side.
 """
 
@@ -28,22 +30,34 @@ import os
 import socket
 import time
 import uuid
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, RetryAfter
-
-from .store.base import PeopleStore
-from .store.people import Alert
+from bot.store.base import PeopleStore
+from bot.store.people import Alert
 
 log = logging.getLogger(__name__)
 
 Send = Callable[[int, Any], Awaitable[Any]]
 Render = Callable[[Alert], Any]  # the payload, or an awaitable of it
+
+
+class Blocked(Exception):
+    """The person blocked the bot: none of their alerts can be delivered."""
+
+
+class RetryLater(Exception):
+    """The platform asked every send to wait `seconds`."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class Refused(Exception):
+    """The platform refused this alert for good (no such chat, a payload it rejects)."""
 
 
 class RateLimiter:
@@ -109,15 +123,6 @@ class SendStats:
 
 def default_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def _retry_after(error: RetryAfter) -> float:
-    """Seconds Telegram asked to wait. PTB 22 warns that the attribute becomes a timedelta; we
-    take either."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value: float | timedelta = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class AlertSender:
@@ -196,7 +201,7 @@ class AlertSender:
                 else:
                     await self.sleep(max(wait, 1e-6))
             await self._slots.acquire()
-            if self.limiter.delay(alert.chat_id) > 0:  # a RetryAfter came while we waited
+            if self.limiter.delay(alert.chat_id) > 0:  # a RetryLater came while we waited
                 self._slots.release()
                 continue
             pending.remove(alert)
@@ -218,19 +223,19 @@ class AlertSender:
                 finally:
                     self.limiter.finish(entry)
                     self._answered.set()
-            except Forbidden:
+            except Blocked:
                 if alert.telegram_id not in self._blocked:
                     self._blocked.add(alert.telegram_id)
                     self.stats.blocked += 1
                 await self.store.mark_blocked_async(alert.telegram_id)
-            except RetryAfter as e:
-                wait = _retry_after(e)
+            except RetryLater as e:
+                wait = e.seconds
                 self.limiter.pause(wait)
                 await self.store.mark_failed_async(alert.key, str(e), self.wall() + wait)
                 self.stats.retried += 1
-            except BadRequest as e:
-                log.warning("alert %s refused by Telegram, given up: %s", alert.key, e)
-                await self.store.mark_failed_async(alert.key, f"BadRequest: {e}", None)
+            except Refused as e:
+                log.warning("alert %s refused by the platform, given up: %s", alert.key, e)
+                await self.store.mark_failed_async(alert.key, str(e), None)
                 self.stats.gave_up += 1
             except Exception as e:
                 await self._failed(alert, e)

@@ -1,6 +1,6 @@
 """Watchlist alerts (issue 15): after a release is published, one alert per person and watched
 title that became available on one of their platforms (anywhere, if they chose none), queued in
-the store's durable outbox; `bot/alerts_sender.py` delivers them. docs/alerts.md.
+the store's durable outbox; `alerts/sender.py` delivers them. docs/alerts.md.
 
 What arrived is read from the release's `changes.parquet` (refresh/changes.py, docs/refresh.md):
 the `by = "name"` rows whose change is added, moved or also_on, keyed by normalised title +
@@ -25,10 +25,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from bot.store.base import PeopleStore
+from bot.store.people import Alert
 from domain.vocabulary import PLATFORMS
-
-from .store.base import PeopleStore
-from .store.people import Alert
 
 ARRIVALS = ("added", "moved", "also_on")  # the name changes that make a title available
 CHANGES_FILE = "changes.parquet"

@@ -7,8 +7,9 @@ import math
 from collections.abc import Sequence
 
 from catalog.results import Recommendation, RecommendedTitle
+from locales import number, percent
 
-from .i18n import number, percent, t
+from .i18n import t
 from .replies import Html, bold
 from .views import title_ref
 

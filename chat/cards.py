@@ -12,9 +12,10 @@ from functools import lru_cache
 from catalog.core import Catalog
 from catalog.results import Offer, TitleInfo
 from domain.vocabulary import PLATFORM_INFO, kind_name
+from locales import number
 
 from .callbacks import encode
-from .i18n import counted, number, platform_name, t
+from .i18n import counted, platform_name, t
 from .replies import Button, Html, Keyboard, bold, esc
 from .views import year_label
 

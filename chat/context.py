@@ -9,15 +9,15 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .charts import ChartService
+from .chart_service import ChartService
 from .pending import Bounded, PendingQuestions, RecentQueries
 from .stats import Stats
 
 if TYPE_CHECKING:
+    from bot.store import PeopleStore
     from catalog.core import Catalog
 
-    from .admin import Reloader
-    from .store import PeopleStore
+    from .operations import Reloader
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -1,24 +1,24 @@
 """The watchlist and the platforms a person has: /watch <title> (or Watch later on a card),
 /watchlist (paged, with remove buttons), /myplatforms (toggle buttons, remembered) and /new
 (what arrived on the person's platforms in the release being served). The alerts themselves
-go out from bot/alert_service.py."""
+go out from alerts/service.py."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from alerts.queue import Arrival, arrivals
+from bot.store import WatchlistFull
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
 
 from .. import keyboards as kb
 from .. import views
-from ..alerts import Arrival, arrivals
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..cards import card_buttons
 from ..context import Context, echo
 from ..i18n import platform_name, t
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, bold
-from ..store import WatchlistFull
 from .ask import ask
 from .titles import pick
 

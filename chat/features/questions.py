@@ -1,6 +1,6 @@
 """The four questions about the catalogue: /maxduration, /scorecount, /platformcount, /actor.
 
-Typed words are parsed once (bot/args.py); whatever is missing is asked with buttons
+Typed words are parsed once (chat/args.py); whatever is missing is asked with buttons
 (features/wizard.py)."""
 
 from __future__ import annotations
