@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from .admin import Reloader
 from .commands import Commands
-from .delivery import answer_query, deliver, markup
+from .delivery import answer_query, deliver, markup, quiet_plain_sends
 from .handlers import Handlers, addressed_to_us, person_of
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
 from .inline import answer_inline
@@ -115,6 +115,7 @@ def configured_builder(
     concurrency = settings.bot_concurrency
     if feed is None:
         feed = Feed(settings.prefetch_window, webhook=bool(settings.webhook_url))
+    quiet_plain_sends()  # replies go through do_api_request on purpose (bot/delivery.py)
     # The pool is sized with the concurrency bound (PTB's own advice; docs/bot.md has numbers).
     # JSON bodies (bot/transport.py): cheaper to encode than PTB's form bodies
     request = JsonRequest(
