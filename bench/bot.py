@@ -5,8 +5,9 @@ plays 50 people, each sending a message and waiting for the reply before the nex
 loop), and measures from the moment the update is queued to the moment the reply arrives. The
 bot under test runs in this process with the real python-telegram-bot stack over HTTP: our bot
 (real catalogue and model) and, in the same run, a minimal echo bot built with the very same
-builder (pool, concurrency bound, rate limiter, defaults). Target (issue 13): ours >= 90% of the
-echo's updates/s with the API instant. The bot's process CPU per update is measured for both
+builder (pool, concurrency bound, rate limiter, defaults); their ratio is reported (issue 13's
+target of 90% was retired by issue 24: Telegram caps a bot near 30 messages/s, and one replica
+does about 15 times that). The bot's process CPU per update is measured for both
 (the figure the ratio follows when the bot's core is the bottleneck), and the command logic
 alone (`Commands.on_text`, no Telegram) over the same mix. A concurrency sweep of our bot backs
 the BOT_CONCURRENCY default. `--compare-send` adds an echo that sends the way ours does
@@ -219,13 +220,13 @@ def main(argv: list[str]) -> int:
 
     rows: list[Row] = []
     n = args.users * args.per_user
-    for delay, label, goal in ((0.0, "API instant", 0.90), (0.02, "API +20 ms per call", 0.70)):
+    for delay, label in ((0.0, "API instant"), (0.02, "API +20 ms per call")):
         echo, ours = results[f"echo@{delay}"], results[f"ours@{delay}"]
         ratio = paired("ours", "echo", delay)
         rows += [
             Row(f"echo bot, {label}", "", _fmt(echo)),
             Row(f"our bot, {label}", "", _fmt(ours)),
-            Row(f"our/echo throughput, {label}", f">= {goal:.0%}", f"{ratio:.0%}", ratio >= goal),
+            Row(f"our/echo throughput, {label}", "", f"{ratio:.0%}"),
             Row(
                 f"bot process CPU per update, {label}", "",
                 f"echo {echo['cpu_us']:.0f} µs, ours {ours['cpu_us']:.0f} µs "

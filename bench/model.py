@@ -79,11 +79,16 @@ def surprise_algo(models_dir: Path) -> Any:
         ur[k]
     for k in range(len(titles)):
         ir[k]
-    ts = Trainset(
+
+    class KnownMean(Trainset):  # type: ignore[misc]
+        """The saved global mean: Surprise's property would average the (absent) ratings."""
+
+        global_mean = body["global_mean"]
+
+    ts = KnownMean(
         ur, ir, len(users), len(titles), int(body["seen_indptr"][-1]), body["rating_scale"],
         {u: k for k, u in enumerate(users)}, {t: k for k, t in enumerate(titles)},
     )  # fmt: skip
-    ts._global_mean = body["global_mean"]
     algo.trainset = ts
     return algo
 

@@ -7,6 +7,7 @@ webhook). Their public names are importable from here too, as before the split.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from chat.operations import Reloader
 from chat.registry import REGISTRY
 from chat.stats import Stats
 
-from .delivery import answer_query, deliver, markup
+from .delivery import answer_query, deliver, markup, quiet_plain_sends
 from .handlers import Handlers, addressed_to_us, person_of
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
 from .inline import answer_inline
@@ -116,6 +117,7 @@ def configured_builder(
     concurrency = settings.bot_concurrency
     if feed is None:
         feed = Feed(settings.prefetch_window, webhook=bool(settings.webhook_url))
+    quiet_plain_sends()  # replies go through do_api_request on purpose (bot/delivery.py)
     # The pool is sized with the concurrency bound (PTB's own advice; docs/bot.md has numbers).
     # JSON bodies (bot/transport.py): cheaper to encode than PTB's form bodies
     request = JsonRequest(
@@ -157,15 +159,22 @@ def build_application(
     max_age = settings.health_max_fetch_age
     heartbeat = Heartbeat(heartbeat_path(settings.state_dir), feed=feed, fetch_max_age=max_age)
     feed.on_fetch = heartbeat.beat  # throttled to once a second
+    watching: list[asyncio.Task] = []  # the Feed's watch over the polling loop, while it runs
 
     async def post_init(app: Application) -> None:
         await set_commands(app)
         if feed.webhook:
             heartbeat.probe = lambda: feed.probe_webhook(app.bot)
+        else:
+            watching.append(asyncio.create_task(feed.watch(), name="streamrec:feed-watch"))
         # beats every 30 s (less with a small HEALTH_MAX_FETCH_AGE) while the loop runs
         heartbeat.start(min(HEARTBEAT_INTERVAL, max_age / 3))
 
     async def post_stop(app: Application) -> None:
+        for task in watching:
+            task.cancel()
+        await asyncio.gather(*watching, return_exceptions=True)
+        watching.clear()
         await heartbeat.stop()
 
     builder = configured_builder(settings, rate_limiter, feed)

@@ -5,24 +5,45 @@ gets a new one), and button presses answered without ever failing the work behin
 Text goes out through `send_html`/`edit_html`, not PTB's `send_message`/`edit_message_text`:
 those build the keyboard as TelegramObjects, serialise them, and parse Telegram's answer into a
 `Message` we never read (together 150-250 µs of the bot's CPU per keyboarded reply on the bench
-machine, a tenth of what a whole update costs; docs/benchmarks.md). The request still takes
-PTB's path below the method (`Bot._post`: defaults, rate limiter, HTTPX, error mapping), so
-errors, retries and limits are the same.
+machine, a tenth of what a whole update costs; docs/benchmarks.md). They go through
+`Bot.do_api_request` (public since PTB 20.8), which takes the same path below the method (rate
+limiter, request class, error mapping) and returns Telegram's answer as plain data, so errors,
+retries and limits are the same. Two differences, both harmless here: PTB's `Defaults` are not
+applied (the parse mode is given), and a 401/404 comes as EndPointNotFound, not InvalidToken.
+
+`do_api_request` is meant for methods PTB lacks, so for sendMessage/editMessageText it warns
+"Please use 'Bot.send_message'" (a PTBUserWarning) at every call. `quiet_plain_sends` silences
+exactly that warning for exactly these two methods; the bot's builder calls it.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import replace
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.warnings import PTBUserWarning
 
 from chat.replies import Keyboard, Reply, split_html
 
 log = logging.getLogger(__name__)
+
+# The Bot API methods sent as plain data (send_html, edit_html)
+PLAIN_METHODS = ("sendMessage", "editMessageText")
+
+
+def quiet_plain_sends() -> None:
+    """Silence PTB's advice to use send_message/edit_message_text instead of do_api_request for
+    the two methods we send as plain data on purpose (a measured choice, see the docstring);
+    every other PTB warning stays. Idempotent: `warnings` keeps one copy of a filter."""
+    methods = "|".join(PLAIN_METHODS)
+    warnings.filterwarnings(
+        "ignore", message=rf"Please use 'Bot\.({methods})'", category=PTBUserWarning
+    )
 
 
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -67,7 +88,7 @@ async def send_html(
 ) -> None:
     """sendMessage with HTML text and a serialised markup; Telegram's answer is not parsed."""
     data = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML, "reply_markup": markup}
-    await bot._post("sendMessage", data)
+    await bot.do_api_request("sendMessage", data)
 
 
 async def edit_html(
@@ -81,7 +102,7 @@ async def edit_html(
         "parse_mode": ParseMode.HTML,
         "reply_markup": markup,
     }
-    await bot._post("editMessageText", data)
+    await bot.do_api_request("editMessageText", data)
 
 
 def reply_markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:

@@ -16,25 +16,35 @@ kill -9 lost every one not yet processed (Telegram does not send confirmed updat
 - `FeedBot` (an ExtBot) routes getUpdates through the Feed and records the time of the last
   successful one; the heartbeat file carries it to `python -m bot --check` (docs/deploy.md).
 - PTB's polling loop gives up for good on 401/404 (InvalidToken: "Aborting retry loop") and
-  the process would stay up, polling nothing. The Feed watches that loop's task: when it ends
-  on its own, `on_fatal` is called with one line saying why, and `python -m bot` exits non-zero.
+  the process would stay up, polling nothing. `FeedBot.get_updates` sees that error first and
+  calls `on_fatal` with one line saying why; `python -m bot` exits non-zero.
+- Backstop for any other end of the loop: `Feed.watch` (started in post_init) notices when the
+  Updater runs but getUpdates has not been called for longer than PTB's loop ever pauses
+  between calls (no pause after a success, at most 30 s after an error, what Telegram asks
+  after a RetryAfter) plus `stall_after` seconds, and reports it the same way. It relies only
+  on our own getUpdates: PTB exposes neither its polling task nor a hook for that task's end.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot, SimpleUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-# The task PTB's Updater.start_polling runs getUpdates in (its name is set by PTB 22).
-POLLING_TASK = "Updater:start_polling:polling_task"
+# The longest pause PTB's polling loop makes between getUpdates calls after an error (its
+# back-off grows 1.5 times per error up to 30 s; after a success or a timeout it calls again at
+# once), and our margin on top of it before a loop that stopped calling counts as dead.
+PTB_MAX_BACKOFF = 30.0
+STALL_AFTER = 60.0
 
 
 def rejected(exc: BaseException) -> str:
@@ -56,7 +66,7 @@ def rejected(exc: BaseException) -> str:
 class Feed:
     """Pending updates, the last successful fetch, and what to do when polling dies."""
 
-    def __init__(self, bound: int, webhook: bool = False) -> None:
+    def __init__(self, bound: int, webhook: bool = False, stall_after: float = STALL_AFTER) -> None:
         self.bound = max(1, bound)
         # refill when this many or fewer are pending (half the window, 0 for a window of 1)
         self.refill_at = self.bound - max(1, self.bound // 2)
@@ -67,11 +77,15 @@ class Feed:
         self.failure: str | None = None  # why polling ended on its own, once it has
         self.on_fetch: Callable[[], None] | None = None
         self.on_fatal: Callable[[str], None] | None = None
-        # whether the Updater is meant to be running (set by build_application): a polling
-        # task that returns while it is, ended on its own
+        # whether the Updater is meant to be running (set by build_application): a loop that
+        # stops calling getUpdates while it is, ended on its own
         self.updater_running: Callable[[], bool] = lambda: False
+        self.stall_after = stall_after
+        self.calling = 0  # polling getUpdates calls on (waiting for room included)
+        self.idle_since: float | None = None  # monotonic end of the last one
+        self.pause = 0.0  # how long PTB's loop may wait after it before calling again
+        self.max_backoff = PTB_MAX_BACKOFF
         self._room = asyncio.Event()
-        self._watched = False
 
     # ----- bookkeeping ------------------------------------------------------------------
     def fetched(self, count: int) -> None:
@@ -109,26 +123,46 @@ class Feed:
         if self.on_fatal is not None:
             self.on_fatal(reason)
 
-    def watch_polling(self) -> None:
-        """Find PTB's polling task (we are called from inside it) and learn when it ends."""
-        if self._watched:
-            return
-        for task in asyncio.all_tasks():
-            if task.get_name() == POLLING_TASK:
-                self._watched = True
-                task.add_done_callback(self._polling_ended)
-                return
+    def call_started(self) -> None:
+        self.calling += 1
 
-    def _polling_ended(self, task: asyncio.Task) -> None:
-        if task.cancelled():
+    def call_ended(self, error: BaseException | None = None) -> None:
+        """A polling getUpdates returned (or raised `error`): PTB's loop calls again after
+        `pause` seconds (its network_retry_loop: at once after a success or a timeout, what
+        Telegram asks after a RetryAfter, a back-off of at most 30 s after other errors)."""
+        self.calling = max(0, self.calling - 1)
+        self.idle_since = time.monotonic()
+        if error is None or isinstance(error, TimedOut):
+            self.pause = 0.0
+        elif isinstance(error, RetryAfter):
+            self.pause = _seconds(error) + 0.5
+        else:
+            self.pause = self.max_backoff
+
+    def overdue(self, now: float | None = None) -> float:
+        """Seconds past the latest moment a live polling loop calls getUpdates again (0 while a
+        call is on, before the first one, or in time)."""
+        if self.calling or self.idle_since is None:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        return max(0.0, now - self.idle_since - self.pause)
+
+    def check_polling(self, now: float | None = None) -> None:
+        """Report a polling loop that stopped calling getUpdates while the Updater runs."""
+        if self.webhook or self.failure is not None or not self.updater_running():
             return
-        exc = task.exception()
-        if isinstance(exc, InvalidToken):
-            self.fail(rejected(exc))
-        elif exc is not None:
-            self.fail(f"the polling loop failed: {type(exc).__name__}: {exc}")
-        elif self.updater_running():  # it returned although nobody stopped the updater
-            self.fail("the polling loop ended on its own")
+        now = time.monotonic() if now is None else now
+        if self.idle_since is not None and self.overdue(now) > self.stall_after:
+            quiet = now - self.idle_since
+            self.fail(f"the polling loop stopped calling getUpdates ({quiet:.0f} s without one)")
+
+    async def watch(self, interval: float | None = None) -> None:
+        """`check_polling` every `interval` seconds (a tenth of `stall_after` by default) until
+        cancelled or a failure is reported."""
+        every = interval if interval is not None else max(0.05, self.stall_after / 10)
+        while self.failure is None:
+            await asyncio.sleep(every)
+            self.check_polling()
 
     async def probe_webhook(self, bot: Any) -> None:
         """Webhook mode, every heartbeat: an idle bot gets no deliveries, so ask Telegram. No
@@ -154,9 +188,13 @@ class FeedBot(ExtBot):
 
     def __init__(self, *args: Any, feed: Feed, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._unfreeze()  # PTB freezes its objects after __init__
-        self.feed = feed
-        self._freeze()
+        # PTB freezes a Bot's public attributes after __init__ and leaves those named with an
+        # underscore settable for subclasses (TelegramObject.__setattr__): ours is `_feed`.
+        self._feed = feed
+
+    @property
+    def feed(self) -> Feed:
+        return self._feed
 
     async def get_updates(
         self,
@@ -166,30 +204,36 @@ class FeedBot(ExtBot):
         allowed_updates: Any = None,
         **kwargs: Any,
     ) -> Any:
-        feed = self.feed
         # The polling loop long-polls (timeout > 0); its last call at shutdown only confirms
         # (timeout 0) and whatever it returns is dropped, so it neither waits nor counts.
-        polling = bool(timeout)
-        if polling:
-            feed.watch_polling()
-            free = await feed.room()
-            limit = min(limit or 100, free)
-        try:
-            updates = await super().get_updates(
+        if not timeout:
+            return await super().get_updates(
                 offset=offset, limit=limit, timeout=timeout, allowed_updates=allowed_updates,
                 **kwargs,
             )  # fmt: skip
+        feed = self._feed
+        feed.call_started()
+        error: BaseException | None = None
+        try:
+            free = await feed.room()
+            updates = await super().get_updates(
+                offset=offset, limit=min(limit or 100, free), timeout=timeout,
+                allowed_updates=allowed_updates, **kwargs,
+            )  # fmt: skip
         except InvalidToken as e:
-            if not polling:
-                raise
             # PTB's loop would end here for good and its task would re-raise this when the
             # Updater stops, skipping the Application's own shutdown. Report it, then wait to
             # be cancelled by the stop that `on_fatal` starts.
+            error = e
             feed.fail(rejected(e))
             await asyncio.Event().wait()
             raise
-        if polling:
-            feed.fetched(len(updates))
+        except BaseException as e:
+            error = e
+            raise
+        finally:
+            feed.call_ended(error)
+        feed.fetched(len(updates))
         return updates
 
 
@@ -207,3 +251,12 @@ class FeedProcessor(SimpleUpdateProcessor):
             await coroutine
         finally:
             self.feed.done()
+
+
+def _seconds(error: RetryAfter) -> float:
+    """RetryAfter's delay in seconds. PTB 22 gives an int with a deprecation warning unless
+    PTB_TIMEDELTA is set, a timedelta then; either does here, and the warning is not ours."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, datetime.timedelta) else float(value)

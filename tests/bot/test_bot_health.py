@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
 import os
 import re
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -181,29 +184,95 @@ def test_prefetch_window_defaults_to_four_times_the_concurrency() -> None:
     assert Settings(bot_concurrency=8, bot_prefetch=2).prefetch_window == 8  # never below
 
 
-async def test_a_polling_task_that_ends_by_itself_is_reported_once() -> None:
-    """Backstop for endings other than a rejected token: the Feed watches PTB's polling task."""
-    from bot.polling import POLLING_TASK, Feed
+def test_a_polling_loop_that_stops_calling_get_updates_is_reported_once() -> None:
+    """Backstop for endings other than a rejected token: the Feed knows when PTB's loop is due
+    to call getUpdates again (at once after a success, at most 30 s after an error, what
+    Telegram asked after a RetryAfter) and reports a loop `stall_after` seconds late."""
+    from telegram.error import NetworkError, RetryAfter
+
+    from bot.polling import PTB_MAX_BACKOFF, Feed
 
     reasons: list[str] = []
+    feed = Feed(2, stall_after=5)
+    feed.on_fatal = reasons.append
+    feed.updater_running = lambda: True
+    feed.check_polling(now=10**6)  # never called yet: nothing to judge
+    feed.call_started()
+    feed.check_polling(now=10**6)  # a call in progress (a long poll) is alive
+    feed.call_ended(None)
+    t = feed.idle_since
+    assert t is not None and feed.pause == 0
+    feed.check_polling(now=t + 5)  # 5 s late: within the margin
+    assert reasons == []
+    with warnings.catch_warnings():  # PTB 22's own deprecation notice about int seconds
+        warnings.simplefilter("ignore")
+        flood = RetryAfter(datetime.timedelta(seconds=40))
+    for error, pause in ((NetworkError("x"), PTB_MAX_BACKOFF), (flood, 40.5)):
+        feed.call_started()
+        feed.call_ended(error)
+        t = feed.idle_since
+        assert t is not None and feed.pause == pause
+        feed.check_polling(now=t + pause + 4.9)  # PTB's back-off, then a late call: fine
+        assert reasons == []
+    feed.check_polling(now=t + 40.5 + 6)
+    assert (
+        reasons == ["the polling loop stopped calling getUpdates (46 s without one)"]
+        and feed.failure == reasons[0]
+    )
+    feed.check_polling(now=t + 1000)
+    assert len(reasons) == 1  # once
 
-    async def polling(outcome: BaseException | None) -> None:
-        feed.watch_polling()  # what FeedBot.get_updates does, from inside the polling task
-        await asyncio.sleep(0)
-        if outcome is not None:
-            raise outcome
 
-    for outcome, running, expected in (
-        (RuntimeError("boom"), True, "the polling loop failed: RuntimeError: boom"),
-        (None, True, "the polling loop ended on its own"),
-        (None, False, None),  # stopped on purpose (SIGTERM): nothing to report
-    ):
-        reasons.clear()
-        feed = Feed(2)
-        feed.on_fatal = reasons.append
+def test_a_stopped_updater_or_a_webhook_is_never_a_dead_loop() -> None:
+    from bot.polling import Feed
+
+    for webhook, running in ((False, False), (True, True)):
+        feed = Feed(2, webhook=webhook, stall_after=1)
+        feed.on_fatal = lambda reason: pytest.fail(reason)
         feed.updater_running = lambda running=running: running
-        task = asyncio.create_task(polling(outcome), name=POLLING_TASK)
-        await asyncio.gather(task, return_exceptions=True)
-        await asyncio.sleep(0)  # done callbacks run on the next loop pass
-        assert reasons == ([expected] if expected else [])
-        assert feed.failure == expected
+        feed.call_started()
+        feed.call_ended(None)
+        assert feed.idle_since is not None
+        feed.check_polling(now=feed.idle_since + 1000)
+        assert feed.failure is None
+
+
+async def test_ptb_polling_loop_that_dies_is_reported(tmp_path: Path) -> None:
+    """The real Updater over HTTP: its loop aborts when its error callback raises (here on a
+    500 from getUpdates). No task name, no PTB internals: the Feed sees getUpdates stop."""
+    from telegram.error import NetworkError
+
+    from bot.app import configured_builder
+    from bot.polling import Feed
+    from tests.fakes.harness import TOKEN, settings_for
+    from tests.fakes.telegram_server import FakeTelegramServer, Fault
+
+    def error_callback(error: Exception) -> None:
+        raise RuntimeError(f"the loop's error callback gave up on {error}")
+
+    async with FakeTelegramServer(TOKEN) as server:
+        settings = settings_for(server, tmp_path)
+        feed = Feed(4, stall_after=0.5)
+        reasons: list[str] = []
+        feed.on_fatal = reasons.append
+        app = configured_builder(settings, feed=feed).build()
+        feed.updater_running = lambda: app.updater.running
+        async with app:
+            await app.start()
+            await app.updater.start_polling(
+                timeout=1, poll_interval=0.0, error_callback=error_callback
+            )
+            watch = asyncio.create_task(feed.watch(0.05))
+            try:
+                await server.wait_for(lambda: feed.last_fetch is not None)
+                assert reasons == [] and feed.calling == 1  # alive: long-polling
+                feed.max_backoff = 0.5  # PTB's back-off bound (30 s) shrunk for the test
+                server.faults.append(Fault(method="getUpdates", code=500, times=10**9))
+                await asyncio.wait_for(watch, timeout=30)
+            finally:
+                watch.cancel()
+                with contextlib.suppress(RuntimeError, NetworkError):
+                    await app.updater.stop()  # the dead task's error is raised again here
+                await app.stop()
+        assert len(reasons) == 1, reasons
+        assert reasons[0].startswith("the polling loop stopped calling getUpdates"), reasons

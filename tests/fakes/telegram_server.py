@@ -290,8 +290,7 @@ class FakeTelegramServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
-        sock = site._server.sockets[0]  # type: ignore[union-attr]
-        self.port = sock.getsockname()[1]
+        self.port = self._runner.addresses[0][1]  # the port the OS chose for port 0
 
     async def stop(self) -> None:
         if self._runner is not None:

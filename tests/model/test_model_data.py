@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,11 +32,20 @@ def _surprise_data(frame: pd.DataFrame) -> Dataset:
     )
 
 
+def user_ids(ts: Any) -> dict[Any, int]:
+    """raw user id -> inner id, through Surprise's public Trainset methods."""
+    return {ts.to_raw_uid(u): u for u in ts.all_users()}
+
+
+def item_ids(ts: Any) -> dict[Any, int]:
+    return {ts.to_raw_iid(i): i for i in ts.all_items()}
+
+
 def test_compact_trainset_equals_surprise_trainset(frame: pd.DataFrame) -> None:
     ref = _surprise_data(frame).build_full_trainset()
     ts = CompactTrainset(ratings_from_frame(frame))
-    assert ts._raw2inner_id_users == ref._raw2inner_id_users
-    assert ts._raw2inner_id_items == ref._raw2inner_id_items
+    assert user_ids(ts) == user_ids(ref)
+    assert item_ids(ts) == item_ids(ref)
     assert list(ts.all_ratings()) == list(ref.all_ratings())
     assert ts.global_mean == ref.global_mean
     assert (ts.n_users, ts.n_items, ts.n_ratings) == (ref.n_users, ref.n_items, ref.n_ratings)
@@ -64,7 +74,7 @@ def test_folds_are_surprise_kfold_folds(frame: pd.DataFrame) -> None:
     for (tr, te), (ref_train, ref_test) in zip(ours, theirs, strict=True):
         ts = CompactTrainset(ratings.subset(tr))
         assert list(ts.all_ratings()) == list(ref_train.all_ratings())
-        assert ts._raw2inner_id_items == ref_train._raw2inner_id_items
+        assert item_ids(ts) == item_ids(ref_train)
         got = list(zip(ratings.users[te].tolist(), ratings.items[te].tolist(), strict=True))
         assert got == [(u, i) for u, i, _ in ref_test]
 
