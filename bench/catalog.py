@@ -88,7 +88,8 @@ def _model_loads(models: Path) -> bool:
 def library_rows(cat: Any, rng: random.Random) -> list[Row]:
     """bench/search_libraries.py on the catalogue's names: relevance and speed per engine."""
     from bench.search_libraries import compare
-    from catalog.search import NameIndex
+    from catalog.search.index import NameIndex
+    from catalog.search.tables import build_tables
     from tests.catalog.test_catalog_relevance import CASES, GARBAGE
 
     served = sorted(set(cat.index.rows.row_of_id.values()))
@@ -103,9 +104,11 @@ def library_rows(cat: Any, rng: random.Random) -> list[Row]:
 
     def rebuild() -> NameIndex:  # as catalog.index.build_search builds it
         return NameIndex(
-            [cat.index.rows.folded[r] for r in served],
-            votes=cat.index.rows.votes[served].tolist(),
-            titles=[cat.index.rows.display_title[r] for r in served],
+            build_tables(
+                [cat.index.rows.folded[r] for r in served],
+                votes=cat.index.rows.votes[served].tolist(),
+                titles=[cat.index.rows.display_title[r] for r in served],
+            )
         )
 
     rows = []
@@ -220,7 +223,7 @@ def main(argv: list[str]) -> None:
         " times with arguments drawn from the data and typed the way users type them (aliases,"
         " strings), so argument parsing is included; one thread, after 50 warm-up calls of every"
         " question. The four questions are dict lookups on tables precomputed at load; search and"
-        " where-to-watch use catalog/search.py's name index over ~22k unique names (word"
+        " where-to-watch use catalog/search/'s name index over ~22k unique names (word"
         " postings, a SymSpell deletion index for typos, a sorted list of word suffixes for exact"
         " names and phrases; rapidfuzz only for queries no word matches); the search rows are"
         ' judged on their thread-CPU p99 (target of issue 14), "no such title" is random'

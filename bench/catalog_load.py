@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 def load_step_rows(data: Path, loads: int) -> list[Row]:
     from catalog import index, loading, questions, rows
-    from catalog.search import NameIndex
+    from catalog.search.tables import build_tables
     from domain.testrows import flag_test_rows
 
     walls: dict[str, list[float]] = {}
@@ -73,8 +73,8 @@ def load_step_rows(data: Path, loads: int) -> list[Row]:
         votes = table.votes[served].tolist()
         names = [table.display_title[r] for r in served]
         timed(
-            "  NameIndex (postings, suffixes, SymSpell deletions)",
-            NameIndex,
+            "  name tables (postings, suffixes, SymSpell deletions)",
+            build_tables,
             folded,
             votes=votes,
             titles=names,

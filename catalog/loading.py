@@ -14,11 +14,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from catalog.errors import CatalogError
 from catalog.index import CatalogIndex, build_index
 from catalog.recommend import RecommenderModel
 from catalog.results import CatalogInfo, FileInfo
 from catalog.rows import first_row_per_id
-from catalog.validate import CatalogError
 from domain.vocabulary import PROCESSED_COLUMNS, SERVED_TITLE_COLUMNS, arrow_schema
 
 # The contract of data/processed/ (docs/data.md): every column of each file with its Arrow type.
