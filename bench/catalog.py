@@ -31,14 +31,7 @@ import psutil  # noqa: E402
 
 from bench.catalog_load import load_step_rows  # noqa: E402
 from bench.catalog_memory import process_rows  # noqa: E402
-from bench.catalog_questions import (  # noqa: E402, F401  (re-exported)
-    ALIASES,
-    Question,
-    percentile,
-    questions,
-    time_calls,
-    with_typo,
-)
+from bench.catalog_questions import questions, time_calls, with_typo  # noqa: E402
 from bench.report import ROOT, Row, write_results  # noqa: E402
 
 REAL_TITLES = ROOT.parent / "shared" / "data" / "raw" / "titles"

@@ -1,7 +1,8 @@
 """The catalogue: processed data loaded once into a frozen index, every question answered from it.
 
-`Catalog.load` reads the files and the model (catalog/loading.py) and builds a `CatalogIndex`
-(catalog/index.py); the methods here parse each argument once (catalog/validate.py) and read
+`Catalog.load` reads the files and the model (catalog/loading.py) and the `CatalogIndex` the
+release built (catalog/stored.py; built here only for an older release, catalog/index.py); the
+methods here parse each argument once (catalog/validate.py) and read
 the index (catalog/questions.py, titles.py, recommend.py). Nothing changes after `load`, so one
 instance may serve many threads while a new one is being built (see holder.py).
 """
