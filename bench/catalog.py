@@ -236,11 +236,16 @@ def main(argv: list[str]) -> None:
         ),
         Row("Catalog.load memory (RSS growth, first load, index read)", "", f"{rss_delta:.0f} MiB"),
     ]
-    with_model = cat.recommender is not None
-    for label, folder in (("index read", data), ("index built at load", old)):
-        rows += process_rows(
-            f"{MEMORY_PROCESSES} processes, {label}", folder, MEMORY_PROCESSES, with_model
-        )[0]
+    # With the model (what a replica holds) and without it (the catalogue's own share).
+    for model_loaded in {cat.recommender is not None, False}:
+        which = "with model" if model_loaded else "without the model"
+        for label, folder in (("index read", data), ("index built at load", old)):
+            rows += process_rows(
+                f"{MEMORY_PROCESSES} processes, {label}, {which}",
+                folder,
+                MEMORY_PROCESSES,
+                model_loaded,
+            )[0]
     rows += load_step_rows(data, args.loads)
     rng = random.Random(args.seed)
     asked = questions(cat, rng, args.repeat)
