@@ -237,7 +237,7 @@ def main(argv: list[str]) -> None:
         Row("Catalog.load memory (RSS growth, first load, index read)", "", f"{rss_delta:.0f} MiB"),
     ]
     # With the model (what a replica holds) and without it (the catalogue's own share).
-    for model_loaded in {cat.recommender is not None, False}:
+    for model_loaded in dict.fromkeys((cat.recommender is not None, False)):
         which = "with model" if model_loaded else "without the model"
         for label, folder in (("index read", data), ("index built at load", old)):
             rows += process_rows(
