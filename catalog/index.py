@@ -2,7 +2,9 @@
 
 `build_index` is the whole build (rows, the four questions' answers, the name index); each part
 is a frozen dataclass with declared fields, so the query class (catalog/core.py) reads typed
-tables and nothing is set as a side effect.
+tables and nothing is set as a side effect. It runs when the release is built (etl/indexes.py ->
+loading.write_catalog_index -> stored.write_index), and at load only for a processed/ folder
+without a usable index (catalog/stored.py reads the written one into the same types).
 """
 
 from __future__ import annotations
