@@ -1,8 +1,9 @@
 """Catalog.load step by step: where the load budget goes (rows for `python -m bench catalog`).
 
-Each step is timed on its own, as catalog/loading.py's load_catalog runs it, median of `loads`;
-the indented rows are parts of the step above them. These figures replace the timings that used
-to sit in the builders' docstrings.
+Each step is timed on its own, as catalog/loading.py runs it, median of `loads`; the indented
+rows are parts of the step above them. A load reads the parquet files' bytes (fingerprint,
+footer) and processed/index/; the build steps below it now run when the release is built
+(etl/indexes.py), and at load only for a processed/ folder without an index (an older release).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ T = TypeVar("T")
 
 
 def load_step_rows(data: Path, loads: int) -> list[Row]:
-    from catalog import index, loading, questions, rows
-    from catalog.search import NameIndex
+    from catalog import index, loading, questions, rows, stored
+    from catalog.search.tables import build_tables
     from domain.testrows import flag_test_rows
 
     walls: dict[str, list[float]] = {}
@@ -37,19 +38,27 @@ def load_step_rows(data: Path, loads: int) -> list[Row]:
 
     processed = data / "processed"
     for _ in range(loads):
+        sources = timed(
+            "read the 3 parquet files' bytes (sha256, footer, contract)",
+            lambda: [loading.read_source(processed / n) for n in stored.SOURCES],
+        )
+        sha = {s.info.name: s.info.sha256 for s in sources}
+        timed("read processed/index/ (catalog/stored.py)", stored.read_index, processed, sha)
         titles, _ = timed(
-            "read + check titles.parquet", loading.read_parquet, processed / "titles.parquet"
+            "build: read + check titles.parquet", loading.read_parquet, processed / "titles.parquet"
         )
         scores, _ = timed(
-            "read + check scores.parquet", loading.read_parquet, processed / "scores.parquet"
+            "build: read + check scores.parquet", loading.read_parquet, processed / "scores.parquet"
         )
         display, _ = timed(
-            "read + check display.parquet", loading.read_parquet, processed / "display.parquet"
+            "build: read + check display.parquet",
+            loading.read_parquet,
+            processed / "display.parquet",
         )
         titles, display = rows.first_row_per_id(titles, display)
         table = rows.build_rows(titles, scores, display)
         timed(
-            "build_rows (rows, display text, scores, popular lists)",
+            "build: build_rows (rows, display text, scores, popular lists)",
             rows.build_rows,
             titles,
             scores,
@@ -64,17 +73,19 @@ def load_step_rows(data: Path, loads: int) -> list[Row]:
             col["description"],
         )
         timed(
-            "build_questions (the four questions for every key)", questions.build_questions, table
+            "build: build_questions (the four questions for every key)",
+            questions.build_questions,
+            table,
         )
         timed("  cast members split (Arrow) and deduplicated", questions._cast_members, table)
-        timed("build_search (name index, name rows and groups)", index.build_search, table)
+        timed("build: build_search (name index, name rows and groups)", index.build_search, table)
         served = np.flatnonzero(~table.test).tolist()
         folded = [table.folded[r] for r in served]
         votes = table.votes[served].tolist()
         names = [table.display_title[r] for r in served]
         timed(
-            "  NameIndex (postings, suffixes, SymSpell deletions)",
-            NameIndex,
+            "  name tables (postings, suffixes, SymSpell deletions)",
+            build_tables,
             folded,
             votes=votes,
             titles=names,

@@ -1,6 +1,6 @@
 """The questions `python -m bench catalog` times: argument lists drawn from the catalogue and
 typed the way users type them (platform aliases, names with a typo), and the timing helpers.
-Split from bench/catalog.py (issue 13), which re-exports these names."""
+Used by bench/catalog.py."""
 
 from __future__ import annotations
 

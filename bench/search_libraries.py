@@ -8,7 +8,7 @@ measured on tests/catalog/test_catalog_relevance.py's queries (the expected firs
 garbage that must match nothing) and speed on the catalogue benchmark's query mix, one thread.
 
 Engines, each given its fair chance at typos:
-- handmade: catalog/search.py.
+- handmade: catalog/search/ (NameIndex).
 - bm25s: BM25 over the words (its own scoring, exact tokens only; it has no typo tolerance).
 - tantivy: a RAM index, each query word a FuzzyTermQuery (Levenshtein 1, a swap costs 1, the
   last word also as a prefix), OR-ed, plus the words as a phrase boosted x3.
@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from catalog.search import NameIndex, canonical_words
+from catalog.search.index import NameIndex
+from catalog.search.words import canonical_words
 from catalog.text import fold
 
 Engine = Callable[[str], list[int]]
@@ -40,7 +41,7 @@ def bm25s_engine(index: NameIndex) -> Engine | None:
     except ImportError:
         return None
     vocab: dict[str, int] = {}
-    corpus_ids = [[vocab.setdefault(w, len(vocab)) for w in words] for words in index.words]
+    corpus_ids = [[vocab.setdefault(w, len(vocab)) for w in words] for words in index.tables.words]
     model = bm25s.BM25()
     model.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab), show_progress=False)
 
@@ -68,7 +69,7 @@ def tantivy_engine(index: NameIndex) -> Engine | None:
     schema = builder.build()
     idx = tantivy.Index(schema)
     writer = idx.writer(heap_size=50_000_000, num_threads=1)
-    for i, words in enumerate(index.words):
+    for i, words in enumerate(index.tables.words):
         writer.add_document(tantivy.Document(name=" ".join(words), idx=i))
     writer.commit()
     writer.wait_merging_threads()

@@ -4,6 +4,15 @@ Front ends (bot, console chat, API) only translate; see docs/architecture.md.
 """
 
 from catalog.core import Catalog
+from catalog.errors import (
+    QUERY_ERROR_CODES,
+    AmbiguousTitle,
+    CatalogError,
+    ModelUnavailable,
+    QueryError,
+    QueryErrorCode,
+    TitleNotFound,
+)
 from catalog.functions import get_actor, get_count_platform, get_max_duration, get_score_count
 from catalog.holder import CatalogHolder, ReloadError
 from catalog.index import CatalogIndex
@@ -30,13 +39,6 @@ from catalog.results import (
 )
 from catalog.text import fold
 from catalog.validate import (
-    QUERY_ERROR_CODES,
-    AmbiguousTitle,
-    CatalogError,
-    ModelUnavailable,
-    QueryError,
-    QueryErrorCode,
-    TitleNotFound,
     parse_duration_type,
     parse_kind,
     parse_platform,

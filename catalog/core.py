@@ -1,27 +1,33 @@
 """The catalogue: processed data loaded once into a frozen index, every question answered from it.
 
-`Catalog.load` reads the files and the model (catalog/loading.py) and builds a `CatalogIndex`
-(catalog/index.py); the methods here parse each argument once (catalog/validate.py) and read
+`Catalog.load` reads the files and the model (catalog/loading.py) and the `CatalogIndex` the
+release built (catalog/stored.py; built here only for an older release, catalog/index.py); the
+methods here parse each argument once (catalog/validate.py) and read
 the index (catalog/questions.py, titles.py, recommend.py). Nothing changes after `load`, so one
 instance may serve many threads while a new one is being built (see holder.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from catalog import titles
 from catalog import validate as v
+from catalog.content import ContentSimilarity
+from catalog.errors import ModelUnavailable
 from catalog.index import CatalogIndex
 from catalog.loading import RecommenderLoader, load_catalog
 from catalog.memo import Memo
 from catalog.recommend import (
     RecommenderModel,
+    recommendation,
+    scored_titles,
+    similar_titles,
+    with_reasons,
 )
-from catalog.recommendations import Recommendations, _n_titles  # noqa: F401
 from catalog.reports import ChartFrame, chart_frames
 from catalog.results import (
     ActorResult,
@@ -29,6 +35,7 @@ from catalog.results import (
     MaxDuration,
     Offer,
     PlatformCount,
+    Recommendation,
     RecommendedTitle,
     ScoreCount,
     SearchHit,
@@ -45,10 +52,10 @@ WATCH_PAGES_KEPT = 1024  # where-to-watch pages (queries x pages) kept per catal
 SIMILAR_LISTS_KEPT = 512  # titles whose similar list is kept per catalogue
 
 
-class Catalog(Recommendations):
-    """Loaded catalogue; build with `Catalog.load(data_dir)`. The recommendation methods
-    (recommend, top, similar, for_ratings, recommend_for_ratings) are `Recommendations`'
-    (catalog/recommendations.py)."""
+class Catalog:
+    """Loaded catalogue; build with `Catalog.load(data_dir)`. Answers the four questions,
+    title look-ups and the model's recommendations; without a model every recommendation
+    method raises ModelUnavailable."""
 
     def __init__(
         self,
@@ -160,7 +167,7 @@ class Catalog(Recommendations):
     def search_page(self, text: object, offset: object = 0, limit: object = 10) -> SearchPage:
         """`limit` matching titles from `offset` (0-based), best first, and how many match.
 
-        Ranked by name (catalog/search.py: exact name, 'Name (tail)', starts with the text,
+        Ranked by name (catalog/search/index.py: exact name, 'Name (tail)', starts with the text,
         holds it as a phrase, holds its words; then typo distance, then votes); the titles of
         one name (the same film on several platforms) follow each other, most voted first.
         """
@@ -223,6 +230,107 @@ class Catalog(Recommendations):
         skip = {e.strip().lower() for e in exclude if isinstance(e, str)}
         return titles.popular(self.index.rows, count, p, k, skip)
 
+    # ---------------------------------------------------------------- recommendations
+    # (parse each argument once, ask the loaded model, serve its answers as catalogue titles:
+    # catalog/recommend.py)
+
+    def _model(self) -> RecommenderModel:
+        if self.recommender is None:
+            raise ModelUnavailable(self.model_error or "no recommendation model is loaded")
+        return self.recommender
+
+    def _ref(self, title: object) -> TitleRef:
+        """The one served title `title` (id or name) names, else TitleNotFound/AmbiguousTitle."""
+        return self.index.rows.refs[titles.resolve_row(self.index, v.parse_text(title))]
+
+    def recommend(self, user_id: object, title: object) -> Recommendation:
+        """Predicted score of a user for a title (id or name) and the decision, with the reason."""
+        uid = v.parse_user_id(user_id)
+        model = self._model()
+        ref = self._ref(title)
+        return recommendation(uid, ref, model.predict(uid, ref.id))
+
+    def top(
+        self, user_id: object, n: object = 10, platform: object = None, kind: object = None
+    ) -> list[RecommendedTitle]:
+        """The user's best unseen titles by predicted score, optionally of one platform/kind."""
+        uid = v.parse_user_id(user_id)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        model = self._model()
+        # Ask for a few spare: the model may know ids that the catalogue no longer carries.
+        scored = model.top_n(uid, count + 10, platform=p, kind=k)
+        return scored_titles(self.index.rows, scored, count, _n_titles(model))
+
+    def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
+        """Titles closest to the given one (id or name) in the model's factor space; for a
+        title the model has no factors for (or with no model), by genres, cast and director
+        (catalog/content.py), marked reason_code="content"."""
+        count = v.parse_limit(n, "n")
+        ref = self._ref(title)
+        return list(self._similar_lists.get((ref.id, count), lambda: self._similar(ref, count)))
+
+    def _similar(self, ref: TitleRef, count: int) -> tuple[RecommendedTitle, ...]:
+        model = self.recommender
+        if model is not None and _knows_title(model, ref.id):
+            found = similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
+            if found:
+                return tuple(found)
+        rows = self.index.rows
+        return tuple(
+            RecommendedTitle(rows.refs[r], similarity=s, reason_code="content")
+            for r, s in self._content().similar(rows.row_of_id[ref.id], count)
+        )
+
+    def _content(self) -> ContentSimilarity:
+        cached = getattr(self, "_content_similarity", None)
+        if cached is None or cached.rows is not self.index.rows:
+            cached = ContentSimilarity(self.index.rows)
+            self._content_similarity = cached
+        return cached
+
+    def for_ratings(
+        self,
+        ratings: Mapping[str, float],
+        n: object = 10,
+        platform: object = None,
+        kind: object = None,
+    ) -> list[RecommendedTitle]:
+        """Top titles for someone known only by the ratings given (folded in, no retraining)."""
+        given = v.parse_ratings(ratings)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        model = self._model()
+        vector = model.fold_in(self._known(given))
+        scored = model.top_n_for(vector, count + 10, platform=p, kind=k, exclude=given.keys())
+        items = scored_titles(self.index.rows, scored, count, _n_titles(model))
+        index = self._model_title_index(model)
+        return with_reasons(self.index.rows, items, model, index, given, vector)
+
+    def recommend_for_ratings(self, ratings: Mapping[str, float], title: object) -> Recommendation:
+        """`recommend` for someone known only by the ratings given (user_id is None)."""
+        given = v.parse_ratings(ratings)
+        model = self._model()
+        ref = self._ref(title)
+        vector = model.fold_in(self._known(given))
+        return recommendation(None, ref, model.predict_for(vector, ref.id))
+
+    def _known(self, ratings: dict[str, float]) -> dict[str, float]:
+        # A stored rating of a title that a reload dropped must not break the user's list.
+        return {t: r for t, r in ratings.items() if t in self.index.rows.row_of_id}
+
+    def _model_title_index(self, model: RecommenderModel) -> dict[str, int]:
+        """Title id -> row of the model's arrays, built once per loaded model."""
+        cached = self._title_index
+        if cached is None or cached[0] is not model:
+            cached = (model, {t: i for i, t in enumerate(getattr(model, "title_ids", ()))})
+            self._title_index = cached
+        return cached[1]
+
+    # ---------------------------------------------------------------- charts
+
     def chart_frames(self) -> dict[str, ChartFrame]:
         """What charts.render_chart needs, from this catalogue (docs/eda.md):
 
@@ -237,3 +345,12 @@ class Catalog(Recommendations):
     def __repr__(self) -> str:
         i = self.info
         return f"Catalog({i.data_dir!r}, version={i.version}, titles={i.titles})"
+
+
+def _n_titles(model: RecommenderModel) -> int:
+    return len(getattr(model, "title_ids", ()))  # test doubles may have none
+
+
+def _knows_title(model: RecommenderModel, title_id: str) -> bool:
+    knows = getattr(model, "knows_title", None)  # test doubles may not say: assume they do
+    return True if knows is None else bool(knows(title_id))

@@ -2,7 +2,9 @@
 
 `build_index` is the whole build (rows, the four questions' answers, the name index); each part
 is a frozen dataclass with declared fields, so the query class (catalog/core.py) reads typed
-tables and nothing is set as a side effect.
+tables and nothing is set as a side effect. It runs when the release is built (etl/indexes.py ->
+loading.write_catalog_index -> stored.write_index), and at load only for a processed/ folder
+without a usable index (catalog/stored.py reads the written one into the same types).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import pyarrow as pa
 
 from catalog.questions import QuestionIndex, build_questions
 from catalog.rows import TitleRows, build_rows
-from catalog.search import NameIndex
+from catalog.search.index import NameIndex
+from catalog.search.tables import build_tables
 
 NameYear = tuple[int, int | None]  # (name index, release year)
 
@@ -50,12 +53,12 @@ def build_search(rows: TitleRows) -> SearchIndex:
     # The index holds the served rows only (test rows are never found); its row numbers are
     # mapped back to the catalogue's.
     served = np.flatnonzero(~rows.test).tolist()
-    names = NameIndex(
+    tables = build_tables(
         [rows.folded[r] for r in served],
         votes=rows.votes[served].tolist(),
         titles=[rows.display_title[r] for r in served],
     )
-    name_rows = [[served[i] for i in found] for found in names.rows]
+    name_rows = [[served[i] for i in found] for found in tables.rows]
     groups: dict[NameYear, list[int]] = {}
     group_of_row: dict[int, NameYear] = {}
     for name_idx, found in enumerate(name_rows):
@@ -69,7 +72,7 @@ def build_search(rows: TitleRows) -> SearchIndex:
         groups_per_name[name_idx] += 1
     rows_per_name.flags.writeable = groups_per_name.flags.writeable = False
     return SearchIndex(
-        names,
+        NameIndex(tables),
         name_rows,
         MappingProxyType(groups),
         rows_per_name,

@@ -5,20 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from catalog.errors import CatalogError
 from catalog.index import CatalogIndex, build_index
 from catalog.recommend import RecommenderModel
 from catalog.results import CatalogInfo, FileInfo
-from catalog.rows import first_row_per_id
-from catalog.validate import CatalogError
+from catalog.rows import TitleRows, first_row_per_id, warn_duplicate_ids
+from catalog.stored import (
+    FOLDER,
+    SOURCES,
+    Column,
+    IndexDamaged,
+    IndexUnusable,
+    read_index,
+    write_index,
+)
 from domain.vocabulary import PROCESSED_COLUMNS, SERVED_TITLE_COLUMNS, arrow_schema
 
 # The contract of data/processed/ (docs/data.md): every column of each file with its Arrow type.
@@ -54,6 +65,8 @@ def type_name(t: pa.DataType) -> str:
     return _TYPE_NAMES.get(t, str(t))
 
 
+log = logging.getLogger(__name__)
+
 RecommenderLoader = Callable[[Path, float, Mapping[str, str]], RecommenderModel]
 
 
@@ -61,9 +74,18 @@ class CatalogLoadError(CatalogError):
     """The processed data could not be loaded; the message says which file and why."""
 
 
-def read_parquet(path: Path) -> tuple[pa.Table, FileInfo]:
-    """Read one processed file once: the bytes are hashed (content fingerprint) and parsed."""
-    name = path.stem
+@dataclass(frozen=True)
+class Source:
+    """One processed parquet file as read: its bytes (hashed once), footer checked."""
+
+    path: Path
+    data: bytes
+    info: FileInfo
+
+
+def read_source(path: Path) -> Source:
+    """The bytes of one processed file (content fingerprint) and its footer checked against the
+    contract; the rows are parsed only when the index has to be built (`parse_source`)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -73,18 +95,36 @@ def read_parquet(path: Path) -> tuple[pa.Table, FileInfo]:
     except OSError as e:
         raise CatalogLoadError(f"cannot read {path}: {e}") from e
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        schema = meta.schema.to_arrow_schema()
+    except (pa.ArrowException, OSError) as e:
+        raise CatalogLoadError(f"{path} is not a readable parquet file: {e}") from e
+    check_schema(path, schema, path.stem)
+    info = FileInfo(
+        name=path.name,
+        rows=meta.num_rows,
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    return Source(path, data, info)
+
+
+def parse_source(source: Source) -> pa.Table:
+    """The rows of a file read by `read_source`, checked (nulls) and cut to the NEEDED columns."""
+    path, name = source.path, source.path.stem
+    try:
+        table = pq.read_table(pa.BufferReader(source.data))
     except (pa.ArrowException, OSError) as e:
         raise CatalogLoadError(f"{path} is not a readable parquet file: {e}") from e
     check_schema(path, table.schema, name)
     check_not_null(path, table, name)
-    info = FileInfo(
-        name=path.name,
-        rows=table.num_rows,
-        bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    return table.select(list(NEEDED[name])), info
+    return table.select(list(NEEDED[name]))
+
+
+def read_parquet(path: Path) -> tuple[pa.Table, FileInfo]:
+    """Read one processed file once: the bytes are hashed (content fingerprint) and parsed."""
+    source = read_source(path)
+    return parse_source(source), source.info
 
 
 def schema_problems(schema: pa.Schema, name: str) -> list[str]:
@@ -195,30 +235,67 @@ class LoadedCatalog:
     model_error: str | None
 
 
-def load_catalog(
-    data_dir: Path, threshold: float, recommender_loader: RecommenderLoader | None
-) -> LoadedCatalog:
-    """processed/{titles,scores,display}.parquet -> CatalogIndex, and the model of models/
-    (see Catalog.load for what raises and what does not)."""
-    started = time.perf_counter()
-    processed = data_dir / "processed"
-    titles, titles_file = read_parquet(processed / "titles.parquet")
-    scores, scores_file = read_parquet(processed / "scores.parquet")
-    display, display_file = read_parquet(processed / "display.parquet")
-    check_ratings_file(processed / "ratings.parquet")
+def build_from_sources(sources: Sequence[Source]) -> tuple[CatalogIndex, int]:
+    """(the index built from the three parsed files, duplicate-id rows left out)."""
+    titles, scores, display = (parse_source(s) for s in sources)
+    n = titles.num_rows
     titles, display = first_row_per_id(titles, display)
     index = build_index(titles, scores, display)
     del titles, scores, display
     # Everything needed now lives in Python lists and numpy arrays; hand the Arrow buffers
     # back so a serving process (and a reload beside it) does not keep them.
     pa.default_memory_pool().release_unused()
+    return index, n - len(index.rows)
+
+
+def write_catalog_index(processed: Path) -> Path:
+    """Build the index of processed/{titles,scores,display}.parquet and write it to
+    processed/index/ (catalog/stored.py): run when the release is built (etl/indexes.py)."""
+    sources = [read_source(processed / name) for name in SOURCES]
+    index, duplicates = build_from_sources(sources)
+    write_index(processed, index, {s.info.name: s.info.sha256 for s in sources}, duplicates)
+    return processed / FOLDER
+
+
+def index_for(sources: Sequence[Source], processed: Path) -> CatalogIndex:
+    """The stored index of these files, or (none, or built from other data or by another
+    format: an older release) the index built now, with a warning; a damaged one is refused."""
+    try:
+        index, duplicates = read_index(processed, {s.info.name: s.info.sha256 for s in sources})
+    except IndexDamaged as e:
+        raise CatalogLoadError(
+            f"{e}; run `python -m etl` again (or remove {processed / FOLDER} to have it "
+            "built at each load)"
+        ) from e
+    except IndexUnusable as why:
+        log.warning(
+            "%s; building the catalogue index in memory at this load (slower; `python -m etl` "
+            "writes it with the processed files)",
+            why,
+        )
+        return build_from_sources(sources)[0]
+    if duplicates:
+        warn_duplicate_ids(duplicates)
+    return index
+
+
+def load_catalog(
+    data_dir: Path, threshold: float, recommender_loader: RecommenderLoader | None
+) -> LoadedCatalog:
+    """processed/{titles,scores,display}.parquet (+ processed/index/) -> CatalogIndex, and the
+    model of models/ (see Catalog.load for what raises and what does not)."""
+    started = time.perf_counter()
+    processed = data_dir / "processed"
+    sources = [read_source(processed / name) for name in SOURCES]
+    check_ratings_file(processed / "ratings.parquet")
+    index = index_for(sources, processed)
 
     rows = index.rows
     kinds = dict(zip(rows.ids, rows.kind, strict=True))
     models_dir = data_dir / "models"
     recommender, model_error = load_recommender(models_dir, threshold, kinds, recommender_loader)
     model_version, model_summary = model_fingerprint(models_dir)
-    files = (titles_file, scores_file, display_file)
+    files = tuple(s.info for s in sources)
     info = CatalogInfo(
         data_dir=str(data_dir),
         version=_version(files),
@@ -231,16 +308,18 @@ def load_catalog(
         model=model_summary if recommender is not None else {},
         loaded_at=dt.datetime.now(dt.UTC),
         load_seconds=time.perf_counter() - started,
-        as_of=max(
-            (
-                d
-                for d, test in zip(rows.date_added, rows.test, strict=True)
-                if d is not None and not test
-            ),
-            default=None,
-        ),
+        as_of=_as_of(rows),
     )
     return LoadedCatalog(index, info, recommender, model_error)
+
+
+def _as_of(rows: TitleRows) -> dt.date | None:
+    """The latest date_added of a served title (None without any)."""
+    dates = rows.date_added
+    # A stored index keeps the column in Arrow: no 23k date objects just for one maximum.
+    column = dates.arrow if isinstance(dates, Column) else pa.array(dates, pa.date32())
+    latest = pc.max(pc.filter(column, pa.array(~np.asarray(rows.test)))).as_py()
+    return latest if isinstance(latest, dt.date) else None
 
 
 def _version(files: Iterable[FileInfo]) -> str:

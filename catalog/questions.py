@@ -1,4 +1,4 @@
-"""The four questions answered for every key at load time (docs/architecture.md).
+"""The four questions answered for every key when the index is built (docs/architecture.md).
 
 Answers depend only on (platform, year, duration type), a few thousand keys in all, so they are
 computed once and a question is a dict lookup (plus a binary search for the score threshold).

@@ -27,12 +27,13 @@ def chart_frames(rows: TitleRows, data_dir: Path | str) -> dict[str, ChartFrame]
     (id, title, country, rating, listed_in in original casing: chart labels), scores
     (id, score, votes), and the `report_frames` of data_dir. New frames on every call."""
     cols = rows.columns
-    text = {k: rows.display_text[k] for k in ("country", "rating", "listed_in")}
+    # list(): a stored index's columns are lazy sequences (catalog/stored.py Column).
+    text = {k: list(rows.display_text[k]) for k in ("country", "rating", "listed_in")}
     frames: dict[str, ChartFrame] = {
-        "titles": pd.DataFrame({c: cols[c] for c in SERVED_TITLE_COLUMNS if c in cols}),
-        "display": pd.DataFrame({"id": rows.ids, "title": rows.display_title} | text),
+        "titles": pd.DataFrame({c: list(cols[c]) for c in SERVED_TITLE_COLUMNS if c in cols}),
+        "display": pd.DataFrame({"id": list(rows.ids), "title": list(rows.display_title)} | text),
         "scores": pd.DataFrame(
-            {"id": rows.ids, "score": rows.score.copy(), "votes": rows.votes.copy()}
+            {"id": list(rows.ids), "score": rows.score.copy(), "votes": rows.votes.copy()}
         ),
     }
     return frames | report_frames(data_dir)

@@ -48,7 +48,7 @@ class TitleRows:
     score: np.ndarray  # float64 mean user score, NaN when unrated
     votes: np.ndarray  # int64 number of ratings
     folded: Sequence[str]  # display title folded (accents, case) for search and sorting
-    popular: Mapping[PopularKey, Sequence[int]]  # rows with votes, most voted first
+    popular: Mapping[PopularKey, np.ndarray]  # rows with votes, most voted first (read-only)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -169,7 +169,7 @@ def _popular(
     votes: np.ndarray,
     platforms: Sequence[str],
     kinds: Sequence[str],
-) -> Mapping[PopularKey, Sequence[int]]:
+) -> Mapping[PopularKey, np.ndarray]:
     """Rows with votes, most voted first (then best scored, then file order), per filter."""
     first = np.zeros(len(score), dtype=bool)
     # A duplicate id is offered once, a test row never (neither is in row_of_id).
@@ -179,7 +179,7 @@ def _popular(
     order = voted[np.lexsort((voted, -best, -votes[voted]))]
     platform = np.array(platforms, dtype=object)[order]
     kind = np.array(kinds, dtype=object)[order]
-    popular: dict[PopularKey, Sequence[int]] = {}
+    popular: dict[PopularKey, np.ndarray] = {}
     for p in (None, *PLATFORMS):
         for k in (None, *KINDS):
             keep = np.ones(len(order), dtype=bool)
@@ -187,7 +187,7 @@ def _popular(
                 keep &= platform == p
             if k is not None:
                 keep &= kind == k
-            popular[(p, k)] = order[keep].tolist()
+            popular[(p, k)] = _frozen(order[keep])
     return MappingProxyType(popular)
 
 
@@ -208,10 +208,15 @@ def first_row_per_id(titles: pa.Table, display: pa.Table) -> tuple[pa.Table, pa.
     if len(first) == len(ids):
         return titles, display
     keep = pa.array(sorted(first.values()), pa.int64())
-    log.warning(
-        "%d title row(s) share an id with an earlier row; serving the first row of each id",
-        len(ids) - len(first),
-    )
+    warn_duplicate_ids(len(ids) - len(first))
     if display.column("id").to_pylist() == ids:  # same rows: keep the same ones
         display = display.take(keep)
     return titles.take(keep), display
+
+
+def warn_duplicate_ids(rows: int) -> None:
+    """The one log line for rows left out as duplicate ids (at build, and at each load of a
+    stored index, which was built without them)."""
+    log.warning(
+        "%d title row(s) share an id with an earlier row; serving the first row of each id", rows
+    )

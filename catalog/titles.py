@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from catalog import validate as v
+from catalog.errors import AmbiguousTitle, TitleNotFound
 from catalog.index import CatalogIndex
 from catalog.results import (
     Offer,
@@ -112,8 +112,8 @@ def resolve_row(ix: CatalogIndex, text: str, n: int = 10) -> int:
     if match.title is not None:
         return ix.rows.row_of_id[match.title.id]
     if match.candidates:
-        raise v.AmbiguousTitle(text, match.candidates)
-    raise v.TitleNotFound(text)
+        raise AmbiguousTitle(text, match.candidates)
+    raise TitleNotFound(text)
 
 
 def popular(

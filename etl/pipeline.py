@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from etl.indexes import write_indexes
 from etl.output import staged_dir, write_json
 from etl.ratings import load_ratings
 from etl.report import QualityReport, synthetic_ratings
@@ -55,6 +56,7 @@ def run(paths: Paths) -> dict:
         pq.write_table(titles.display, stage / "display.parquet")
         pq.write_table(ratings.scores, stage / "scores.parquet")
         pq.write_table(ratings.ratings, stage / "ratings.parquet", row_group_size=1 << 20)
+        write_indexes(stage)
     summary = {
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 2),
