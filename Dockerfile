@@ -23,6 +23,7 @@ COPY etl etl
 COPY model model
 COPY catalog catalog
 COPY charts charts
+COPY people people
 COPY bot bot
 COPY api api
 COPY bench bench

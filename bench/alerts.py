@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 
 from bench.report import Row, write_results
 from bot.alerts_sender import AlertSender, RateLimiter
-from bot.store import Alert, PeopleStore, open_store
+from people import Alert, PeopleStore, open_store
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.pg_cluster import PgCluster, why_unavailable
 

@@ -130,9 +130,9 @@ async def command_cost(data_dir: Path, rounds: int = 60) -> dict[str, float]:
     """Thread-CPU microseconds of `Commands.on_text` per text of the mix, no Telegram at all:
     the part of an update that is ours alone (a different person each round)."""
     from bot.app import build_commands
-    from bot.ratings_store import RatingsStore
     from bot.replies import Person
     from catalog.holder import CatalogHolder
+    from people import RatingsStore
 
     settings = settings_for(None, data_dir, 16)
     state = Path(tempfile.mkdtemp(prefix="streamrec-bench-cmd-"))

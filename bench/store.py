@@ -25,7 +25,7 @@ from pathlib import Path
 import psycopg
 
 from bench.report import Row, write_results
-from bot.store import PeopleStore, open_store
+from people import PeopleStore, open_store
 from tests.pg_cluster import PgCluster, why_unavailable
 
 TARGET_P99_MS = 5.0
@@ -82,7 +82,7 @@ async def measure_latency(
 
 
 async def restart_under_load(pg: PgCluster, seconds_after: float) -> dict[str, float]:
-    from bot.store import StoreFailure
+    from people import StoreFailure
 
     url = pg.create_database()
     store = open_store(url, "unused", pool_max=8, pool_timeout=5.0)

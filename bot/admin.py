@@ -10,17 +10,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from people import StoreStatus
+
 from .i18n import counted, number, t
-from .ratings_store import StoreStatus
 from .replies import Html, bold, esc
 from .stats import Stats
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
     from catalog.holder import CatalogHolder, ReleaseInfo
-
-    from .replication import ReplicaSync
-    from .store.announce import ReplicaState
+    from people.announce import ReplicaState
+    from people.replication import ReplicaSync
 
 log = logging.getLogger(__name__)
 

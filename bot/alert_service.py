@@ -12,6 +12,8 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from people import Alert
+
 from . import cards
 from .alerts import alerts_for_release
 from .alerts_sender import AlertSender
@@ -19,7 +21,6 @@ from .delivery import deliver
 from .i18n import platform_name, t
 from .replies import Html, Reply
 from .sender_lease import SenderLease
-from .store import Alert
 
 if TYPE_CHECKING:
     from .commands import Commands

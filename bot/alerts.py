@@ -26,9 +26,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from domain.vocabulary import PLATFORMS
-
-from .store.base import PeopleStore
-from .store.people import Alert
+from people.base import PeopleStore
+from people.records import Alert
 
 ARRIVALS = ("added", "moved", "also_on")  # the name changes that make a title available
 CHANGES_FILE = "changes.parquet"

@@ -37,8 +37,8 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from .store.base import PeopleStore
-from .store.people import Alert
+from people.base import PeopleStore
+from people.records import Alert
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,8 @@ from telegram.ext import (
     filters,
 )
 
+from people import PeopleStore
+
 from .admin import Reloader
 from .commands import Commands
 from .delivery import answer_query, deliver, markup
@@ -42,7 +44,6 @@ from .runner import (
 )
 from .settings import Settings
 from .stats import Stats
-from .store import PeopleStore
 from .transport import JsonRequest
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def build_commands(
     which reads the release `<data_dir>/releases/current` points at, else data_dir itself
     (catalog/holder.py). A loader of `settings.data_dir` here would miss the releases."""
     if store is None:
-        from .store import store_from_settings
+        from people import store_from_settings
 
         store = store_from_settings(settings)  # DATABASE_URL: SQLite file or PostgreSQL
     return Commands(holder, store, Stats(), Reloader(holder, build))

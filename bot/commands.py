@@ -34,7 +34,7 @@ from .replies import Person, Reply
 from .stats import Stats
 
 if TYPE_CHECKING:
-    from .store import PeopleStore
+    from people import PeopleStore
 
 __all__ = ["ECHO_MAX", "REGISTRY", "Commands", "StoreUnavailable", "chart_caption"]
 log = logging.getLogger(__name__)

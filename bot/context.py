@@ -15,9 +15,9 @@ from .stats import Stats
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
+    from people import PeopleStore
 
     from .admin import Reloader
-    from .store import PeopleStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
+from people import WatchlistFull
 
 from .. import keyboards as kb
 from .. import views
@@ -18,7 +19,6 @@ from ..context import Context, echo
 from ..i18n import platform_name, t
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, bold
-from ..store import WatchlistFull
 from .ask import ask
 from .titles import pick
 

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.alerts import alerts_for_release, arrivals, grouped_arrivals, normalise
 from bot.alerts_sender import AlertSender, RateLimiter
-from bot.store import Alert, PeopleStore, open_store
+from people import Alert, PeopleStore, open_store
 from refresh.changes import diff
 from refresh.changes import normalise as refresh_normalise
 from tests.refresh_helpers import titles_file

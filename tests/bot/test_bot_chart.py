@@ -19,11 +19,11 @@ from aiohttp import web
 from bot.commands import Commands, chart_caption
 from bot.console import render, run_console
 from bot.i18n import number
-from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, utf16_len
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from charts import ratings_summary_to_json, summarize_ratings
+from people import RatingsStore
 from tests.fakes.botdata import data_copy, demo_data
 from tests.fakes.harness import ADMIN, TOKEN, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import FakeTelegramServer, parse_html

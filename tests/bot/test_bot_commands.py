@@ -11,10 +11,10 @@ from bot.admin import Reloader
 from bot.callbacks import decode
 from bot.commands import Commands
 from bot.console import render, run_console
-from bot.ratings_store import RatingsStore
 from bot.replies import MAX_TEXT, Person, Reply
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
+from people import RatingsStore
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 

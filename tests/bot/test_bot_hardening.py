@@ -22,10 +22,10 @@ import pytest
 from bot.callbacks import ExpiredMenu, decode, encode
 from bot.commands import ECHO_MAX, Commands
 from bot.i18n import t
-from bot.ratings_store import RatingsStore, StoreError
 from bot.replies import Person, Reply, plain_text, split_html
 from catalog.holder import CatalogHolder
 from catalog.validate import USER_ID_MAX
+from people import RatingsStore, StoreError
 from tests.fakes.botdata import data_copy, demo_data
 from tests.fakes.harness import ADMIN, Running, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import BOT_USER, Chaos, FakeTelegramServer, Fault

@@ -19,11 +19,11 @@ from api.app import create_app
 from api.settings import ApiSettings
 from bot import picks, views
 from bot.commands import Commands
-from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, plain_text
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from model.recommender import Recommender
+from people import RatingsStore
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 

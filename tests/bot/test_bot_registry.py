@@ -16,11 +16,11 @@ import locales
 from bot.commands import REGISTRY, Commands
 from bot.console import run_console
 from bot.errors import KEYS
-from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, plain_text
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from catalog.validate import QUERY_ERROR_CODES
+from people import RatingsStore
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 

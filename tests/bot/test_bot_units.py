@@ -19,9 +19,9 @@ from bot.callbacks import SCHEMA, ExpiredMenu, decode, encode
 from bot.commands import REGISTRY
 from bot.i18n import lang_of, number, percent, t
 from bot.logging_setup import REDACTED, setup_logging
-from bot.ratings_store import RatingsStore
 from bot.replies import Html, esc, plain_text, split_html
 from bot.settings import Settings
+from people import RatingsStore
 from tests.fakes.telegram_server import ApiError, parse_html
 
 # ----- callbacks -------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import pytest
 
 from bot import picks
 from bot.commands import Commands
-from bot.ratings_store import RatingsStore
 from bot.replies import Person
 from catalog import Catalog, CatalogHolder, Recommendation, TitleRef
+from people import RatingsStore
 from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.telegram_server import parse_html
 

@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 from bot.callbacks import MAX_BYTES, SCHEMA, decode, encode
 from bot.commands import REGISTRY, Commands
 from bot.i18n import t
-from bot.ratings_store import RatingsStore
 from bot.replies import Person, Reply, split_html
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
+from people import RatingsStore
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import ApiError, parse_html, utf16_len
 

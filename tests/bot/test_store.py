@@ -16,17 +16,17 @@ import psycopg
 import pytest
 
 from bot.commands import Commands
-from bot.ratings_store import main as export_main
 from bot.replies import Person
-from bot.store import (
+from catalog.holder import CatalogHolder
+from people import (
     Alert,
     PeopleStore,
     RatingsStore,
     StoreError,
     open_store,
 )
-from bot.store.migrate import migrations
-from catalog.holder import CatalogHolder
+from people.__main__ import main as export_main
+from people.migrate import migrations
 from tests.fakes.botdata import data_copy, demo_data
 from tests.pg_cluster import PgCluster, free_port
 
@@ -300,7 +300,7 @@ def test_settings_choose_the_store_and_keep_the_url_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.settings import Settings
-    from bot.store import store_from_settings
+    from people import store_from_settings
 
     for blank in ("DATABASE_URL", "DATABASE_POOL_MAX", "BOT_PREFETCH"):
         monkeypatch.setenv(blank, "")  # as copied from .env.example

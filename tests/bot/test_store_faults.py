@@ -13,9 +13,9 @@ import pytest
 from bot.commands import Commands
 from bot.i18n import t
 from bot.replies import Person
-from bot.store import StoreBusy, StoreFailure
-from bot.store.postgres import PostgresStore
 from catalog.holder import CatalogHolder
+from people import StoreBusy, StoreFailure
+from people.postgres import PostgresStore
 from tests.fakes.botdata import demo_data
 from tests.pg_cluster import PgCluster
 
@@ -66,7 +66,7 @@ async def test_server_restart_while_people_rate_loses_no_acknowledged_rating(
                 failures.append(e)
             i += 1
 
-    caplog.set_level(logging.WARNING, logger="bot.store.postgres")
+    caplog.set_level(logging.WARNING, logger="people.postgres")
     people = [asyncio.create_task(person(p)) for p in range(1, 21)]
     try:
         await wait_until(lambda: len(acked) >= 200)
@@ -207,7 +207,7 @@ async def test_two_replicas_rating_one_person_while_connections_are_killed(
             await store.add_async(person, f"t{i}", stars(replica, i))
             acked[(f"t{i}", replica)] = stars(replica, i)
 
-    caplog.set_level(logging.WARNING, logger="bot.store.postgres")
+    caplog.set_level(logging.WARNING, logger="people.postgres")
     kill = asyncio.create_task(killer())
     try:
         await asyncio.gather(

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from bot.ratings_store import RatingsStore
+from people import RatingsStore
 
 
 def _record_threads(store: RatingsStore, name: str, seen: list[int]) -> None:

@@ -16,9 +16,9 @@ from api.app import create_app
 from api.settings import ApiSettings
 from bot.admin import Reloader
 from bot.commands import Commands
-from bot.ratings_store import RatingsStore
 from bot.replies import Person
 from catalog import Catalog, CatalogHolder, CatalogLoadError
+from people import RatingsStore
 from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.botdata import data_copy
 

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import ApiSettings
 from bot.admin import status_text
-from bot.ratings_store import StoreStatus
 from bot.stats import Stats
 from catalog.holder import CatalogHolder
+from people import StoreStatus
 from refresh import releases
 from tests.fakes.botdata import demo_data
 

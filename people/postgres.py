@@ -81,7 +81,7 @@ EXPORT = (
 
 
 class PostgresStore(PostgresOutbox):
-    """The people's-state store (bot.store.PeopleStore) on a PostgreSQL server; the choices,
+    """The people's-state store (people.base.PeopleStore) on a PostgreSQL server; the choices,
     watchlist and alert outbox are in postgres_people.py and postgres_outbox.py."""
 
     def __init__(

@@ -1,4 +1,4 @@
-"""RatingsStore's alert outbox (issue 15; at-least-once, bot/store/people.py). Writes run in
+"""RatingsStore's alert outbox (issue 15; at-least-once, people/records.py). Writes run in
 `BEGIN IMMEDIATE` transactions: the write lock is taken first, so two processes claiming alerts
 queue on it and the second sees the first one's lease (SQLite's answer to PostgreSQL's FOR
 UPDATE SKIP LOCKED).
@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .people import Alert, join_platforms, split_platforms
+from .records import Alert, join_platforms, split_platforms
 from .sqlite_people import SqlitePeople, _chunks
 
 ALERT_COLUMNS = "key, telegram_id, title_id, watched_id, platforms, release, due_at, attempts"

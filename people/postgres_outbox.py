@@ -1,4 +1,4 @@
-"""PostgresStore's alert outbox (issue 15; at-least-once, bot/store/people.py).
+"""PostgresStore's alert outbox (issue 15; at-least-once, people/records.py).
 
 Alerts are claimed with one statement, `UPDATE ... WHERE key IN (SELECT ... FOR UPDATE SKIP
 LOCKED)`: replicas claiming at once each lock different rows, and a row one replica leased is
@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .people import Alert, join_platforms
 from .postgres_people import Conn, PostgresPeople
+from .records import Alert, join_platforms
 from .sqlite_outbox import ALERT_COLUMNS, alert_from_row
 
 ENQUEUE_CHUNK = 5000

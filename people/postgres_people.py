@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import psycopg
 
-from .people import (
+from .records import (
     FORGET_KINDS,
     WATCHLIST_CAP,
     PersonData,

@@ -20,7 +20,7 @@ from .base import (
     StoreFailure,
     StoreStatus,
 )
-from .people import WATCHLIST_CAP, Alert, PersonData, Watcher, WatchlistFull, alert_key
+from .records import WATCHLIST_CAP, Alert, PersonData, Watcher, WatchlistFull, alert_key
 from .sqlite import RatingsStore
 
 __all__ = [

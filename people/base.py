@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from .people import Alert, PersonData, Watcher
+from .records import Alert, PersonData, Watcher
 
 DEFAULT_USER_ID_BASE = 1_000_000_000
 
@@ -54,7 +54,7 @@ class PeopleStore(Protocol):
     training, and the health /status shows. Every write is committed when its call returns."""
 
     pending_writes: int  # writes submitted and not finished (read on the event loop)
-    schema_version: int  # the last migration applied (bot/store/migrations/)
+    schema_version: int  # the last migration applied (people/migrations/)
 
     async def add_async(self, telegram_id: int, title_id: str, rating: float) -> int:
         """Store (or replace) one rating; returns how many the person has now."""
@@ -86,7 +86,7 @@ class PeopleStore(Protocol):
 
     async def aclose(self) -> None: ...
 
-    # ----- what a person chose, their watchlist, /mydata (issue 15; bot/store/people.py) ----
+    # ----- what a person chose, their watchlist, /mydata (issue 15; people/records.py) ----
     async def set_language_async(self, telegram_id: int, lang: str) -> None:
         """ValueError for a language not in domain.vocabulary.LANGUAGES."""
         ...
@@ -125,7 +125,7 @@ class PeopleStore(Protocol):
         row keeps its local number under telegram_id = -local_id); rows per kind."""
         ...
 
-    # ----- the alert outbox: at-least-once, idempotent keys (bot/store/people.py) ----------
+    # ----- the alert outbox: at-least-once, idempotent keys (people/records.py) ----------
     async def enqueue_alerts_async(self, alerts: Iterable[Alert]) -> int:
         """Store each alert once by its key (people who blocked the bot skipped); returns
         how many were new."""

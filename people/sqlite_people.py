@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
-from .people import (
+from .records import (
     FORGET_KINDS,
     WATCHLIST_CAP,
     PersonData,
