@@ -132,11 +132,11 @@ async def command_cost(data_dir: Path, rounds: int = 60) -> dict[str, float]:
     from bot.app import build_commands
     from bot.replies import Person
     from catalog.holder import CatalogHolder
-    from people import RatingsStore
+    from people import sqlite_store
 
     settings = settings_for(None, data_dir, 16)
     state = Path(tempfile.mkdtemp(prefix="streamrec-bench-cmd-"))
-    store = RatingsStore(state / "ratings.sqlite3")
+    store = sqlite_store(state / "ratings.sqlite3")
     commands = build_commands(settings, CatalogHolder(data_dir, blas_threads=1), store)
     cost: dict[str, float] = {}
     try:

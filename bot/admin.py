@@ -92,7 +92,7 @@ def status_text(
     release: ReleaseInfo | None = None,
 ) -> Html:
     """Versions, sizes, uptime and counters, the release served (refresh/; None in the plain
-    data_dir layout) and the ratings store's health (RatingsStore.status), one labelled line
+    data_dir layout) and the ratings store's health (Store.status), one labelled line
     each."""
     info = catalog.info
     per_platform = ", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from . import DEFAULT_USER_ID_BASE, PeopleStore, StoreError, StoreFailure, open_store, sqlite_path
-from .base import safe_url
 from .settings import StoreSettings
 from .transfer import copy_sqlite_to_postgres
+from .urls import safe_url
 
 
 def _source(db: str | None, url: str | None) -> tuple[str | None, Path]:

@@ -200,8 +200,8 @@ CLOSE_TIMEOUT = 10.0  # seconds: closing the store at shutdown never hangs the e
 
 
 async def close_store(store: Any) -> None:
-    """Close the people's store (the PostgreSQL pool: connections in use get up to psycopg_pool's
-    5 s to come back; SQLite: its worker threads), bounded by CLOSE_TIMEOUT."""
+    """Close the people's store (the PostgreSQL pool; SQLite: its worker threads), bounded by
+    CLOSE_TIMEOUT."""
     try:
         await asyncio.wait_for(store.aclose(), CLOSE_TIMEOUT)
     except Exception as e:  # TimeoutError included: exiting matters more than a clean close

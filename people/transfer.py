@@ -3,59 +3,72 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-import psycopg
+from sqlalchemy import exists, select, text
 
-from .base import StoreError, safe_url
-from .postgres import PostgresStore
-from .sqlite import RatingsStore
+from .base import StoreError
+from .databases import PostgresDatabase, SqliteDatabase
+from .schema import (
+    alert_outbox,
+    blocked_people,
+    people,
+    person_language,
+    person_platforms,
+    ratings,
+    skips,
+    watchlist,
+)
+from .store import Store, sqlite_store
+from .urls import safe_url
 
-TABLES = {
-    "people": "local_id, telegram_id",
-    "ratings": "telegram_id, title_id, rating, ts",
-    "skips": "telegram_id, title_id",
-    # issue 15: choices, watchlists (in insertion order: PostgreSQL numbers them as they come)
-    # and the alert outbox with its statuses and leases
-    "person_language": "telegram_id, lang",
-    "person_platforms": "telegram_id, platform",
-    "watchlist": "telegram_id, title_id, added_at",
-    "blocked_people": "telegram_id, blocked_at",
-    "alert_outbox": "key, telegram_id, title_id, watched_id, platforms, release, status, "
-    "attempts, due_at, lease_owner, lease_until, last_error, created_at, sent_at",
-}
+# Each person's rows with their history: choices, watchlists (seq keeps their order) and the
+# alert outbox with its statuses and leases. Not `serving`/`replicas`: what replicas serve is
+# theirs to announce on the server.
+TABLES = (
+    people,
+    ratings,
+    skips,
+    person_language,
+    person_platforms,
+    watchlist,
+    blocked_people,
+    alert_outbox,
+)
 
 
 def copy_sqlite_to_postgres(sqlite_file: Path | str, url: str) -> dict[str, int]:
-    """Copy every table into an empty PostgreSQL database (migrated first); returns the
-    rows copied per table. Refuses a target that already holds people: merging two stores
-    could give two people one number."""
-    source = RatingsStore(sqlite_file)  # migrates an old file too
-    PostgresStore(url)  # creates the schema, or says why it cannot
+    """Copy every table into an empty PostgreSQL database (migrated first); returns the rows
+    copied per table. Refuses a target that already holds people: merging two stores could
+    give two people one number."""
+    source = sqlite_store(sqlite_file)  # migrates an old file too
+    target = Store(url)  # creates the schema, or says why it cannot
+    assert isinstance(source.db, SqliteDatabase) and isinstance(target.db, PostgresDatabase)
     counts: dict[str, int] = {}
     try:
-        with psycopg.connect(url) as conn, conn.transaction():
-            if conn.execute("SELECT EXISTS (SELECT 1 FROM people)").fetchone() != (False,):
+        with source.db.engine.connect() as src, target.db.sync_engine().begin() as dst:
+            if dst.execute(select(exists().select_from(people))).scalar():
                 raise StoreError(
                     f"{safe_url(url)} already holds people: copy only into an empty database"
                 )
-            for table, columns in TABLES.items():
-                rows = source._db.execute(
-                    f"SELECT {columns} FROM {table} ORDER BY rowid"
-                ).fetchall()
-                with conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                counts[table] = len(rows)
+            for table in TABLES:
+                rows = [row._asdict() for row in src.execute(select(table))]
+                if rows:
+                    dst.execute(table.insert(), rows)
+                counts[table.name] = len(rows)
             # New people draw numbers after the copied ones.
-            conn.execute(
-                "SELECT setval(pg_get_serial_sequence('people', 'local_id'), "
-                "GREATEST((SELECT max(local_id) FROM people), 1), "
-                "(SELECT max(local_id) FROM people) IS NOT NULL)"
+            dst.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('people', 'local_id'), "
+                    "GREATEST((SELECT max(local_id) FROM people), 1), "
+                    "(SELECT max(local_id) FROM people) IS NOT NULL)"
+                )
             )
-    except (psycopg.Error, sqlite3.DatabaseError) as e:
+    except StoreError:
+        raise
+    except Exception as e:  # any database error: the target's transaction rolled back
         raise StoreError(f"copy to {safe_url(url)} failed, nothing copied: {e}") from e
     finally:
         source.close()
+        target.close()
     return counts

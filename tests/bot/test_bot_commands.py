@@ -14,7 +14,7 @@ from bot.console import render, run_console
 from bot.replies import MAX_TEXT, Person, Reply
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
-from people import RatingsStore
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -27,7 +27,7 @@ def catalog() -> Catalog:
 @pytest.fixture
 def commands(catalog: Catalog, tmp_path: Path) -> Commands:
     holder = CatalogHolder(demo_data(), catalog=catalog)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=None)
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=None)
 
 
 ES = Person(user_id=5, chat_id=5, lang="es")

@@ -20,7 +20,7 @@ from bot.replies import Person, Reply, plain_text
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from catalog.validate import QUERY_ERROR_CODES
-from people import RatingsStore
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -37,7 +37,7 @@ def catalog() -> Catalog:
 @pytest.fixture
 def commands(catalog: Catalog, tmp_path: Path) -> Commands:
     holder = CatalogHolder(demo_data(), catalog=catalog)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=None)
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=None)
 
 
 async def say(commands: Commands, person: Person, line: str) -> str:

@@ -30,7 +30,7 @@ from bot.i18n import t
 from bot.replies import Person, Reply, split_html
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
-from people import RatingsStore
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import ApiError, parse_html, utf16_len
 
@@ -132,7 +132,7 @@ class Harness:
         catalog = Catalog.load(demo_data())
         self.catalog = catalog
         self.commands = Commands(
-            CatalogHolder(demo_data(), catalog=catalog), RatingsStore(tmp / "r.sqlite3")
+            CatalogHolder(demo_data(), catalog=catalog), sqlite_store(tmp / "r.sqlite3")
         )
         self.loop = asyncio.new_event_loop()
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from people import Store
 from people.announce import ReloadListener, announce, replicas
-from people.postgres import PostgresStore
 from tests.pg_cluster import PgCluster
 
 
@@ -25,7 +25,7 @@ def cluster(pg: PgCluster) -> PgCluster:
 @pytest.fixture
 def url(cluster: PgCluster) -> str:
     url = cluster.create_database()
-    PostgresStore(url)  # the migrations: serving and replicas tables
+    Store(url)  # the migrations: serving and replicas tables
     return url
 
 
@@ -251,7 +251,7 @@ async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
     from bot.admin import Reloader
     from bot.commands import Commands
     from bot.stats import Stats
-    from people import RatingsStore
+    from people import sqlite_store
     from people.replication import wire
 
     _releases(tmp_path)
@@ -266,16 +266,16 @@ async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
             self.post_init = None
             self.post_shutdown = None
 
-    lite = RatingsStore(tmp_path / "ratings.sqlite3")
+    lite = sqlite_store(tmp_path / "ratings.sqlite3")
     app = App(lite)
     assert wire(app, app.holder, lite, app.bot_data["commands"].reloader) is None
     assert app.bot_data["commands"].reloader.sync is None
     await app.post_init(app)  # type: ignore[misc]
     assert await lite.add_async(1, "ns1", 4.0) == 1  # its worker threads run
     await app.post_shutdown(app)  # type: ignore[misc]
-    assert lite._writer is None and lite._connections == []  # closed
+    assert lite.db._writer is None and lite.db._connections == []  # type: ignore[union-attr]
 
-    pg = PostgresStore(url)
+    pg = Store(url)
     app = App(pg)
     sync = wire(app, app.holder, pg, app.bot_data["commands"].reloader)
     assert sync is not None and app.bot_data["commands"].reloader.sync is sync
@@ -283,7 +283,7 @@ async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
     assert [(s.replica, s.version) for s in await replicas(url)] == [(sync.name, V1)]
     await pg.add_async(1, "ns1", 4.0)  # the pool is open
     await asyncio.wait_for(app.post_shutdown(app), 30)  # type: ignore[misc]
-    assert await replicas(url) == [] and pg._pool is None
+    assert await replicas(url) == [] and pg.db._engine is None  # type: ignore[union-attr]
 
 
 def test_a_version_is_the_release_else_the_data_and_model_fingerprints(tmp_path: Path) -> None:
