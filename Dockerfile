@@ -25,6 +25,7 @@ COPY catalog catalog
 COPY charts charts
 COPY chat chat
 COPY alerts alerts
+COPY people people
 COPY bot bot
 COPY api api
 COPY bench bench

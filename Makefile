@@ -71,7 +71,7 @@ console: train
 # The ratings people gave in the chat, as a raw ratings CSV the next ETL + training picks up.
 # From the store DATABASE_URL names (environment or .env); unset: $(DATA)/state/ratings.sqlite3.
 export-ratings: $(STAMP)
-	DATA_DIR=$(DATA) $(PY) -m bot.ratings_store export \
+	DATA_DIR=$(DATA) $(PY) -m people export \
 		--out $(DATA)/raw/ratings/telegram_ratings.csv
 
 api: train

@@ -25,9 +25,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from bot.store.base import PeopleStore
-from bot.store.people import Alert
 from domain.vocabulary import PLATFORMS
+from people.base import PeopleStore
+from people.records import Alert
 
 ARRIVALS = ("added", "moved", "also_on")  # the name changes that make a title available
 CHANGES_FILE = "changes.parquet"

@@ -35,8 +35,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.base import PeopleStore
-from bot.store.people import Alert
+from people.base import PeopleStore
+from people.records import Alert
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from typing import Any
 
-from bot.store import PeopleStore
+from people import PeopleStore
 
 from .lease import SenderLease
 from .queue import alerts_for_release

@@ -27,7 +27,7 @@ from telegram.request import HTTPXRequest
 from alerts.sender import AlertSender, RateLimiter
 from bench.report import Row, write_results
 from bot.alerting import telegram_send
-from bot.store import Alert, PeopleStore, open_store
+from people import Alert, PeopleStore, open_store
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.pg_cluster import PgCluster, why_unavailable
 

@@ -90,9 +90,9 @@ async def _measure(
 
             freeze_heap()  # as `python -m bot` does once the catalogue is loaded
         state = Path(tempfile.mkdtemp(prefix="streamrec-bench-state-"))
-        from bot.ratings_store import RatingsStore
+        from people import sqlite_store
 
-        store = RatingsStore(state / "ratings.sqlite3")
+        store = sqlite_store(state / "ratings.sqlite3")
         app = build_application(settings, holder, store=store, rate_limiter=limiter())
         texts = TEXTS
     await server.apost("/_test/fault", {"delay_all": delay})

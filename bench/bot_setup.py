@@ -130,13 +130,13 @@ async def command_cost(data_dir: Path, rounds: int = 60) -> dict[str, float]:
     """Thread-CPU microseconds of `Commands.on_text` per text of the mix, no Telegram at all:
     the part of an update that is ours alone (a different person each round)."""
     from bot.app import build_commands
-    from bot.ratings_store import RatingsStore
     from catalog.holder import CatalogHolder
     from chat.replies import Person
+    from people import sqlite_store
 
     settings = settings_for(None, data_dir, 16)
     state = Path(tempfile.mkdtemp(prefix="streamrec-bench-cmd-"))
-    store = RatingsStore(state / "ratings.sqlite3")
+    store = sqlite_store(state / "ratings.sqlite3")
     commands = build_commands(settings, CatalogHolder(data_dir, blas_threads=1), store)
     cost: dict[str, float] = {}
     try:

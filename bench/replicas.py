@@ -56,11 +56,12 @@ def _replica(argv: list[str]) -> None:
     """Child: one webhook replica. Args: port data_dir fake_base_url database_url concurrency."""
     port, data_dir, fake, url, concurrency = argv
     from bot.app import build_application
-    from bot.replication import wire
     from bot.runner import webhook_options
     from bot.settings import Settings
-    from bot.store import store_from_settings
     from catalog.holder import CatalogHolder
+    from chat.operations import ReplicaStats
+    from people import store_from_settings
+    from people.replication import wire
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -78,7 +79,10 @@ def _replica(argv: list[str]) -> None:
     holder = CatalogHolder(data_dir, settings.recommend_threshold, blas_threads=1)
     store = store_from_settings(settings)
     app = build_application(settings, holder, store, rate_limiter=_limiter())
-    wire(app, holder, store)
+    commands = app.bot_data["commands"]
+    sync = wire(app, holder, store, commands.reloader)
+    if sync is not None:  # as `python -m bot` does
+        commands.stats = ReplicaStats(sync=sync)
     app.run_webhook(**webhook_options(settings))
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import psycopg
 
 from bench.report import Row, write_results
-from bot.store import PeopleStore, open_store
+from people import PeopleStore, StoreFailure, open_store
 from tests.pg_cluster import PgCluster, why_unavailable
 
 TARGET_P99_MS = 5.0
@@ -70,9 +70,10 @@ async def commit_latencies(store: PeopleStore, calls: int, concurrency: int) -> 
 async def measure_latency(
     url: str, calls: int, concurrency: int, flush: bool = True
 ) -> tuple[list[float], float]:
-    store = open_store(url, "unused", pool_max=max(concurrency, 4))
+    options: dict[str, object] = {"pool_max": max(concurrency, 4)}
     if not flush:  # informative only: what a commit costs without waiting for the disk
-        store._kwargs["options"] = "-c synchronous_commit=off"  # type: ignore[attr-defined]
+        options["synchronous_commit"] = False
+    store = open_store(url, "unused", **options)
     try:
         t0 = time.perf_counter()
         lat = await commit_latencies(store, calls, concurrency)
@@ -82,8 +83,6 @@ async def measure_latency(
 
 
 async def restart_under_load(pg: PgCluster, seconds_after: float) -> dict[str, float]:
-    from bot.store import StoreFailure
-
     url = pg.create_database()
     store = open_store(url, "unused", pool_max=8, pool_timeout=5.0)
     acked: dict[tuple[int, str], float] = {}

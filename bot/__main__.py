@@ -114,7 +114,7 @@ def _main(argv: list[str] | None) -> int:
         log.warning("no recommendation model: %s", holder.current.model_error)
     freeze_heap()
     holder.reload = refreezing(holder.reload)  # type: ignore[method-assign]
-    from .store import StoreError, store_from_settings
+    from people import StoreError, store_from_settings
 
     try:
         store = store_from_settings(settings)  # DATABASE_URL: SQLite file or PostgreSQL
@@ -129,10 +129,15 @@ def _main(argv: list[str] | None) -> int:
         person = Person(user_id=0, chat_id=0, lang=lang, is_admin=True)
         return asyncio.run(_console_then_close(run_console(commands, person), store))
 
-    from .replication import wire
+    from chat.operations import ReplicaStats
+    from people.replication import wire
 
     application = build_application(settings, holder, store)
-    wire(application, holder, store)  # PostgreSQL: reloads shared by replicas; store closed
+    commands = application.bot_data["commands"]
+    # PostgreSQL: reloads shared by replicas; any store: closed at shutdown
+    sync = wire(application, holder, store, commands.reloader)
+    if sync is not None:  # /status lists every replica's version (before any update: none counted)
+        commands.stats = ReplicaStats(sync=sync)
     from .alerting import wire_alerts
 
     wire_alerts(application, settings)  # watchlist alerts: queued per release, sent
@@ -185,7 +190,7 @@ def refreezing(reload: Callable[..., Any]) -> Callable[..., Any]:
 
 
 async def _console_then_close(chat: Coroutine[Any, Any, int], store: Any) -> int:
-    from .replication import close_store
+    from people.replication import close_store
 
     try:
         return await chat

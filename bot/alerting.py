@@ -13,9 +13,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from alerts.sender import Blocked, Refused, RetryLater, Send
 from alerts.service import AlertService
-from bot.store import Alert
 from chat.alert_message import alert_reply
 from chat.commands import Commands
+from people import Alert
 
 from .delivery import deliver
 from .settings import Settings

@@ -28,6 +28,7 @@ from chat.commands import Commands
 from chat.operations import Reloader
 from chat.registry import REGISTRY
 from chat.stats import Stats
+from people import PeopleStore
 
 from .delivery import answer_query, deliver, markup, quiet_plain_sends
 from .handlers import Handlers, addressed_to_us, person_of
@@ -44,7 +45,6 @@ from .runner import (
     webhook_options,
 )
 from .settings import Settings
-from .store import PeopleStore
 from .transport import JsonRequest
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def build_commands(
     which reads the release `<data_dir>/releases/current` points at, else data_dir itself
     (catalog/holder.py). A loader of `settings.data_dir` here would miss the releases."""
     if store is None:
-        from .store import store_from_settings
+        from people import store_from_settings
 
         store = store_from_settings(settings)  # DATABASE_URL: SQLite file or PostgreSQL
     return Commands(holder, store, Stats(), Reloader(holder, build))

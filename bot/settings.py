@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
@@ -11,11 +10,13 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from config import ServiceSettings, blank_is_none
+from people.settings import StoreSettings
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, StoreSettings):
     """Every knob of the bot. Field names are the environment variables, upper-cased; DATA_DIR,
-    RECOMMEND_THRESHOLD and LOG_LEVEL come from config.ServiceSettings."""
+    RECOMMEND_THRESHOLD and LOG_LEVEL come from config.ServiceSettings, DATABASE_URL and the
+    pool's knobs from people.settings.StoreSettings."""
 
     telegram_bot_token: SecretStr | None = None
     # A self-hosted Bot API server (or the tests' fake): "http://host:port/bot"
@@ -38,14 +39,6 @@ class Settings(ServiceSettings):
     # kill -9 can lose and SIGTERM must finish. Unset: four times BOT_CONCURRENCY, the smallest
     # window that kept the echo bot's throughput at +20 ms per Bot API call (docs/bot.md).
     bot_prefetch: int | None = Field(default=None, ge=1, le=1024)
-    # People's state: unset or sqlite:///path -> the SQLite file (DATA_DIR/state/ratings.sqlite3
-    # when unset); postgresql://user:password@host:port/db -> PostgreSQL (bot/store/). Secret:
-    # it may carry a password.
-    database_url: SecretStr | None = None
-    # PostgreSQL connections per replica (unset: BOT_CONCURRENCY, one per update in flight) and
-    # how long a call waits for a free one before the person hears the store is busy.
-    database_pool_max: int | None = Field(default=None, ge=1, le=1000)
-    database_pool_timeout: float = Field(default=5.0, gt=0, le=300)
     # Watchlist alerts (docs/alerts.md): queued when this process serves a new release, sent
     # from the outbox within Telegram's limits. With several replicas on PostgreSQL only the
     # holder of the sender lease sends (alerts/lease.py); false: this process never sends.
@@ -70,8 +63,6 @@ class Settings(ServiceSettings):
         "webhook_secret",
         "webhook_url",
         "telegram_base_url",
-        "database_url",
-        "database_pool_max",
         "bot_prefetch",
         mode="before",
     )
@@ -93,18 +84,6 @@ class Settings(ServiceSettings):
     @property
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
-
-    @property
-    def database_url_value(self) -> str | None:
-        return self.database_url.get_secret_value() if self.database_url else None
-
-    @property
-    def state_dir(self) -> Path:
-        return self.data_dir / "state"
-
-    @property
-    def ratings_db(self) -> Path:
-        return self.state_dir / "ratings.sqlite3"
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""

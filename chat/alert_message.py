@@ -6,7 +6,7 @@ their last message to this process, else Spanish (the default)."""
 
 from __future__ import annotations
 
-from bot.store import Alert
+from people import Alert
 
 from . import cards
 from .commands import Commands

@@ -13,12 +13,12 @@ catalogue's errors become sentences in one place, chat/errors.py.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from catalog.validate import CatalogError, ModelUnavailable, QueryError
+from people import StoreFailure
 
 from . import features  # noqa: F401  (registers every command and button)
 from .args import Misplaced
@@ -34,7 +34,7 @@ from .replies import Person, Reply
 from .stats import Stats
 
 if TYPE_CHECKING:
-    from bot.store import PeopleStore
+    from people import PeopleStore
 
 __all__ = ["ECHO_MAX", "REGISTRY", "Commands", "StoreUnavailable", "chart_caption"]
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class Commands(Context):
         if person.user_id not in self.languages:
             try:
                 chosen = await self.store.language_async(person.user_id)
-            except sqlite3.DatabaseError as e:
+            except StoreFailure as e:
                 log.warning("language of %s not read: %s", person.user_id, e)
                 return person
             self.languages.put(person.user_id, chosen)

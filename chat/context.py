@@ -4,18 +4,19 @@ reloader and the chart service, and the few helpers they share."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from people import StoreFailure
 
 from .chart_service import ChartService
 from .pending import Bounded, PendingQuestions, RecentQueries
 from .stats import Stats
 
 if TYPE_CHECKING:
-    from bot.store import PeopleStore
     from catalog.core import Catalog
+    from people import PeopleStore
 
     from .operations import Reloader
 
@@ -62,7 +63,7 @@ class Context:
         """Await a ratings-store call; a database that fails is StoreUnavailable (logged)."""
         try:
             return await call
-        except sqlite3.DatabaseError as e:  # locked past busy_timeout, damaged file, disk full
+        except StoreFailure as e:  # locked, damaged, disk full, server away (either database)
             log.error("ratings store unavailable: %s", e)
             raise StoreUnavailable(str(e)) from e
 

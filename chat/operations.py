@@ -10,17 +10,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.store import StoreStatus
 from locales import number
+from people import StoreStatus
 
 from .i18n import counted, t
 from .replies import Html, bold, esc
 from .stats import Stats
 
 if TYPE_CHECKING:
-    from bot.store.announce import ReplicaState
     from catalog.core import Catalog
     from catalog.holder import CatalogHolder, ReleaseInfo
+    from people.announce import ReplicaState
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def status_text(
     release: ReleaseInfo | None = None,
 ) -> Html:
     """Versions, sizes, uptime and counters, the release served (refresh/; None in the plain
-    data_dir layout) and the ratings store's health (RatingsStore.status), one labelled line
+    data_dir layout) and the ratings store's health (Store.status), one labelled line
     each."""
     info = catalog.info
     per_platform = ", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from alerts.queue import Arrival, arrivals
-from bot.store import WatchlistFull
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
+from people import WatchlistFull
 
 from .. import keyboards as kb
 from .. import views

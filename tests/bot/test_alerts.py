@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from alerts.queue import alerts_for_release, arrivals, grouped_arrivals, normalise
 from alerts.sender import AlertSender, RateLimiter
 from bot.alerting import telegram_send
-from bot.store import Alert, PeopleStore, open_store
+from people import Alert, PeopleStore, open_store
 from refresh.changes import diff
 from refresh.changes import normalise as refresh_normalise
 from tests.refresh_helpers import titles_file

@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.store import Alert, open_store
+from people import Alert, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 ALERTS = 12
@@ -22,7 +22,7 @@ KILL_AT = 5  # the 5th send reaches "Telegram", then the process dies before mar
 CHILD = """
 import asyncio, os, signal, sys
 from alerts.sender import AlertSender, RateLimiter
-from bot.store import open_store
+from people import open_store
 
 url, log, kill = sys.argv[1], sys.argv[2], int(sys.argv[3])
 

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from aiohttp import web
 
-from bot.ratings_store import RatingsStore
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from charts import ratings_summary_to_json, summarize_ratings
@@ -25,6 +24,7 @@ from chat.console import render, run_console
 from chat.features.charts import chart_caption
 from chat.replies import Person, Reply, utf16_len
 from locales import number
+from people import sqlite_store
 from tests.fakes.botdata import data_copy, demo_data
 from tests.fakes.harness import ADMIN, TOKEN, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import FakeTelegramServer, parse_html
@@ -61,7 +61,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def commands(data_dir: Path, tmp_path: Path) -> Commands:
-    return Commands(CatalogHolder(data_dir), RatingsStore(tmp_path / "r.sqlite3"))
+    return Commands(CatalogHolder(data_dir), sqlite_store(tmp_path / "r.sqlite3"))
 
 
 async def text(commands: Commands, person: Person, line: str) -> list[Reply]:

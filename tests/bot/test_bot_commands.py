@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.ratings_store import RatingsStore
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from chat.callbacks import decode
@@ -15,6 +14,7 @@ from chat.commands import Commands
 from chat.console import render, run_console
 from chat.operations import Reloader
 from chat.replies import MAX_TEXT, Person, Reply
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -27,7 +27,7 @@ def catalog() -> Catalog:
 @pytest.fixture
 def commands(catalog: Catalog, tmp_path: Path) -> Commands:
     holder = CatalogHolder(demo_data(), catalog=catalog)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=None)
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=None)
 
 
 ES = Person(user_id=5, chat_id=5, lang="es")

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
-from bot.ratings_store import RatingsStore, StoreError
 from catalog.holder import CatalogHolder
 from catalog.validate import USER_ID_MAX
 from chat.callbacks import ExpiredMenu, decode, encode
@@ -27,6 +27,8 @@ from chat.commands import Commands
 from chat.context import ECHO_MAX
 from chat.i18n import t
 from chat.replies import Person, Reply, plain_text, split_html
+from people import StoreError, sqlite_store
+from people.databases import SqliteDatabase
 from tests.fakes.botdata import data_copy, demo_data
 from tests.fakes.harness import ADMIN, Running, button_data, last_keyboard, running_bot
 from tests.fakes.telegram_server import BOT_USER, Chaos, FakeTelegramServer, Fault
@@ -152,7 +154,7 @@ async def test_edit_network_error_after_saving_is_not_an_apology(data_dir: Path)
 
 @pytest.fixture(scope="module")
 def commands(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Commands]:
-    store = RatingsStore(tmp_path_factory.mktemp("store") / "r.sqlite3")
+    store = sqlite_store(tmp_path_factory.mktemp("store") / "r.sqlite3")
     yield Commands(CatalogHolder(demo_data()), store)
     store.close()
 
@@ -328,17 +330,18 @@ async def test_a_write_waiting_on_the_lock_blocks_no_other_chat(data_dir: Path) 
 
 
 async def test_store_async_calls_run_in_worker_threads(tmp_path: Path) -> None:
-    store = RatingsStore(tmp_path / "r.sqlite3")
+    store = sqlite_store(tmp_path / "r.sqlite3")
     try:
         loop_thread = threading.get_ident()
         seen: list[int] = []
-        real_add = store.add
 
-        def add(*args: Any) -> int:
-            seen.append(threading.get_ident())
-            return real_add(*args)
+        def spy(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+            if statement.lstrip().upper().startswith("INSERT"):
+                seen.append(threading.get_ident())
 
-        store.add = add  # type: ignore[method-assign]
+        assert isinstance(store.db, SqliteDatabase)
+        event.listen(store.db.engine, "before_cursor_execute", spy)
+        event.listen(store.db.loop_engine, "before_cursor_execute", spy)
         assert await store.add_async(1, "ns1", 4.0) == 1
         assert seen and seen[0] != loop_thread
         # committed when add_async returned: a fresh connection sees it
@@ -356,7 +359,7 @@ async def test_store_async_calls_run_in_worker_threads(tmp_path: Path) -> None:
 def ratings_db(path: Path, people: int = 40, per_person: int = 60) -> Path:
     """A real ratings database spanning many pages, closed (WAL checkpointed away)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    store = RatingsStore(path)
+    store = sqlite_store(path)
     for person in range(people):
         for k in range(per_person):
             store.add(10_000 + person, f"ns{k}", 1 + k % 5)
@@ -383,7 +386,7 @@ def test_damaged_header_is_a_clear_error_naming_the_file(tmp_path: Path) -> None
     db = ratings_db(tmp_path / "state" / "ratings.sqlite3")
     damage_header(db)
     with pytest.raises(StoreError) as caught:
-        RatingsStore(db)
+        sqlite_store(db)
     assert str(db) in str(caught.value) and "mv " in str(caught.value)
 
 

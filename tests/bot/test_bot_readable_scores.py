@@ -17,13 +17,13 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot.ratings_store import RatingsStore
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from chat import picks, views
 from chat.commands import Commands
 from chat.replies import Person, Reply, plain_text
 from model.recommender import Recommender
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -42,7 +42,7 @@ def catalog() -> Catalog:
 @pytest.fixture
 def commands(catalog: Catalog, tmp_path: Path) -> Commands:
     holder = CatalogHolder(demo_data(), catalog=catalog)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=None)
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=None)
 
 
 def generous(catalog: Catalog) -> dict[str, float]:
@@ -144,7 +144,7 @@ async def test_a_model_without_factors_gives_a_plain_reason(tmp_path: Path, lang
     )
     assert base.recommender.qi.shape[1] == 0
     commands = Commands(
-        CatalogHolder(demo_data(), catalog=base), RatingsStore(tmp_path / "r.sqlite3"), None
+        CatalogHolder(demo_data(), catalog=base), sqlite_store(tmp_path / "r.sqlite3"), None
     )
     person = Person(user_id=7, chat_id=7, lang=lang)
     text = plain_text((await foryou(commands, person, generous(base))).text)

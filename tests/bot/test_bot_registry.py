@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import locales
-from bot.ratings_store import RatingsStore
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from catalog.validate import QUERY_ERROR_CODES
@@ -22,6 +21,7 @@ from chat.console import run_console
 from chat.errors import KEYS
 from chat.registry import REGISTRY
 from chat.replies import Person, Reply, plain_text
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -38,7 +38,7 @@ def catalog() -> Catalog:
 @pytest.fixture
 def commands(catalog: Catalog, tmp_path: Path) -> Commands:
     holder = CatalogHolder(demo_data(), catalog=catalog)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=None)
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=None)
 
 
 async def say(commands: Commands, person: Person, line: str) -> str:

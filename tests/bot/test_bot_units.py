@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import sqlite3
 import string
 import sys
 from pathlib import Path
@@ -16,13 +17,13 @@ from hypothesis import strategies as st
 
 import locales
 from bot.logging_setup import REDACTED, setup_logging
-from bot.ratings_store import RatingsStore
 from bot.settings import Settings
 from chat.callbacks import SCHEMA, ExpiredMenu, decode, encode
 from chat.i18n import lang_of, t
 from chat.registry import REGISTRY
 from chat.replies import Html, esc, plain_text, split_html
 from locales import number, percent
+from people import sqlite_store
 from tests.fakes.telegram_server import ApiError, parse_html
 
 # ----- callbacks -------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_ratings_store_persists_and_exports(tmp_path: Path) -> None:
     db = tmp_path / "state" / "r.sqlite3"
-    store = RatingsStore(db)
+    store = sqlite_store(db)
     big_id = 7_000_000_000  # Telegram ids outgrow int32
     assert store.add(big_id, "ns1", 4) == 1
     assert store.add(big_id, "ns1", 5) == 1  # re-rating replaces
@@ -222,11 +223,14 @@ def test_ratings_store_persists_and_exports(tmp_path: Path) -> None:
     store.skip(big_id, "hs3")
     store.add(12, "ns1", 2)
     store.close()
-    store = RatingsStore(db)  # a restart
+    store = sqlite_store(db)  # a restart
     assert store.ratings(big_id) == {"ns1": 5.0, "as2": 3.0}
     assert store.seen(big_id) == {"ns1", "as2", "hs3"}
     assert store.count() == 3 and store.people() == 2
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    wal = sqlite3.connect(db)  # a connection of its own: WAL is the file's mode
+    assert wal.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    wal.close()
     out = tmp_path / "export" / "ratings.csv"
     assert store.export_csv(out) == 3
     rows = list(csv.DictReader(out.open()))

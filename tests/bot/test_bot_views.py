@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.ratings_store import RatingsStore
 from catalog import Catalog, CatalogHolder, Recommendation, TitleRef
 from chat import picks
 from chat.commands import Commands
 from chat.replies import Person
+from people import sqlite_store
 from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.telegram_server import parse_html
 
@@ -71,7 +71,7 @@ async def test_actor_on_a_platform_without_any_cast_says_so(
     no_hulu_cast: Catalog, tmp_path: Path, lang: str, expected: str
 ) -> None:
     holder = CatalogHolder(tmp_path, catalog=no_hulu_cast)
-    commands = Commands(holder, RatingsStore(tmp_path / "r.sqlite3"))
+    commands = Commands(holder, sqlite_store(tmp_path / "r.sqlite3"))
     person = Person(1, 1, lang)
     [reply] = [r async for r in commands.on_text(person, "/actor hulu 2002")]
     assert expected in reply.text

@@ -24,7 +24,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.ratings_store import RatingsStore
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from chat.callbacks import MAX_BYTES, SCHEMA, decode, encode
@@ -32,6 +31,7 @@ from chat.commands import Commands
 from chat.i18n import t
 from chat.registry import REGISTRY
 from chat.replies import Person, Reply, split_html
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import ApiError, parse_html, utf16_len
 
@@ -133,7 +133,7 @@ class Harness:
         catalog = Catalog.load(demo_data())
         self.catalog = catalog
         self.commands = Commands(
-            CatalogHolder(demo_data(), catalog=catalog), RatingsStore(tmp / "r.sqlite3")
+            CatalogHolder(demo_data(), catalog=catalog), sqlite_store(tmp / "r.sqlite3")
         )
         self.loop = asyncio.new_event_loop()
 

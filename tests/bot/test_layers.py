@@ -1,12 +1,8 @@
 """The packages' import rules (docs/architecture.md, issue 24): read from the source, every
 import counted (module level, under TYPE_CHECKING and inside functions alike).
 
-    domain, config, locales <- catalog <- people's state (bot/store today) <- alerts <- chat <- bot
-    api beside bot; nothing imports bot or api; chat and alerts have no Telegram in them.
-
-People's state still lives in bot/store/, bot/ratings_store.py and bot/replication.py while it
-moves to its own package (issue 24 item 2): `PEOPLE` names it, and the lead points it at the new
-package when that lands. It is the only part of bot/ anything below bot may import."""
+    domain, config, locales <- catalog <- people <- alerts <- chat <- bot
+    api beside bot; nothing imports bot or api; chat and alerts have no Telegram in them."""
 
 from __future__ import annotations
 
@@ -18,9 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PEOPLE = ("bot.store", "bot.ratings_store", "bot.replication")  # people's state, for now
 PROJECT = ("domain", "config", "locales", "catalog", "model", "etl", "refresh", "charts",
-           "chat", "alerts", "bot", "api")  # fmt: skip
+           "people", "chat", "alerts", "bot", "api")  # fmt: skip
 
 
 def module_name(path: Path) -> str:
@@ -68,7 +63,7 @@ def offences(package: str, forbidden: tuple[str, ...]) -> list[str]:
         f"{module} imports {target}"
         for module, targets in modules(package).items()
         for target in targets
-        if within(target, forbidden) and not within(target, PEOPLE)
+        if within(target, forbidden)
     )
 
 
@@ -91,12 +86,11 @@ def test_api_does_not_import_the_bot() -> None:
 
 
 def test_no_import_circles_between_the_modules_of_the_bot_packages() -> None:
-    """Within and between chat/, alerts/ and bot/ (people's state excluded: it is being
-    rewritten elsewhere), the module graph has no cycle, function-local imports included."""
+    """Within and between people/, chat/, alerts/ and bot/, the module graph has no cycle,
+    function-local imports included."""
     graph: dict[str, set[str]] = {}
-    for package in ("chat", "alerts", "bot"):
+    for package in ("people", "chat", "alerts", "bot"):
         graph.update(modules(package))
-    graph = {m: t for m, t in graph.items() if not within(m, PEOPLE)}
     edges = {m: {t for t in targets if t in graph and t != m} for m, targets in graph.items()}
     # a package's __init__ is imported by its modules' imports implicitly; only explicit edges
     done: set[str] = set()
@@ -123,8 +117,7 @@ def test_importing_the_conversation_and_alerts_loads_no_telegram() -> None:
     code = (
         "import sys; import chat.console, chat.commands, chat.alert_message, alerts.service; "
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('telegram', 'api') or m.split('.')[0] == 'bot' and not m.startswith(('bot.store', "
-        "'bot.ratings_store', 'bot.replication')) and m != 'bot')))"
+        "('telegram', 'api', 'bot'))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT

@@ -15,18 +15,21 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.ratings_store import main as export_main
-from bot.store import (
-    Alert,
-    PeopleStore,
-    RatingsStore,
-    StoreError,
-    open_store,
-)
-from bot.store.migrate import migrations
 from catalog.holder import CatalogHolder
 from chat.commands import Commands
 from chat.replies import Person
+from people import (
+    Alert,
+    PeopleStore,
+    Store,
+    StoreError,
+    StoreFailure,
+    open_store,
+    sqlite_store,
+)
+from people.__main__ import main as export_main
+from people.databases import SqliteDatabase
+from people.migrate import head
 from tests.fakes.botdata import data_copy, demo_data
 from tests.pg_cluster import PgCluster, free_port
 
@@ -55,7 +58,8 @@ def raw(url: str, query: str) -> list[tuple]:
 
 async def test_the_url_picks_the_kind(url: str, store: PeopleStore, tmp_path: Path) -> None:
     assert isinstance(store, PeopleStore)
-    assert isinstance(store, RatingsStore) == url.startswith("sqlite:///")
+    assert isinstance(store, Store)
+    assert isinstance(store.db, SqliteDatabase) == url.startswith("sqlite:///")
     assert not (tmp_path / "unused.sqlite3").exists()
 
 
@@ -92,9 +96,11 @@ async def test_rating_a_skipped_title_unskips_it(store: PeopleStore, url: str) -
 async def test_an_out_of_scale_rating_is_refused_and_nothing_stored(
     store: PeopleStore, bad: float
 ) -> None:
-    # sqlite3.DatabaseError is what the bot's commands answer as "store unavailable"
-    with pytest.raises(sqlite3.DatabaseError, match=r"(?i)check"):
+    # StoreFailure is what the bot's commands answer as "store unavailable", on either
+    # database, and it poses as neither's own error
+    with pytest.raises(StoreFailure, match=r"(?i)check") as caught:
         await store.add_async(1, "x1", bad)
+    assert not isinstance(caught.value, sqlite3.Error | psycopg.Error)
     assert await store.count_async() == 0
 
 
@@ -155,45 +161,24 @@ async def test_migrations_are_recorded_and_applied_once(url: str) -> None:
     await first.aclose()
     second = open_store(url, "unused")
     await second.aclose()
-    known = migrations("postgresql" if url.startswith("postgresql") else "sqlite")
-    assert first.schema_version == second.schema_version == len(known) >= 1
-    rows = raw(url, "SELECT version, name FROM schema_version ORDER BY version")
-    assert rows == [(m.version, m.name) for m in known]
+    assert first.schema_version == second.schema_version == head() == "0002"
+    assert raw(url, "SELECT version_num FROM alembic_version") == [(head(),)]
 
 
 async def test_a_database_from_a_newer_release_is_refused(url: str) -> None:
     store = open_store(url, "unused")
     await store.aclose()
+    future = "UPDATE alembic_version SET version_num = '0099_future'"
     if url.startswith("sqlite:///"):
         db = sqlite3.connect(url[len("sqlite:///") :])
-        db.execute("INSERT INTO schema_version VALUES (99, 'future', 0)")
+        db.execute(future)
         db.commit()
         db.close()
     else:
         with psycopg.connect(url) as conn:
-            conn.execute("INSERT INTO schema_version VALUES (99, 'future', 0)")
-    with pytest.raises(StoreError, match="schema version 99"):
+            conn.execute(future)
+    with pytest.raises(StoreError, match="schema revision 0099_future, this release knows up to"):
         open_store(url, "unused")
-
-
-def test_a_sqlite_file_from_before_migrations_is_adopted_with_its_ratings(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "old.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(migrations("sqlite")[0].sql)  # the schema the bot used to create
-    db.execute("INSERT INTO people VALUES (1, 77)")
-    db.execute("INSERT INTO ratings VALUES (77, 'ns1', 4.0, 1)")
-    db.commit()
-    db.close()
-    store = RatingsStore(path)
-    try:
-        # adopted as version 1, then migrated to the newest
-        assert store.schema_version == len(migrations("sqlite")) and store.ratings(77) == {
-            "ns1": 4.0
-        }
-    finally:
-        store.close()
 
 
 def test_a_bad_url_is_one_clear_error(tmp_path: Path) -> None:
@@ -224,7 +209,7 @@ async def test_rating_flow_in_the_bot(store: PeopleStore) -> None:
     assert skipped.keyboard
 
 
-# ----- `make export-ratings` / python -m bot.ratings_store export -----------------------------
+# ----- `make export-ratings` / python -m people export -----------------------------
 
 
 async def test_export_command_honours_database_url(
@@ -300,19 +285,18 @@ def test_settings_choose_the_store_and_keep_the_url_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.settings import Settings
-    from bot.store import store_from_settings
+    from people import store_from_settings
 
     for blank in ("DATABASE_URL", "DATABASE_POOL_MAX", "BOT_PREFETCH"):
         monkeypatch.setenv(blank, "")  # as copied from .env.example
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     store = store_from_settings(settings)
-    assert isinstance(store, RatingsStore)
     assert store.path == tmp_path / "state" / "ratings.sqlite3"
     store.close()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/other.sqlite3")
     store = store_from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
-    assert isinstance(store, RatingsStore) and store.path == tmp_path / "other.sqlite3"
+    assert store.path == tmp_path / "other.sqlite3"
     store.close()
     monkeypatch.setenv("DATABASE_URL", "postgresql://bot:p%40ss@127.0.0.1:1/people")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
@@ -327,18 +311,18 @@ async def test_copy_from_sqlite_keeps_every_number_and_export(
     pg: PgCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sqlite_file = tmp_path / "ratings.sqlite3"
-    old = RatingsStore(sqlite_file)
+    old = sqlite_store(sqlite_file)
     for person in (BIG, 12, 99):
         old.add(person, "ns1", 4)
     old.add(12, "as2", 2.5)
     old.skip(99, "hs3")
-    old.watch_add(12, "ns7")
-    old.watch_add(12, "hs1")
-    old.set_platforms(12, {"hulu"})
+    await old.watch_add_async(12, "ns7")
+    await old.watch_add_async(12, "hs1")
+    await old.set_platforms_async(12, {"hulu"})
     old.set_language(12, "es")
-    old.enqueue_alerts([Alert(12, "hs1", "r1", ("hulu",), due_at=5.0)])
+    await old.enqueue_alerts_async([Alert(12, "hs1", "r1", ("hulu",), due_at=5.0)])
     old.export_csv(tmp_path / "before.csv")
-    old.close()
+    await old.aclose()
     url = pg.create_database()
     argv = ["copy", "--db", str(sqlite_file), "--database-url", url]
     assert await asyncio.to_thread(export_main, argv) == 0

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.announce import ReloadListener, announce, replicas
-from bot.store.postgres import PostgresStore
+from people import Store
+from people.announce import ReloadListener, announce, replicas
 from tests.pg_cluster import PgCluster
 
 
@@ -25,7 +25,7 @@ def cluster(pg: PgCluster) -> PgCluster:
 @pytest.fixture
 def url(cluster: PgCluster) -> str:
     url = cluster.create_database()
-    PostgresStore(url)  # the migrations: serving and replicas tables
+    Store(url)  # the migrations: serving and replicas tables
     return url
 
 
@@ -137,9 +137,9 @@ def _releases(data: Path) -> None:
 
 class BotReplica:
     def __init__(self, url: str, data: Path, name: str, follow: float | None = None) -> None:
-        from bot.replication import ReplicaSync
         from catalog.holder import CatalogHolder
         from chat.operations import Reloader
+        from people.replication import ReplicaSync
 
         self.holder = CatalogHolder(data, follow_seconds=follow)
         # build= as bot/app.py passes it (DATA_DIR/processed): the sync puts the holder's own
@@ -165,8 +165,8 @@ async def bot_replicas(*reps: BotReplica) -> AsyncIterator[None]:
 
 
 async def test_a_reload_on_one_replica_is_served_by_the_other(url: str, tmp_path: Path) -> None:
-    from bot.store import StoreStatus
     from chat.operations import ReplicaStats, status_text
+    from people import StoreStatus
 
     _releases(tmp_path)
     a, b = BotReplica(url, tmp_path, "a"), BotReplica(url, tmp_path, "b")
@@ -248,11 +248,11 @@ async def test_a_replica_on_other_files_says_so_and_a_crashed_one_shows_gone(
 async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
     url: str, tmp_path: Path
 ) -> None:
-    from bot.replication import wire
-    from bot.store import RatingsStore
     from chat.commands import Commands
-    from chat.operations import Reloader, ReplicaStats
+    from chat.operations import Reloader
     from chat.stats import Stats
+    from people import sqlite_store
+    from people.replication import wire
 
     _releases(tmp_path)
 
@@ -266,30 +266,29 @@ async def test_wiring_the_bot_closes_the_store_and_with_sqlite_adds_nothing(
             self.post_init = None
             self.post_shutdown = None
 
-    lite = RatingsStore(tmp_path / "ratings.sqlite3")
+    lite = sqlite_store(tmp_path / "ratings.sqlite3")
     app = App(lite)
-    assert wire(app, app.holder, lite) is None
-    assert type(app.bot_data["commands"].stats) is Stats
+    assert wire(app, app.holder, lite, app.bot_data["commands"].reloader) is None
     assert app.bot_data["commands"].reloader.sync is None
     await app.post_init(app)  # type: ignore[misc]
     assert await lite.add_async(1, "ns1", 4.0) == 1  # its worker threads run
     await app.post_shutdown(app)  # type: ignore[misc]
-    assert lite._writer is None and lite._connections == []  # closed
+    assert lite.db._writer is None and lite.db._connections == []  # type: ignore[union-attr]
 
-    pg = PostgresStore(url)
+    pg = Store(url)
     app = App(pg)
-    sync = wire(app, app.holder, pg)
-    assert sync is not None and isinstance(app.bot_data["commands"].stats, ReplicaStats)
+    sync = wire(app, app.holder, pg, app.bot_data["commands"].reloader)
+    assert sync is not None and app.bot_data["commands"].reloader.sync is sync
     await app.post_init(app)  # type: ignore[misc]
     assert [(s.replica, s.version) for s in await replicas(url)] == [(sync.name, V1)]
     await pg.add_async(1, "ns1", 4.0)  # the pool is open
     await asyncio.wait_for(app.post_shutdown(app), 30)  # type: ignore[misc]
-    assert await replicas(url) == [] and pg._pool is None
+    assert await replicas(url) == [] and pg.db._engine is None  # type: ignore[union-attr]
 
 
 def test_a_version_is_the_release_else_the_data_and_model_fingerprints(tmp_path: Path) -> None:
-    from bot.replication import serving_version
     from catalog.holder import CatalogHolder
+    from people.replication import serving_version
     from tests.catalog_helpers import write_processed
 
     write_processed(tmp_path / "plain")

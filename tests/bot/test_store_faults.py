@@ -10,12 +10,12 @@ import time
 import psycopg
 import pytest
 
-from bot.store import StoreBusy, StoreFailure
-from bot.store.postgres import PostgresStore
 from catalog.holder import CatalogHolder
 from chat.commands import Commands
 from chat.i18n import t
 from chat.replies import Person
+from people import Store, StoreBusy, StoreFailure
+from people.databases import PostgresDatabase
 from tests.fakes.botdata import demo_data
 from tests.pg_cluster import PgCluster
 
@@ -50,7 +50,7 @@ async def test_server_restart_while_people_rate_loses_no_acknowledged_rating(
     before, during or after is stored with its stars; the same store object goes on rating
     after the restart (no bot restart), and no call gave up."""
     url = cluster.create_database()
-    store = PostgresStore(url, pool_max=8, pool_timeout=5.0, retry_for=60.0)
+    store = Store(url, pool_max=8, pool_timeout=5.0, retry_for=60.0)
     acked: dict[tuple[int, str], float] = {}
     failures: list[Exception] = []
     stop = asyncio.Event()
@@ -66,7 +66,7 @@ async def test_server_restart_while_people_rate_loses_no_acknowledged_rating(
                 failures.append(e)
             i += 1
 
-    caplog.set_level(logging.WARNING, logger="bot.store.postgres")
+    caplog.set_level(logging.WARNING, logger="people.databases")
     people = [asyncio.create_task(person(p)) for p in range(1, 21)]
     try:
         await wait_until(lambda: len(acked) >= 200)
@@ -97,14 +97,16 @@ async def test_pool_exhausted_a_call_waits_then_says_busy_and_the_bot_keeps_answ
     then fails with a message saying so; the bot answers "unavailable" for the store and keeps
     answering the rest; once the lock goes, the two waiting ratings are committed."""
     url = cluster.create_database()
-    store = PostgresStore(url, pool_max=2, pool_timeout=0.5)
+    store = Store(url, pool_max=2, pool_timeout=0.5)
     commands = Commands(CatalogHolder(demo_data()), store)
     try:
         assert await store.add_async(EN.user_id, "ns1", 1) == 1
         with psycopg.connect(url) as locker:
             locker.execute("SELECT * FROM ratings WHERE title_id = 'ns1' FOR UPDATE")
             slow = [asyncio.create_task(store.add_async(EN.user_id, "ns1", s)) for s in (2, 3)]
-            await wait_until(lambda: store.in_use == 2, timeout=60)
+            db = store.db
+            assert isinstance(db, PostgresDatabase)
+            await wait_until(lambda: db.in_use == 2, timeout=60)
             started = time.monotonic()
             with pytest.raises(StoreBusy, match=r"all 2 PostgreSQL connections stayed busy"):
                 await store.add_async(EN.user_id, "ns2", 4)
@@ -126,14 +128,14 @@ async def test_pool_exhausted_a_call_waits_then_says_busy_and_the_bot_keeps_answ
 
 async def test_a_call_waits_for_a_connection_freed_within_the_timeout(cluster: PgCluster) -> None:
     url = cluster.create_database()
-    store = PostgresStore(url, pool_max=1, pool_timeout=30.0)
+    store = Store(url, pool_max=1, pool_timeout=30.0)
     try:
-        pool = await store._get_pool()
-        held = await pool.getconn()
+        assert isinstance(store.db, PostgresDatabase)
+        held = await store.db.engine().connect()  # the pool's only connection
         waiting = asyncio.create_task(store.add_async(7, "ns1", 3))
         await asyncio.sleep(0.3)
         assert not waiting.done() and store.pending_writes == 1
-        await pool.putconn(held)
+        await held.close()  # back to the pool
         assert await waiting == 1 and store.pending_writes == 0
     finally:
         await store.aclose()
@@ -143,7 +145,7 @@ async def test_a_server_down_past_the_retry_budget_is_a_clear_failure(
     cluster: PgCluster,
 ) -> None:
     url = cluster.create_database()
-    store = PostgresStore(url, pool_max=2, pool_timeout=0.5, retry_for=1.0, connect_timeout=2)
+    store = Store(url, pool_max=2, pool_timeout=0.5, retry_for=1.0, connect_timeout=2)
     try:
         assert await store.add_async(8, "ns1", 3) == 1
         await asyncio.to_thread(cluster.stop, "fast")
@@ -178,8 +180,8 @@ async def test_two_replicas_rating_one_person_while_connections_are_killed(
     after a commit whose answer is then lost. The calls are retried: every acknowledged
     rating is stored once, none twice, and the person has one number."""
     url = cluster.create_database()
-    a = PostgresStore(url, pool_max=4, retry_for=120.0)
-    b = PostgresStore(url, pool_max=4, retry_for=120.0)
+    a = Store(url, pool_max=4, retry_for=120.0)
+    b = Store(url, pool_max=4, retry_for=120.0)
     person, acked = 555, {}
     stop = asyncio.Event()
 
@@ -202,12 +204,12 @@ async def test_two_replicas_rating_one_person_while_connections_are_killed(
     def stars(replica: str, i: int) -> float:
         return 1 + i % 5 if replica == "a" else 0.5 + i % 5
 
-    async def rate(store: PostgresStore, replica: str, titles: range) -> None:
+    async def rate(store: Store, replica: str, titles: range) -> None:
         for i in titles:
             await store.add_async(person, f"t{i}", stars(replica, i))
             acked[(f"t{i}", replica)] = stars(replica, i)
 
-    caplog.set_level(logging.WARNING, logger="bot.store.postgres")
+    caplog.set_level(logging.WARNING, logger="people.databases")
     kill = asyncio.create_task(killer())
     try:
         await asyncio.gather(

@@ -1,4 +1,4 @@
-"""The SQLite store reads one person's rows on the event loop (bot/store/sqlite.py): under WAL a
+"""The SQLite store reads one person's rows on the event loop (people/databases.py): under WAL a
 read never waits for a writer, and it skips a thread hop that costs more CPU than the read. When
 SQLite shuts readers out too, the read moves to a reader thread: the loop never waits on a lock
 and the read still answers."""
@@ -11,26 +11,30 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from bot.ratings_store import RatingsStore
+from sqlalchemy import event
+
+from people import Store, sqlite_store
+from people.databases import SqliteDatabase
 
 
-def _record_threads(store: RatingsStore, name: str, seen: list[int]) -> None:
-    real = getattr(store, name)
+def _record_threads(store: Store, seen: list[int]) -> None:
+    """The thread of every SELECT the store runs, on any of its connections."""
+    assert isinstance(store.db, SqliteDatabase)
 
-    def spy(*args: Any) -> Any:
-        seen.append(threading.get_ident())
-        return real(*args)
+    def spy(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(threading.get_ident())
 
-    setattr(store, name, spy)
+    for engine in (store.db.engine, store.db.loop_engine):
+        event.listen(engine, "before_cursor_execute", spy)
 
 
 async def test_point_reads_run_on_the_loop_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
-    store = RatingsStore(tmp_path / "r.sqlite3")
+    store = sqlite_store(tmp_path / "r.sqlite3")
     store.add(1, "ns1", 4.0)
     store.set_language(1, "en")
     seen: list[int] = []
-    for name in ("ratings", "language", "platforms", "watchlist", "seen"):
-        _record_threads(store, name, seen)
+    _record_threads(store, seen)
     writer = sqlite3.connect(store.path, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # another process's write, not committed
@@ -56,11 +60,11 @@ async def test_point_reads_run_on_the_loop_while_a_writer_holds_the_lock(tmp_pat
 async def test_a_read_shut_out_by_sqlite_goes_to_a_thread_and_the_loop_runs_on(
     tmp_path: Path,
 ) -> None:
-    store = RatingsStore(tmp_path / "r.sqlite3", busy_timeout=30)
+    store = sqlite_store(tmp_path / "r.sqlite3", busy_timeout=30)
     store.add(1, "ns1", 4.0)
     store.close()  # its connections close; the next call opens new ones
     seen: list[int] = []
-    _record_threads(store, "ratings", seen)
+    _record_threads(store, seen)
     locker = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
     # exclusive locking mode: after its write this connection keeps every other one out,
     # readers included, until it closes

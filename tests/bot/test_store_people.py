@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import psycopg
 import pytest
 
-from bot.store import Alert, PeopleStore, WatchlistFull, open_store
-from bot.store.people import FORGET_KINDS
+from people import Alert, PeopleStore, WatchlistFull, open_store
+from people.records import FORGET_KINDS
 
 BIG = 7_000_000_000
 

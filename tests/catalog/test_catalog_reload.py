@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot.ratings_store import RatingsStore
 from catalog import Catalog, CatalogHolder, CatalogLoadError
 from chat.commands import Commands
 from chat.operations import Reloader
 from chat.replies import Person
+from people import sqlite_store
 from tests.catalog_helpers import ROWS, write_processed
 from tests.fakes.botdata import data_copy
 
@@ -88,7 +88,7 @@ ADMIN = Person(user_id=1, chat_id=1, lang="en", is_admin=True)
 
 def _bot(data: Path, tmp_path: Path) -> Commands:
     holder = CatalogHolder(data)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=Reloader(holder))
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=Reloader(holder))
 
 
 async def _say(commands: Commands, line: str) -> list[str]:

@@ -76,7 +76,7 @@ def test_start_order_postgres_then_migrations_then_replicas_then_proxy(
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     # the demo data are built once (a fresh volume) before the replicas start, then migrations
     command = " ".join(services["migrate"]["command"])
-    assert "streamrec-entrypoint prepare &&" in command and "PostgresStore(" in command
+    assert "streamrec-entrypoint prepare &&" in command and "Store(" in command
 
 
 def test_nginx_forwards_to_the_replicas_port_and_compose_mounts_it(

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from bot.ratings_store import StoreStatus
 from catalog.holder import CatalogHolder
 from chat.operations import status_text
 from chat.stats import Stats
+from people import StoreStatus
 from refresh import releases
 from tests.fakes.botdata import demo_data
 

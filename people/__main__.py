@@ -1,8 +1,8 @@
-"""The ratings store's names where the bot has always imported them (the code is in bot/store/),
-the export for training, and the move from SQLite to PostgreSQL:
+"""People's state on the command line: the export for training, and the move from SQLite to
+PostgreSQL:
 
-    python -m bot.ratings_store export [--out FILE]
-    python -m bot.ratings_store copy --database-url postgresql://... [--db FILE]
+    python -m people export [--out FILE]
+    python -m people copy --database-url postgresql://... [--db FILE]
 
 export reads the store DATABASE_URL names (the environment or .env; unset: the SQLite file
 under DATA_DIR), or `--db FILE` (a SQLite file) / `--database-url URL`. copy copies the SQLite
@@ -11,34 +11,16 @@ file (`--db`, default the one under DATA_DIR) into an empty PostgreSQL database.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
 from pathlib import Path
 
-from .store import (
-    DEFAULT_USER_ID_BASE,
-    PeopleStore,
-    RatingsStore,
-    StoreBusy,
-    StoreError,
-    StoreFailure,
-    StoreStatus,
-    open_store,
-    sqlite_path,
-)
-from .store.base import safe_url
-
-__all__ = [
-    "DEFAULT_USER_ID_BASE",
-    "PeopleStore",
-    "RatingsStore",
-    "StoreBusy",
-    "StoreError",
-    "StoreFailure",
-    "StoreStatus",
-    "main",
-]
+from . import DEFAULT_USER_ID_BASE, PeopleStore, StoreError, StoreFailure, open_store, sqlite_path
+from .settings import StoreSettings
+from .transfer import copy_sqlite_to_postgres
+from .urls import safe_url
 
 
 def _source(db: str | None, url: str | None) -> tuple[str | None, Path]:
@@ -47,9 +29,7 @@ def _source(db: str | None, url: str | None) -> tuple[str | None, Path]:
         return None, Path(db)
     if url:
         return url, Path()
-    from .settings import Settings
-
-    settings = Settings()
+    settings = StoreSettings()
     return settings.database_url_value, settings.ratings_db
 
 
@@ -61,8 +41,6 @@ async def _export(store: PeopleStore, out: str, base: int) -> int:
 
 
 def _copy(db: str | None, url: str | None) -> int:
-    from .store.transfer import copy_sqlite_to_postgres
-
     if not url or not url.startswith(("postgresql://", "postgres://")):
         print("copy needs the target: --database-url postgresql://... (or DATABASE_URL)")
         return 2
@@ -81,8 +59,6 @@ def _copy(db: str | None, url: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(description="Export the chat ratings for training")
     parser.add_argument("command", choices=["export", "copy"])
     parser.add_argument("--db", help="a SQLite ratings file (wins over DATABASE_URL)")

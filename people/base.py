@@ -1,21 +1,17 @@
-"""What every people's-state store offers the bot, whichever database holds it.
-
-The bot only awaits the `*_async` methods (it never blocks its event loop on a database), so
-that is the interface: `PeopleStore`. `RatingsStore` (SQLite, the embedded default) also keeps
-its plain synchronous methods for scripts and tests; `PostgresStore` is async only.
+"""What the people's-state store offers its callers, whichever database holds it: the
+interface `PeopleStore` (the `*_async` methods: the bot never blocks its event loop on a
+database), the errors, /status's view, and the export's file format.
 """
 
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
-from urllib.parse import urlsplit
 
-from .people import Alert, PersonData, Watcher
+from .records import Alert, PersonData, Watcher
 
 DEFAULT_USER_ID_BASE = 1_000_000_000
 
@@ -25,13 +21,11 @@ class StoreError(Exception):
     which and what to do."""
 
 
-class StoreFailure(sqlite3.DatabaseError):
-    """One call the store could not complete: the server stayed unreachable past the retry
-    budget, every pooled connection stayed busy, or a row broke a constraint.
-
-    A subclass of sqlite3.DatabaseError because that is what the bot's commands already treat
-    as "the ratings store is unavailable" (they answer so and keep every other command
-    working): both stores fail the same way for them."""
+class StoreFailure(Exception):
+    """One call the store could not complete, on either database: locked past the busy
+    timeout, a damaged file, a full disk, a server unreachable past the retry budget, every
+    pooled connection busy, a row that broke a constraint. Callers answer it as "the ratings
+    store is unavailable" and keep every other command working; the message says which."""
 
 
 class StoreBusy(StoreFailure):
@@ -53,8 +47,12 @@ class PeopleStore(Protocol):
     """People's state: ratings and skips (the titles not to offer again), the export for
     training, and the health /status shows. Every write is committed when its call returns."""
 
-    pending_writes: int  # writes submitted and not finished (read on the event loop)
-    schema_version: int  # the last migration applied (bot/store/migrations/)
+    schema_version: str | None  # the Alembic revision applied (people/migrations/versions/)
+
+    @property
+    def pending_writes(self) -> int:
+        """Writes submitted and not finished (read on the event loop)."""
+        ...
 
     async def add_async(self, telegram_id: int, title_id: str, rating: float) -> int:
         """Store (or replace) one rating; returns how many the person has now."""
@@ -86,7 +84,7 @@ class PeopleStore(Protocol):
 
     async def aclose(self) -> None: ...
 
-    # ----- what a person chose, their watchlist, /mydata (issue 15; bot/store/people.py) ----
+    # ----- what a person chose, their watchlist, /mydata (issue 15; people/records.py) ----
     async def set_language_async(self, telegram_id: int, lang: str) -> None:
         """ValueError for a language not in domain.vocabulary.LANGUAGES."""
         ...
@@ -125,7 +123,7 @@ class PeopleStore(Protocol):
         row keeps its local number under telegram_id = -local_id); rows per kind."""
         ...
 
-    # ----- the alert outbox: at-least-once, idempotent keys (bot/store/people.py) ----------
+    # ----- the alert outbox: at-least-once, idempotent keys (people/records.py) ----------
     async def enqueue_alerts_async(self, alerts: Iterable[Alert]) -> int:
         """Store each alert once by its key (people who blocked the bot skipped); returns
         how many were new."""
@@ -176,12 +174,3 @@ def write_ratings_csv(
             n += 1
     tmp.replace(out)
     return n
-
-
-def safe_url(url: str) -> str:
-    """A database URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()

@@ -1,7 +1,8 @@
-"""Several replicas serving one version: the bot's side of bot/store/announce.py.
+"""Several replicas serving one version: the serving side of people/announce.py.
 
 With a PostgreSQL store (DATABASE_URL=postgresql://...) every replica runs a `ReplicaSync`:
-- it announces the version it just swapped in after an admin's /reload (bot/admin.py Reloader)
+- it announces the version it just swapped in after an admin's /reload (the admin command's
+  reloader, handed in as a `ReloadHook`)
   or after noticing a new release by itself (CatalogHolder following releases/current), and
   also at start-up when the shared row names another version (the files are the truth: a
   replica that starts on newer files brings the others to them);
@@ -25,13 +26,13 @@ import logging
 import os
 import socket
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .store.announce import ReloadListener, ReplicaState, announce, forget, record, replicas
+from .announce import ReloadListener, ReplicaState, announce, forget, record, replicas
 
 if TYPE_CHECKING:
     from catalog.holder import CatalogHolder
-    from chat.operations import Reloader
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,15 @@ def replica_name() -> str:
     return os.environ.get("STREAMREC_REPLICA") or f"{socket.gethostname()}:{os.getpid()}"
 
 
+class ReloadHook(Protocol):
+    """What ReplicaSync needs of the admin's /reload (the conversation's Reloader): where to
+    announce a reload that went in, and which catalogue builder it uses (None: the holder's
+    own load, the one every replica uses on an announcement)."""
+
+    sync: ReplicaSync | None
+    build: Callable[[], Any] | None
+
+
 class VersionMismatch(Exception):
     """Reloading gave another version than the one announced (files not shared, or moved)."""
 
@@ -68,7 +78,7 @@ class ReplicaSync:
         self,
         url: str,
         holder: CatalogHolder,
-        reloader: Reloader | None = None,
+        reloader: ReloadHook | None = None,
         name: str | None = None,
         reconnect_delay: float = 1.0,
         refresh_every: float = 30.0,
@@ -190,26 +200,25 @@ CLOSE_TIMEOUT = 10.0  # seconds: closing the store at shutdown never hangs the e
 
 
 async def close_store(store: Any) -> None:
-    """Close the people's store (the PostgreSQL pool: connections in use get up to psycopg_pool's
-    5 s to come back; SQLite: its worker threads), bounded by CLOSE_TIMEOUT."""
+    """Close the people's store (the PostgreSQL pool; SQLite: its worker threads), bounded by
+    CLOSE_TIMEOUT."""
     try:
         await asyncio.wait_for(store.aclose(), CLOSE_TIMEOUT)
     except Exception as e:  # TimeoutError included: exiting matters more than a clean close
         log.warning("closing the ratings store: %s", e)
 
 
-def wire(application: Any, holder: CatalogHolder, store: Any) -> ReplicaSync | None:
-    """`python -m bot`'s wiring: with a PostgreSQL store, a ReplicaSync started after the
-    Application's own post_init and stopped at shutdown; with any store, the store closed at
-    shutdown. Returns the sync (None with SQLite)."""
-    from chat.operations import ReplicaStats
-
-    commands = application.bot_data["commands"]
+def wire(
+    application: Any, holder: CatalogHolder, store: Any, reloader: ReloadHook | None = None
+) -> ReplicaSync | None:
+    """`python -m bot`'s wiring: with a PostgreSQL store, a ReplicaSync (announcing the reloads
+    of `reloader`) started after the Application's own post_init and stopped at shutdown; with
+    any store, the store closed at shutdown. Returns the sync (None with SQLite): the caller
+    hands it to /status before any update comes."""
     url = getattr(store, "url", None)
     sync = None
     if isinstance(url, str) and url.startswith(("postgresql://", "postgres://")):
-        sync = ReplicaSync(url, holder, commands.reloader)
-        commands.stats = ReplicaStats(sync=sync)  # before any update: nothing counted yet
+        sync = ReplicaSync(url, holder, reloader)
     post_init, post_shutdown = application.post_init, application.post_shutdown
 
     async def init(app: Any) -> None:

@@ -13,7 +13,7 @@ that was disconnected -- starting, or the server restarting -- reads the `servin
 A replica is live while its LISTEN connection is open: that connection carries the
 application_name `streamrec-listen <replica>`, and `replicas()` looks it up in
 pg_stat_activity, so a replica that crashed shows as gone without any heartbeat of ours. The
-bot's side (who announces, what a version is) is bot/replication.py.
+bot's side (who announces, what a version is) is people/replication.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- Reloads announced to every replica (bot/store/announce.py): the version to serve (one row,
+-- Reloads announced to every replica (people/announce.py): the version to serve (one row,
 -- read by a replica that missed the NOTIFY), and what each replica last loaded.
 CREATE TABLE IF NOT EXISTS serving (
     id INTEGER PRIMARY KEY CHECK (id = 1),
