@@ -10,12 +10,14 @@ instance may serve many threads while a new one is being built (see holder.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from catalog import titles
+from catalog import browse, titles
 from catalog import validate as v
+from catalog.browse import BrowsePage, BrowseQuery, BrowseTable
 from catalog.content import ContentSimilarity
 from catalog.errors import ModelUnavailable
 from catalog.index import CatalogIndex
@@ -328,6 +330,44 @@ class Catalog:
             cached = (model, {t: i for i, t in enumerate(getattr(model, "title_ids", ()))})
             self._title_index = cached
         return cached[1]
+
+    # ---------------------------------------------------------------- browsing
+
+    @cached_property
+    def _browse_table(self) -> BrowseTable:
+        # Built on the first browse (tens of ms at full scale), then read by every thread;
+        # two threads racing build equal tables and one wins: no lock needed.
+        return BrowseTable.build(self.index.rows)
+
+    def browse(
+        self,
+        platform: object = None,
+        kind: object = None,
+        genre: object = None,
+        year: object = None,
+        decade: object = None,
+        min_score: object = None,
+        sort: object = None,
+        offset: object = 0,
+        limit: object = 10,
+    ) -> BrowsePage:
+        """Titles by platform ('all' or None: every one), kind, genre (domain/genres.py's
+        vocabulary, either language), release year or decade (1990 / '90s'), minimum mean
+        score; sorted by 'score' (default) or 'newest'; `limit` from `offset`, with the total."""
+        query = browse.parse_query(platform, kind, genre, year, decade, min_score, sort)
+        return self.browse_query(query, offset, limit)
+
+    def browse_words(self, text: object, offset: object = 0, limit: object = 10) -> BrowsePage:
+        """`browse` for typed words in any order: 'netflix comedy 2020', 'series 90s best'
+        (catalog/browse.py parse_words); an unknown word raises QueryError 'unknown_word'."""
+        return self.browse_query(browse.parse_words(text), offset, limit)
+
+    def browse_query(
+        self, query: BrowseQuery, offset: object = 0, limit: object = 10
+    ) -> BrowsePage:
+        """Another page of a parsed query (`BrowsePage.query`): what a Next button asks."""
+        start, n = v.parse_offset(offset), v.parse_limit(limit)
+        return browse.page(self._browse_table, self.index.rows, query, start, n)
 
     # ---------------------------------------------------------------- charts
 
