@@ -115,14 +115,28 @@ def _list(root: Path, as_json: bool) -> int:
 
 
 def _rollback(root: Path, version: str) -> int:
+    """Only to a release whose every file matches the manifest's checksums and which loads
+    the way the bot and the API load it, with its model: a damaged one is refused (exit 1)."""
     try:
         with RefreshLock(root):
             release = releases.load(root, version)
+            releases.check_files(release)
+            error = load_error(release.path)
+            if error:
+                raise releases.ReleaseError(f"release {version} does not load: {error}")
             before = releases.current_version(root)
             releases.point(root, release.version)
-    except (releases.ReleaseError, Busy) as e:
+    except Busy as e:
         print(f"error: {e}", file=sys.stderr)
-        return 75 if isinstance(e, Busy) else 2
+        return 75
+    except releases.ReleaseError as e:
+        print(f"error: {e}; current stays {releases.current_version(root) or 'none'}",
+              file=sys.stderr)  # fmt: skip
+        return 1 if (root / version).is_dir() else 2
+    except OSError as e:  # a full disk or a read-only volume: the pointer did not move
+        print(f"error: {e}; current stays {releases.current_version(root) or 'none'}",
+              file=sys.stderr)  # fmt: skip
+        return 1
     print(f"current -> {version} (was {before or 'none'}); the bot and the API follow it")
     return 0
 
@@ -141,6 +155,23 @@ def _health(root: Path) -> int:
     cur = releases.current_version(root)
     print(f"ok: refresh serve alive ({age:.0f} s ago); current release {cur or 'none'}")
     return 0
+
+
+def load_error(release: Path) -> str | None:
+    """Why the release does not load the way the bot and the API load it, with its model;
+    None when it does."""
+    # imported here, as in _verify: pandas and the model library cost `list` and `health`
+    # (the container's health check) a second they do not need
+    from catalog.core import Catalog
+    from catalog.loading import CatalogLoadError
+
+    try:
+        cat = Catalog.load(release)
+    except CatalogLoadError as e:
+        return str(e)
+    if cat.recommender is None:
+        return f"the model does not load: {cat.model_error}"
+    return None
 
 
 def _verify(release: Path, out: Path) -> int:

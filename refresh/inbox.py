@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from domain.releasefiles import sha256_of
+
 SUBFOLDERS = ("titles", "ratings")
 
 
@@ -64,14 +66,6 @@ def snapshot(inbox: Path) -> list[InputFile]:
 
 def hashed(inbox: Path, files: list[InputFile]) -> list[InputFile]:
     return [InputFile(f.path, f.bytes, f.mtime_ns, sha256_of(inbox / f.path)) for f in files]
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def fingerprint(files: list[InputFile]) -> str:

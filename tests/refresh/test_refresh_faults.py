@@ -1,0 +1,89 @@
+"""Faults round 3 (issue 23) in `refresh run`: a full disk while publishing never leaves
+`current` moved without its report, and a run that fails for it says so in one line."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from refresh import releases
+from refresh.run import RunOptions, run
+from tests.refresh_helpers import BUDGET, copy_tree, lock_is_free, make_inbox, refresh, state
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("refresh-faults")
+    make_inbox(data / "inbox", seed=7)
+    done = refresh(data, "run")
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+def _changed_copy(published: Path, tmp_path: Path) -> Path:
+    data = copy_tree(published, tmp_path / "data")
+    with open(data / "inbox" / "ratings" / "ratings_1.csv", "a", encoding="utf-8") as f:
+        f.write("99999,4.5,1500000000,ns1\n")
+    return data
+
+
+def _opts(data: Path) -> RunOptions:
+    return RunOptions(data_dir=data, inbox=data / "inbox", budget=float(BUDGET))
+
+
+def _enospc(*_: object, **__: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_at_the_run_report_publishes_nothing(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Today's order moved `current` first and then failed writing the report: monitoring saw
+    a failed run while the bot served its release. Now the report comes before the pointer."""
+    data = _changed_copy(published, tmp_path)
+    before = state(data)
+    real_write = releases.write_json
+
+    def full_at_runs(path: Path, payload: dict) -> None:
+        if path.parent.name == releases.RUNS:
+            _enospc()
+        real_write(path, payload)
+
+    monkeypatch.setattr(releases, "write_json", full_at_runs)
+    with caplog.at_level(logging.INFO, logger="refresh"):
+        result = run(_opts(data))
+    assert result.status == "failed" and result.exit_code == 1
+    assert "nothing published" in result.message and "No space left" in result.message
+    assert "no report written" in result.message and result.report is None
+    # not published: same pointer, same releases, no installed-but-unpointed folder left
+    assert state(data) == before and lock_is_free(data)
+    assert not [r for r in caplog.records if r.exc_info], "one line, no traceback"
+
+
+def test_a_full_disk_when_moving_the_pointer_publishes_nothing_and_reports_it(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _changed_copy(published, tmp_path)
+    before = state(data)
+    monkeypatch.setattr(releases, "point", _enospc)
+    result = run(_opts(data))
+    assert result.status == "failed" and "No space left" in result.message
+    assert state(data) == before
+    body = json.loads(Path(result.report or "").read_text())
+    assert body["status"] == "failed" and body["gates"][-1]["name"] == "internal"
+
+
+def test_a_full_disk_while_pruning_is_still_published(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _changed_copy(published, tmp_path)
+    monkeypatch.setattr(releases, "prune", _enospc)
+    result = run(_opts(data))
+    assert result.status == "published", result.message
+    assert state(data)[0] == result.version
+    body = json.loads(Path(result.report or "").read_text())
+    assert body["status"] == "published" and body["version"] == result.version
