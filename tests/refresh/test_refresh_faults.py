@@ -87,3 +87,40 @@ def test_a_full_disk_while_pruning_is_still_published(
     assert state(data)[0] == result.version
     body = json.loads(Path(result.report or "").read_text())
     assert body["status"] == "published" and body["version"] == result.version
+
+
+def test_a_release_damaged_before_the_pointer_moves_is_not_published(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publishing checks the installed folder against the manifest's checksums."""
+    data = _changed_copy(published, tmp_path)
+    before = state(data)
+    real_install = releases.install
+
+    def install_then_damage(root: Path, staging: Path, version: str) -> Path:
+        final = real_install(root, staging, version)
+        titles = final / "processed" / "titles.parquet"
+        with open(titles, "r+b") as f:
+            f.truncate(titles.stat().st_size // 2)
+        return final
+
+    monkeypatch.setattr(releases, "install", install_then_damage)
+    result = run(_opts(data))
+    assert result.status == "failed" and "processed/titles.parquet" in result.message
+    assert state(data) == before
+
+
+def test_a_published_manifest_lists_every_file_with_its_checksum(published: Path) -> None:
+    from domain.releasefiles import damage
+
+    release = releases.current(published / "releases")
+    assert release is not None
+    listed = release.manifest["files"]
+    on_disk = {
+        p.relative_to(release.path).as_posix()
+        for p in release.path.rglob("*")
+        if p.is_file() and p.name != releases.MANIFEST
+    }
+    assert set(listed) == on_disk and {"processed/titles.parquet", "models/svd.pkl"} <= on_disk
+    assert all(len(f["sha256"]) == 64 and f["bytes"] > 0 for f in listed.values())
+    assert damage(release.path, release.manifest) == []
