@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from domain.oneline import one_line, setup_logging
 from refresh import releases
 from refresh.lock import Busy, RefreshLock
 from refresh.run import RunOptions, run
@@ -47,7 +48,7 @@ def _parser(s: RefreshSettings) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s refresh: %(message)s")
+    setup_logging(logging.INFO, "%(asctime)s refresh: %(message)s")
     settings = RefreshSettings()
     args = _parser(settings).parse_args(argv)
     data_dir = args.data_dir or settings.data_dir
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "run":
             result = run(opts)
-            print(result.message, file=sys.stderr if result.exit_code else sys.stdout)
+            print(one_line(result.message), file=sys.stderr if result.exit_code else sys.stdout)
             return result.exit_code
         from refresh.serve import serve
 
@@ -130,12 +131,12 @@ def _rollback(root: Path, version: str) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 75
     except releases.ReleaseError as e:
-        print(f"error: {e}; current stays {releases.current_version(root) or 'none'}",
-              file=sys.stderr)  # fmt: skip
+        cur = releases.current_version(root) or "none"
+        print(one_line(f"error: {e}; current stays {cur}"), file=sys.stderr)
         return 1 if (root / version).is_dir() else 2
     except OSError as e:  # a full disk or a read-only volume: the pointer did not move
-        print(f"error: {e}; current stays {releases.current_version(root) or 'none'}",
-              file=sys.stderr)  # fmt: skip
+        cur = releases.current_version(root) or "none"
+        print(one_line(f"error: {e}; current stays {cur}"), file=sys.stderr)
         return 1
     print(f"current -> {version} (was {before or 'none'}); the bot and the API follow it")
     return 0

@@ -124,3 +124,52 @@ def test_a_published_manifest_lists_every_file_with_its_checksum(published: Path
     assert set(listed) == on_disk and {"processed/titles.parquet", "models/svd.pkl"} <= on_disk
     assert all(len(f["sha256"]) == 64 and f["bytes"] > 0 for f in listed.values())
     assert damage(release.path, release.manifest) == []
+
+
+def test_dot_files_and_temporary_names_in_the_inbox_are_neither_read_nor_recorded(
+    published: Path, tmp_path: Path
+) -> None:
+    """Today a partial `.incoming.csv` failed the run, and a complete one was read by the ETL
+    without appearing in the manifest."""
+    data = _changed_copy(published, tmp_path)
+    ratings = data / "inbox" / "ratings"
+    titles = data / "inbox" / "titles"
+    rows = (ratings / "ratings_1.csv").read_text(encoding="utf-8").splitlines()
+    # complete, still under its dot-name: reading it would double every rating
+    (ratings / ".incoming.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # half-copied: reading it would fail the run as cut short
+    (titles / ".netflix_titles.csv").write_text(
+        (titles / "netflix_titles.csv").read_text(encoding="utf-8")[:5000], encoding="utf-8"
+    )
+    (ratings / "more.csv.part").write_text(rows[0] + "\n1,4.0,1", encoding="utf-8")
+    (ratings / "ratings_1.csv~").write_text(rows[0] + "\n", encoding="utf-8")
+    done = refresh(data, "run")
+    assert done.returncode == 0, done.stderr
+    m = releases.current(data / "releases")
+    assert m is not None
+    paths = sorted(f["path"] for f in m.manifest["inputs"]["files"])
+    assert paths == sorted(
+        f"{sub}/{p.name}"
+        for sub in ("titles", "ratings")
+        for p in (data / "inbox" / sub).iterdir()
+        if not p.name.startswith(".") and not p.name.endswith(("~", ".part"))
+    )
+    assert m.manifest["rows"]["ratings"] == len(rows) - 1 - m.manifest["anomalies"].get(
+        "malformed_line", 0
+    )
+
+
+def test_a_control_character_in_an_inbox_name_is_refused_in_one_line(
+    published: Path, tmp_path: Path
+) -> None:
+    """Today a newline in a name forged a "published" line in the run's log."""
+    data = _changed_copy(published, tmp_path)
+    before = state(data)
+    forged = "x\n2026-12-01 00:00:00,000 refresh: published release 20990101T000000Z-f0.csv"
+    (data / "inbox" / "ratings" / forged).write_text("userId,rating,timestamp,movieId\n")
+    done = refresh(data, "run")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert not any(ln.startswith("2026-12-01") for ln in lines), lines
+    assert any("control characters" in ln and "\\n" in ln for ln in lines), lines
+    assert "Traceback" not in done.stderr and state(data) == before
