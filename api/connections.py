@@ -65,7 +65,9 @@ class BoundedH11Protocol(H11Protocol):
     def _head_timed_out(self) -> None:
         self._head_deadline = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            log.debug("closing %s: no complete request head in %g s", self.client, self.header_timeout)
+            log.debug(
+                "closing %s: no complete request head in %g s", self.client, self.header_timeout
+            )
             self.transport.close()
 
 

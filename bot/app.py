@@ -32,10 +32,10 @@ from .inline import answer_inline
 from .polling import Feed, FeedBot, FeedProcessor
 from .registry import REGISTRY
 from .runner import (
-    base_urls,
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
     ConfigError,
+    base_urls,
     poll_timeout,
     run,
     stop_when_running,

@@ -56,9 +56,7 @@ def base_urls(base_url: str) -> tuple[str, str]:
     return base, base[: -len("/bot")] + "/file/bot"
 
 
-def wait_for_bot_api(
-    settings: Settings, sleep: Callable[[float], None] = time.sleep
-) -> str | None:
+def wait_for_bot_api(settings: Settings, sleep: Callable[[float], None] = time.sleep) -> str | None:
     """getMe until the Bot API answers, at 1, 2, 4 ... up to 30 s apart, for at most
     BOT_START_RETRY_SECONDS; None once it answered (a rejected token counts: run() then says
     so), else the one line to stop with. Each failed try is one warning, never a traceback.
@@ -95,7 +93,7 @@ def wait_for_bot_api(
 async def _probe(token: str, base_url: str | None) -> str | None:
     """None when getMe got any answer from a Bot API, else why not (one line)."""
     request = HTTPXRequest(connect_timeout=5.0, read_timeout=10.0)
-    bot = Bot(token, request=request, **({"base_url": base_url} if base_url else {}))
+    bot = Bot(token, base_url=base_url or TELEGRAM_BOT_API, request=request)
     try:
         await bot.get_me()
     except InvalidToken:

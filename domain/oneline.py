@@ -36,7 +36,7 @@ class OneLineFormatter(logging.Formatter):
     """Escapes the message part of every record (its arguments included); a traceback, added
     after it, keeps its own lines."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         return one_line(super().formatMessage(record))
 
 

@@ -186,8 +186,7 @@ def read_file(path: Path, report: QualityReport) -> pa.Table:
     ):
         line = _count_lines(path)
         raise EtlError(
-            f"{path}: line {line}: truncated last line ({invalid.last!r}); "
-            "the file looks cut short"
+            f"{path}: line {line}: truncated last line ({invalid.last!r}); the file looks cut short"
         )
     nulls = pc.or_(
         pc.or_(pc.is_null(table["userId"]), pc.is_null(table["rating"])),

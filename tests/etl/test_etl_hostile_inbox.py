@@ -100,9 +100,13 @@ def test_a_duplicate_column_is_named(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     lines = [lines[0] + ",title"] + [ln + ",again" for ln in lines[1:]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _one_error_line(_run(raw, tmp_path / "out"), "hulu_titles.csv", "column 'title'", "more than once")
+    _one_error_line(
+        _run(raw, tmp_path / "out"), "hulu_titles.csv", "column 'title'", "more than once"
+    )
     raw2 = minimal_raw(tmp_path / "raw2")
-    write_ratings(raw2 / "ratings" / "1.csv", ["1,4.0,1,as1,2"], "userId,rating,timestamp,movieId,userId")
+    write_ratings(
+        raw2 / "ratings" / "1.csv", ["1,4.0,1,as1,2"], "userId,rating,timestamp,movieId,userId"
+    )
     _one_error_line(_run(raw2, tmp_path / "out2"), "1.csv", "column 'userId'")
 
 
@@ -122,7 +126,7 @@ def test_a_titles_file_far_too_large_is_refused_before_it_is_read(tmp_path: Path
     path = raw / "titles" / "hulu_titles.csv"
     with open(path, "r+b") as f:  # sparse: costs no disk, reads as NUL bytes
         f.truncate(MAX_TITLES_BYTES + 1)
-    done, peak = _etl(raw, tmp_path / "out")
+    done, _ = _etl(raw, tmp_path / "out")
     _one_error_line(done, "hulu_titles.csv", "more than a titles file can be")
 
 

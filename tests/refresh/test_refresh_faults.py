@@ -40,7 +40,10 @@ def _enospc(*_: object, **__: object) -> None:
 
 
 def test_a_full_disk_at_the_run_report_publishes_nothing(
-    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    published: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Today's order moved `current` first and then failed writing the report: monitoring saw
     a failed run while the bot served its release. Now the report comes before the pointer."""

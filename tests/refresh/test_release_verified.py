@@ -140,5 +140,7 @@ def test_checksums_name_each_damaged_file(tmp_path: Path) -> None:
     (folder / "models" / "svd.json").write_text("{}")
     (folder / "processed" / "display.parquet").unlink()
     found = " | ".join(damage(folder, manifest))
-    assert "processed/titles.parquet has" in found and "processed/display.parquet is missing" in found
+    assert (
+        "processed/titles.parquet has" in found and "processed/display.parquet is missing" in found
+    )
     assert "models/svd.json" in found
