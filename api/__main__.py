@@ -17,6 +17,7 @@ import sys  # noqa: E402
 import uvicorn  # noqa: E402
 
 from api.app import create_app  # noqa: E402
+from api.connections import bounded_protocol  # noqa: E402
 from api.settings import ApiSettings  # noqa: E402
 
 
@@ -27,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
             "usage: python -m api\n\nServes the HTTP API; OpenAPI docs at /docs. Configured by "
             "environment variables (or .env):\n  API_HOST (127.0.0.1), API_PORT (8000), "
             "DATA_DIR (data), RECOMMEND_THRESHOLD (3.5),\n  LOG_LEVEL (INFO), API_ADMIN_TOKEN "
-            "(unset: POST /admin/reload disabled)"
+            "(unset: POST /admin/reload disabled),\n  API_HEADER_TIMEOUT (10), "
+            "API_KEEP_ALIVE_TIMEOUT (5), API_MAX_HEADER_BYTES (16384), API_LIMIT_CONCURRENCY "
+            "(1000), API_BACKLOG (2048)"
         )
         return 0
     settings = ApiSettings()
@@ -40,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         port=settings.api_port,
         log_level=level.lower(),
         access_log=level == "DEBUG",
+        # Connection limits (docs/api.md, "Connections"): uvicorn's own, plus the request-head
+        # timeout it lacks (api/connections.py).
+        http=bounded_protocol(settings.api_header_timeout),
+        timeout_keep_alive=settings.api_keep_alive_timeout,
+        h11_max_incomplete_event_size=settings.api_max_header_bytes,
+        limit_concurrency=settings.api_limit_concurrency,
+        backlog=settings.api_backlog,
     )
     return 0
 

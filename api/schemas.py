@@ -318,7 +318,8 @@ class HealthOut(BaseModel):
 
     status: Literal["ok", "degraded"] = Field(
         description="'ok'; 'degraded' when no model is loaded (the four catalogue questions, "
-        "search and where_to_watch still answer; recommend, top and similar answer 503)"
+        "search and where_to_watch still answer; recommend, top and similar answer 503), or "
+        "when the release served is not the one `current` points at (`release.degraded`)"
     )
     data_version: str = Field(description="Fingerprint of the processed files' contents")
     model_version: str | None = Field(description="Model id; null when no model is loaded")
@@ -337,8 +338,9 @@ class HealthOut(BaseModel):
     reloads: int = Field(description="Successful reloads since start-up", examples=[0])
     release: dict[str, Any] | None = Field(
         default=None,
-        description="The release served (python -m refresh): version, built_at, previous and "
-        "the input files with their sha256; null when data_dir/processed is served directly",
+        description="The release served (python -m refresh): version, built_at, previous, "
+        "the input files with their sha256, and `degraded`: why it is not the release "
+        "`current` points at (null when it is); null when data_dir/processed is served directly",
     )
 
 

@@ -31,7 +31,8 @@ log = logging.getLogger("bot")
 
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 stopped by a signal (or console quit), 1 unexpected failure, 2 bad settings
-    or no catalogue, 3 Telegram rejected the token / the polling loop ended by itself."""
+    or no catalogue, 3 Telegram rejected the token / the polling loop ended by itself, 69 the
+    Bot API could not be reached at start for BOT_START_RETRY_SECONDS (docs/deploy.md)."""
     # Secrets straight from the environment are redacted even if the settings fail to parse.
     setup_logging("WARNING", [os.environ.get("TELEGRAM_BOT_TOKEN", ""),
                               os.environ.get("WEBHOOK_SECRET", "")])  # fmt: skip
@@ -90,7 +91,7 @@ def _main(argv: list[str] | None) -> int:
     from chat.console import run_console
 
     from .app import build_application, build_commands
-    from .runner import ConfigError, run, webhook_options
+    from .runner import EXIT_UNREACHABLE, ConfigError, run, wait_for_bot_api, webhook_options
 
     if settings.webhook_url and not console:
         try:
@@ -147,6 +148,11 @@ def _main(argv: list[str] | None) -> int:
         settings.bot_concurrency,
         len(settings.admin_ids),
     )
+    unreachable = wait_for_bot_api(settings)
+    if unreachable:
+        log.critical("%s", unreachable)
+        print(redact(unreachable), file=sys.stderr, flush=True)
+        return EXIT_UNREACHABLE
     failure = run(application, settings)
     if failure:
         # the last line of the log, for `docker logs` and the supervisor; exit non-zero so

@@ -39,6 +39,7 @@ from .runner import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
     ConfigError,
+    base_urls,
     poll_timeout,
     run,
     stop_when_running,
@@ -78,14 +79,6 @@ async def set_commands(application: Application) -> None:
     for lang, code in (("es", None), ("es", "es"), ("en", "en")):
         commands = [BotCommand(name, desc) for name, desc in REGISTRY.menu(lang)]
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
-
-
-def base_urls(base_url: str) -> tuple[str, str]:
-    """TELEGRAM_BASE_URL (".../bot") -> (base_url, base_file_url) as PTB wants them."""
-    base = base_url.rstrip("/")
-    if not base.endswith("/bot"):
-        base += "/bot"
-    return base, base[: -len("/bot")] + "/file/bot"
 
 
 def build_commands(

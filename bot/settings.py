@@ -33,6 +33,9 @@ class Settings(ServiceSettings, StoreSettings):
     # `python -m bot --check` fails when no getUpdates succeeded (or no webhook update came)
     # for longer than this many seconds; also caps the long-poll timeout at a third of it.
     health_max_fetch_age: float = Field(default=60.0, ge=5.0)
+    # At start, how long to keep trying a Bot API that cannot be reached (refused, DNS, timed
+    # out), 1, 2, 4 ... 30 s apart, before stopping with one line and exit code 69 (0: try once).
+    bot_start_retry_seconds: float = Field(default=120.0, ge=0.0, le=86400.0)
     # Updates processed at once; the HTTP pool is sized from it (docs/bot.md has the numbers).
     bot_concurrency: int = Field(default=16, ge=1, le=256)
     # Updates fetched from Telegram and not yet answered, at most (bot/polling.py): what a

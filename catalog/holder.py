@@ -20,6 +20,12 @@ moved pointer starts `reload` in a background thread (the same policy as /reload
 that noticed it, and every one until the swap, is answered from the old catalogue). A refused
 release is logged and not retried until the pointer moves again; /reload still retries it.
 `holder.release` describes the release being served (None in the old layout).
+
+Every release is checked against the checksums its manifest lists (domain/releasefiles.py)
+before it loads: a truncated or replaced file is refused by name. A start whose `current` is
+damaged does not fail: it serves the newest release that loads, logs an error saying so, and
+`holder.release.degraded` says why until `current` points at a release that loads (/health and
+/status show "degraded").
 """
 
 from __future__ import annotations
@@ -30,13 +36,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from catalog.core import Catalog
 from catalog.loading import CatalogLoadError, RecommenderLoader
 from catalog.threads import limit_blas_threads
+from domain.releasefiles import damage
 
 log = logging.getLogger("catalog")
 
@@ -62,6 +69,9 @@ class ReleaseInfo:
     path: str
     previous: str | None
     inputs: tuple[dict[str, Any], ...]  # path (inside the inbox), bytes, sha256, rows
+    # Why this is not the release `current` points at (a damaged or refused current); None when
+    # it is. Set by CatalogHolder.release at each access.
+    degraded: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +79,7 @@ class ReleaseInfo:
             "built_at": self.built_at,
             "previous": self.previous,
             "inputs": [dict(f) for f in self.inputs],
+            "degraded": self.degraded,
         }
 
 
@@ -124,7 +135,9 @@ class CatalogHolder:
         self.on_followed: Callable[[Catalog], None] | None = None
         self._pointer_seen = self.pointer()
         self._state: tuple[Catalog, ReleaseInfo | None]
-        self.current = catalog if catalog is not None else self._build()
+        # why the pointer's release is not the one served (it was refused); None when it is
+        self._refused: tuple[str | None, str] | None = None
+        self.current = catalog if catalog is not None else self._start()
         self._next_check = time.monotonic() + self._follow_every
 
     # ------------------------------------------------------------------ serving state
@@ -145,8 +158,19 @@ class CatalogHolder:
 
     @property
     def release(self) -> ReleaseInfo | None:
-        """The release being served, None when the old layout (data_dir/processed) serves."""
-        return self._state[1]
+        """The release being served, None when the old layout (data_dir/processed) serves.
+        Its `degraded` says why when it is not the release `current` points at."""
+        info = self._state[1]
+        if info is None:
+            return None
+        target = self.pointer()
+        pointed = Path(target).name if target is not None else None
+        if pointed == info.version:
+            return info
+        refused = self._refused
+        why = refused[1] if refused is not None and refused[0] == target else None
+        text = f"serving release {info.version}, but current is {pointed or 'not set'}"
+        return replace(info, degraded=f"{text}: {why}" if why else text)
 
     # ------------------------------------------------------------------ releases pointer
 
@@ -200,6 +224,7 @@ class CatalogHolder:
         except CatalogLoadError as e:
             log.warning("release %s not taken: %s", target, e)
             self._pointer_seen = target  # a refused release is not retried until it moves
+            self._refused = (target, getattr(e, "reason", str(e)))
             return
         hook = self.on_followed
         if hook is not None:
@@ -218,7 +243,64 @@ class CatalogHolder:
     # ------------------------------------------------------------------ reload
 
     def _build(self) -> Catalog:
-        return Catalog.load(self.source(), self.threshold, recommender_loader=self._loader)
+        return self._load(self.source())
+
+    def _load(self, folder: Path) -> Catalog:
+        """Catalog.load of one folder; a release is first checked against its manifest's
+        checksums, so a damaged file is refused by name before anything reads it."""
+        if folder != self.data_dir:
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as e:
+                raise CatalogLoadError(f"{folder / MANIFEST} is unreadable: {e}") from e
+            problems = damage(folder, manifest if isinstance(manifest, dict) else {})
+            if problems:
+                raise CatalogLoadError(
+                    f"release {folder.name} is damaged: {'; '.join(problems)}"
+                    " (python -m refresh rollback VERSION points current at a good one)"
+                )
+        return Catalog.load(folder, self.threshold, recommender_loader=self._loader)
+
+    def _start(self) -> Catalog:
+        """The first load. A damaged `current` does not stop the process: the newest other
+        release that loads serves instead, with an error in the log and `release.degraded`
+        set, until `current` moves to a release that loads."""
+        try:
+            return self._build()
+        except CatalogLoadError as e:
+            target = self.pointer()
+            if target is None:
+                raise
+            first_error = e
+        others = sorted(
+            (
+                p
+                for p in (self.data_dir / RELEASES).iterdir()
+                if p.is_dir() and p.name != Path(target).name and (p / MANIFEST).is_file()
+            ),
+            key=lambda p: p.name,
+            reverse=True,
+        )
+        for folder in others:
+            try:
+                catalog = self._load(folder)
+            except CatalogLoadError as e:
+                log.error("release %s does not load either: %s", folder.name, e)
+                continue
+            if catalog.recommender is None:
+                log.error("release %s loads without its model: not used", folder.name)
+                continue
+            log.error(
+                "DEGRADED: current release %s does not load (%s); serving the last good release "
+                "%s instead. Point current at a good release (python -m refresh rollback "
+                "VERSION) or publish a new one.",
+                target,
+                first_error,
+                folder.name,
+            )
+            self._refused = (target, str(first_error))
+            return catalog
+        raise first_error
 
     def reload(self, build: Callable[[], Catalog] | None = None) -> Catalog:
         """Build a fresh Catalog and swap it in; return the one now serving.
@@ -245,4 +327,5 @@ class CatalogHolder:
                 raise ReloadError(f"reload refused, {serving}: {reason}", reason)
             self.current = fresh  # the swap: one reference assignment
             self._pointer_seen = pointer
+            self._refused = None
             return fresh

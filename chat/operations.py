@@ -140,6 +140,8 @@ def status_text(
             t(lang, "status_release", version=release.version, built=release.built_at or "?")
         )
         lines.append(t(lang, "status_release_inputs", files=_short(files, 200)))
+        if release.degraded:
+            lines.append(t(lang, "status_release_degraded", why=_short(release.degraded, 300)))
     sync = getattr(stats, "sync", None)
     if sync is not None:  # several replicas share a PostgreSQL store
         lines += replica_lines(lang, sync.name, sync.version(), sync.states)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from config import resolve_data_dir
+from domain.oneline import one_line, setup_logging
 from etl.errors import EtlError
 from etl.pipeline import Paths, run
 
@@ -37,14 +38,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO, format="etl: %(message)s"
-    )
+    setup_logging(logging.WARNING if args.quiet else logging.INFO, "etl: %(message)s")
     paths = Paths.from_raw(args.raw, args.out, args.reports, args.titles, args.ratings)
     try:
         summary = run(paths)
     except EtlError as e:
-        print(f"etl: error: {e}", file=sys.stderr)
+        print(f"etl: error: {one_line(str(e))}", file=sys.stderr)
         return 1
     anomalies = {k: v["count"] for k, v in summary["anomalies"].items() if v["count"]}
     logging.getLogger("etl").info(

@@ -38,6 +38,14 @@ def not_utf8_message(path: Path, data: bytes, offset: int) -> str:
 
 
 def check_header(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+    """The required columns are there, and no column name is there twice (which of the two
+    would be read is a guess, and pandas refuses to pick)."""
+    twice = [c for c in dict.fromkeys(header) if header.count(c) > 1]
+    if twice:
+        raise EtlError(
+            f"{path}: line 1: column {', '.join(repr(c) for c in twice)} appears more than once "
+            "in the header; keep one column of each name"
+        )
     missing = [c for c in required if c not in header]
     if missing:
         raise EtlError(

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from tqdm import tqdm
 
+from domain.inputfiles import csv_inputs, refused_name
 from domain.vocabulary import RATING_MAX, RATING_MIN, arrow_schema
 from etl.csvfiles import check_header, not_utf8_message
 from etl.errors import EtlError
@@ -53,7 +54,11 @@ def find_rating_files(folder: Path) -> list[Path]:
             f"{folder}: ratings folder not found "
             f"(expected *.csv files with {','.join(RATING_COLUMNS)})"
         )
-    files = sorted(folder.glob("*.csv"), key=lambda p: (len(p.stem), p.stem))
+    refused = refused_name(folder)
+    if refused:
+        raise EtlError(refused)
+    # dot-files and temporary names are copies in progress (domain/inputfiles.py)
+    files = sorted(csv_inputs(folder), key=lambda p: (len(p.stem), p.stem))
     if not files:
         raise EtlError(f"{folder}: no .csv ratings files in the folder")
     return files
@@ -61,36 +66,107 @@ def find_rating_files(folder: Path) -> list[Path]:
 
 def _header(path: Path) -> list[str]:
     with path.open("rb") as f:
-        first = f.readline()
+        first = f.readline(BLOCK_SIZE + 1)  # bounded: a junk file may have no newline at all
+    if len(first) > BLOCK_SIZE and not first.endswith(b"\n"):
+        raise EtlError(
+            f"{path}: line 1: longer than {BLOCK_SIZE:,} bytes (a ratings header is "
+            f"{','.join(RATING_COLUMNS)}); the file is damaged or not a ratings file"
+        )
     if not first.strip():
         raise EtlError(f"{path}: the file is empty")
     try:
         line = first.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise EtlError(not_utf8_message(path, first, e.start)) from None
-    return [h.strip() for h in next(csv.reader([line]))]
+    try:
+        return [h.strip() for h in next(csv.reader([line]))]
+    except csv.Error as e:  # e.g. a field over the csv module's limit (131,072 characters)
+        raise EtlError(f"{path}: line 1: unreadable header ({e})") from None
 
 
-def _line_of(data: bytes, text: str) -> int | None:
-    at = data.find(text.encode("utf-8", "replace"))
-    return None if at < 0 else data.count(b"\n", 0, at) + 1
+class InvalidRows:
+    """The rows pyarrow could not split into the four columns: counted, with the first few
+    kept as samples and the last one kept to tell a cut-off end. Bounded, whatever the file:
+    a 2 GB file of junk lines is two billion bytes of rows nobody needs in memory."""
+
+    SAMPLES = 10
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.samples: list[str] = []
+        self.last: str | None = None
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        if len(self.samples) < self.SAMPLES:
+            self.samples.append(text)
+        self.last = text
+
+    def clear(self) -> None:
+        self.count, self.samples, self.last = 0, [], None
+
+    def handler(self, row: pacsv.InvalidRow) -> str:
+        self.add(row.text)
+        return "skip"
+
+
+def _lines_of(path: Path, texts: list[str]) -> list[int | None]:
+    """The line number of each text (the first line holding it), reading the file once as a
+    stream and stopping when every text is found."""
+    wanted = {t.encode("utf-8", "replace"): None for t in texts}
+    found: dict[bytes, int] = {}
+    with path.open("rb") as f:
+        for number, line in enumerate(f, start=1):
+            for w in wanted:
+                if w not in found and w in line:
+                    found[w] = number
+            if len(found) == len(wanted):
+                break
+    return [found.get(t.encode("utf-8", "replace")) for t in texts]
+
+
+def _check_utf8(path: Path) -> None:
+    """EtlError at the first byte that is not UTF-8; the file is read as a stream."""
+    offset, lines, carry = 0, 0, b""
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            data = carry + chunk
+            if not data:
+                return
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as e:
+                # a character cut by the chunk's end is finished by the next chunk
+                if chunk and e.reason == "unexpected end of data" and len(data) - e.start < 4:
+                    carry = data[e.start :]
+                    data = data[: e.start]
+                else:
+                    line = lines + data.count(b"\n", 0, e.start) + 1
+                    raise EtlError(
+                        f"{path}: line {line}: not UTF-8 (byte 0x{data[e.start]:02x} at offset "
+                        f"{offset + e.start}); save the file as UTF-8"
+                    ) from None
+            offset += len(data)
+            lines += data.count(b"\n")
+            if not chunk:
+                return
 
 
 def read_file(path: Path, report: QualityReport) -> pa.Table:
     """One ratings file as typed columns; malformed lines are counted, a cut-off end is fatal."""
     header = _header(path)
     check_header(path, header, RATING_COLUMNS)
-    invalid: list[str] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(row.text)
-        return "skip"
-
+    # UTF-8 first, as a stream (~0.2 s for the real 11M ratings): pyarrow cannot hand a row
+    # that is not UTF-8 to the invalid-row handler, and prints a traceback per such row
+    _check_utf8(path)
+    invalid = InvalidRows()
     try:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid.handler),
             convert_options=pacsv.ConvertOptions(
                 column_types=RAW_TYPES,
                 include_columns=list(RATING_COLUMNS),
@@ -100,17 +176,17 @@ def read_file(path: Path, report: QualityReport) -> pa.Table:
     except pa.ArrowInvalid as e:
         if "straddl" in str(e):  # "straddling object straddles two block boundaries"
             raise _long_line_error(path) from None
-        table = _read_dirty(path, e, invalid)
+        table = _read_dirty(path, invalid)
     _check_ranges(path, table)
     data_tail = _tail(path)
     if (
-        invalid
+        invalid.last is not None
         and not data_tail.endswith(b"\n")
-        and data_tail.rsplit(b"\n", 1)[-1] == invalid[-1].encode("utf-8", "replace")
+        and data_tail.rsplit(b"\n", 1)[-1] == invalid.last.encode("utf-8", "replace")
     ):
         line = _count_lines(path)
         raise EtlError(
-            f"{path}: line {line}: truncated last line ({invalid[-1]!r}); the file looks cut short"
+            f"{path}: line {line}: truncated last line ({invalid.last!r}); the file looks cut short"
         )
     nulls = pc.or_(
         pc.or_(pc.is_null(table["userId"]), pc.is_null(table["rating"])),
@@ -124,62 +200,64 @@ def read_file(path: Path, report: QualityReport) -> pa.Table:
                 "the file looks cut short"
             )
         table = table.filter(pc.invert(nulls))
-    if invalid or n_null:
-        data = path.read_bytes() if invalid else b""
-        samples = [f"{path.name}:{_line_of(data, t)}" for t in invalid[:10]]
-        report.add("malformed_line", len(invalid) + n_null, samples)
+    if invalid.count or n_null:
+        samples = [f"{path.name}:{n}" for n in _lines_of(path, invalid.samples)]
+        report.add("malformed_line", invalid.count + n_null, samples)
     report.files[str(path)] = {
-        "rows_read": table.num_rows + len(invalid) + n_null,
+        "rows_read": table.num_rows + invalid.count + n_null,
         "rows_written": table.num_rows,
     }
     return table
 
 
-def _read_dirty(path: Path, error: pa.ArrowInvalid, invalid: list[str]) -> pa.Table:
-    """Slow path for a file with cells that do not convert: read as text, keep what parses."""
-    if "UTF8" in str(error) or "UTF-8" in str(error):
-        data = path.read_bytes()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise EtlError(not_utf8_message(path, data, e.start)) from None
+def _read_dirty(path: Path, invalid: InvalidRows) -> pa.Table:
+    """Slow path for a file with cells that do not convert: read as text in a stream of
+    batches, keep what parses. Memory holds the rows kept, never the whole file. (The file is
+    UTF-8: read_file checked it.)"""
     invalid.clear()
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(row.text)
-        return "skip"
-
-    try:
-        raw = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in RATING_COLUMNS},
-                include_columns=list(RATING_COLUMNS),
-            ),
-        )
-    except pa.ArrowInvalid as e:
-        if "straddl" in str(e):
-            raise _long_line_error(path) from None
-        raise EtlError(f"{path}: not readable as CSV ({e})") from None
     patterns = {
         "userId": r"^\s*-?\d+\s*$",
         "rating": r"^\s*-?\d+(\.\d+)?\s*$",
         "timestamp": r"^\s*-?\d+\s*$",
         "movieId": r"^.+$",
     }
-    good = None
-    for column, pattern in patterns.items():
-        ok = pc.fill_null(pc.match_substring_regex(raw[column], pattern), False)
-        good = ok if good is None else pc.and_(good, ok)
-    bad_rows = raw.filter(pc.invert(good))
-    for i in range(bad_rows.num_rows):
-        invalid.append(",".join(str(bad_rows[c][i].as_py() or "") for c in RATING_COLUMNS))
-    kept = raw.filter(good)
+    kept: list[pa.Table] = []
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid.handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in RATING_COLUMNS},
+                include_columns=list(RATING_COLUMNS),
+            ),
+        )
+        for batch in reader:
+            raw = pa.Table.from_batches([batch])
+            good = None
+            for column, pattern in patterns.items():
+                ok = pc.fill_null(pc.match_substring_regex(raw[column], pattern), False)
+                good = ok if good is None else pc.and_(good, ok)
+            bad_rows = raw.filter(pc.invert(good))
+            # only the texts InvalidRows keeps are built: the first samples and the last one
+            for i in range(bad_rows.num_rows):
+                if len(invalid.samples) < invalid.SAMPLES or i == bad_rows.num_rows - 1:
+                    invalid.add(",".join(str(bad_rows[c][i].as_py() or "") for c in RATING_COLUMNS))
+                else:
+                    invalid.count += 1
+            kept.append(raw.filter(good))
+    except pa.ArrowInvalid as e:
+        if "straddl" in str(e):
+            raise _long_line_error(path) from None
+        raise EtlError(f"{path}: not readable as CSV ({' '.join(str(e).split())})") from None
+    table = (
+        pa.concat_tables(kept)
+        if kept
+        else pa.table({c: pa.array([], pa.string()) for c in RATING_COLUMNS})
+    )
     try:
         return pa.table(
-            {c: pc.cast(pc.utf8_trim_whitespace(kept[c]), t) for c, t in RAW_TYPES.items()}
+            {c: pc.cast(pc.utf8_trim_whitespace(table[c]), t) for c, t in RAW_TYPES.items()}
         )
     except pa.ArrowInvalid:  # digits only, but too many for int64
         raise _out_of_range_error(path) from None

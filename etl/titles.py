@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from domain.inputfiles import csv_inputs, refused_name
 from domain.testrows import mask_test_rows
 from domain.vocabulary import DISPLAY_COLUMNS, PLATFORM_LETTERS, arrow_schema
 from etl import transforms as tf
@@ -19,6 +20,11 @@ from etl.schema import TEXT_COLUMNS, TITLE_COLUMNS
 
 # Written exactly as the processed-file contract says (domain/vocabulary.py PROCESSED_COLUMNS).
 TITLES_SCHEMA = arrow_schema("titles")
+# A titles file is read whole (its quoted fields may hold newlines), and parsed rows take some
+# ten times the file's bytes in memory: a file far larger than any catalogue is refused before
+# it is read. The largest real one (Amazon's 9,668 titles) is 4 MB; 64 MB is some 150,000
+# titles for one platform, and keeps the ETL's titles step under ~1 GB (docs/refresh.md).
+MAX_TITLES_BYTES = 64 << 20
 DISPLAY_SCHEMA = arrow_schema("display")
 
 
@@ -42,7 +48,10 @@ def platform_of(path: Path) -> str:
 def find_title_files(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise EtlError(f"{folder}: titles folder not found (expected <platform>_titles.csv files)")
-    files = sorted(folder.glob("*.csv"))
+    refused = refused_name(folder)
+    if refused:
+        raise EtlError(refused)
+    files = csv_inputs(folder)  # dot-files and temporary names are copies in progress
     if not files:
         raise EtlError(f"{folder}: no .csv titles files in the folder")
     by_platform: dict[str, Path] = {}
@@ -58,6 +67,13 @@ def find_title_files(folder: Path) -> dict[str, Path]:
 
 
 def read_platform(path: Path, platform: str, report: QualityReport) -> pd.DataFrame:
+    size = path.stat().st_size
+    if size > MAX_TITLES_BYTES:
+        raise EtlError(
+            f"{path}: {size / (1 << 20):,.0f} MB, more than a titles file can be "
+            f"({MAX_TITLES_BYTES >> 20} MB; the largest real catalogue is 4 MB): not read. "
+            "Is it the right file?"
+        )
     parsed = parse_csv(path, TITLE_COLUMNS)
     frame = pd.DataFrame(parsed.rows, columns=parsed.header, dtype="string")[list(TITLE_COLUMNS)]
     # An empty cell is a gap in the data, not a value.

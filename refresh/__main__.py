@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from domain.oneline import one_line, setup_logging
 from refresh import releases
 from refresh.lock import Busy, RefreshLock
 from refresh.run import RunOptions, run
@@ -47,7 +48,7 @@ def _parser(s: RefreshSettings) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s refresh: %(message)s")
+    setup_logging(logging.INFO, "%(asctime)s refresh: %(message)s")
     settings = RefreshSettings()
     args = _parser(settings).parse_args(argv)
     data_dir = args.data_dir or settings.data_dir
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "run":
             result = run(opts)
-            print(result.message, file=sys.stderr if result.exit_code else sys.stdout)
+            print(one_line(result.message), file=sys.stderr if result.exit_code else sys.stdout)
             return result.exit_code
         from refresh.serve import serve
 
@@ -115,14 +116,28 @@ def _list(root: Path, as_json: bool) -> int:
 
 
 def _rollback(root: Path, version: str) -> int:
+    """Only to a release whose every file matches the manifest's checksums and which loads
+    the way the bot and the API load it, with its model: a damaged one is refused (exit 1)."""
     try:
         with RefreshLock(root):
             release = releases.load(root, version)
+            releases.check_files(release)
+            error = load_error(release.path)
+            if error:
+                raise releases.ReleaseError(f"release {version} does not load: {error}")
             before = releases.current_version(root)
             releases.point(root, release.version)
-    except (releases.ReleaseError, Busy) as e:
+    except Busy as e:
         print(f"error: {e}", file=sys.stderr)
-        return 75 if isinstance(e, Busy) else 2
+        return 75
+    except releases.ReleaseError as e:
+        cur = releases.current_version(root) or "none"
+        print(one_line(f"error: {e}; current stays {cur}"), file=sys.stderr)
+        return 1 if (root / version).is_dir() else 2
+    except OSError as e:  # a full disk or a read-only volume: the pointer did not move
+        cur = releases.current_version(root) or "none"
+        print(one_line(f"error: {e}; current stays {cur}"), file=sys.stderr)
+        return 1
     print(f"current -> {version} (was {before or 'none'}); the bot and the API follow it")
     return 0
 
@@ -141,6 +156,23 @@ def _health(root: Path) -> int:
     cur = releases.current_version(root)
     print(f"ok: refresh serve alive ({age:.0f} s ago); current release {cur or 'none'}")
     return 0
+
+
+def load_error(release: Path) -> str | None:
+    """Why the release does not load the way the bot and the API load it, with its model;
+    None when it does."""
+    # imported here, as in _verify: pandas and the model library cost `list` and `health`
+    # (the container's health check) a second they do not need
+    from catalog.core import Catalog
+    from catalog.loading import CatalogLoadError
+
+    try:
+        cat = Catalog.load(release)
+    except CatalogLoadError as e:
+        return str(e)
+    if cat.recommender is None:
+        return f"the model does not load: {cat.model_error}"
+    return None
 
 
 def _verify(release: Path, out: Path) -> int:

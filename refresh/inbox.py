@@ -1,7 +1,9 @@
 """The inbox: the raw CSVs a refresh builds from, their fingerprints, and when they have settled.
 
 Layout (the same as data/raw/): `<inbox>/titles/<platform>_titles.csv` and
-`<inbox>/ratings/*.csv` (the exported chat ratings go there too).
+`<inbox>/ratings/*.csv` (the exported chat ratings go there too). Dot-files and temporary names
+(`~`, `.part`, `.tmp`, ...) are copies in progress: neither recorded nor read; a name with a
+control character is refused (domain/inputfiles.py, the rule the ETL reads by).
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from domain.inputfiles import is_temporary, refused_name
+from domain.releasefiles import sha256_of
 
 SUBFOLDERS = ("titles", "ratings")
 
@@ -46,17 +51,23 @@ def check_layout(inbox: Path) -> None:
             f"{inbox} lacks {' and '.join(s + '/' for s in missing)} (titles CSVs go in "
             f"{inbox}/titles/, ratings CSVs in {inbox}/ratings/){hint}"
         )
+    for sub in SUBFOLDERS:
+        refused = refused_name(inbox / sub)
+        if refused:
+            raise InboxError(refused)
 
 
 def snapshot(inbox: Path) -> list[InputFile]:
-    """Every file under titles/ and ratings/ with size and mtime (no hashing): cheap to poll."""
+    """Every input under titles/ and ratings/ with size and mtime (no hashing): cheap to poll.
+    Temporary names are left out; unsafe names are in (a change `serve` must notice), and
+    `check_layout` refuses them before a run reads anything."""
     files = []
     for sub in SUBFOLDERS:
         folder = inbox / sub
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
-            if path.is_file() and not path.name.startswith("."):
+            if path.is_file() and not is_temporary(path.name):
                 st = path.stat()
                 files.append(InputFile(f"{sub}/{path.name}", st.st_size, st.st_mtime_ns))
     return files
@@ -64,14 +75,6 @@ def snapshot(inbox: Path) -> list[InputFile]:
 
 def hashed(inbox: Path, files: list[InputFile]) -> list[InputFile]:
     return [InputFile(f.path, f.bytes, f.mtime_ns, sha256_of(inbox / f.path)) for f in files]
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def fingerprint(files: list[InputFile]) -> str:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from domain.releasefiles import damage
+
 POINTER = "current"
 MANIFEST = "manifest.json"
 STAGING_PREFIX = ".staging-"
@@ -122,6 +124,15 @@ def clean_leftovers(root: Path) -> list[str]:
     return removed
 
 
+def check_files(release: Release) -> None:
+    """Every file against the sha256 and size the manifest lists (domain/releasefiles.py);
+    ReleaseError naming each damaged file. A release built before checksums were recorded
+    has none to check (the load check still applies)."""
+    problems = damage(release.path, release.manifest)
+    if problems:
+        raise ReleaseError(f"release {release.version} is damaged: {'; '.join(problems)}")
+
+
 def install(root: Path, staging: Path, version: str) -> Path:
     """Rename the complete staging folder to its version (`point` then makes it current)."""
     _fsync_tree(staging)
@@ -131,12 +142,29 @@ def install(root: Path, staging: Path, version: str) -> Path:
     return final
 
 
+def discard(root: Path, version: str) -> None:
+    """Take away an installed release that was never made current (its publishing failed):
+    renamed out of sight first, like `prune`, then deleted as far as the disk allows."""
+    if current_version(root) == version:
+        return
+    trash = root / f".trash-{version}"
+    try:
+        os.rename(root / version, trash)
+    except OSError:
+        return  # left listed but not current, as after a kill between rename and pointer
+    shutil.rmtree(trash, ignore_errors=True)
+
+
 def point(root: Path, version: str) -> None:
     """Move `current` to `version` atomically (a new symlink renamed over the old one)."""
     tmp = root / f".{POINTER}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
-    os.symlink(version, tmp)  # relative: the volume may be mounted elsewhere in each container
-    os.replace(tmp, root / POINTER)
+    try:
+        os.symlink(version, tmp)  # relative: the volume may be mounted elsewhere in each container
+        os.replace(tmp, root / POINTER)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(root)
 
 

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from domain import releasefiles
 from refresh import gates, inbox, releases
 from refresh.changes import diff
 from refresh.gates import Gate
@@ -99,7 +100,11 @@ class _Run:
             return self._publish()
         except _Abort:
             return self._failed()
-        except Exception as e:  # a bug or a full disk: reported like a gate, never published
+        except OSError as e:  # a full disk, a read-only volume: one line, never published
+            log.error("refresh stopped: %s", e)
+            self.gates.append(Gate("internal", "fail", f"{type(e).__name__}: {e}"))
+            return self._failed()
+        except Exception as e:  # a bug: its traceback, reported like a gate, never published
             log.exception("refresh crashed")
             self.gates.append(Gate("internal", "fail", f"{type(e).__name__}: {e}"))
             return self._failed()
@@ -241,29 +246,51 @@ class _Run:
         }
 
     def _publish(self) -> RunResult:
+        """Publishing (moving `current`) is the last step: the manifest, the release folder and
+        the run report are all written first, so a full disk or any other failure before the
+        pointer moves ends as "not published" (the installed folder is taken away again), and
+        a moved pointer is always a published run with its report."""
+        self.manifest["files"] = releasefiles.checksums(self.stage)
         manifest = self._finish_manifest("published")
         releases.write_json(self.stage / releases.MANIFEST, manifest)
         crash_point("before_publish")
         final = releases.install(self.root, self.stage, self.version)
         crash_point("after_rename")
-        releases.point(self.root, self.version)
+        try:
+            releases.check_files(releases.load(self.root, self.version))  # what was flushed
+            report = self._write_run(manifest)
+            releases.point(self.root, self.version)
+        except BaseException:
+            if releases.current_version(self.root) != self.version:
+                releases.discard(self.root, self.version)
+                raise
+            # the pointer moved and only flushing its folder failed: published, and reported
+            log.warning("current moved to %s; flushing %s failed", self.version, self.root)
         crash_point("after_publish")
-        removed = releases.prune(self.root, self.opts.keep)
-        if removed:
-            log.info("removed old releases: %s", ", ".join(removed))
-        report = self._write_run(manifest)
         msg = f"published release {self.version} ({final}); current -> {self.version}"
         log.info(msg)
+        try:
+            removed = releases.prune(self.root, self.opts.keep)
+        except OSError as e:  # published already: old releases stay until the next run
+            log.warning("could not remove old releases: %s", e)
+        else:
+            if removed:
+                log.info("removed old releases: %s", ", ".join(removed))
         return RunResult("published", msg, self.version, report, self.gates)
 
     def _failed(self) -> RunResult:
         failed = [g for g in self.gates if g.failed]
         manifest = self._finish_manifest("failed")
         manifest["logs"] = _tail_logs(self.stage / "reports")
-        report = self._write_run(manifest)
         cur = self.prev.version if self.prev else "none"
         what = "; ".join(f"gate {g.name} failed: {g.message}" for g in failed)
-        msg = f"nothing published (current stays {cur}): {what}; report {report}"
+        report: Path | None
+        try:
+            report = self._write_run(manifest)
+            where = f"report {report}"
+        except OSError as e:  # a full disk: the one line below is then the only trace
+            report, where = None, f"no report written ({e})"
+        msg = f"nothing published (current stays {cur}): {what}; {where}"
         log.error(msg)
         return RunResult("failed", msg, self.version, report, self.gates)
 

@@ -28,10 +28,13 @@ def root(request: Request) -> RedirectResponse:
 @router.get("/health", response_model=HealthOut, summary="What is served")
 def health(c: Cat, state: State, holder: Holder) -> HealthOut:
     """Data and model versions, sizes and load time of the catalogue being served.
-    Always 200 while the app is up; `status` is 'degraded' when no model is loaded."""
+    Always 200 while the app is up; `status` is 'degraded' when no model is loaded, or when
+    the release served is not the one `current` points at (`release.degraded` says why)."""
     i = c.info
+    release = holder.release
+    degraded = c.recommender is None or (release is not None and release.degraded is not None)
     return HealthOut(
-        status="ok" if c.recommender is not None else "degraded",
+        status="degraded" if degraded else "ok",
         data_version=i.version,
         model_version=i.model_version,
         model_error=i.model_error,
@@ -44,7 +47,7 @@ def health(c: Cat, state: State, holder: Holder) -> HealthOut:
         loaded_at=i.loaded_at,
         load_seconds=i.load_seconds,
         reloads=state.reloads,
-        release=holder.release.as_dict() if holder.release is not None else None,
+        release=release.as_dict() if release is not None else None,
     )
 
 
