@@ -20,16 +20,20 @@ prepare() {
     if [ -e "$DATA_DIR/releases/current/manifest.json" ]; then
         return 0
     fi
+    # TRAIN_BUDGET: seconds of hyper-parameter search. Unset: 30 on demo data generated here
+    # (as `make train`), else model train's own default (180 s, for real data).
+    budget="${TRAIN_BUDGET:-}"
     if [ ! -f "$DATA_DIR/processed/titles.parquet" ]; then
         if [ ! -d "$DATA_DIR/raw/titles" ]; then
             echo "entrypoint: no data in $DATA_DIR; generating demo data" >&2
             "$PYTHON" -m etl.demo --out "$DATA_DIR/raw" \
                 --titles "${DEMO_TITLES:-2000}" --ratings "${DEMO_RATINGS:-200000}"
+            budget="${budget:-30}"
         fi
         "$PYTHON" -m etl --raw "$DATA_DIR/raw" --out "$DATA_DIR/processed"
     fi
     if [ ! -f "$DATA_DIR/models/svd.pkl" ]; then
-        "$PYTHON" -m model train --data-dir "$DATA_DIR"
+        "$PYTHON" -m model train --data-dir "$DATA_DIR" ${budget:+--budget "$budget"}
     fi
 }
 
