@@ -1,6 +1,6 @@
 #!/bin/sh
 # Container entrypoint (also run as-is by tests/test_deploy.py outside a container).
-# Usage: entrypoint.sh bot|api|refresh ARGS|etl|train|prepare|healthcheck [bot|api|refresh]|<any command>
+# Usage: entrypoint.sh bot|console|api|refresh ARGS|etl|train|prepare|healthcheck [bot|api|refresh]|<any command>
 # When DATA_DIR holds no processed data yet (a fresh volume), it builds demo data, runs the ETL
 # and trains the model first, so the service always starts with something to answer from.
 #
@@ -82,7 +82,10 @@ print("ok: %s status %s, data %s" % (url, body.get("status"), body["data_version
 cmd="${1:-bot}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-    bot) record_service bot; prepare; exec "$PYTHON" -m bot "$@" ;;
+    # the Telegram bot only: a container has no terminal, so no token stops it with one line
+    # and exit 2 (python -m bot --telegram); `console` is the console chat (docker run -it)
+    bot) record_service bot; prepare; exec "$PYTHON" -m bot --telegram "$@" ;;
+    console) prepare; exec "$PYTHON" -m bot --console "$@" ;;
     api) record_service api; prepare; exec "$PYTHON" -m api "$@" ;;
     # `refresh serve` (the compose service), or `refresh run|list|rollback VERSION` by hand
     refresh)
