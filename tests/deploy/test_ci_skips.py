@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.conftest import ci_install_targets
 from tests.fakes.botdata import ROOT
 
-TESTS = '''
+TESTS = """
 import pytest
 
 def test_postgres_missing():
@@ -34,7 +34,7 @@ def test_expected_failure():
 
 def test_passes():
     pass
-'''
+"""
 
 
 def run(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess:
@@ -64,7 +64,8 @@ def test_under_ci_a_missing_system_package_fails_the_run(tmp_path: Path) -> None
             line.startswith(("FAILED", "ERROR")) and name in line for line in out.splitlines()
         ), (name, out)
     assert "CI=true and a system package is missing" in out
-    assert any(ln.startswith("SKIPPED") and "real titles not found" in ln for ln in out.splitlines())
+    lines = out.splitlines()
+    assert any(ln.startswith("SKIPPED") and "real titles not found" in ln for ln in lines)
     assert "XFAIL" in out and "1 passed" in out
 
 

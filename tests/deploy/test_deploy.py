@@ -1,9 +1,10 @@
 """The container's exact entrypoint, run outside a container, and the deployment files read.
 (The image itself is built and run in tests/deploy/test_docker_image.py, where a Docker engine
-runs.) Here, quickly and without Docker, the image is exercised the way it starts: `docker/entrypoint.sh`
-with the runtime stage's ENV from the Dockerfile (DATA_DIR, MPLBACKEND, ...) and, as the only
-changes, DATA_DIR pointing at an empty temporary folder (a fresh volume), PYTHON at this venv's
-interpreter, API_HOST/API_PORT on a free loopback port, and small DEMO_TITLES/DEMO_RATINGS.
+runs.) Here, quickly and without Docker, the image is exercised the way it starts:
+`docker/entrypoint.sh` with the runtime stage's ENV from the Dockerfile (DATA_DIR, MPLBACKEND,
+...) and, as the only changes, DATA_DIR pointing at an empty temporary folder (a fresh volume),
+PYTHON at this venv's interpreter, API_HOST/API_PORT on a free loopback port, and small
+DEMO_TITLES/DEMO_RATINGS.
 On a fresh volume the entrypoint must generate demo data, run the ETL, train, and start:
 - `api`: /health answers 200 with a model loaded; the image's HEALTHCHECK command passes while
   it runs and fails once it is gone, even with a fresh bot heartbeat on the same volume;
