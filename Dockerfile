@@ -22,6 +22,11 @@ WORKDIR /app
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH PIP_NO_CACHE_DIR=1
 COPY pyproject.toml README.md constraints.txt ./
+# The dependencies first, in a layer of their own: a change to the code below reuses it from
+# Docker's cache (compiling scikit-surprise alone takes minutes).
+RUN pip install --upgrade pip \
+    && python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
+    && pip install --constraint constraints.txt --requirement /tmp/requirements.txt
 COPY config config
 COPY domain domain
 COPY locales locales
@@ -33,7 +38,7 @@ COPY bot bot
 COPY api api
 COPY bench bench
 COPY refresh refresh
-RUN pip install --upgrade pip && pip install --constraint constraints.txt .
+RUN pip install --no-deps --constraint constraints.txt .
 
 # --- runtime stage: no compilers, non-root user, data on a volume ---
 FROM ${BASE_IMAGE} AS runtime
