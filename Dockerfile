@@ -21,12 +21,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ \
 WORKDIR /app
 RUN python -m venv /venv
 ENV PATH=/venv/bin:$PATH PIP_NO_CACHE_DIR=1
-COPY pyproject.toml README.md constraints.txt ./
-# The dependencies first, in a layer of their own: a change to the code below reuses it from
-# Docker's cache (compiling scikit-surprise alone takes minutes).
+COPY pyproject.toml constraints.txt ./
+# The dependencies first, in a layer of their own: a change to the code or the README below
+# reuses it from Docker's cache (compiling scikit-surprise alone takes minutes).
 RUN pip install --upgrade pip \
     && python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
     && pip install --constraint constraints.txt --requirement /tmp/requirements.txt
+COPY README.md ./
 COPY config config
 COPY domain domain
 COPY locales locales
