@@ -196,9 +196,9 @@ async def test_bot_container_answers_drains_on_sigterm_and_keeps_the_volume(
 
         # a new container on the same volume: the rating is still there
         docker("rm", first)
-        polls = len(server.calls_of("getUpdates"))
+        polls = len(server.poll_limits)  # every getUpdates (the record leaves them out)
         await asyncio.to_thread(docker, *run, "--name", second, image, "bot")
-        await server.wait_for(lambda: len(server.calls_of("getUpdates")) > polls, timeout=120)
+        await server.wait_for(lambda: len(server.poll_limits) > polls, timeout=120)
         [mine] = await say(server, 3, "/foryou", "es")
         assert "según tu 1 puntuación" in mine.text
         await asyncio.to_thread(docker, "stop", "--time", "30", second, timeout=60)
