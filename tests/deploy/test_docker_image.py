@@ -96,7 +96,7 @@ def names() -> Iterator[list[str]]:
     """Containers and volumes a test creates, removed afterwards whatever happened."""
     created: list[str] = []
     yield created
-    for name in created:
+    for name in reversed(created):  # containers before the volume they use
         docker("rm", "-f", "-v", name, check=False)
         docker("volume", "rm", "-f", name, check=False)
 
