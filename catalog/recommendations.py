@@ -61,8 +61,9 @@ class Recommendations:
         return scored_titles(self.index.rows, scored, count, _n_titles(model))
 
     def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
-        """Titles closest to the given one (id or name) in the model's factor space; for a
-        title the model has no factors for (or with no model), by genres, cast and director
+        """Titles most like the given one (id or name): a hybrid model blends its factors and the
+        titles' content by how many people rated both, with reasons (model/similarity.py); for
+        a title the model does not know (or with no model), by genres, cast and director
         (catalog/content.py), marked reason_code="content"."""
         count = v.parse_limit(n, "n")
         ref = self._ref(title)
@@ -71,7 +72,13 @@ class Recommendations:
     def _similar(self, ref: TitleRef, count: int) -> tuple[RecommendedTitle, ...]:
         model = self.recommender
         if model is not None and _knows_title(model, ref.id):
-            found = similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
+            explained = getattr(model, "similar_explained", None)  # test doubles may lack it
+            pairs = (
+                [(s.title_id, s.similarity, s.reasons) for s in explained(ref.id, count + 10)]
+                if explained is not None
+                else model.similar(ref.id, count + 10)
+            )
+            found = similar_titles(self.index.rows, pairs, ref, count)
             if found:
                 return tuple(found)
         rows = self.index.rows

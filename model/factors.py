@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
+import scipy.sparse as sp
 
 from model.artifact import MIN_TITLE_COVERAGE, ModelError, arrays_fit, read_artifact
+from model.similarity import weighted_unit
 
 
 class Factors:
@@ -62,6 +64,42 @@ class Factors:
             self._kinds = np.array([title_kinds.get(t, "") for t in self.title_ids], dtype=object)
             self.title_coverage = self.coverage(title_kinds.keys())
         self._masks: dict[tuple[str | None, str | None], np.ndarray | None] = {}
+        self._load_content(payload.get("content"))
+        # title -> its raters (the seen index transposed), built on the first /similar
+        self._raters: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _load_content(self, part: Mapping[str, Any] | None) -> None:
+        """The hybrid's part (model/hybrid.py). A model trained before it (or on Spark) has
+        none and is served as it was: factor-only /similar, no reasons."""
+        n = len(self.title_ids)
+        rated = np.bincount(self.seen_items.astype(np.int64), minlength=n)
+        self.content_features: list[str] = []
+        self.content: sp.csr_matrix | None = None
+        self._content_unit: sp.csr_matrix | None = None
+        self.title_counts = rated
+        self.hybrid: dict[str, float] = {}
+        if part is None:
+            return
+        features = list(part["features"])
+        x = sp.csr_matrix(
+            (
+                np.asarray(part["data"], dtype=np.float32),
+                np.asarray(part["indices"]),
+                np.asarray(part["indptr"]),
+            ),
+            shape=(n, len(features)),
+        )
+        counts = np.asarray(part["counts"], dtype=np.int64)
+        if counts.shape != (n,):
+            raise ModelError("the model's content part does not fit its titles")
+        self.content_features, self.content, self.title_counts = features, x, counts
+        self._content_unit = weighted_unit(x, features)
+        self.hybrid = {"alpha": float(part["alpha"]), "shrink": float(part["shrink"])}
+
+    @property
+    def has_content(self) -> bool:
+        """Whether the model carries content features (a hybrid, docs/model.md)."""
+        return self.content is not None
 
     # ---- loading -------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 
 from domain.vocabulary import KINDS, PLATFORM_LETTERS
-from model.answers import Prediction, Scored, UserVector
+from model import similarity
+from model.answers import Prediction, Scored, SimilarTitle, UserVector
 from model.artifact import (
     FORMAT,
     FORMAT_VERSION,
@@ -42,6 +43,7 @@ __all__ = [
     "Prediction",
     "Recommender",
     "Scored",
+    "SimilarTitle",
     "UserVector",
 ]
 
@@ -217,14 +219,51 @@ class Recommender(Factors):
     # ---- similar titles ------------------------------------------------------------------
 
     def similar(self, title_id: str, n: int = 10) -> list[tuple[str, float]]:
-        """Titles whose factor vectors point the same way (cosine), best first; [] if unknown."""
+        """(title id, similarity) of the n titles most like this one, best first; [] if unknown.
+        `similar_explained` gives the same list with the reasons."""
+        return [(s.title_id, s.similarity) for s in self.similar_explained(title_id, n)]
+
+    def similar_explained(self, title_id: str, n: int = 10) -> list[SimilarTitle]:
+        """Titles like this one: with content features, factor cosine and content cosine blended
+        by how many people rated both (model/similarity.py), each with its reason codes;
+        without them (an older model), the factor cosine alone. [] for an unknown title."""
         i = self._inner_title(title_id)
-        if i is None or n <= 0 or self.qi.shape[1] == 0:
-            return []  # no factors (a baseline model): nothing says which titles are alike
-        cos = _scores(self._qi_unit, self._qi_unit[i])
-        cos[i] = -np.inf
-        idx = _top_indices(cos, n)
-        return [(self.title_ids[j], float(cos[j])) for j in idx]
+        k = self.qi.shape[1]
+        if i is None or n <= 0 or (k == 0 and self._content_unit is None):
+            return []  # nothing says which titles are alike (a baseline model, no content)
+        factor_cos = _scores(self._qi_unit, self._qi_unit[i]) if k else np.zeros(len(self.bi))
+        if self._content_unit is None or self.content is None:
+            cos = factor_cos.copy()
+            cos[i] = -np.inf
+            idx = _top_indices(cos, n)
+            return [SimilarTitle(self.title_ids[j], float(cos[j])) for j in idx]
+        unit = self._content_unit
+        content_cos = np.asarray((unit @ unit[i].T).todense()).ravel()
+        co = self._co_rated(i)
+        score = similarity.blend(content_cos, factor_cos, co)
+        score[i] = -np.inf
+        idx = _top_indices(score, n)
+        return [
+            SimilarTitle(
+                self.title_ids[j],
+                float(score[j]),
+                similarity.reasons(
+                    i, j, self.content, self.content_features, float(co[j]), float(factor_cos[j])
+                ),
+                int(round(co[j])),
+            )
+            for j in idx
+        ]
+
+    def _co_rated(self, i: int) -> np.ndarray:
+        if self._raters is None:
+            self._raters = similarity.transpose_index(
+                self.seen_indptr, self.seen_items, len(self.title_ids)
+            )
+        t_indptr, t_users = self._raters
+        return similarity.co_rated(
+            i, t_indptr, t_users, self.seen_indptr, self.seen_items, len(self.title_ids)
+        )
 
 
 def _as_int(user_id: object) -> int:
