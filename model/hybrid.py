@@ -30,7 +30,14 @@ from model.content import ContentFeatures
 from model.data import Ratings
 from model.trainset import CompactTrainset
 
-ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # ridge strengths tried (features are unit-length blocks)
+ALPHAS = (
+    1.0,
+    3.0,
+    10.0,
+    30.0,
+    100.0,
+    300.0,
+)  # ridge strengths tried (features are unit-length blocks)
 SHRINKS = (0.0, 1.0, 3.0, 10.0, 30.0, 100.0)  # K of w = n / (n + K)
 WEIGHT_HALF = 5.0  # a title's weight in the ridge fit: n / (n + 5)
 NEW_TITLE_SHARE = 0.1  # titles whose ratings are all held out when choosing
@@ -64,6 +71,9 @@ def blend(learned: np.ndarray, predicted: np.ndarray, counts: np.ndarray, k: flo
 class Choice:
     alpha: float = ALPHAS[1]
     shrink: float = 0.0
+    # False when no ridge strength beat mean + person bias on the held-out titles: then titles
+    # nobody rated get exactly that fallback (zero bias and factors), as before the hybrid.
+    helps: bool = True
     # what the choice saw: RMSE of new titles (map vs mean + person bias) and of rated titles
     new_title_rmse: dict[str, float] = field(default_factory=dict)
     warm_rmse: dict[str, float] = field(default_factory=dict)
@@ -76,6 +86,7 @@ class Choice:
         return {
             "alpha": self.alpha,
             "shrink": self.shrink,
+            "content_helps": self.helps,
             "new_title_rmse": self.new_title_rmse,
             "warm_rmse": self.warm_rmse,
             "ratings": self.ratings,
@@ -141,9 +152,14 @@ def choose(
             pred = predict(fit_map(x_train, y, counts, alpha), x_new)
             est = base + pred[j, 0] + np.einsum("ij,ij->i", np.asarray(algo.pu)[u_new], pred[j, 1:])
             choice.new_title_rmse[f"alpha {alpha:g}"] = _rmse(est, r_new, scale)
-            log(f"hybrid: new titles, ridge alpha {alpha:g}: RMSE {choice.new_title_rmse[f'alpha {alpha:g}']:.4f}")
+            log(
+                f"hybrid: new titles, ridge alpha {alpha:g}: RMSE {choice.new_title_rmse[f'alpha {alpha:g}']:.4f}"
+            )
         best = min(ALPHAS, key=lambda a: choice.new_title_rmse[f"alpha {a:g}"])
         choice.alpha = best
+        choice.helps = (
+            choice.new_title_rmse[f"alpha {best:g}"] < choice.new_title_rmse["mean + person bias"]
+        )
     else:
         choice.note = "no held-out title had ratings by people left in training"
     # Rated titles: K on the warm hold-out (K = 0 is plain SVD).
@@ -159,10 +175,12 @@ def choose(
         vals = blend(y[i_w], pred_all[i_w], counts[i_w], k)
         est = base_w + vals[:, 0] + np.einsum("ij,ij->i", pu_w, vals[:, 1:])
         choice.warm_rmse[f"K {k:g}"] = _rmse(est, r_w, scale)
-    # Another K only when it beats plain SVD by more than fold noise (0.05%).
+    # Another K only when it beats plain SVD by more than fold noise (0.05%), and only when
+    # the map helps at all.
     plain = choice.warm_rmse["K 0"]
     best_k = min(SHRINKS, key=lambda k: choice.warm_rmse[f"K {k:g}"])
-    choice.shrink = best_k if choice.warm_rmse[f"K {best_k:g}"] < plain * (1 - 5e-4) else 0.0
+    better = choice.warm_rmse[f"K {best_k:g}"] < plain * (1 - 5e-4)
+    choice.shrink = best_k if better and choice.helps else 0.0
     log(f"hybrid: rated titles, RMSE by K: {choice.warm_rmse}; chosen K {choice.shrink:g}")
     choice.seconds = time.perf_counter() - started
     return choice
@@ -197,7 +215,7 @@ def apply(
     y = targets(algo)
     n = len(rated)
     ridge = fit_map(x[:n], y, counts[:n], choice.alpha)
-    pred = predict(ridge, x)
+    pred = predict(ridge, x) if choice.helps else np.zeros((len(ids), y.shape[1]))
     vals = np.vstack([blend(y, pred[:n], counts[:n], choice.shrink), pred[n:]])
     algo.bi = np.ascontiguousarray(vals[:, 0])
     algo.qi = np.ascontiguousarray(vals[:, 1:])
@@ -216,4 +234,3 @@ def artifact_part(applied: Applied, content: ContentFeatures, choice: Choice) ->
         "alpha": choice.alpha,
         "shrink": choice.shrink,
     }
-

@@ -239,7 +239,8 @@ class Recommender(Factors):
             return [SimilarTitle(self.title_ids[j], float(cos[j])) for j in idx]
         unit = self._content_unit
         content_cos = np.asarray((unit @ unit[i].T).todense()).ravel()
-        co = self._co_rated(i)
+        # without factors (a shipped baseline) ratings say nothing about likeness: content only
+        co = self._co_rated(i) if k else np.zeros(len(self.bi))
         score = similarity.blend(content_cos, factor_cos, co)
         score[i] = -np.inf
         idx = _top_indices(score, n)
