@@ -106,7 +106,7 @@ def split_new_titles(
     """(train rows, held-out rows, held-out title ids): all ratings of `share` of the titles."""
     titles = np.unique(ratings.items.astype(str))
     rng = np.random.default_rng(seed)
-    held = set(rng.choice(titles, size=max(1, int(round(share * len(titles)))), replace=False))
+    held = set(rng.choice(titles, size=max(1, round(share * len(titles))), replace=False))
     is_held = np.fromiter((t in held for t in ratings.items), dtype=bool, count=len(ratings))
     return np.flatnonzero(~is_held), np.flatnonzero(is_held), held
 
@@ -151,10 +151,8 @@ def choose(
         for alpha in ALPHAS:
             pred = predict(fit_map(x_train, y, counts, alpha), x_new)
             est = base + pred[j, 0] + np.einsum("ij,ij->i", np.asarray(algo.pu)[u_new], pred[j, 1:])
-            choice.new_title_rmse[f"alpha {alpha:g}"] = _rmse(est, r_new, scale)
-            log(
-                f"hybrid: new titles, ridge alpha {alpha:g}: RMSE {choice.new_title_rmse[f'alpha {alpha:g}']:.4f}"
-            )
+            got = choice.new_title_rmse[f"alpha {alpha:g}"] = _rmse(est, r_new, scale)
+            log(f"hybrid: new titles, ridge alpha {alpha:g}: RMSE {got:.4f}")
         best = min(ALPHAS, key=lambda a: choice.new_title_rmse[f"alpha {a:g}"])
         choice.alpha = best
         choice.helps = (

@@ -251,7 +251,7 @@ class Recommender(Factors):
                 similarity.reasons(
                     i, j, self.content, self.content_features, float(co[j]), float(factor_cos[j])
                 ),
-                int(round(co[j])),
+                round(co[j]),
             )
             for j in idx
         ]

@@ -157,7 +157,9 @@ def train(
     if content is not None:
         if search:
             sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
-            choice = hybrid.choose(sample, _fitter(sel, tune.baseline_as_svd), content, seed=0, log=log)
+            choice = hybrid.choose(
+                sample, _fitter(sel, tune.baseline_as_svd), content, seed=0, log=log
+            )
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
         applied = hybrid.apply(algo, trainset, content, choice)
@@ -170,9 +172,7 @@ def train(
             "features": len(content.features),
         }
     t_hybrid = time.perf_counter() - t2
-    body = payload(
-        algo, trainset, fold_in.get("reg"), fold_in.get("method", "prior"), extra, part
-    )
+    body = payload(algo, trainset, fold_in.get("reg"), fold_in.get("method", "prior"), extra, part)
     fold_in["reg"] = body["fold_in_reg"]
     algorithm = (
         "surprise.SVD" if sel.chosen == "SVD" else "surprise.BaselineOnly (as SVD, 0 factors)"
