@@ -153,11 +153,15 @@ class Recommender(Factors):
         seen = self.seen_items[self.seen_indptr[u] : self.seen_indptr[u + 1]]
         return self._best(raw, n, seen.astype(np.int64), platform, kind, self._exact(base, pu))
 
-    def _exact(self, base: float, p: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        """Float64 scores of some titles, in Surprise's order: ((mu + b_u) + b_i) + q_i.p."""
+    def _exact(
+        self, base: float, p: np.ndarray, lift: np.ndarray | None = None
+    ) -> Callable[[np.ndarray], np.ndarray]:
+        """Float64 scores of some titles, in Surprise's order: ((mu + b_u) + b_i) + q_i.p, plus
+        a folded-in person's content lift when the model has one."""
 
         def exact(idx: np.ndarray) -> np.ndarray:
-            return (base + self.bi[idx]) + _scores(self.qi[idx], p)
+            out = (base + self.bi[idx]) + _scores(self.qi[idx], p)
+            return out if lift is None else out + lift[idx]
 
         return exact
 
@@ -180,7 +184,16 @@ class Recommender(Factors):
         ii = np.asarray(idx, dtype=np.int64)
         y = np.asarray(vals) - self.global_mean - self.bi[ii]
         x = solve(self.qi[ii], y, lam, self.prior_precision, self._prior_pull)
-        return UserVector(float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii)
+        return UserVector(
+            float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii, y.copy()
+        )
+
+    def _lift(self, vector: UserVector) -> np.ndarray | None:
+        """The hybrid's content neighbourhood of a folded-in person (model/similarity.py), or
+        None for a model without content features."""
+        if self._content_unit is None or not len(vector.residual):
+            return None
+        return similarity.content_lift(self._content_unit, vector.seen, vector.residual)
 
     def predict_for(self, vector: UserVector, title_id: str) -> Prediction:
         """predict() for a folded-in user; with no usable ratings it is the unknown-user case."""
@@ -193,6 +206,9 @@ class Recommender(Factors):
             est += float(self.bi[i])
         if known_user and i is not None:
             est += float(np.dot(self.qi[i], vector.factors))
+            lift = self._lift(vector)
+            if lift is not None:
+                est += float(lift[i])
         who = f"you ({vector.n_ratings} ratings)" if known_user else "you"
         return self._prediction(vector.user_id, str(title_id), est, known_user, i is not None, who)
 
@@ -209,7 +225,10 @@ class Recommender(Factors):
             base = self.global_mean + vector.bias
             f32 = vector.factors.astype(np.float32)
             raw = np.float32(base) + self._bi32 + _scores(self._qi32, f32)
-            exact = self._exact(base, vector.factors)
+            lift = self._lift(vector)
+            exact = self._exact(base, vector.factors, lift)
+            if lift is not None:
+                raw = raw + lift.astype(np.float32)
         else:
             raw, exact = self.global_mean + self.bi, None
         extra = [j for j in (self._inner_title(t) for t in exclude) if j is not None]

@@ -149,3 +149,26 @@ def test_without_content_features_training_says_so(synth: Synthetic, tmp_path: P
     meta = json.loads((tmp_path / "models" / "svd.json").read_text())
     assert meta["hybrid"]["used"] is False and "content.npz is missing" in meta["hybrid"]["reason"]
     assert not Recommender.load(tmp_path / "models").has_content
+
+
+@pytest.mark.parametrize("n_rated", [1, 2, 3])
+def test_a_newcomer_counts_from_the_first_rating(
+    trained: tuple[Path, list[str]], synth: Synthetic, n_rated: int
+) -> None:
+    """One to three 5-star ratings of one genre: the list is no longer the global top list, and
+    leans to that genre (fold-in plus the content neighbourhood of what was rated)."""
+    data, _ = trained
+    rec = Recommender.load(data / "models")
+    everyone = [s.title_id for s in rec.top_n(-1, 10)]  # nobody's list: the global top
+    leaned = 0
+    for g in GENRES:
+        mine = [t for t in rec.title_ids if synth.genre_of.get(t) == g][:n_rated]
+        vector = rec.fold_in({t: 5.0 for t in mine})
+        top = rec.top_n_for(vector, 10)
+        ids = [s.title_id for s in top]
+        assert ids != everyone and not set(mine) & set(ids)
+        share = np.mean([synth.genre_of.get(t) == g for t in ids])
+        leaned += share > np.mean([synth.genre_of.get(t) == g for t in everyone])
+        # predict_for scores a title as top_n_for ranks it
+        assert abs(rec.predict_for(vector, ids[0]).raw - top[0].raw) <= 1e-9
+    assert leaned >= len(GENRES) - 1
