@@ -4,7 +4,7 @@ a model every one raises ModelUnavailable."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from catalog import titles
 from catalog import validate as v
@@ -93,6 +93,25 @@ class Recommendations:
             cached = ContentSimilarity(self.index.rows)
             self._content_similarity = cached
         return cached
+
+    def to_rate(self, n: object = 1, exclude: Iterable[str] = ()) -> list[TitleRef]:
+        """The titles to ask someone to rate next (/rate), leaving out `exclude` (what they
+        rated or skipped): with a model, the informative order (well known, disputed, spread
+        across tastes: model/onboarding.py), then the most voted; without one, the most voted."""
+        count = v.parse_limit(n, "n")
+        skip = {e.strip().lower() for e in ([exclude] if isinstance(exclude, str) else exclude)}
+        rows = self.index.rows
+        out: list[TitleRef] = []
+        order = getattr(self.recommender, "onboarding", None)  # test doubles may lack it
+        if order is not None:
+            for tid in order(count + len(skip) + 10, exclude=skip):
+                row = rows.row_of_id.get(tid)
+                if row is not None and not rows.test[row] and tid not in skip:
+                    out.append(rows.refs[row])
+                if len(out) == count:
+                    return out
+        taken = skip | {r.id for r in out}
+        return out + titles.popular(rows, count - len(out), None, None, taken)
 
     def for_ratings(
         self,

@@ -67,6 +67,7 @@ class Factors:
         self._load_content(payload.get("content"))
         # title -> its raters (the seen index transposed), built on the first /similar
         self._raters: tuple[np.ndarray, np.ndarray] | None = None
+        self._onboarding: list[int] | None = None  # /rate's order, built on first use
 
     def _load_content(self, part: Mapping[str, Any] | None) -> None:
         """The hybrid's part (model/hybrid.py). A model trained before it (or on Spark) has

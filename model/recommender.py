@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
+import scipy.sparse as sp
 
 from domain.vocabulary import KINDS, PLATFORM_LETTERS
-from model import similarity
+from model import onboarding, similarity
 from model.answers import Prediction, Scored, SimilarTitle, UserVector
 from model.artifact import (
     FORMAT,
@@ -274,6 +275,32 @@ class Recommender(Factors):
             )
             for j in idx
         ]
+
+    # ---- onboarding ----------------------------------------------------------------------
+
+    def onboarding(self, n: int = 10, exclude: Iterable[str] = ()) -> list[str]:
+        """The titles to ask a newcomer to rate first, best first, leaving out `exclude`:
+        well known, disputed and spread across tastes (model/onboarding.py), then the most
+        rated. Titles nobody rated are never offered."""
+        if self._onboarding is None:
+            vectors: np.ndarray | sp.csr_matrix = self.qi
+            if self.qi.shape[1] == 0:  # no factors: spread by content, else popularity alone
+                vectors = self._content_unit
+                if vectors is None:
+                    vectors = np.ones((len(self.title_ids), 1))
+            order = onboarding.informative_order(self.title_counts, vectors)
+            rest = np.argsort(-self.title_counts, kind="stable")
+            rest = rest[self.title_counts[rest] > 0]
+            self._onboarding = list(dict.fromkeys([*order, *rest.tolist()]))
+        skip = set(exclude)
+        out: list[str] = []
+        for j in self._onboarding:
+            t = self.title_ids[j]
+            if t not in skip:
+                out.append(t)
+                if len(out) == n:
+                    break
+        return out
 
     def _co_rated(self, i: int) -> np.ndarray:
         if self._raters is None:

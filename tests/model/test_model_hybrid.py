@@ -172,3 +172,19 @@ def test_a_newcomer_counts_from_the_first_rating(
         # predict_for scores a title as top_n_for ranks it
         assert abs(rec.predict_for(vector, ids[0]).raw - top[0].raw) <= 1e-9
     assert leaned >= len(GENRES) - 1
+
+
+def test_onboarding_asks_well_known_titles_spread_across_tastes(
+    trained: tuple[Path, list[str]], synth: Synthetic
+) -> None:
+    data, new = trained
+    rec = Recommender.load(data / "models")
+    first = rec.onboarding(6)
+    counts = dict(zip(rec.title_ids, rec.title_counts.tolist(), strict=True))
+    rated = sorted(c for c in counts.values() if c > 0)
+    assert all(counts[t] >= rated[len(rated) // 2] for t in first)  # well known
+    assert len({synth.genre_of[t] for t in first}) >= 4  # spread: the 6 most rated span fewer
+    most_rated = sorted(counts, key=lambda t: -counts[t])[:6]
+    assert len({synth.genre_of[t] for t in first}) > len({synth.genre_of[t] for t in most_rated})
+    assert not set(new) & set(rec.onboarding(len(rec.title_ids)))  # nobody rated those
+    assert rec.onboarding(3, exclude=first[:2]) == first[2:5]
