@@ -17,6 +17,8 @@ from model import Recommender, hybrid
 from model.artifact import MODEL_FILE
 from model.content import read_content
 from model.data import CompactTrainset, ratings_from_frame
+from model.hybrid_eval import evaluate_hybrid
+from model.report import render_hybrid
 from model.synthetic import GENRES, Synthetic, generate, write_parquet
 from model.train import SVDParams, fit, train
 
@@ -188,3 +190,25 @@ def test_onboarding_asks_well_known_titles_spread_across_tastes(
     assert len({synth.genre_of[t] for t in first}) > len({synth.genre_of[t] for t in most_rated})
     assert not set(new) & set(rec.onboarding(len(rec.title_ids)))  # nobody rated those
     assert rec.onboarding(3, exclude=first[:2]) == first[2:5]
+
+
+def test_evaluate_reports_what_content_adds(tmp_path: Path) -> None:
+    """`model evaluate`'s hybrid part: new titles against mean + person bias (scored on titles
+    that did not choose the ridge strength), new people given 1/3/5, onboarding; rendered."""
+    synth = generate(n_users=800, n_titles=600, n_ratings=40000, seed=5)
+    _content(synth, tmp_path / "content.npz")
+    content = read_content(tmp_path / "content.npz")
+    out = evaluate_hybrid(ratings_from_frame(synth.frame), PARAMS, content, n_people=60)
+    nt = out["new_titles"]
+    assert nt["rmse_hybrid"] < nt["rmse_mean_person_bias"] and nt["improvement"] > 0.01
+    assert set(out["new_people"]) == {"given 1", "given 3", "given 5"}
+    for by_model in out["new_people"].values():
+        assert set(by_model) == {
+            "fold-in, plain SVD", "fold-in, hybrid", "hybrid + content neighbourhood"
+        }  # fmt: skip
+        assert all(0 < m["rmse"] < 2 and 0 < m["ndcg@10"] <= 1 for m in by_model.values())
+    assert all(0 < m["coverage"] <= 1 for m in out["new_people"]["given 5"].values())
+    assert out["onboarding"]["people"] > 20
+    text = "\n".join(render_hybrid(json.loads(json.dumps(out))))
+    assert "New titles" in text and "| given 3 | hybrid + content neighbourhood |" in text
+    assert "| onboarding order |" in text and "| random popular |" in text
