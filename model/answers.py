@@ -59,8 +59,9 @@ class UserVector:
     ignored: tuple[str, ...] = ()  # title ids the model does not know
     user_id: int = 0
     seen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # per title in `seen`: the rating minus the title's everyone-average (mu + b_i): what the
-    # hybrid's content neighbourhood spreads to titles made alike (model/similarity.py)
+    # per title in `seen`: what the fold-in leaves unexplained of its rating (r minus the
+    # folded-in estimate): the hybrid's content neighbourhood spreads it to titles made alike
+    # (model/similarity.py)
     residual: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property

@@ -185,8 +185,11 @@ class Recommender(Factors):
         ii = np.asarray(idx, dtype=np.int64)
         y = np.asarray(vals) - self.global_mean - self.bi[ii]
         x = solve(self.qi[ii], y, lam, self.prior_precision, self._prior_pull)
+        # what the fold-in leaves unexplained: the content neighbourhood spreads only that, so
+        # the person's bias and factors are not counted twice
+        residual = y - x[0] - self.qi[ii] @ x[1:]
         return UserVector(
-            float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii, y.copy()
+            float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii, residual
         )
 
     def _lift(self, vector: UserVector) -> np.ndarray | None:
