@@ -59,7 +59,7 @@ def test_the_etl_writes_content_features_for_every_title(tmp_path: Path) -> None
 
 
 def test_a_missing_or_broken_content_file_is_refused_with_the_reason(tmp_path: Path) -> None:
-    with pytest.raises(ContentError, match="missing .*python -m etl"):
+    with pytest.raises(ContentError, match=r"missing .*python -m etl"):
         read_content(tmp_path / "content.npz")
     (tmp_path / "content.npz").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(ContentError, match="not a usable content file"):
