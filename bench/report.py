@@ -18,6 +18,7 @@ AREAS = (
     "etl",
     "catalog",
     "model",
+    "hybrid",
     "spark",
     "bot",
     "api",
