@@ -5,7 +5,18 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 # Exact versions of every dependency, the ones CI tested (`make lock` rewrites it).
 CONSTRAINTS := constraints.txt
-DATA   ?= data
+# The data folder: DATA, else DATA_DIR (the setting every entry point reads), else data/. It is
+# exported as DATA_DIR, so `DATA_DIR=data/real make run` builds data/real and the bot (or the
+# API) it starts serves that same folder.
+DATA_DIR ?= data
+DATA   ?= $(DATA_DIR)
+override DATA_DIR := $(DATA)
+export DATA_DIR
+# The real Kaggle titles (never committed) and demo ratings for their ids: `make real` makes
+# REAL_DATA a data folder of its own, so the demo data `make run` trains on stays as it was.
+REAL_TITLES  ?= ../shared/data/raw/titles
+REAL_DATA    ?= data/real
+REAL_RATINGS ?= 1000000
 # Demo data sizes for `make run`: small enough for seconds; full scale is 23000 / 11000000.
 DEMO_TITLES  ?= 2000
 DEMO_RATINGS ?= 200000
@@ -14,12 +25,14 @@ SEED ?= 42
 # default, 180 s, is for real data; docs/model.md).
 TRAIN_BUDGET ?= 30
 
-.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java nginx
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java nginx real
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
 	@echo "make test       the test suite (fast part); make test-slow: the slow-marked tests"
 	@echo "make data etl train evaluate report api console export-ratings refresh bench lint format clean"
+	@echo "make real       the real titles ($(REAL_TITLES)) + demo ratings for them in $(REAL_DATA)/raw;"
+	@echo "                then DATA_DIR=$(REAL_DATA) make run (or api, report) builds and serves them"
 	@echo "make java       install Debian's Java 17 runtime when java is missing (Spark engine; CI runs it)"
 	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
 	@echo "make postgres   install Debian's PostgreSQL server (the store tests on a real server; CI runs it)"
@@ -44,6 +57,14 @@ lock: $(STAMP)
 
 $(DATA)/raw/titles: | $(STAMP)
 	$(PY) -m etl.demo --out $(DATA)/raw --titles $(DEMO_TITLES) --ratings $(DEMO_RATINGS) --seed $(SEED)
+
+# The real titles linked (not copied: they stay where they are) into REAL_DATA/raw/titles, and
+# ratings for their ids written beside them; every other target then works on DATA=REAL_DATA.
+real: $(STAMP)
+	@test -d $(REAL_TITLES) || { echo "no real titles at $(REAL_TITLES) (set REAL_TITLES=...)"; exit 2; }
+	mkdir -p $(REAL_DATA)/raw
+	ln -sfn $(abspath $(REAL_TITLES)) $(REAL_DATA)/raw/titles
+	$(PY) -m etl.demo --out $(REAL_DATA)/raw --titles-from $(REAL_TITLES) --ratings $(REAL_RATINGS) --seed $(SEED)
 
 data: $(STAMP)
 	$(PY) -m etl.demo --out $(DATA)/raw --titles $(DEMO_TITLES) --ratings $(DEMO_RATINGS) --seed $(SEED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalog import validate as v
+from domain.genres import GENRES
 from domain.vocabulary import PLATFORM_LETTERS, PLATFORMS
 
 PLATFORM_ACCEPTED = (
@@ -21,4 +22,11 @@ ACCEPTED: dict[str, str] = {
     "limit": f"a whole number from 1 to {v.LIMIT_MAX}",
     "kind": "'movie' or 'tv show' (also movies, film, show, shows, series, tv)",
     "title_id": "a title id such as 'ns123': platform letter + show_id",
+    "offset": f"a whole number from 0 to {v.OFFSET_MAX} (0 = the first result)",
+    "genre": f"one of {', '.join(GENRES)}, a genre's name in English or Spanish, or a "
+    "platform's own label ('TV Comedies')",
+    "decade": "its first year, a multiple of 10: 1990 for the 1990s",
+    "sort": "'score' (best mean score first, few votes count less) or 'newest' (release year, "
+    "then date added)",
+    "words": "platform, type, genre, year or decade, minimum score (4+) and sort, in any order",
 }

@@ -22,7 +22,8 @@ import anyio
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from api import deps, errors
+from api import deps, errors, openapi_doc
+from api.head import HeadAsGet
 from api.params import USER_ID_MAX
 from api.routes import operations, questions, recommendations, titles
 from api.settings import ApiSettings
@@ -37,7 +38,9 @@ DESCRIPTION = (
     "`{error, detail, parameter, accepted, candidates}`: 422 for a missing or malformed "
     "parameter, 404 for an unknown platform or title, 409 when a title name is "
     "ambiguous (pick an id from `candidates`), 503 when a recommendation is asked for "
-    "and no model is loaded. See docs/api.md."
+    "and no model is loaded. Lists are paged: `offset`, `limit` (or `n`) and the `total` "
+    "matching. Text fields (reasons, year wording, genre names) follow `lang` or the "
+    "Accept-Language header, English by default. Every GET answers HEAD too."
 )
 
 
@@ -66,6 +69,8 @@ def create_app(settings: ApiSettings | None = None, holder: CatalogHolder | None
     errors.install(app)
     for module in (questions, titles, recommendations, operations):
         app.include_router(module.router)
+    app.add_middleware(HeadAsGet)
+    openapi_doc.install(app)
     return app
 
 

@@ -44,6 +44,7 @@ BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
     # Well formed, but not something we carry: like an unknown path, 404.
     "unknown_platform": (404, "not_found"),
     "title_not_found": (404, "not_found"),
+    "unknown_genre": (404, "not_found"),
     # The request is valid; the data makes it ambiguous: pick one of `candidates`.
     "ambiguous_title": (409, "ambiguous_title"),
     "invalid_year": (422, "invalid_argument"),
@@ -57,6 +58,8 @@ BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
     "text_too_long": (422, "invalid_argument"),
     "invalid_rating": (422, "invalid_argument"),
     "invalid_ratings": (422, "invalid_argument"),
+    "invalid_sort": (422, "invalid_argument"),
+    "unknown_word": (422, "invalid_argument"),
 }
 AMBIGUOUS_ACCEPTED = "one title id from `candidates`, or a more exact name"
 

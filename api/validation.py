@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fastapi.exceptions import RequestValidationError
 
 from api.accepted import ACCEPTED
-from catalog import QueryError
+from catalog import QueryError, browse
 from catalog import validate as v
 
 # The catalogue's parser of each parameter, keyed by the API's name for it.
@@ -27,6 +27,10 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "n": lambda x: v.parse_limit(x, "n"),
     "limit": v.parse_limit,
     "kind": v.parse_kind,
+    "offset": v.parse_offset,
+    "min_score": v.parse_score,
+    "sort": browse.parse_sort,
+    "genre": browse.parse_genre,
 }
 
 

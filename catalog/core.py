@@ -9,12 +9,14 @@ instance may serve many threads while a new one is being built (see holder.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from catalog import titles
+from catalog import browse, titles
 from catalog import validate as v
+from catalog.browse import BrowsePage, BrowseQuery, BrowseTable
 from catalog.index import CatalogIndex
 from catalog.loading import RecommenderLoader, load_catalog
 from catalog.memo import Memo
@@ -222,6 +224,44 @@ class Catalog(Recommendations):
             exclude = (exclude,)
         skip = {e.strip().lower() for e in exclude if isinstance(e, str)}
         return titles.popular(self.index.rows, count, p, k, skip)
+
+    # ---------------------------------------------------------------- browsing
+
+    @cached_property
+    def _browse_table(self) -> BrowseTable:
+        # Built on the first browse (tens of ms at full scale), then read by every thread;
+        # two threads racing build equal tables and one wins: no lock needed.
+        return BrowseTable.build(self.index.rows)
+
+    def browse(
+        self,
+        platform: object = None,
+        kind: object = None,
+        genre: object = None,
+        year: object = None,
+        decade: object = None,
+        min_score: object = None,
+        sort: object = None,
+        offset: object = 0,
+        limit: object = 10,
+    ) -> BrowsePage:
+        """Titles by platform ('all' or None: every one), kind, genre (domain/genres.py's
+        vocabulary, either language), release year or decade (1990 / '90s'), minimum mean
+        score; sorted by 'score' (default) or 'newest'; `limit` from `offset`, with the total."""
+        query = browse.parse_query(platform, kind, genre, year, decade, min_score, sort)
+        return self.browse_query(query, offset, limit)
+
+    def browse_words(self, text: object, offset: object = 0, limit: object = 10) -> BrowsePage:
+        """`browse` for typed words in any order: 'netflix comedy 2020', 'series 90s best'
+        (catalog/browse.py parse_words); an unknown word raises QueryError 'unknown_word'."""
+        return self.browse_query(browse.parse_words(text), offset, limit)
+
+    def browse_query(
+        self, query: BrowseQuery, offset: object = 0, limit: object = 10
+    ) -> BrowsePage:
+        """Another page of a parsed query (`BrowsePage.query`): what a Next button asks."""
+        start, n = v.parse_offset(offset), v.parse_limit(limit)
+        return browse.page(self._browse_table, self.index.rows, query, start, n)
 
     def chart_frames(self) -> dict[str, ChartFrame]:
         """What charts.render_chart needs, from this catalogue (docs/eda.md):

@@ -33,6 +33,9 @@ QueryErrorCode = Literal[
     "text_too_long",
     "invalid_rating",
     "invalid_ratings",
+    "unknown_genre",
+    "invalid_sort",
+    "unknown_word",
     "title_not_found",
     "ambiguous_title",
 ]

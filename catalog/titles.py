@@ -19,8 +19,10 @@ from catalog.results import (
     WhereToWatch,
 )
 from catalog.rows import TitleRows
+from catalog.search_words import BANDS, VARIANT
 
 AUTO_PICK_MATCH = 90.0  # resolve_title picks a lone fuzzy candidate at least this close
+VARIANT_MATCH = BANDS[VARIANT][0]  # 'Name (tail)' or the name less a leading article
 
 
 def row_order(rows: TitleRows, row: int) -> tuple[int, int, str, int]:
@@ -97,10 +99,14 @@ def resolve(ix: CatalogIndex, text: str, n: int) -> TitleMatch:
         return TitleMatch(rows.info(row))
     hits = search_page(ix, text, 0, n).hits
     exact = tuple(h for h in hits if h.match == 100.0)
-    if len(exact) == 1:
+    # 'The Office' is one title's exact name, and 'The Office (U.K.)' / '(U.S.)' are the same
+    # name with a tail (search's VARIANT tier, 99): the text names all three equally well, so
+    # the person is asked (issue 22), never answered about the first silently.
+    variants = tuple(h for h in hits if VARIANT_MATCH <= h.match < 100.0)
+    if len(exact) == 1 and not variants:
         return TitleMatch(rows.info(rows.row_of_id[exact[0].id]))
     if exact:
-        return TitleMatch(None, exact)
+        return TitleMatch(None, exact + variants)
     if len(hits) == 1 and hits[0].match >= AUTO_PICK_MATCH:
         return TitleMatch(rows.info(rows.row_of_id[hits[0].id]))
     return TitleMatch(None, hits)

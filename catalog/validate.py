@@ -23,6 +23,7 @@ from catalog.errors import QueryError
 from catalog.errors import QueryErrorCode as QueryErrorCode
 from catalog.errors import TitleNotFound as TitleNotFound
 from domain.vocabulary import (
+    ALL_PLATFORM_WORDS,
     DURATION_TYPES,
     KINDS,
     PLATFORM_LETTERS,
@@ -31,6 +32,7 @@ from domain.vocabulary import (
     RATING_MIN,
     duration_type_key,
     kind_key,
+    normalize,
     platform_key,
 )
 
@@ -65,8 +67,11 @@ def parse_platform(text: object) -> str:
 
 
 def parse_optional_platform(text: object) -> str | None:
-    """None or '' (no filter) or a platform alias."""
+    """None, '' or 'all' (no filter; also the bot's other words for every platform) or a
+    platform alias."""
     if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if isinstance(text, str) and normalize(text) in ALL_PLATFORM_WORDS:
         return None
     return parse_platform(text)
 

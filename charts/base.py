@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -275,6 +276,6 @@ def thousands(n: float) -> str:
     return f"{int(n):,}"
 
 
-def shorten(text: str, width: int = 32) -> str:
-    text = str(text)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def wrap(text: str, width: int = 32) -> str:
+    """A long label on several lines, never cut ("Marvel Studios' Avengers:\nEndgame")."""
+    return textwrap.fill(str(text), width, break_long_words=False, break_on_hyphens=False)

@@ -27,13 +27,14 @@ from charts.base import (
     platforms_in,
     pname,
     say,
-    shorten,
     split_list,
     style,
     thousands,
     top_label,
+    wrap,
 )
 from charts.missing import MISSING_COLUMNS, chart_missing, missing_shares, share_label
+from domain.genres import genre_key, genre_name
 
 
 def maturity_groups(ratings: pd.Series) -> pd.Series:
@@ -114,14 +115,27 @@ def chart_maturity(data: EdaData) -> Chart:
     return finish(fig, "maturity", "Maturity ratings per platform", findings)
 
 
-def _top_items(data: EdaData, column: str, n: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def _top_items(
+    data: EdaData, column: str, n: int, items: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     t = data.titles
-    items = split_list(t[column])
+    if items is None:
+        items = split_list(t[column])
     items["platform"] = t.loc[items["row"], "platform"].astype(object).to_numpy()
     counts = items["item"].value_counts()
     top = list(counts.index[:n])
     table = pd.crosstab(items["item"], items["platform"]).loc[top]
     return items, table, int(t[column].isna().sum())
+
+
+def genre_items(listed_in: pd.Series) -> tuple[pd.DataFrame, int]:
+    """One row per (title row, genre of the shared vocabulary, domain/genres.py): Netflix's
+    "Dramas" and "TV Dramas" and Hulu's "Drama" are one genre, counted once per title; and how
+    many distinct platform labels were merged."""
+    items = split_list(listed_in)
+    labels = items["item"].str.lower().nunique()
+    items["item"] = items["item"].map(genre_key)
+    return items.dropna().drop_duplicates().reset_index(drop=True), int(labels)
 
 
 def _stacked_barh(ax: Axes, table: pd.DataFrame, plats: list[str], label: dict[str, str]) -> None:
@@ -133,7 +147,7 @@ def _stacked_barh(ax: Axes, table: pd.DataFrame, plats: list[str], label: dict[s
         left += vals
     for i, v in enumerate(left):
         ax.text(v, i, f" {thousands(v)}", va="center", fontsize=9)
-    ax.set_yticks(y, [shorten(label.get(s, s), 30) for s in table.index])
+    ax.set_yticks(y, [wrap(label.get(s, s), 30) for s in table.index])
     ax.invert_yaxis()
     ax.set_xlim(0, left.max() * 1.12 if len(left) else 1)
     ax.legend(frameon=False, loc="lower right")
@@ -171,38 +185,31 @@ def chart_countries(data: EdaData) -> Chart:
 
 @chart("genres", "Top genres")
 def chart_genres(data: EdaData) -> Chart:
-    items, table, _ = _top_items(data, "listed_in", 20)
+    merged, n_labels = genre_items(data.titles["listed_in"])
+    items, table, _ = _top_items(data, "listed_in", 20, merged)
     plats = platforms_in(data.titles)
-    label = data.original_labels("listed_in")
+    label = {key: genre_name(key, "en") for key in table.index}
     fig, ax = new_figure(figsize=(10.0, 6.8))
     _stacked_barh(ax, table, plats, label)
-    ax.set_xlabel("titles listed in the genre (a title can list several)")
+    ax.set_xlabel("titles in the genre (the platforms' labels merged; a title can have several)")
     n = len(data.titles)
     if len(table):
-        first = table.index[0]
+        first = str(table.index[0])
         n_first = int(table.loc[first].sum())
         per_title = len(items) / max(1, items["row"].nunique())
-        solo = (table > 0).sum(axis=1) == 1
-        vocab = Words({"en": "", "es": ""})
-        if solo.any() and len(plats) > 1:
-            eg = table.index[solo][0]
-            eg_plat, n_solo, n_top = pname(str(table.loc[eg].idxmax())), int(solo.sum()), len(table)
-            eg = label.get(eg, eg)
-            vocab = say("genres_vocabulary", n_solo=Count(n_solo), n_top=Count(n_top), eg=eg,
-                        eg_plat=eg_plat)  # fmt: skip
-        first_pct = pct(n_first, n)
-        first = label.get(first, first)
+        n_genres = items["item"].nunique()
+        vocab = say("genres_merged", n_labels=Count(n_labels), n_genres=Count(n_genres))
         findings = say(
             "genres",
             n_first,
-            first=first,
-            first_pct=Pct(first_pct),
+            first=Words({lang: genre_name(first, lang) for lang in ("en", "es")}),
+            first_pct=Pct(pct(n_first, n)),
             per_title=Num(per_title, 1),
             vocab=vocab,
         )
     else:
         findings = say("genres_none")
-    return finish(fig, "genres", "Top 20 genres (listed_in)", findings)
+    return finish(fig, "genres", "Top 20 genres", findings)
 
 
 @chart("date_added", "Titles added per year")

@@ -25,8 +25,8 @@ from charts.base import (
     pname,
     row_at_max,
     say,
-    shorten,
     style,
+    wrap,
 )
 
 # boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.
@@ -77,9 +77,9 @@ def _box_panel(ax: Axes, df: pd.DataFrame, plats: list[str], unit: str, label_to
         top = row_at_max(sub, "value")
         # the name sits between this box and the one above (the y axis is inverted later)
         ax.annotate(
-            f"{shorten(top['name'], 30)} ({top['value']} {unit}) ↓"
+            f"{wrap(top['name'], 30)} ({top['value']} {unit}) ↓"
             if top["value"] > 0.6 * vmax
-            else f"↓ {shorten(top['name'], 30)} ({top['value']} {unit})",
+            else f"↓ {wrap(top['name'], 30)} ({top['value']} {unit})",
             xy=(top["value"], pos),
             xytext=(top["value"], pos - 0.42),
             textcoords="data",

@@ -26,6 +26,10 @@ LANGUAGES: tuple[str, ...] = ("en", "es")
 PlatformKey = Literal["amazon", "disney", "hulu", "netflix"]
 KindKey = Literal["movie", "tv show"]
 DurationTypeKey = Literal["min", "season"]
+# What a title's `release_year` counts (docs/data.md, "What release_year means"): a movie's
+# release; for a show, the year its first season aired on Disney+ and Hulu ("since 1989"), its
+# latest season on Amazon and Netflix ("latest season 2019"). Checked against the real files.
+YearMeaning = Literal["release", "first_season", "latest_season"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Platform:
     # The platform's own search page, {q} the URL-quoted title: a title card links there (the
     # Kaggle files carry no per-title links, and a search page survives id changes)
     search_url: str = ""
+    # What a show's release_year is on this platform: its first or its latest season
+    show_year: YearMeaning = "latest_season"
 
     def name(self, lang: str = "en") -> str:
         return self.names.get(lang) or self.names["en"]
@@ -93,6 +99,7 @@ _PLATFORMS = (
         ),
         color="#1399D6",
         search_url="https://www.primevideo.com/search/?phrase={q}",
+        show_year="latest_season",  # Bones 2017 (Hulu: 2005), Vikings 2020 (Hulu: 2011)
     ),
     Platform(
         key="disney",
@@ -101,6 +108,7 @@ _PLATFORMS = (
         aliases=("d", "disney+", "disney plus", "disneyplus"),
         color="#25307F",
         search_url="https://www.disneyplus.com/search?q={q}",
+        show_year="first_season",  # The Simpsons 1989 with 32 seasons
     ),
     Platform(
         key="hulu",
@@ -109,6 +117,7 @@ _PLATFORMS = (
         aliases=("h",),
         color="#2FA35B",
         search_url="https://www.hulu.com/search?q={q}",
+        show_year="first_season",  # Survivor 2000 with 34 seasons, Family Guy 1999
     ),
     Platform(
         key="netflix",
@@ -117,6 +126,7 @@ _PLATFORMS = (
         aliases=("n",),
         color="#D81F26",
         search_url="https://www.netflix.com/search?q={q}",
+        show_year="latest_season",  # Grey's Anatomy 2020 with 17 seasons
     ),
 )
 _KINDS = (
@@ -249,6 +259,11 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
+# Words for "every platform" where a platform is optional (the bot's All button, the API's
+# platform=all): no platform filter, on purpose.
+ALL_PLATFORM_WORDS = frozenset({"all", "any", "todas", "todos", "cualquiera", "*"})
+
+
 def platform_key(text: object) -> str | None:
     """The platform an alias names ('Prime' -> 'amazon'); None when it names none."""
     return PLATFORM_ALIASES.get(normalize(text)) if isinstance(text, str) else None
@@ -268,6 +283,16 @@ def platform_name(key: str, lang: str = "en") -> str:
     """A platform's display name; an unknown key title-cased (data may carry a fifth one)."""
     info = PLATFORM_INFO.get(key)
     return info.name(lang) if info else key.title()
+
+
+def year_meaning(platform: str, kind: str) -> YearMeaning:
+    """What `release_year` counts for a title of this platform and kind: 'release' (movies),
+    'first_season' or 'latest_season' (shows; docs/data.md). Front ends word the year by it:
+    "since 1989" for a first season, "latest season 2019" for a latest one."""
+    if kind != "tv show":
+        return "release"
+    info = PLATFORM_INFO.get(platform)
+    return info.show_year if info else "latest_season"
 
 
 def kind_name(key: str, lang: str = "en") -> str:

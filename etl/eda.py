@@ -103,7 +103,17 @@ def load_frames(data_dir: Path, reports_dir: Path | None = None) -> EdaData:
 
 
 def render_all(data: EdaData) -> list[Chart]:
-    return [render_chart(name, data) for name in available_charts(data)]
+    """Every chart the data allows, a progress line after each (issue 22: long work says how
+    far it is; a chart takes a second or two, the whole report up to a minute at full scale)."""
+    names = available_charts(data)
+    charts, t0 = [], time.perf_counter()
+    for k, name in enumerate(names, start=1):
+        charts.append(render_chart(name, data))
+        spent = time.perf_counter() - t0
+        left = spent / k * (len(names) - k)
+        log.info("chart %d/%d %s drawn, %.1f s, about %.0f s left", k, len(names), name, spent,
+                 left)  # fmt: skip
+    return charts
 
 
 CSS = """
@@ -220,7 +230,9 @@ def _write(path: Path, data: bytes) -> None:
 def build_report(data_dir: Path, out: Path | None = None) -> tuple[Path, list[Chart]]:
     """Build the report; returns the path of eda.html and the charts drawn."""
     out = out or data_dir / "reports"
+    t0 = time.perf_counter()
     data = load_frames(data_dir, out)
+    log.info("read %s in %.1f s", data_dir / "processed", time.perf_counter() - t0)
     charts = render_all(data)
     out.mkdir(parents=True, exist_ok=True)
     for c in charts:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,3 +237,33 @@ class EpochProgress:
             file=sys.stderr,
             flush=True,
         )
+
+
+# Seconds between progress lines of a long fit or loop, at most (Ticker's default)
+PROGRESS_EVERY = 10.0
+
+
+class Ticker:
+    """A progress line at most every `every` seconds, with an ETA from the share done: for loops
+    that can run minutes (the search's fold fits, the fold-in choice; issue 22 asks for a line
+    at least every ~10 s). `tick(done, total, what)` is cheap when no line is due."""
+
+    def __init__(
+        self,
+        log: Callable[[str], None],
+        label: str,
+        every: float | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.log, self.label, self.clock = log, label, clock
+        self.every = PROGRESS_EVERY if every is None else every
+        self.t0 = self.last = clock()
+
+    def tick(self, done: float, total: float, what: str = "") -> None:
+        now = self.clock()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        spent = now - self.t0
+        eta = f", about {spent * (total - done) / done:.0f} s left" if 0 < done < total else ""
+        self.log(f"{self.label}: {what or f'{done:g}/{total:g}'}, {spent:.0f} s{eta}")

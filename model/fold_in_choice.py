@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from surprise import SVD, BaselineOnly
 
-from model.data import CompactTrainset, Ratings
+from model.data import CompactTrainset, Ratings, Ticker
 from model.train import SVDParams
 
 FOLD_IN_GIVEN = (3, 5, 10, 20)
@@ -71,7 +71,13 @@ def choose_fold_in(
     chosen = rng.choice(eligible, size=min(n_users, len(eligible) // 2), replace=False)
     held = np.isin(ratings.users, chosen)
     ts = CompactTrainset(ratings.subset(np.flatnonzero(~held)))
+    # a line at least every ~10 s (model.data.PROGRESS_EVERY): the fit, then the held-out
+    # people (issue 22)
+    ticker = Ticker(log, "fold-in choice")
+    epochs = iter(range(1, params.n_epochs + 1))
+    ts.on_epoch = lambda: ticker.tick(0, 1, f"fitting, epoch {next(epochs, params.n_epochs)}")
     algo = baseline_as_svd(ts) if baseline else params.algo().fit(ts)
+    ts.on_epoch = None
     body = payload(algo, ts)
     mse = body["fold_in_reg"]
     k = algo.qi.shape[1]
@@ -98,7 +104,9 @@ def choose_fold_in(
     order = np.argsort(test.users, kind="stable")
     us = test.users[order]
     bounds = np.flatnonzero(np.r_[True, us[1:] != us[:-1], True])
+    people = len(bounds) - 1
     for person, (a, b) in enumerate(itertools.pairwise(bounds)):
+        ticker.tick(person, people, f"{person}/{people} held-out people")
         half = sq[person % 2]
         rows = order[a:b][rng.permutation(b - a)]
         idx_all = np.array([any_rec._title_index.get(t, -1) for t in test.items[rows]])

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from surprise import BaselineOnly
 
-from model.data import CompactTrainset, Ratings, RatingsError, kfold_indices
+from model.data import CompactTrainset, Ratings, RatingsError, Ticker, kfold_indices
 from model.fold_in_choice import FOLD_IN_GIVEN as FOLD_IN_GIVEN
 from model.fold_in_choice import FOLD_IN_PRIOR as FOLD_IN_PRIOR
 from model.fold_in_choice import FOLD_IN_RIDGE as FOLD_IN_RIDGE
@@ -159,13 +159,34 @@ class _Folds:
             self.parts.append((ts, *inner_ids(ts, test), test.ratings))
         self.n_train = sum(p[0].n_ratings for p in self.parts)
 
-    def score(self, make: Callable[[], Any]) -> tuple[float, float, list[float], float]:
+    def score(
+        self,
+        make: Callable[[], Any],
+        label: str = "",
+        n_epochs: int = 1,
+        log: Callable[[str], None] = log_none,
+    ) -> tuple[float, float, list[float], float]:
         from model.evaluate import predict_all
 
         t0 = time.perf_counter()
         per = []
+        # A line at least every ~10 s (model.data.PROGRESS_EVERY) while a candidate's folds
+        # fit (a fit on the search's 1M ratings takes minutes: issue 22 saw 3.5 silent ones).
+        ticker = Ticker(log, f"search: {label}")
+        k, started = len(self.parts), 0
+
+        def on_epoch() -> None:
+            nonlocal started
+            fold, epoch = divmod(started, n_epochs)
+            ticker.tick(started, k * n_epochs, f"fold {fold + 1}/{k}, epoch {epoch + 1}/{n_epochs}")
+            started += 1
+
         for ts, u, i, true in self.parts:
-            algo = make().fit(ts)
+            ts.on_epoch = on_epoch
+            try:
+                algo = make().fit(ts)
+            finally:
+                ts.on_epoch = None
             per.append(_rmse(predict_all(algo, ts, u, i), true))
         rmse = float(np.mean([p[0] for p in per]))
         mae = float(np.mean([p[1] for p in per]))
@@ -254,7 +275,9 @@ def select(
         if (predicted is not None and (predicted > left or final > final_limit)) or left <= 0:
             sel.skipped_for_budget += 1
             continue
-        rmse, mae, per, sec = parts.score(lambda c=cand: c.algo())
+        rmse, mae, per, sec = parts.score(
+            lambda c=cand: c.algo(), f"SVD {_short(cand)}", cand.n_epochs, log
+        )
         rate = sec / units if rate is None else 0.5 * rate + 0.5 * sec / units
         sel.candidates.append(Candidate(_short(cand), rmse, mae, round(sec, 2), per))
         log(f"search: SVD {_short(cand)} RMSE {rmse:.4f} ({sec:.1f} s)")

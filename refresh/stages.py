@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import signal
 import subprocess
@@ -20,6 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
+# While a stage runs, a line at least this often (seconds) with the child's own latest line,
+# which carries its progress and ETA (training: "search: SVD ...: fold 2/3, epoch 12/40, 85 s,
+# about 120 s left"); the refresh was silent for minutes while a model trained (issue 22).
+PROGRESS_EVERY = 10.0
+POLL = 0.2  # how often the child is checked for having ended
+
+log_ = logging.getLogger("refresh")
 
 
 @dataclass
@@ -73,7 +81,7 @@ def run_stage(
             env=env,
         )
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = _wait(proc.pid, name, log, started)
         except BaseException:
             proc.kill()
             proc.wait()
@@ -84,6 +92,32 @@ def run_stage(
     if proc.returncode != 0:
         result.error = error_line(log, proc.returncode)
     return result
+
+
+def _wait(pid: int, name: str, log: Path, started: float) -> tuple[int, os.struct_rusage]:
+    """wait4 on the child, saying every PROGRESS_EVERY s how long it runs and its last line."""
+    last = started
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        time.sleep(POLL)
+        now = time.perf_counter()
+        if now - last >= PROGRESS_EVERY:
+            last = now
+            log_.info("stage %s: running, %.0f s; %s", name, now - started, last_line(log))
+
+
+def last_line(log: Path) -> str:
+    """The child's latest non-empty output line (the file's tail only), or a dash."""
+    try:
+        with open(log, "rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 4096))
+            tail = f.read().decode(errors="replace")
+    except OSError:
+        return "-"
+    lines = [ln.strip() for ln in tail.replace("\r", "\n").splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else "-"
 
 
 def error_line(log: Path, code: int) -> str:

@@ -7,7 +7,7 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
 from api.deps import Cat, Holder, Settings, State
 from api.errors import ApiError
@@ -48,12 +48,6 @@ def health(c: Cat, state: State, holder: Holder) -> HealthOut:
     )
 
 
-@router.head("/health", include_in_schema=False)
-def health_head(c: Cat) -> Response:
-    """Monitors and load balancers often probe with HEAD: 200, no body."""
-    return Response(status_code=200)
-
-
 def _check_token(expected: str | None, given: str | None) -> None:
     if expected is None:
         raise ApiError(
@@ -81,7 +75,8 @@ def reload(
 ) -> ReloadOut:
     """Build a new catalogue from DATA_DIR and swap it in by one reference assignment;
     requests already running finish on the old one. CatalogHolder.reload's policy, the same
-    as the bot's /reload: when the new data breaks the contract of docs/data.md, or its
+    as the bot's /reload: when the new data breaks the data contract (a missing file or
+    column, a column of another type), or its
     model fails to load while a model is being served, the old catalogue and model keep
     serving and 503 `reload_failed` says why. With no model before either, the new data
     goes in and `status` is 'degraded'. Disabled (403) unless API_ADMIN_TOKEN is set."""

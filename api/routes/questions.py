@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from api.deps import Cat
 from api.errors import responses as r
+from api.language import Lang
 from api.params import DurationTypeOpt, PlatformOpt, PlatformReq, Scored, YearOpt, YearReq
 from api.schemas import ActorOut, CountPlatformOut, MaxDurationOut, PlatformCountOut, ScoreCountOut
 from catalog import validate as v
@@ -25,6 +26,7 @@ router = APIRouter(tags=["questions"])
 )
 def max_duration(
     c: Cat,
+    lang: Lang,
     year: YearOpt = None,
     platform: PlatformOpt = None,
     duration_type: DurationTypeOpt = None,
@@ -32,7 +34,8 @@ def max_duration(
     """The movie with the most minutes (default) or the show with the most seasons, under
     optional release-year and platform filters. Ties are all listed, sorted by name; with
     no title matching the filters, `duration` and `title` are null."""
-    return MaxDurationOut.model_validate(c.max_duration(year, platform, duration_type))
+    answer = c.max_duration(year, platform, duration_type)
+    return MaxDurationOut.model_validate(answer, context={"lang": lang})
 
 
 @router.get(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api import words
 from api.deps import Cat
 from api.errors import responses as r
+from api.language import Lang
 from api.params import KindOpt, N, PlatformOpt, TitleArg, UserId
 from api.schemas import (
     RecommendationOut,
@@ -37,11 +39,16 @@ def _knows_user(c: Catalog, user_id: int) -> bool:
     responses=r(404, 409, 422, 503),
     summary="Would this user like this title?",
 )
-def recommend(c: Cat, user_id: UserId, title: TitleArg) -> RecommendationOut:
+def recommend(c: Cat, user_id: UserId, title: TitleArg, lang: Lang) -> RecommendationOut:
     """The user's predicted rating for the title and the decision: recommended when the
     prediction is at least RECOMMEND_THRESHOLD (3.5 by default), with the reason. A user or
-    title the model has not seen gets Surprise's fallback estimate, named in reason_code."""
-    return RecommendationOut.model_validate(c.recommend(user_id, title))
+    title the model has not seen gets Surprise's fallback estimate, named in reason_code.
+    A name that several titles carry equally well (The Office, The Office (U.S.), The Office
+    (U.K.)) answers 409 with the candidates: ask again by id."""
+    rec = c.recommend(user_id, title)
+    out = RecommendationOut.model_validate(rec, context={"lang": lang})
+    out.reason = words.reason(lang, rec)
+    return out
 
 
 @router.get(
@@ -51,7 +58,12 @@ def recommend(c: Cat, user_id: UserId, title: TitleArg) -> RecommendationOut:
     summary="A user's best unseen titles",
 )
 def top(
-    c: Cat, user_id: UserId, n: N = 10, platform: PlatformOpt = None, kind: KindOpt = None
+    c: Cat,
+    user_id: UserId,
+    lang: Lang,
+    n: N = 10,
+    platform: PlatformOpt = None,
+    kind: KindOpt = None,
 ) -> TopOut:
     """The `n` titles with the highest predicted rating that the user has not rated,
     optionally of one platform or kind. For a user the model does not know the list is
@@ -66,8 +78,9 @@ def top(
             "known_user": _knows_user(c, user_id),
             "platform": p,
             "kind": k,
-            "items": [ScoredTitle.model_validate(x) for x in items],
-        }
+            "items": [ScoredTitle.model_validate(x, context={"lang": lang}) for x in items],
+        },
+        context={"lang": lang},
     )
 
 
@@ -77,7 +90,7 @@ def top(
     responses=r(404, 409, 422, 503),
     summary="Titles like this one",
 )
-def similar(c: Cat, title: TitleArg, n: N = 10) -> SimilarOut:
+def similar(c: Cat, title: TitleArg, lang: Lang, n: N = 10) -> SimilarOut:
     """Titles closest to the given one in the model's factor space (cosine similarity),
     most similar first. A title nobody rated has no factors (and without a model no title
     has): then titles sharing its genres, cast and director, with basis "content"."""
@@ -87,11 +100,12 @@ def similar(c: Cat, title: TitleArg, n: N = 10) -> SimilarOut:
     # (409) or unknown (404) title.
     items = c.similar(match.title.id if match.title is not None else title, n)
     assert match.title is not None, "Catalog.similar resolves the title or raises"
+    ctx = {"lang": lang}
     return SimilarOut(
-        title=TitleRef.model_validate(match.title),
+        title=TitleRef.model_validate(match.title, context=ctx),
         items=[
             SimilarTitle(
-                title=TitleRef.model_validate(x.title),
+                title=TitleRef.model_validate(x.title, context=ctx),
                 similarity=x.similarity or 0.0,
                 basis="content" if x.reason_code == "content" else "ratings",
             )

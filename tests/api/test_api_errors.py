@@ -81,7 +81,8 @@ def declared(path: str) -> list[str]:
         ("/recommend", "user_id", "user_id"),
         ("/top", "n", "n"),
         ("/similar", "title", "title"),
-        ("/search", "offset", None),  # no such parameter: named by nothing rather than wrongly
+        ("/search", "offset", "offset"),  # paged since issue 22
+        ("/score_count", "offset", None),  # no such parameter: named by nothing, not wrongly
     ],
 )
 def test_the_error_names_the_endpoints_parameter(

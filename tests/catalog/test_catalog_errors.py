@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from catalog import browse
 from catalog import validate as v
 from catalog.results import SearchHit
+from domain.genres import GENRES
 
 ROOT = Path(__file__).resolve().parents[2]
 ERROR_CLASSES = {"QueryError", "TitleNotFound", "AmbiguousTitle"}
@@ -88,6 +90,10 @@ CASES: list[tuple[Callable[[object], object], object, str, str, dict[str, object
     (v.parse_ratings, [1], "invalid_ratings", "ratings", {}),
     (v.parse_ratings, {"ns1": 7}, "invalid_rating", "rating", {}),
     (v.parse_ratings, {"": 3}, "empty_text", "title_id", {}),
+    (browse.parse_genre, "cartoonz", "unknown_genre", "genre", {"accepted": GENRES}),
+    (browse.parse_sort, "worst", "invalid_sort", "sort", {"accepted": ("score", "newest")}),
+    (browse.parse_words, "blah", "unknown_word", "words", {}),
+    (browse.parse_decade, "1995", "invalid_year", "decade", {}),
 ]
 
 
