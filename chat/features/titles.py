@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from catalog.results import SearchHit
+from catalog.search_words import BANDS, WORDS
 
 from .. import cards, picks, views
 from .. import keyboards as kb
@@ -18,6 +19,7 @@ from .ask import ask
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 CANDIDATES = 8  # titles offered when a name matches several
+LOOSE_BELOW = BANDS[WORDS][0] - BANDS[WORDS][1]  # match values of search's loose tiers
 
 
 @REGISTRY.command("search", "buscar")
@@ -37,12 +39,14 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
             return Reply(t(lang, "not_found", text=echo(text)))
         raise ExpiredMenu("search page past the end")  # the catalogue changed since
     pages = -(-found.total // size)
+    first = found if page == 0 else ctx.catalog.where_to_watch_page(text, 0, 1)
+    loose = bool(first.groups) and is_loose(first.groups[0].match)
     keyboard = cards.card_buttons([g.offers[0].id for g in found.groups], page * size)
     token = ctx.queries.token(text)
     nav = kb.pager(page, pages, lambda p: encode("sp", token, p))
     if nav:
         keyboard.append(nav)
-    return Reply(views.where_to_watch(lang, echo(text), found, pages), keyboard)
+    return Reply(views.where_to_watch(lang, echo(text), found, pages, loose), keyboard)
 
 
 @REGISTRY.button("sp")
@@ -118,7 +122,15 @@ def pick(
     """ "Which one?" with a button per candidate title."""
     labelled = views.candidate_labels(candidates[:CANDIDATES])
     buttons = [[Button(label, data(c))] for c, label in labelled]
-    return Reply(t(lang, "pick_title", text=echo(text)), buttons)
+    # none is named by the text ("1917" -> Reply 1997, Kruty 1918): say so, then offer them
+    key = "pick_loose" if all(is_loose(c.match) for c in candidates) else "pick_title"
+    return Reply(t(lang, key, text=echo(text)), buttons)
+
+
+def is_loose(match: float) -> bool:
+    """A match too loose to call the text a name of the title: below search's "every word"
+    tier (catalog/search_words.py), e.g. "harry potter" -> My Month with Mrs Potter."""
+    return match < LOOSE_BELOW
 
 
 @REGISTRY.button("sim")
