@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from catalog.results import SearchHit
-from catalog.search_words import BANDS, WORDS
+from catalog.search_words import BANDS, PHRASE
 
 from .. import cards, picks, views
 from .. import keyboards as kb
@@ -19,7 +19,9 @@ from .ask import ask
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 CANDIDATES = 8  # titles offered when a name matches several
-LOOSE_BELOW = BANDS[WORDS][0] - BANDS[WORDS][1]  # match values of search's loose tiers
+# A match below an unchanged phrase (search's PHRASE tier at its top, catalog/search_words.py)
+# is loose: words only, a number near the one typed ("1917" -> Kruty 1918), a fuzzy name.
+LOOSE_BELOW = BANDS[PHRASE][0]
 
 
 @REGISTRY.command("search", "buscar")
@@ -128,8 +130,8 @@ def pick(
 
 
 def is_loose(match: float) -> bool:
-    """A match too loose to call the text a name of the title: below search's "every word"
-    tier (catalog/search_words.py), e.g. "harry potter" -> My Month with Mrs Potter."""
+    """A match too loose to say the text names the title: "harry potter" -> My Month with Mrs
+    Potter, "1917" -> Reply 1997."""
     return match < LOOSE_BELOW
 
 
