@@ -29,7 +29,8 @@ def offers(catalog: Catalog, info: TitleInfo) -> tuple[Offer, ...]:
     return catalog.offers(info.id) or (Offer(info.platform, info.id),)
 
 
-def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Html:
+def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer], demo: bool = False) -> Html:
+    """The card; `demo`: the scores come from made-up ratings, and the card says so."""
     kind = kind_name(info.type, lang)
     facts = [kind[:1].upper() + kind[1:]]
     if info.release_year:
@@ -53,6 +54,8 @@ def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Html:
         lines.append(t(lang, "card_country", country=countries(lang, info.country)))
     if info.score is not None and info.votes:
         lines.append(t(lang, "card_score", info.votes, score=number(lang, info.score, 1)))
+        if demo:
+            lines.append(t(lang, "demo_ratings"))
     if info.description:
         desc = info.description
         if len(desc) > DESCRIPTION_MAX:

@@ -12,6 +12,7 @@ from .. import picks, views
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, StoreUnavailable, echo
 from ..i18n import t
+from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply
 from .titles import listed, pick
@@ -114,6 +115,8 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
     lines += picks.title_lines(lang, chunk, page * views.PAGE_SIZE)
     if len(ratings) < FEW_RATINGS:
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
+    if demo_ratings(ctx.catalog):  # the model learnt from made-up ratings: said once
+        lines.append(t(lang, "demo_ratings"))
     nav = kb.pager(page, pages, lambda p: encode("fy", p))
     keyboard: Keyboard = [*listed(chunk, page, nav), rate_button]
     return Reply(Html("\n".join(lines)), keyboard, edit=edit)

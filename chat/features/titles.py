@@ -13,6 +13,7 @@ from .. import keyboards as kb
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
 from ..i18n import t
+from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply
 from .ask import ask
@@ -77,7 +78,8 @@ def card(ctx: Context, person: Person, title_id: str) -> Reply:
         raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
     carried = cards.offers(catalog, info)
     lang = person.lang
-    return Reply(cards.card_text(lang, info, carried), cards.card_keyboard(lang, info, carried))
+    text = cards.card_text(lang, info, carried, demo=demo_ratings(catalog))
+    return Reply(text, cards.card_keyboard(lang, info, carried))
 
 
 @REGISTRY.command("similar", "similares")
