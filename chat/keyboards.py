@@ -102,7 +102,7 @@ def main_menu(lang: str) -> Keyboard:
     return [
         [b("menu_search", "search"), b("menu_rate", "rate"), b("menu_foryou", "fy")],
         [b("menu_md", "md"), b("menu_sc", "sc")],
-        [b("menu_pc", "pc"), b("menu_ac", "ac")],
+        [b("menu_pc", "pc"), b("menu_ac", "ac"), b("menu_browse", "br")],
         [b("menu_watchlist", "wl"), b("menu_myplatforms", "mp")],
         [b("menu_chart", "chart"), b("menu_language", "lang"), b("menu_help", "help")],
     ]

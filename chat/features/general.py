@@ -62,7 +62,7 @@ async def help_(ctx: Context, person: Person, rest: str) -> Reply:
 async def menu(ctx: Context, person: Person, cb: Callback) -> Reply:
     """A main-menu entry: the same as the command without arguments."""
     # imported here: the features import this module's registry entries first (/help's order)
-    from . import charts, people, questions, ratings, watch
+    from . import browse, charts, people, questions, ratings, watch
     from .ask import ask
     from .wizard import Wizard
 
@@ -71,6 +71,8 @@ async def menu(ctx: Context, person: Person, cb: Callback) -> Reply:
         return questions.wizard(ctx, person, Wizard.start(target))
     if target == "pc":
         return await questions.platformcount(ctx, person, "")
+    if target == "br":
+        return await browse.browse(ctx, person, "")
     if target == "rate":
         return await ratings.rate(ctx, person, "")
     if target == "fy":
