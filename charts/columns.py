@@ -195,7 +195,7 @@ def chart_genres(data: EdaData) -> Chart:
     n = len(data.titles)
     if len(table):
         first = str(table.index[0])
-        n_first = int(table.loc[first].sum())
+        n_first = int(table.iloc[0].sum())
         per_title = len(items) / max(1, items["row"].nunique())
         n_genres = items["item"].nunique()
         vocab = say("genres_merged", n_labels=Count(n_labels), n_genres=Count(n_genres))
