@@ -11,7 +11,11 @@ from catalog.core import Catalog
 from chat.commands import Commands
 from tests.chat.conftest import console
 
-HEADER = re.compile(r"^(?P<what>.+?): (?P<n>[\d.,]+) (?:titles?|títulos?), (?P<order>.+?) \((?P<page>\d+)/(?P<pages>\d+)\)", re.M)  # fmt: skip
+HEADER = re.compile(
+    r"^(?P<what>.+?): (?P<n>[\d.,]+) (?:titles?|títulos?), (?P<order>.+?) "
+    r"\((?P<page>\d+)/(?P<pages>\d+)\)",
+    re.M,
+)
 ORDER = {"es": ("mejor valorados primero", "más nuevos primero"),
          "en": ("best rated first", "newest first")}  # fmt: skip
 
@@ -21,7 +25,9 @@ def listed(out: str) -> list[str]:
     return [line.split(". ", 1)[1] for line in out.splitlines() if re.match(r"^\d+\. ", line)]
 
 
-@pytest.mark.parametrize(("lang", "command", "genre"), [("es", "/explorar", "comedia"), ("en", "/browse", "comedy")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "command", "genre"), [("es", "/explorar", "comedia"), ("en", "/browse", "comedy")]
+)
 async def test_typed_browse_pages_and_sorts(
     commands: Commands, catalog: Catalog, lang: str, command: str, genre: str
 ) -> None:
@@ -64,7 +70,9 @@ async def test_browse_menu_by_buttons_and_typing(
     assert "Drama" in head["what"] and ("Series" if lang == "es" else "Shows") in head["what"]
 
 
-@pytest.mark.parametrize(("lang", "says"), [("es", "No entiendo «xyz»"), ("en", "I don't know “xyz”")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "says"), [("es", "No entiendo «xyz»"), ("en", "I don't know “xyz”")]
+)
 async def test_a_word_browse_does_not_know_is_named(commands: Commands, lang: str, says: str):
     [out] = await console(commands, lang, "/browse netflix xyz")
     assert (

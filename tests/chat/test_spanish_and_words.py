@@ -91,3 +91,41 @@ async def test_demo_ratings_are_said_once_on_cards_and_foryou(
     assert out[2].count(DEMO[lang]) == 1, out[2]
     # a readable share: whole percent, never "0,00…"
     assert "top 1%" in out[0] if lang == "en" else "entre el 1\u00a0% mejor" in out[0]
+
+
+async def test_estado_explains_the_model_choice_in_spanish(commands: Commands) -> None:
+    import io
+
+    from chat.console import run_console
+    from chat.replies import Person
+
+    admin = Person(user_id=1, chat_id=1, lang="es", is_admin=True)
+    out = io.StringIO()
+    await run_console(commands, admin, io.StringIO("/estado\n"), out)
+    text = out.getvalue()
+    assert "Elegido: sin búsqueda (--no-search): los parámetros indicados" in text, text
+    assert "the parameters given" not in text
+
+
+@pytest.mark.parametrize(
+    ("why", "es"),
+    [
+        # the sentences model/tune.py writes (its f-strings, filled)
+        (
+            "SVD n_factors=50 had the lowest validation RMSE, 0.8612, 3.2% below "
+            "BaselineOnly's 0.8901 on the same folds",
+            "SVD n_factors=50 tuvo el menor RMSE de validación, 0,8612, un 3,2 % por debajo",
+        ),
+        (
+            "the best SVD (0.9012) did not beat BaselineOnly (0.8901) by 0.5% or more on the "
+            "same folds, so the model serves BaselineOnly's user and title effects (no factors)",
+            "el mejor SVD (0,9012) no mejoró a BaselineOnly (0,8901) en un 0,5 % o más",
+        ),
+        ("a reason of another shape", "a reason of another shape (en palabras del entrenamiento"),
+    ],
+)
+def test_every_shape_of_the_trainers_reason_in_spanish(why: str, es: str) -> None:
+    from chat.model_choice import chosen_reason
+
+    assert es in chosen_reason("es", why)
+    assert chosen_reason("en", why).startswith(why.split(" (")[0][:20])
