@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from catalog.browse import BrowsePage, BrowseQuery
+from catalog.browse import BrowsePage, BrowseQuery, SortKey
 from catalog.validate import QueryError, parse_platform
 from domain.genres import GENRES, genre_name, genre_of_word
 from domain.vocabulary import (
@@ -34,7 +34,7 @@ from ..replies import Button, Html, Keyboard, Person, Reply, bold
 
 KIND_OF_CODE = {"m": "movie", "s": "tv show"}
 CODE_OF_KIND = {v: k for k, v in KIND_OF_CODE.items()}
-SORT_OF_CODE = {"s": "score", "n": "newest"}
+SORT_OF_CODE: dict[str, SortKey] = {"s": "score", "n": "newest"}
 CODE_OF_SORT = {v: k for k, v in SORT_OF_CODE.items()}
 GENRES_OFFERED = 14  # genre buttons in the menu (the most common first); typing takes any
 GENRE_COLUMNS = 2
@@ -182,7 +182,7 @@ def results(person: Person, found: BrowsePage) -> Reply:
     nav = kb.pager(page, pages, lambda p: encode("br", *fields_of(q, p)))
     if nav:
         keyboard.append(nav)
-    other = "newest" if q.sort == "score" else "score"
+    other: SortKey = "newest" if q.sort == "score" else "score"
     flip = encode("br", *fields_of(replace(q, sort=other), 0))
     keyboard.append([Button(t(lang, f"browse_sort_{other}"), flip)])
     return Reply(Html("\n".join(lines)), keyboard)

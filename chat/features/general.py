@@ -17,7 +17,7 @@ from ..replies import Person, Reply
 GREETINGS = frozenset(
     {"hola", "holi", "hi", "hello", "hey", "hey there", "hi there", "buenas", "buenos dias",
      "buenas tardes", "buenas noches", "good morning", "good afternoon", "good evening",
-     "que tal", "hola que tal", "saludos", "yo", "hiya", "howdy"}
+     "que tal", "hola que tal", "saludos", "hiya", "howdy"}
 )  # fmt: skip
 THANKS = frozenset(
     {"gracias", "muchas gracias", "mil gracias", "thanks", "thank you", "thanks a lot", "thx",
