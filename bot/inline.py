@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 from catalog.validate import QueryError
 from chat import cards
 from chat.i18n import lang_of, platform_name
+from chat.provenance import demo_ratings
 from chat.replies import Keyboard
 from chat.views import kind_and_year, shared_meaning
 
@@ -67,7 +68,7 @@ def inline_cards(commands: Commands, query: str, lang: str) -> list[InlineCard]:
                 info.id,
                 info.title,
                 f"{about} · {platforms}",
-                cards.card_text(lang, info, group.offers),
+                cards.card_text(lang, info, group.offers, demo=demo_ratings(catalog)),
                 links,
             )
         )
