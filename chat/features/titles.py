@@ -21,7 +21,7 @@ from .ask import ask
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 CANDIDATES = 8  # titles offered when a name matches several
-# A match below an unchanged phrase (search's PHRASE tier at its top, catalog/search_words.py)
+# A match below an unchanged phrase (search's PHRASE tier at its top, catalog/search/words.py)
 # is loose: words only, a number near the one typed ("1917" -> Kruty 1918), a fuzzy name.
 LOOSE_BELOW = BANDS[PHRASE][0]
 
