@@ -1,7 +1,7 @@
 """Every argument check of the query layer, in one place.
 
 The bot, the console chat and the API pass user text straight through; a wrong value raises
-`QueryError` (catalog/errors.py, re-exported here) carrying a machine `code`, the argument name
+`QueryError` (catalog/errors.py) carrying a machine `code`, the argument name
 `arg`, the offending `value` and render `params` (a range's min/max, accepted names); each front
 end translates it in one place, and str(e) is an English message naming the value and what is
 accepted.
@@ -15,20 +15,17 @@ import re
 from collections.abc import Mapping
 from numbers import Integral, Real
 
-from catalog.errors import QUERY_ERROR_CODES as QUERY_ERROR_CODES
-from catalog.errors import AmbiguousTitle as AmbiguousTitle
-from catalog.errors import CatalogError as CatalogError
-from catalog.errors import ModelUnavailable as ModelUnavailable
 from catalog.errors import QueryError
-from catalog.errors import QueryErrorCode as QueryErrorCode
-from catalog.errors import TitleNotFound as TitleNotFound
 from domain.vocabulary import (
+    DURATION_TYPE_INFO,
     DURATION_TYPES,
+    KIND_INFO,
     KINDS,
-    PLATFORM_LETTERS,
+    PLATFORM_INFO,
     PLATFORMS,
     RATING_MAX,
     RATING_MIN,
+    accepted_words,
     duration_type_key,
     kind_key,
     platform_key,
@@ -49,7 +46,7 @@ USER_ID_DIGITS = len(str(USER_ID_MAX))  # 19: what callback data allows for a us
 
 
 def parse_platform(text: object) -> str:
-    """Loose platform alias -> canonical name ('amazon', 'disney', 'hulu', 'netflix')."""
+    """Loose platform alias -> canonical name (a key of domain.vocabulary.PLATFORM_INFO)."""
     found = platform_key(text)
     if found is not None:
         return found
@@ -57,9 +54,7 @@ def parse_platform(text: object) -> str:
         "unknown_platform",
         "platform",
         text,
-        f"unknown platform {text!r}; use one of {', '.join(PLATFORMS)} "
-        "(also: prime, amazon prime, disney+, disney plus, or the first letter "
-        f"{'/'.join(PLATFORM_LETTERS.values())})",
+        f"unknown platform {text!r}; use one of {accepted_words(PLATFORM_INFO.values())}",
         {"accepted": PLATFORMS},
     )
 
@@ -140,8 +135,8 @@ def parse_duration_type(value: object) -> str:
         "invalid_duration_type",
         "duration_type",
         value,
-        f"invalid duration type {value!r}; use 'min' (or 'minutes') for movies "
-        "or 'season' (or 'seasons') for shows",
+        f"invalid duration type {value!r}; use one of "
+        f"{accepted_words(DURATION_TYPE_INFO.values())}",
         {"accepted": DURATION_TYPES},
     )
 
@@ -157,7 +152,7 @@ def parse_kind(value: object) -> str | None:
         "unknown_kind",
         "kind",
         value,
-        f"invalid kind {value!r}; use 'movie' or 'tv show' (or 'show', 'series')",
+        f"invalid kind {value!r}; use one of {accepted_words(KIND_INFO.values())}",
         {"accepted": KINDS},
     )
 
