@@ -15,9 +15,7 @@ bot, may call `alerts_for_release` for the same release: each alert is stored on
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from domain.text import fold
 from domain.vocabulary import PLATFORMS
 from people.base import PeopleStore
 from people.records import Alert
@@ -35,16 +34,9 @@ TITLES_FILE = Path("processed") / "titles.parquet"
 PER_PERSON_SPACING = 1.0  # seconds between one person's alerts: Telegram's 1 message/s per chat
 
 
-def normalise(title: str | None) -> str:
-    """refresh.changes.normalise, which the name keys of changes.parquet are made with (the bot
-    may not import refresh; tests/bot/test_alerts.py checks the two agree)."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^\w]+", " ", text).strip()
-
-
 def name_key(title: str | None, release_year: Any) -> str:
-    return f"{normalise(title)}|{release_year}"
+    """The key changes.parquet names a title by: refresh makes it with the same fold."""
+    return f"{fold(title)}|{release_year}"
 
 
 @dataclass(frozen=True)
@@ -183,6 +175,6 @@ async def alerts_for_release(
 def grouped_arrivals(release_dir: Path | str) -> dict[str, list[Arrival]]:
     """Arrivals per platform, sorted by title (a helper for /new)."""
     out: dict[str, list[Arrival]] = defaultdict(list)
-    for a in sorted(arrivals(release_dir), key=lambda a: (a.platform, normalise(a.title))):
+    for a in sorted(arrivals(release_dir), key=lambda a: (a.platform, fold(a.title))):
         out[a.platform].append(a)
     return dict(out)

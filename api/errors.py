@@ -33,12 +33,12 @@ from api.schemas import ErrorName, ErrorOut, SearchHit
 from api.validation import reworded
 from catalog import AmbiguousTitle, ModelUnavailable, QueryError
 from catalog import SearchHit as CatalogSearchHit
+from catalog.errors import QueryErrorCode
 from catalog.loading import CatalogLoadError
-from catalog.validate import QueryErrorCode
 
 log = logging.getLogger("api")
 
-# Every code of catalog.validate.QUERY_ERROR_CODES -> (status, error); tests/api/test_api_errors.py
+# Every code of catalog.errors.QUERY_ERROR_CODES -> (status, error); tests/api/test_api_errors.py
 # checks that none is missing.
 BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
     # Well formed, but not something we carry: like an unknown path, 404.

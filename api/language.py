@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Query, Response
 
-from locales import LANGS
+from domain.vocabulary import LANGUAGES
 
 LangKey = Literal["en", "es"]
 DEFAULT_LANG: LangKey = "en"
@@ -33,7 +33,7 @@ def negotiate(accept_language: str | None) -> LangKey:
                 except ValueError:
                     q = 0.0
         primary = tag.strip().lower().split("-")[0]
-        if primary in LANGS and q > 0:
+        if primary in LANGUAGES and q > 0:
             ranked.append((-q, k, primary))
     if not ranked:
         return DEFAULT_LANG

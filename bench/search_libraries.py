@@ -25,7 +25,7 @@ import numpy as np
 
 from catalog.search.index import NameIndex
 from catalog.search.words import canonical_words
-from catalog.text import fold
+from domain.text import fold
 
 Engine = Callable[[str], list[int]]
 

@@ -104,8 +104,8 @@ def _main(argv: list[str] | None) -> int:
         level = "WARNING"  # keep the chat readable; warnings and errors still show
     setup_logging(level, settings.secrets())
     # Imported after logging is set up: loading pandas/surprise can log.
+    from catalog.errors import CatalogError
     from catalog.holder import CatalogHolder
-    from catalog.validate import CatalogError
     from chat.console import run_console
 
     from .app import build_application, build_commands

@@ -37,7 +37,6 @@ from catalog.results import (
     WatchPage,
     WhereToWatch,
 )
-from catalog.text import fold
 from catalog.validate import (
     parse_duration_type,
     parse_kind,
@@ -80,7 +79,6 @@ __all__ = [
     "TitleRef",
     "WatchPage",
     "WhereToWatch",
-    "fold",
     "get_actor",
     "get_count_platform",
     "get_max_duration",

@@ -25,7 +25,8 @@ from catalog.errors import QueryError
 from catalog.results import TitleRef
 from catalog.rows import TitleRows
 from domain.genres import GENRES, genre_keys, genre_of_word
-from domain.vocabulary import ALL_PLATFORM_WORDS, PLATFORMS, kind_key, normalize, platform_key
+from domain.text import tidy
+from domain.vocabulary import ALL_PLATFORM_WORDS, PLATFORMS, kind_key, platform_key
 
 SortKey = Literal["score", "newest"]
 SORTS: tuple[SortKey, ...] = ("score", "newest")
@@ -128,7 +129,7 @@ def parse_sort(value: object) -> SortKey:
     """'score' (default; also best, top) or 'newest' (also new, latest, recientes)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "score"
-    found = SORT_WORDS.get(normalize(value)) if isinstance(value, str) else None
+    found = SORT_WORDS.get(tidy(value)) if isinstance(value, str) else None
     if found is not None:
         return found
     raise QueryError(
@@ -170,7 +171,7 @@ def parse_words(text: object) -> BrowseQuery:
     twice raises that filter's error."""
     if text is None or not str(text).strip():
         return BrowseQuery()
-    words = normalize(str(text)).split()
+    words = tidy(str(text)).split()
     q = BrowseQuery()
     i = 0
     while i < len(words):

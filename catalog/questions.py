@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from catalog.results import PlatformCount, TitleRef
 from catalog.rows import TitleRows
-from catalog.text import fold
+from domain.text import fold
 from domain.vocabulary import KIND_OF_DURATION, PLATFORMS
 
 NO_YEAR = -1  # stands for a null release_year in integer arrays; never a valid filter value

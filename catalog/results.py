@@ -161,6 +161,24 @@ class TitleMatch:
 
 
 @dataclass(frozen=True)
+class DirectorTitles:
+    """director's answer: the titles `director` (as the data writes the name) directed, by
+    platform in PLATFORMS order, newest first; when the words name several directors, none is
+    chosen and `candidates` lists them (most titles first); neither: nobody matched."""
+
+    query: str
+    director: str | None
+    titles: tuple[TitleRef, ...] = ()
+    candidates: tuple[str, ...] = ()
+
+    def by_platform(self) -> dict[str, tuple[TitleRef, ...]]:
+        out: dict[str, list[TitleRef]] = {}
+        for ref in self.titles:
+            out.setdefault(ref.platform, []).append(ref)
+        return {platform: tuple(refs) for platform, refs in out.items()}
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """Predicted score of a user for a title and the decision, with the reason."""
 

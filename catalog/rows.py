@@ -16,8 +16,9 @@ import numpy as np
 import pyarrow as pa
 
 from catalog.results import TitleInfo, TitleRef
-from catalog.text import fold, split_cast
+from catalog.text import split_cast
 from domain.testrows import flag_test_rows
+from domain.text import fold
 from domain.vocabulary import DISPLAY_COLUMNS, KINDS, PLATFORMS
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Every argument check of the query layer, in one place.
 
 The bot, the console chat and the API pass user text straight through; a wrong value raises
-`QueryError` (catalog/errors.py, re-exported here) carrying a machine `code`, the argument name
+`QueryError` (catalog/errors.py) carrying a machine `code`, the argument name
 `arg`, the offending `value` and render `params` (a range's min/max, accepted names); each front
 end translates it in one place, and str(e) is an English message naming the value and what is
 accepted.
@@ -15,24 +15,21 @@ import re
 from collections.abc import Mapping
 from numbers import Integral, Real
 
-from catalog.errors import QUERY_ERROR_CODES as QUERY_ERROR_CODES
-from catalog.errors import AmbiguousTitle as AmbiguousTitle
-from catalog.errors import CatalogError as CatalogError
-from catalog.errors import ModelUnavailable as ModelUnavailable
 from catalog.errors import QueryError
-from catalog.errors import QueryErrorCode as QueryErrorCode
-from catalog.errors import TitleNotFound as TitleNotFound
+from domain.text import tidy
 from domain.vocabulary import (
     ALL_PLATFORM_WORDS,
+    DURATION_TYPE_INFO,
     DURATION_TYPES,
+    KIND_INFO,
     KINDS,
-    PLATFORM_LETTERS,
+    PLATFORM_INFO,
     PLATFORMS,
     RATING_MAX,
     RATING_MIN,
+    accepted_words,
     duration_type_key,
     kind_key,
-    normalize,
     platform_key,
 )
 
@@ -51,7 +48,7 @@ USER_ID_DIGITS = len(str(USER_ID_MAX))  # 19: what callback data allows for a us
 
 
 def parse_platform(text: object) -> str:
-    """Loose platform alias -> canonical name ('amazon', 'disney', 'hulu', 'netflix')."""
+    """Loose platform alias -> canonical name (a key of domain.vocabulary.PLATFORM_INFO)."""
     found = platform_key(text)
     if found is not None:
         return found
@@ -59,9 +56,7 @@ def parse_platform(text: object) -> str:
         "unknown_platform",
         "platform",
         text,
-        f"unknown platform {text!r}; use one of {', '.join(PLATFORMS)} "
-        "(also: prime, amazon prime, disney+, disney plus, or the first letter "
-        f"{'/'.join(PLATFORM_LETTERS.values())})",
+        f"unknown platform {text!r}; use one of {accepted_words(PLATFORM_INFO.values())}",
         {"accepted": PLATFORMS},
     )
 
@@ -71,7 +66,7 @@ def parse_optional_platform(text: object) -> str | None:
     platform alias."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    if isinstance(text, str) and normalize(text) in ALL_PLATFORM_WORDS:
+    if isinstance(text, str) and tidy(text) in ALL_PLATFORM_WORDS:
         return None
     return parse_platform(text)
 
@@ -145,8 +140,8 @@ def parse_duration_type(value: object) -> str:
         "invalid_duration_type",
         "duration_type",
         value,
-        f"invalid duration type {value!r}; use 'min' (or 'minutes') for movies "
-        "or 'season' (or 'seasons') for shows",
+        f"invalid duration type {value!r}; use one of "
+        f"{accepted_words(DURATION_TYPE_INFO.values())}",
         {"accepted": DURATION_TYPES},
     )
 
@@ -162,7 +157,7 @@ def parse_kind(value: object) -> str | None:
         "unknown_kind",
         "kind",
         value,
-        f"invalid kind {value!r}; use 'movie' or 'tv show' (or 'show', 'series')",
+        f"invalid kind {value!r}; use one of {accepted_words(KIND_INFO.values())}",
         {"accepted": KINDS},
     )
 

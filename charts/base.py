@@ -25,7 +25,6 @@ from matplotlib.ticker import FuncFormatter
 from charts.findings import (  # noqa: F401
     EN,
     ES,
-    LANGS,
     NUMBERS,
     Count,
     G,
@@ -42,7 +41,7 @@ from charts.pandas_helpers import (  # noqa: F401
     split_list,
     top_label,
 )
-from domain.vocabulary import PLATFORM_INFO, PLATFORMS, platform_name
+from domain.vocabulary import LANGUAGES, PLATFORM_INFO, PLATFORMS, platform_name
 
 OTHER_COLOR = "#8C8C8C"  # a platform the vocabulary does not know
 DPI = 100
@@ -222,7 +221,7 @@ def finish(fig: Figure, name: str, title: str, findings: Mapping[str, str] | Wor
     """Title the figure and make the Chart; `findings` holds the sentence for every language."""
     if isinstance(findings, Words):
         findings = findings.by_lang
-    missing = [lang for lang in LANGS if not findings.get(lang)]
+    missing = [lang for lang in LANGUAGES if not findings.get(lang)]
     if missing:
         raise ValueError(f"chart {name!r} has no finding in {', '.join(missing)}")
     fig.suptitle(title, fontsize=14, fontweight="bold", x=0.01, ha="left")

@@ -12,7 +12,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from charts.base import (
-    LANGS,
     Chart,
     Count,
     EdaData,
@@ -28,6 +27,7 @@ from charts.base import (
     style,
     wrap,
 )
+from domain.vocabulary import LANGUAGES
 
 # boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.
 _MPL = tuple(int(x) for x in matplotlib.__version__.split(".")[:2])
@@ -130,7 +130,7 @@ def chart_durations(data: EdaData) -> Chart:
     empty = say("durations_none")
     findings = {
         lang: _sentence("; ".join(p.by_lang[lang] for p in parts) or empty.by_lang[lang])
-        for lang in LANGS
+        for lang in LANGUAGES
     }
     return finish(fig, "durations", "Durations per platform", findings)
 

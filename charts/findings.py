@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import locales
-
-LANGS: tuple[str, ...] = ("en", "es")
+from domain.vocabulary import LANGUAGES
 
 
 class Numbers:
@@ -97,7 +96,7 @@ def say(key: str, n: int | None = None, **values: object) -> Words:
     form for `n` where the message has them; `{n}` is then the count as the language writes
     it). Values with a `shown(lang)` (Num, Count, Pct, G, Words) are written per language."""
     out = {}
-    for lang in LANGS:
+    for lang in LANGUAGES:
         filled = {k: v.shown(lang) if hasattr(v, "shown") else v for k, v in values.items()}
         if n is not None:
             filled.setdefault("n", NUMBERS[lang].count(n))

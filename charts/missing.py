@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 
 from charts.base import (
-    LANGS,
     Chart,
     Count,
     EdaData,
@@ -21,6 +20,7 @@ from charts.base import (
     pname,
     say,
 )
+from domain.vocabulary import LANGUAGES
 
 MISSING_COLUMNS = (
     "director",
@@ -84,7 +84,7 @@ def chart_missing(data: EdaData) -> Chart:
             say("missing_cell", column=col, platform=pname(plat), share=Pct(share_label(sh)))
             for col, plat, sh in zip(top["column"], top["platform"], top["share"], strict=True)
         ]  # fmt: skip
-        worst = Words({lang: ", ".join(c.by_lang[lang] for c in cells_said) for lang in LANGS})
+        worst = Words({lang: ", ".join(c.by_lang[lang] for c in cells_said) for lang in LANGUAGES})
         findings = say("missing", worst=worst, n_complete=Count(n_complete), n_cols=Count(n_cols))
     else:
         findings = say("missing_none", n_cols)

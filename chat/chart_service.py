@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from domain.text import fold
 
 if TYPE_CHECKING:
     from catalog.core import Catalog
@@ -66,11 +67,7 @@ NAME_IN_SPANISH = {
 }
 
 
-def fold(text: str) -> str:
-    """Accents off ("países" -> "paises"): typed names match with or without them."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
+# Keyed by the folded name: "votos_por_título" as "votos por titulo", typed any way.
 SPANISH_NAMES = {fold(spanish): chart for chart, spanish in NAME_IN_SPANISH.items()}
 
 
@@ -111,8 +108,8 @@ class ChartService:
     def canonical(name: str) -> str:
         """The chart a typed name means: its English name or its Spanish one, any case or
         accents ("Países" -> countries)."""
-        key = fold(name.strip().lower().replace("-", "_").replace(" ", "_"))
-        return SPANISH_NAMES.get(key, key)
+        key = name.strip().lower().replace("-", "_").replace(" ", "_")
+        return SPANISH_NAMES.get(fold(key), key)
 
     def _draw(self, catalog: Catalog, name: str) -> Any:
         return _charts().render_chart(name, self.frames(catalog))

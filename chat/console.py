@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .commands import Commands
-from .i18n import t
+from .i18n import as_of, platforms, t
 from .replies import Person, Reply, plain_text
 
 QUIT = {"/quit", "/exit", "quit", "exit", "salir"}
@@ -99,7 +99,9 @@ async def _chat(
             print("", file=stdout, flush=True)
 
     if interactive:
-        print(plain_text(t(person.lang, "start_anon")).split("\n")[0], file=stdout)
+        lang, day = person.lang, commands.catalog.info.as_of
+        hello = t(lang, "start_anon", platforms=platforms(lang), as_of=as_of(lang, day))
+        print(plain_text(hello).split("\n")[0], file=stdout)
         print("(/help, /quit)", file=stdout, flush=True)
     while True:
         if interactive:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from catalog.validate import USER_ID_MAX, CatalogError, ModelUnavailable, QueryError
+from catalog.errors import CatalogError, ModelUnavailable, QueryError
+from catalog.validate import USER_ID_MAX
 
 from .context import echo
-from .i18n import t
+from .i18n import platforms, t
 from .replies import Html, esc
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def explain(lang: str, error: CatalogError) -> Html:
         return t(lang, "error")
     key = KEYS.get(error.code, "error")
     value = echo(str(error.value))
-    return t(lang, key, value=value, text=value, max=USER_ID_MAX)
+    accepted = platforms(lang, "or")
+    return t(lang, key, value=value, text=value, max=USER_ID_MAX, platforms=accepted)
 
 
 def misplaced(lang: str, error: Misplaced, command: Command) -> Html:

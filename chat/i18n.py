@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Literal
 
 from babel.dates import format_date
+from babel.lists import format_list
 
 import locales
 from domain import vocabulary
@@ -54,6 +56,15 @@ def chart_label(lang: str, name: str, title: str) -> str:
 
 def platform_name(platform: str, lang: str = "es") -> str:
     return vocabulary.platform_name(platform, lang)
+
+
+@lru_cache(maxsize=8)
+def platforms(lang: str, style: Literal["standard", "or"] = "standard") -> str:
+    """Every platform's name joined the language's way, from the vocabulary (a new platform is
+    in every sentence that lists them): "Amazon Prime Video, Disney+, Hulu, and Netflix";
+    style "or": "…, Hulu, or Netflix" / "…, Hulu o Netflix"."""
+    names = [platform_name(p, lang) for p in vocabulary.PLATFORMS]
+    return format_list(names, style=style, locale=lang)
 
 
 @lru_cache(maxsize=64)  # Babel's date formatting costs ~100 µs; one catalogue has one date

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import locales
 
-from .i18n import DOMAIN, t
+from .i18n import DOMAIN, platforms, t
 from .replies import Html, Reply, esc
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class Registry:
                 f"/{c.name_in(lang)}{' ' if syntax else ''}{esc(syntax)}"
                 f" — {esc(c.description(lang))}"
             )
-        lines += ["", t(lang, "help_footer")]
+        lines += ["", t(lang, "help_footer", platforms=platforms(lang))]
         return Html("\n".join(lines))
 
 

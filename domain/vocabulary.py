@@ -1,19 +1,22 @@
 """The domain's words, defined once: platforms, kinds, duration types, the rating scale and the
 columns of the processed files.
 
-A leaf: it imports only the standard library, so etl, model, catalog, charts, bot and api all
-import it without pulling in one another (charts stays free of catalog, etl of the bot). Every
-alias is stored lower-case with single spaces; lookups normalise the text the same way first.
+A leaf: it imports only the standard library (and domain.text), so etl, model, catalog, charts,
+bot and api all import it without pulling in one another (charts stays free of catalog, etl of
+the bot). Aliases are written as people type them ("disney+"); the look-up tables hold them
+folded (domain.text.fold) and a look-up folds the text the same way first, so case, accents,
+spacing and punctuation never decide which platform, kind or unit a word names.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, get_args
 from urllib.parse import quote
+
+from domain.text import fold
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -178,7 +181,7 @@ DURATION_TYPE_OF_CODE: Mapping[str, str] = MappingProxyType(
 def _alias_table(records: Iterable[Platform | Kind | DurationType]) -> Mapping[str, str]:
     table: dict[str, str] = {}
     for record in records:
-        for alias in (record.key, *record.aliases):
+        for alias in map(fold, (record.key, *record.aliases)):
             if table.setdefault(alias, record.key) != record.key:
                 raise ValueError(f"alias {alias!r} names both {table[alias]} and {record.key}")
     return MappingProxyType(table)
@@ -258,11 +261,6 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.schema([(column, getattr(pa, kind)()) for column, kind in PROCESSED_COLUMNS[name]])
 
 
-def normalize(text: str) -> str:
-    """Lower-case and collapse inner whitespace, so 'Amazon  Prime ' equals 'amazon prime'."""
-    return re.sub(r"\s+", " ", text.strip().lower())
-
-
 # Words for "every platform" where a platform is optional (the bot's All button, the API's
 # platform=all): no platform filter, on purpose.
 ALL_PLATFORM_WORDS = frozenset({"all", "any", "todas", "todos", "cualquiera", "*"})
@@ -270,17 +268,37 @@ ALL_PLATFORM_WORDS = frozenset({"all", "any", "todas", "todos", "cualquiera", "*
 
 def platform_key(text: object) -> str | None:
     """The platform an alias names ('Prime' -> 'amazon'); None when it names none."""
-    return PLATFORM_ALIASES.get(normalize(text)) if isinstance(text, str) else None
+    return PLATFORM_ALIASES.get(fold(text)) if isinstance(text, str) else None
 
 
 def kind_key(text: object) -> str | None:
     """The kind an alias names ('series' -> 'tv show'); None when it names none."""
-    return KIND_ALIASES.get(normalize(text)) if isinstance(text, str) else None
+    return KIND_ALIASES.get(fold(text)) if isinstance(text, str) else None
 
 
 def duration_type_key(text: object) -> str | None:
     """The duration type an alias names ('minutes' -> 'min'); None when it names none."""
-    return DURATION_TYPE_ALIASES.get(normalize(text)) if isinstance(text, str) else None
+    return DURATION_TYPE_ALIASES.get(fold(text)) if isinstance(text, str) else None
+
+
+def accepted_words(records: Iterable[Platform | Kind | DurationType]) -> str:
+    """Every word a look-up accepts, for messages: "amazon, disney, hulu, netflix (also a, prime,
+    ... for amazon; d, disney+, ... for disney; h for hulu; n for netflix)". Written from the
+    tables, so a new platform or alias is in every message without another edit."""
+    keys: list[str] = []
+    others: list[str] = []
+    for r in records:
+        keys.append(r.key)
+        # one spelling per folded form: "pelicula" stands for "película" too
+        seen: set[str] = set()
+        words: list[str] = []
+        for alias in r.aliases:
+            if fold(alias) not in seen:
+                seen.add(fold(alias))
+                words.append(alias)
+        if words:
+            others.append(f"{', '.join(words)} for {r.key}")
+    return ", ".join(keys) + (f" (also {'; '.join(others)})" if others else "")
 
 
 def platform_name(key: str, lang: str = "en") -> str:

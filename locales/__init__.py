@@ -6,7 +6,8 @@ for the bot and the console, "charts" for the charts' titles and findings), read
 a key ("rate_saved"); a message with plural forms is chosen by the count `n` with the plural
 rule in the catalogue's header (CLDR's, via Babel: Spanish has a third form for millions).
 
-A leaf: Babel and the standard library only, so the bot and the charts (itself a leaf) share it.
+A leaf: Babel, the standard library and the domain's list of languages
+(domain.vocabulary.LANGUAGES) only, so the bot and the charts (itself a leaf) share it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.pofile import read_po
 
-LANGS: tuple[str, ...] = ("en", "es")
+from domain.vocabulary import LANGUAGES
+
 DEFAULT_LANG = "es"  # the bot answers in Spanish unless Telegram says the person uses English
 HERE = Path(__file__).resolve().parent
 
@@ -71,7 +73,7 @@ def _read(domain: str, lang: str) -> Messages:
 @cache
 def messages(domain: str, lang: str) -> Messages:
     """The catalogue `domain` in `lang` (read once per process)."""
-    return _read(domain, lang if lang in LANGS else DEFAULT_LANG)
+    return _read(domain, lang if lang in LANGUAGES else DEFAULT_LANG)
 
 
 def text(domain: str, lang: str, key: str, n: int | None = None) -> str:
@@ -88,7 +90,7 @@ def text(domain: str, lang: str, key: str, n: int | None = None) -> str:
 
 @cache
 def _locale(lang: str) -> Locale:
-    return Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
+    return Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANG)
 
 
 @cache
@@ -143,7 +145,9 @@ def country_name(name: str, lang: str) -> str:
     code = _territory_codes().get(name.strip().lower())
     if code is None:
         return name.strip()
-    return str(Locale(lang if lang in LANGS else DEFAULT_LANG).territories.get(code, name.strip()))
+    return str(
+        Locale(lang if lang in LANGUAGES else DEFAULT_LANG).territories.get(code, name.strip())
+    )
 
 
 def countries(lang: str, names: str) -> str:

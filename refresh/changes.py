@@ -1,11 +1,11 @@
 """What changed against the previous release: titles added and removed per platform, by id and by
-normalised name + year, with a title that left one platform and arrived on another seen as a move.
+folded name + year, with a title that left one platform and arrived on another seen as a move.
 
 changes.parquet has one row per change:
 - by="id": change "added" or "removed", platform, id, title, release_year. Ids carry the
   platform's letter, so a move is always an id removed and another added.
-- by="name": keyed by (normalised title, release_year). "added" (on no platform before, now on
-  `platform`), "removed" (on no platform now), "moved" (left `from_platform`, arrived on
+- by="name": keyed by (domain.text.fold(title), release_year). "added" (on no platform before,
+  now on `platform`), "removed" (on no platform now), "moved" (left `from_platform`, arrived on
   `platform`: one row per pair), "also_on" (kept its platforms and arrived on one more).
   "left" marks a platform it left while staying on another it already had.
 The watchlist alerts read the "name" rows whose change is added, moved or also_on.
@@ -13,14 +13,14 @@ The watchlist alerts read the "name" rows whose change is added, moved or also_o
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from domain.text import fold
 
 COLUMNS = ("id", "platform", "title", "release_year")
 SCHEMA = pa.schema(
@@ -35,13 +35,6 @@ SCHEMA = pa.schema(
         ("name_key", pa.string()),
     ]
 )
-
-
-def normalise(title: str | None) -> str:
-    """Accents off, case folded, punctuation to spaces: 'Amélie!' and 'amelie' match."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^\w]+", " ", text).strip()
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -67,7 +60,7 @@ def _by_name(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> list[dict[
     def index(rows: list[dict[str, Any]]) -> dict[tuple[str, Any], dict[str, dict]]:
         out: dict[tuple[str, Any], dict[str, dict]] = defaultdict(dict)
         for r in rows:
-            out[(normalise(r["title"]), r["release_year"])].setdefault(r["platform"], r)
+            out[(fold(r["title"]), r["release_year"])].setdefault(r["platform"], r)
         return out
 
     now, before = index(new), index(old)

@@ -59,7 +59,7 @@ from catalog.search.words import (
     Options,
     canonical_words,
 )
-from catalog.text import fold
+from domain.text import fold
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from catalog.text import fold
+from domain.text import fold
 
 FUZZY_CUTOFF = 75.0  # whole-name QRatio below this is noise, not a title typed badly
 WORD_CUTOFF = 75.0  # how close a misspelt query word must be to a vocabulary word (fuzz.ratio)

@@ -13,12 +13,12 @@ from dataclasses import replace
 from catalog.browse import BrowsePage, BrowseQuery, SortKey
 from catalog.validate import QueryError, parse_platform
 from domain.genres import GENRES, genre_name, genre_of_word
+from domain.text import tidy
 from domain.vocabulary import (
     ALL_PLATFORM_WORDS,
     PLATFORM_LETTERS,
     PLATFORM_OF_LETTER,
     kind_key,
-    normalize,
 )
 from locales import short
 
@@ -142,7 +142,7 @@ async def browse_typed(ctx: Context, person: Person, cb: Callback, text: str) ->
 
 
 def typed_field(step: int, text: str) -> str:
-    word = normalize(text)
+    word = tidy(text)
     if word in ALL_PLATFORM_WORDS or word in ("both", "ambos", "ambas", "any genre"):
         return ANY
     if step == 0:

@@ -9,7 +9,7 @@ import unicodedata
 from .. import keyboards as kb
 from ..callbacks import Callback
 from ..context import Context
-from ..i18n import as_of, t
+from ..i18n import as_of, platforms, t
 from ..registry import REGISTRY
 from ..replies import Person, Reply
 
@@ -50,7 +50,8 @@ async def start(ctx: Context, person: Person, rest: str) -> Reply:
     key = "start" if person.first_name else "start_anon"
     lang = person.lang
     day = as_of(lang, ctx.catalog.info.as_of)
-    return Reply(t(lang, key, name=person.first_name, as_of=day), kb.main_menu(lang))
+    text = t(lang, key, name=person.first_name, as_of=day, platforms=platforms(lang))
+    return Reply(text, kb.main_menu(lang))
 
 
 @REGISTRY.command("help", "ayuda")

@@ -6,6 +6,7 @@ Typed words are parsed once (chat/args.py); whatever is missing is asked with bu
 from __future__ import annotations
 
 from catalog.validate import QueryError, parse_platform, parse_score, parse_year
+from domain.text import tidy
 from domain.vocabulary import (
     ALL_PLATFORM_WORDS,
     DURATION_TYPE_OF_CODE,
@@ -14,7 +15,6 @@ from domain.vocabulary import (
     PLATFORM_OF_LETTER,
     duration_type_key,
     kind_key,
-    normalize,
 )
 
 from .. import keyboards as kb
@@ -141,7 +141,7 @@ def _chosen(w: Wizard, value: str) -> tuple[str, ...]:
 def typed_field(step: Step, optional: bool, text: str) -> str:
     """The callback code a typed answer stands for: a platform letter, a year, a type code, a
     score; ANY for "all"/"todas" where the step may be skipped. Bad values raise QueryError."""
-    word = normalize(text)
+    word = tidy(text)
     if optional and word in ALL_PLATFORM_WORDS:
         return ANY
     if step is Step.PLATFORM:

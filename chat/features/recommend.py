@@ -4,7 +4,8 @@ the model's fold-in), /recommend <userId> <title> for a user of the ratings data
 
 from __future__ import annotations
 
-from catalog.validate import AmbiguousTitle, parse_user_id
+from catalog.errors import AmbiguousTitle
+from catalog.validate import parse_user_id
 
 from .. import keyboards as kb
 from .. import picks, views

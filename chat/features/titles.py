@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from catalog.search.words import BANDS, PHRASE
-
 from catalog.results import SearchHit
+from catalog.search.words import BANDS, PHRASE
 
 from .. import cards, picks, views
 from .. import keyboards as kb
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
-from ..i18n import t
+from ..i18n import platform_name, t
 from ..provenance import demo_ratings
 from ..registry import REGISTRY
-from ..replies import Button, Html, Keyboard, Person, Reply
+from ..replies import Button, Html, Keyboard, Person, Reply, esc
 from .ask import ask
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
@@ -147,3 +146,26 @@ async def similar_button(ctx: Context, person: Person, cb: Callback) -> Reply:
 async def card_similar_button(ctx: Context, person: Person, cb: Callback) -> Reply:
     """Similar titles from a card: the list goes below the card, which stays."""
     return replace(similar_page(ctx, person, cb.fields[0], 0), below=True)
+
+
+DIRECTOR_SHOWN = 15  # titles listed per platform; the rest are counted
+
+
+@REGISTRY.command("director")  # the same word in Spanish
+async def director(ctx: Context, person: Person, rest: str) -> Reply:
+    """/director <name>: which titles a director made, per platform."""
+    lang = person.lang
+    if not rest:
+        return ask(ctx, person, "director", "ask_director")
+    found = ctx.catalog.director(rest)
+    if found.director is None:
+        if not found.candidates:
+            return Reply(t(lang, "director_none", text=echo(rest)))
+        return Reply(t(lang, "director_pick", text=echo(rest), names=", ".join(found.candidates)))
+    lines: list[str] = [t(lang, "director_header", len(found.titles), name=found.director)]
+    for platform, refs in found.by_platform().items():
+        lines += ["", f"<b>{esc(platform_name(platform, lang))}</b>"]
+        lines += [f"• {views.title_ref(lang, r, False)}" for r in refs[:DIRECTOR_SHOWN]]
+        if len(refs) > DIRECTOR_SHOWN:
+            lines.append(t(lang, "director_more", len(refs) - DIRECTOR_SHOWN))
+    return Reply(Html("\n".join(lines)))

@@ -15,25 +15,26 @@ from api.routes import operations, questions, recommendations, titles
 from api.schemas import ErrorName, ErrorOut
 from api.settings import ApiSettings
 from catalog import CatalogHolder, SearchHit
+from catalog import errors as query_errors
 from catalog import validate as v
 
 STATUS_OF_ERROR = {"not_found": 404, "ambiguous_title": 409, "invalid_argument": 422}
 
 
 def test_every_catalogue_code_has_a_status_and_an_error_name() -> None:
-    assert set(errors.BY_CODE) == set(v.QUERY_ERROR_CODES)
+    assert set(errors.BY_CODE) == set(query_errors.QUERY_ERROR_CODES)
     for code, (status, error) in errors.BY_CODE.items():
         assert error in get_args(ErrorName), code
         assert STATUS_OF_ERROR[error] == status, code
 
 
-@pytest.mark.parametrize("code", v.QUERY_ERROR_CODES)
-def test_every_code_translates_to_the_one_error_format(code: v.QueryErrorCode) -> None:
+@pytest.mark.parametrize("code", query_errors.QUERY_ERROR_CODES)
+def test_every_code_translates_to_the_one_error_format(code: query_errors.QueryErrorCode) -> None:
     message = f"what was wrong with the {code} and what to send"
-    e = v.QueryError(code, "year", "bad", message)
+    e = query_errors.QueryError(code, "year", "bad", message)
     if code == "ambiguous_title":
         hit = SearchHit("ns1", "Dick Johnson Is Dead", "netflix", "movie", 2020, 100.0)
-        e = v.AmbiguousTitle("dick", (hit,))
+        e = query_errors.AmbiguousTitle("dick", (hit,))
         message = str(e)
     api = errors.translate(e, "year")
     assert api.status == errors.BY_CODE[code][0]
@@ -49,7 +50,7 @@ def test_every_code_translates_to_the_one_error_format(code: v.QueryErrorCode) -
 
 
 def test_the_real_parsers_errors_keep_their_message() -> None:
-    with pytest.raises(v.QueryError) as info:
+    with pytest.raises(query_errors.QueryError) as info:
         v.parse_platform("hbo")
     api = errors.translate(info.value, "platform")
     assert (api.status, api.body.error) == (404, "not_found")

@@ -13,12 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from alerts.queue import alerts_for_release, arrivals, grouped_arrivals, normalise
+from alerts.queue import alerts_for_release, arrivals, grouped_arrivals, name_key
 from alerts.sender import AlertSender, RateLimiter
 from bot.alerting import telegram_send
 from people import Alert, PeopleStore, open_store
 from refresh.changes import diff
-from refresh.changes import normalise as refresh_normalise
 from tests.refresh_helpers import titles_file
 
 
@@ -53,9 +52,13 @@ def release(root: Path, version: str = "20261201T000000Z-abcd1234") -> Path:
     return folder
 
 
-def test_names_are_normalised_as_refresh_does() -> None:
-    for text in ("Amélie!", "  Dark: The Series ", "Ñandú & co.", "", None):
-        assert normalise(text) == refresh_normalise(text)
+def test_name_keys_are_the_ones_refresh_wrote(tmp_path: Path) -> None:
+    # one fold (domain.text) makes both: the keys changes.parquet holds and the ones the
+    # queue computes from the release's titles
+    for a in arrivals(release(tmp_path)):
+        assert a.name_key == name_key(a.title, a.release_year)
+    assert name_key("  Amélie & Co.!", 2001) == name_key("amelie and co", 2001)
+    assert name_key("Amélie & Co.", 2001) == "amelie and co|2001"
 
 
 def test_arrivals_are_the_name_rows_that_made_a_title_available(tmp_path: Path) -> None:

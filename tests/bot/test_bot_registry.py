@@ -14,13 +14,14 @@ import pytest
 
 import locales
 from catalog.core import Catalog
+from catalog.errors import QUERY_ERROR_CODES
 from catalog.holder import CatalogHolder
-from catalog.validate import QUERY_ERROR_CODES
 from chat.commands import Commands
 from chat.console import run_console
 from chat.errors import KEYS
 from chat.registry import REGISTRY
 from chat.replies import Person, Reply, plain_text
+from domain.vocabulary import LANGUAGES
 from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
@@ -51,7 +52,7 @@ async def say(commands: Commands, person: Person, line: str) -> str:
 def test_every_registered_command_has_words_in_both_languages() -> None:
     assert len(REGISTRY.ordered) >= 15
     for command in REGISTRY.ordered:
-        for lang in locales.LANGS:
+        for lang in LANGUAGES:
             assert command.description(lang).strip(), (command.name, lang)
         # a syntax in one language means a syntax in the other
         assert bool(command.syntax("en")) == bool(command.syntax("es")), command.name
@@ -62,7 +63,7 @@ def test_every_registered_command_has_words_in_both_languages() -> None:
 def test_every_catalogue_error_code_has_a_sentence() -> None:
     assert set(KEYS) == set(QUERY_ERROR_CODES)
     for key in KEYS.values():
-        for lang in locales.LANGS:
+        for lang in LANGUAGES:
             assert locales.messages("bot", lang).get(key), (key, lang)
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import Catalog, QueryError, fold
+from catalog import Catalog, QueryError
+from domain.text import fold
 from tests.catalog_helpers import write_processed
 
 anything = st.one_of(

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog import Catalog, fold
+from catalog import Catalog
+from domain.text import fold
 
 pytestmark = pytest.mark.realdata
 ROOT = Path(__file__).resolve().parents[2]

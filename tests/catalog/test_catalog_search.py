@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from catalog import Catalog, QueryError, fold
+from catalog import Catalog, QueryError
+from domain.text import fold
 from tests.catalog_helpers import write_processed
 
 

@@ -3,6 +3,7 @@ DESIGN.md, one display name per platform everywhere, and a leaf that imports not
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from domain import vocabulary as voc
+from domain.text import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +25,7 @@ def test_every_platform_has_every_field_in_both_languages(key: str) -> None:
     assert re.fullmatch(r"#[0-9A-F]{6}", p.color)
     assert set(p.names) == set(voc.LANGUAGES)
     assert all(p.name(lang).strip() for lang in voc.LANGUAGES)
-    assert p.aliases and all(voc.normalize(a) == a for a in p.aliases)
+    assert p.aliases and all(voc.platform_key(a) == key for a in p.aliases)
     assert voc.platform_key(p.letter) == key
 
 
@@ -67,6 +69,9 @@ def test_every_duration_type_has_a_unit_in_both_languages(key: str) -> None:
         ("disney", "disney"),
         ("disney+", "disney"),
         ("hulu", "hulu"),
+        # one fold (domain.text) for every look-up: punctuation and accents never decide
+        ("Disney +", "disney"),
+        ("prime-video", "amazon"),
     ],
 )
 def test_design_platform_aliases(alias: str, key: str) -> None:
@@ -91,6 +96,7 @@ def test_unknown_platform_is_none(bad: object) -> None:
         ("show", "tv show"),
         ("series", "tv show"),
         ("serie", "tv show"),
+        ("PELÍCULAS", "movie"),
     ],
 )
 def test_kind_aliases(alias: str, key: str) -> None:
@@ -204,3 +210,61 @@ def test_serving_packages_import_neither_etl_nor_model_training() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.split() == []
+
+
+SOURCE_PACKAGES = ("domain", "config", "locales", "charts", "etl", "model", "catalog", "chat",
+                   "alerts", "people", "bot", "api", "refresh", "bench")  # fmt: skip
+
+
+def _source_trees() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text(), str(path)))
+        for package in SOURCE_PACKAGES
+        if (ROOT / package).is_dir()
+        for path in sorted((ROOT / package).rglob("*.py"))
+    ]
+
+
+def test_one_home_per_shared_word() -> None:
+    """Issue 24 item 5: title folding, the languages and the platform aliases live in domain/
+    only. Elsewhere no function folds text, no tuple lists the languages and no string spells
+    out a platform's aliases (messages are written from the tables: accepted_words)."""
+    aliases = {a for p in voc.PLATFORM_INFO.values() for a in p.aliases if len(a) > 3}
+    found = []
+    for path, tree in _source_trees():
+        if path.parent.name == "domain":
+            continue
+        where = path.relative_to(ROOT)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name in (
+                "fold",
+                "normalise",
+                "normalize",
+            ):
+                found.append(f"{where}: def {node.name}")
+            if isinstance(node, ast.Tuple) and [
+                e.value for e in node.elts if isinstance(e, ast.Constant)
+            ] == list(voc.LANGUAGES):
+                found.append(f"{where}:{node.lineno}: a tuple of the languages")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                said = [
+                    a
+                    for a in aliases
+                    if re.search(rf"(?<![\w+]){re.escape(a)}(?![\w+])", node.value)
+                ]
+                said = [a for a in said if not any(a != b and a in b for b in said)]
+                if len(said) > 1:
+                    found.append(f"{where}:{node.lineno}: aliases in prose {said}")
+    assert found == []
+
+
+def test_messages_name_every_accepted_word_from_the_tables() -> None:
+    from api.accepted import ACCEPTED
+    from catalog.errors import QueryError
+    from catalog.validate import parse_platform
+
+    with pytest.raises(QueryError) as info:
+        parse_platform("hbo")
+    for p in voc.PLATFORM_INFO.values():
+        for text in (str(info.value), ACCEPTED["platform"]):
+            assert p.key in text and all(fold(a) in fold(text) for a in p.aliases)

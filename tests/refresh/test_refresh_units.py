@@ -13,9 +13,10 @@ import pytest
 
 from catalog.holder import CatalogHolder
 from catalog.loading import CatalogLoadError
+from domain.text import fold
 from domain.vocabulary import arrow_schema
 from refresh import gates, inbox, releases
-from refresh.changes import diff, normalise
+from refresh.changes import diff
 from refresh.lock import Busy, RefreshLock
 from tests.catalog_helpers import write_processed
 from tests.refresh_helpers import titles_file
@@ -64,7 +65,7 @@ def test_changes_by_id_and_by_name_see_a_move_between_platforms(tmp_path: Path) 
     }
     assert summary["disney"] == {"ids_added": 2, "moved_in": 1, "names_also_on": 1}
     assert summary["netflix"] == {"ids_removed": 1, "moved_out": 1}
-    assert normalise("  Amélie!") == normalise("amelie") == "amelie"
+    assert fold("  Amélie!") == fold("amelie") == "amelie"
 
 
 def test_platform_drop_gate_fails_passes_and_is_overridden() -> None:

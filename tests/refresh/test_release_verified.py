@@ -7,13 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.stats import Stats
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog.holder import CatalogHolder
 from chat.operations import status_text
+from chat.stats import Stats
 from domain.releasefiles import checksums
 from people import StoreStatus
 from refresh import releases
