@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from bot.ratings_store import RatingsStore
 
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
@@ -21,6 +20,7 @@ from chat.registry import REGISTRY
 from chat.replies import Person, Reply, plain_text
 from domain.text import fold
 from domain.vocabulary import PLATFORMS, platform_name
+from people import sqlite_store
 from tests.fakes.botdata import demo_data
 from tests.fakes.telegram_server import parse_html
 
@@ -59,7 +59,7 @@ def busiest(made: dict[str, set[str]], catalog: Catalog) -> str:
 @pytest.fixture
 def commands(catalog: Catalog, tmp_path: Path) -> Commands:
     holder = CatalogHolder(demo_data(), catalog=catalog)
-    return Commands(holder, RatingsStore(tmp_path / "r.sqlite3"), reloader=None)
+    return Commands(holder, sqlite_store(tmp_path / "r.sqlite3"), reloader=None)
 
 
 async def say(commands: Commands, person: Person, line: str) -> str:

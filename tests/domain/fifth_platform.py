@@ -86,13 +86,12 @@ def write_raw(raw: Path) -> None:
 
 
 async def chat_answers(data_dir: Path, work: Path) -> dict[str, str]:
-    from bot.ratings_store import RatingsStore
-
     from catalog.holder import CatalogHolder
     from chat.commands import Commands
     from chat.replies import Person, plain_text
+    from people import sqlite_store
 
-    commands = Commands(CatalogHolder(data_dir), RatingsStore(work / "r.sqlite3"), reloader=None)
+    commands = Commands(CatalogHolder(data_dir), sqlite_store(work / "r.sqlite3"), reloader=None)
     out: dict[str, str] = {}
     for lang in ("en", "es"):
         person = Person(user_id=7, chat_id=7, lang=lang)
