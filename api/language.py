@@ -8,13 +8,13 @@ and numbers (`year_meaning`, `reason_code`, 3.41) stay the same for every client
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Header, Query, Response
 
-from domain.vocabulary import LANGUAGES
+from domain.vocabulary import LANGUAGES, LanguageKey
 
-LangKey = Literal["en", "es"]
+LangKey = LanguageKey
 DEFAULT_LANG: LangKey = "en"
 
 

@@ -35,6 +35,7 @@ from charts.base import (
 )
 from charts.missing import MISSING_COLUMNS, chart_missing, missing_shares, share_label
 from domain.genres import genre_key, genre_name
+from domain.vocabulary import LANGUAGES
 
 
 def maturity_groups(ratings: pd.Series) -> pd.Series:
@@ -202,7 +203,7 @@ def chart_genres(data: EdaData) -> Chart:
         findings = say(
             "genres",
             n_first,
-            first=Words({lang: genre_name(first, lang) for lang in ("en", "es")}),
+            first=Words({lang: genre_name(first, lang) for lang in LANGUAGES}),
             first_pct=Pct(pct(n_first, n)),
             per_title=Num(per_title, 1),
             vocab=vocab,

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 # The languages every display name is written in (tests/domain/test_domain_vocabulary.py checks it).
-LANGUAGES: tuple[str, ...] = ("en", "es")
+LanguageKey = Literal["en", "es"]
+LANGUAGES: tuple[str, ...] = get_args(LanguageKey)
 
 # The canonical keys as types, so the API's response schemas and a type checker see the same set
 # the tables below define (a module-level check keeps the two equal).
