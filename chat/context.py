@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from .callbacks import tokens_of
 from .chart_service import ChartService
 from .pending import Bounded, PendingQuestions, RecentQueries
 from .stats import Stats
@@ -52,11 +54,24 @@ class Context:
     # the language each person's Telegram app reported last (alerts are written in it when
     # they chose none)
     seen_langs: Bounded[int, str] = field(default_factory=lambda: Bounded(PEOPLE_KEPT))
+    # per catalogue: the title tokens of its ids that callback data cannot carry as they are
+    # (chat/callbacks.py), built on the first press that needs one
+    _tokens: weakref.WeakKeyDictionary[Catalog, dict[str, str | None]] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
 
     @property
     def catalog(self) -> Catalog:
         # Read once per use: a /reload may swap it between two updates, never within one.
         return self.holder.current
+
+    def title_of_token(self, token: str) -> str | None:
+        """The id of the served catalogue's title written as `token` in callback data."""
+        catalog = self.catalog
+        known = self._tokens.get(catalog)
+        if known is None:
+            known = self._tokens[catalog] = tokens_of(catalog.index.rows.ids)
+        return known.get(token)
 
     async def stored(self, call: Awaitable[T]) -> T:
         """Await a ratings-store call; a database that fails is StoreUnavailable (logged)."""

@@ -76,12 +76,13 @@ def pager(page: int, pages: int, data: Callable[[int], str]) -> list[Button]:
     return row
 
 
-def stars(lang: str, title_id: str) -> Keyboard:
+def stars(lang: str, title_id: str, owner: int | None = None) -> Keyboard:
+    """1★..5★, skip and "enough", for the person `owner` (chat/callbacks.py PERSONAL)."""
     return [
-        [Button(f"{n}★", encode("rt", title_id, n)) for n in range(1, 6)],
+        [Button(f"{n}★", encode("rt", title_id, n, owner=owner)) for n in range(1, 6)],
         [
-            Button(t(lang, "skip"), encode("rt", title_id, 0)),
-            Button(t(lang, "enough_show"), encode("fy", 0)),
+            Button(t(lang, "skip"), encode("rt", title_id, 0, owner=owner)),
+            Button(t(lang, "enough_show"), encode("fy", 0, owner=owner)),
         ],
     ]
 

@@ -21,6 +21,7 @@ from domain.vocabulary import kind_name
 from locales import number
 
 from .i18n import counted, platform_name, t
+from .limits import LIST_TITLE_MAX, clip
 from .replies import Html, bold, esc
 
 PAGE_SIZE = 10
@@ -49,7 +50,7 @@ def named(lang: str, title: str, platform: str | None, kind: str, year: int | No
     every list reply (similar, recommendations, search) writes ten of these (issue 13)."""
     bits = [platform_name(platform)] if platform is not None else []
     bits += kind_and_year(lang, kind, year)
-    return Html(f"{bold(title)} ({esc(', '.join(bits))})")
+    return Html(f"{bold(clip(title, LIST_TITLE_MAX))} ({esc(', '.join(bits))})")
 
 
 def button_label(ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = True) -> str:

@@ -22,7 +22,10 @@ async def language(ctx: Context, person: Person, rest: str) -> Reply:
     chosen = rest.strip().lower()[:2]
     if chosen in LANGUAGES:
         return await set_language(ctx, person, chosen)
-    buttons = [[Button(LANGUAGE_NAMES[lang], encode("lang", lang)) for lang in LANGUAGES]]
+    owner = person.user_id
+    buttons = [
+        [Button(LANGUAGE_NAMES[lang], encode("lang", lang, owner=owner)) for lang in LANGUAGES]
+    ]
     return Reply(t(person.lang, "language_pick"), buttons)
 
 
@@ -79,8 +82,8 @@ async def deletemydata(ctx: Context, person: Person, rest: str) -> Reply:
         return Reply(t(lang, "mydata_none"))  # nothing to erase: no question to answer
     buttons = [
         [
-            Button(t(lang, "forget_yes"), encode("forget", "yes")),
-            Button(t(lang, "forget_no"), encode("forget", "no")),
+            Button(t(lang, "forget_yes"), encode("forget", "yes", owner=person.user_id)),
+            Button(t(lang, "forget_no"), encode("forget", "no", owner=person.user_id)),
         ]
     ]
     return Reply(t(lang, "forget_confirm"), buttons)

@@ -30,7 +30,9 @@ async def rate(ctx: Context, person: Person, rest: str) -> Reply:
         return rate_card(person, match.title, header=None)
     if not match.candidates:
         return Reply(t(person.lang, "not_found", text=echo(rest)))
-    return pick(person.lang, rest, match.candidates, lambda c: encode("rq", c.id))
+    return pick(
+        person.lang, rest, match.candidates, lambda c: encode("rq", c.id, owner=person.user_id)
+    )
 
 
 @REGISTRY.button("rq")
@@ -47,7 +49,7 @@ def rate_card(person: Person, info: TitleInfo, header: Html | None, edit: bool =
     parts = [header] if header else []
     details = views.title_details(lang, info)
     parts.append(t(lang, "rate_prompt", title=views.title_ref(lang, info.ref), details=details))
-    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id), edit=edit)
+    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id, person.user_id), edit=edit)
 
 
 async def next_to_rate(
@@ -107,7 +109,7 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
     lines += picks.title_lines(lang, chunk, page * views.PAGE_SIZE)
     if len(ratings) < FEW_RATINGS:
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
-    nav = kb.pager(page, pages, lambda p: encode("fy", p))
+    nav = kb.pager(page, pages, lambda p: encode("fy", p, owner=person.user_id))
     keyboard: Keyboard = [*listed(chunk, page, nav), rate_button]
     return Reply(Html("\n".join(lines)), keyboard, edit=edit)
 

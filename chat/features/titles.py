@@ -38,7 +38,7 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
         raise ExpiredMenu("search page past the end")  # the catalogue changed since
     pages = -(-found.total // size)
     keyboard = cards.card_buttons([g.offers[0].id for g in found.groups], page * size)
-    token = ctx.queries.token(text)
+    token = ctx.queries.token(text, person.chat_id)
     nav = kb.pager(page, pages, lambda p: encode("sp", token, p))
     if nav:
         keyboard.append(nav)
@@ -47,9 +47,9 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
 
 @REGISTRY.button("sp")
 async def search_page_button(ctx: Context, person: Person, cb: Callback) -> Reply:
-    text = ctx.queries.text(cb.fields[0])
+    text = ctx.queries.text(cb.fields[0], person.chat_id)
     if text is None:
-        raise ExpiredMenu("search token forgotten (restart or evicted)")
+        raise ExpiredMenu("search token forgotten (restart or evicted) or of another chat")
     return where_to_watch(ctx, person, text, int(cb.fields[1]))
 
 
@@ -71,7 +71,8 @@ def card(ctx: Context, person: Person, title_id: str) -> Reply:
         raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
     carried = cards.offers(catalog, info)
     lang = person.lang
-    return Reply(cards.card_text(lang, info, carried), cards.card_keyboard(lang, info, carried))
+    keyboard = cards.card_keyboard(lang, info, carried, owner=person.user_id)
+    return Reply(cards.card_text(lang, info, carried), keyboard)
 
 
 @REGISTRY.command("similar", "similares")
