@@ -59,6 +59,8 @@ class Commands(Context):
         if not text:
             return
         person = await self.in_chosen_language(person)
+        if person.chat_id == person.user_id:  # their private chat: they do not block the bot
+            await self.wrote(person.user_id, always=restarts(text))
         if not text.startswith("/"):
             # the answer to the question we asked last (a command tapped with no arguments),
             # else a title search
@@ -139,6 +141,14 @@ class Commands(Context):
             text = t(lang, "store_unavailable")
             reply = Reply(text, toast=t(lang, "store_unavailable_toast"))
         yield reply
+
+
+def restarts(text: str) -> bool:
+    """/start (in any of its names): what Telegram sends when a person restarts the bot, after
+    blocking it for instance."""
+    head = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    found = REGISTRY.lookup(head[1:].split("@", 1)[0].lower()) if head else None
+    return found is not None and found.name == "start"
 
 
 def made_for(cb: Callback, person: Person) -> bool:

@@ -120,10 +120,21 @@ class PostgresOutbox(PostgresPeople):
         return await self._call(True, run)
 
     async def unblock_async(self, telegram_id: int) -> bool:
-        n = await self._exec(
-            True, "DELETE FROM blocked_people WHERE telegram_id = %s", (telegram_id,)
-        )
-        return n > 0
+        """The person writes again: forget the block; the alerts held back at it are due now."""
+
+        async def run(conn: Conn) -> bool:
+            async with conn.transaction():
+                cur = await conn.execute(
+                    "DELETE FROM blocked_people WHERE telegram_id = %s", (telegram_id,)
+                )
+                await conn.execute(
+                    "UPDATE alert_outbox SET status = 'pending', due_at = %s "
+                    "WHERE telegram_id = %s AND status = 'blocked'",
+                    (time.time(), telegram_id),
+                )
+                return cur.rowcount > 0
+
+        return await self._call(True, run)
 
     async def outbox_counts_async(self) -> dict[str, int]:
         rows = await self._all("SELECT status, count(*) FROM alert_outbox GROUP BY status")

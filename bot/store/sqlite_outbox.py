@@ -108,8 +108,15 @@ class SqliteOutbox(SqlitePeople):
             return cur.rowcount
 
     def unblock(self, telegram_id: int) -> bool:
-        cur = self._db.execute("DELETE FROM blocked_people WHERE telegram_id = ?", (telegram_id,))
-        return cur.rowcount > 0
+        """The person writes again: forget the block; the alerts held back at it are due now."""
+        with self._transaction() as db:
+            cur = db.execute("DELETE FROM blocked_people WHERE telegram_id = ?", (telegram_id,))
+            db.execute(
+                "UPDATE alert_outbox SET status = 'pending', due_at = ? "
+                "WHERE telegram_id = ? AND status = 'blocked'",
+                (time.time(), telegram_id),
+            )
+            return cur.rowcount > 0
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, count(*) FROM alert_outbox GROUP BY status")
