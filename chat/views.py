@@ -21,7 +21,7 @@ from domain.vocabulary import kind_name
 from locales import number
 
 from .i18n import counted, platform_name, t
-from .limits import LIST_TITLE_MAX, clip
+from .limits import BUTTON_TEXT_MAX, CARD_FIELD_MAX, LIST_TITLE_MAX, clip
 from .replies import Html, bold, esc
 
 PAGE_SIZE = 10
@@ -70,7 +70,7 @@ def candidate_labels(candidates: Sequence[Listed]) -> list[tuple[Listed, str]]:
     labels = [button_label(c) for c in candidates]
     seen = Counter(labels)
     return [
-        (c, f"{label} · {c.id}" if seen[label] > 1 else label)
+        (c, clip(f"{label} · {c.id}", BUTTON_TEXT_MAX) if seen[label] > 1 else label)
         for c, label in zip(candidates, labels, strict=True)
     ]
 
@@ -149,13 +149,13 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
         "actor",
         platform=platform_name(r.platform),
         year=r.year,
-        actor=r.actor,
+        actor=clip(r.actor, LIST_TITLE_MAX),
         n=r.count,
         titles=counted(lang, "n_titles", r.titles),
         with_cast=number(lang, r.titles_with_cast),
     )
     if len(r.tied) > 1:
-        names = ", ".join(r.tied[:MAX_TIED_SHOWN])
+        names = ", ".join(clip(name, LIST_TITLE_MAX) for name in r.tied[:MAX_TIED_SHOWN])
         if len(r.tied) > MAX_TIED_SHOWN:
             names += f" (+{len(r.tied) - MAX_TIED_SHOWN})"
         text = Html(f"{text}\n{t(lang, 'actor_tied', names=names)}")
@@ -208,13 +208,13 @@ def title_details(lang: str, info: TitleInfo) -> Html:
     """A line under a title in the rating flow: genres, duration, cast, description start."""
     bits = []
     if info.listed_in:
-        bits.append(info.listed_in)
+        bits.append(clip(info.listed_in, CARD_FIELD_MAX))
     if info.duration_int:
         key = "n_seasons" if info.duration_type == "season" else "n_minutes"
         bits.append(counted(lang, key, info.duration_int))
     line = esc(" · ".join(bits))
     if info.cast:
-        line = Html(f"{line}\n{esc(', '.join(info.cast[:3]))}")
+        line = Html(f"{line}\n{esc(clip(', '.join(info.cast[:3]), CARD_FIELD_MAX))}")
     if info.description:
         desc = info.description if len(info.description) <= 200 else info.description[:197] + "…"
         line = Html(f"{line}\n<i>{esc(desc[:1].upper() + desc[1:])}</i>")

@@ -10,6 +10,7 @@ from domain.vocabulary import LANGUAGES
 from ..callbacks import Callback, encode
 from ..context import Context
 from ..i18n import platform_name, t
+from ..limits import LIST_TITLE_MAX, clip
 from ..registry import REGISTRY
 from ..replies import Button, Html, Person, Reply, bold
 
@@ -70,7 +71,8 @@ def _rated(ctx: Context, ratings: dict[str, float]) -> Html:
     shown = []
     for title_id, stars in list(ratings.items())[-TITLES_LISTED:]:
         info = catalog.title(title_id)
-        shown.append(f"{bold(info.title if info else title_id)} {'★' * round(stars)}")
+        name = clip(info.title if info else title_id, LIST_TITLE_MAX)
+        shown.append(f"{bold(name)} {'★' * round(stars)}")
     more = len(ratings) - len(shown)
     return Html(", ".join(shown) + (f" (+{more})" if more > 0 else ""))
 

@@ -125,6 +125,10 @@ async def test_hostile_ids_search_card_similar_inline_watch_rate_alert(data_dir:
         [saved] = await bot.press(CHAT, stars.message_id, button_data(stars, "4★"), "en")
         assert saved.ok and "★★★★" in saved.text
         assert await bot.commands.store.ratings_async(CHAT) == {"ns-dash1": 4.0}
+        # the huge title's stars come in one message too (its genres and cast are clipped)
+        [stars] = await bot.press(CHAT, huge.message_id, button_data(huge, "Rate"), "en")
+        assert stars.ok and "How would you rate it?" in stars.text
+        assert utf16_len(stars.text) <= 4096
 
         # inline: every hostile title is offered, each answer within Telegram's checks
         server = bot.server
