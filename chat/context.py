@@ -84,14 +84,18 @@ class Context:
         """The person wrote to the bot in their private chat, so they do not block it (again):
         their alerts may reach them, those held back at a block too (store.unblock_async). At
         most once per REACHABLE_RECHECK_S per person, unless `always` (/start: what Telegram
-        sends when someone restarts a bot they had blocked). A store failure only logs: the
-        answer matters more, and the next message tries again."""
+        sends when someone restarts a bot they had blocked): a read, and a write only for a
+        person marked blocked. A store failure only logs: the answer matters more, and the next
+        message tries again."""
         now = time.monotonic()
         seen = self.reachable.get(user_id)
         if not always and seen is not None and now - seen < REACHABLE_RECHECK_S:
             return
         try:
-            if await self.store.unblock_async(user_id):
+            # A read first (it never waits for SQLite's write lock): almost nobody is blocked,
+            # and a write per new person would hold their answer behind any other write.
+            blocked = (await self.store.describe_async(user_id)).blocked
+            if blocked and await self.store.unblock_async(user_id):
                 log.info("user %s writes to the bot again: unblocked, alerts resume", user_id)
         except Exception as e:  # SQLite or PostgreSQL: either store's failure
             log.warning("unblocking %s failed (tried again at the next message): %s", user_id, e)
