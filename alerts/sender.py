@@ -161,11 +161,15 @@ class AlertSender:
         self.wall, self.sleep = wall, sleep
         self._slots = asyncio.Semaphore(max_in_flight)
         self._answered = asyncio.Event()  # a send was answered: a slot may have freed
-        self._blocked: set[int] = set()  # found blocked in this run: their claimed alerts skip
+        self._blocked: set[int] = set()  # found blocked in this drain: their claimed alerts skip
         self.stats = SendStats()
 
     async def drain(self) -> SendStats:
         """Send every alert due now; returns the totals so far."""
+        # Who was found blocked is the store's to say from here on: someone who wrote to the
+        # bot since is unblocked there (issue 23.7), and a sender living as long as the bot
+        # must not keep skipping them.
+        self._blocked.clear()
         while batch := await self.store.claim_alerts_async(
             self.batch, self.owner, self.lease_s, now=self.wall()
         ):

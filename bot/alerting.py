@@ -53,7 +53,11 @@ def alert_service(
     """The service for this bot: alerts rendered for their person, sent by `bot`."""
 
     async def deliver_alert(chat_id: int, alert: Alert) -> None:
-        await deliver(bot, chat_id, await alert_reply(commands, alert))
+        try:
+            await deliver(bot, chat_id, await alert_reply(commands, alert))
+        except Forbidden:
+            commands.unreachable(alert.telegram_id)  # their next message unblocks them
+            raise
 
     return AlertService(
         commands.store, commands.holder, telegram_send(deliver_alert) if send else None, poll_s

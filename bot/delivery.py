@@ -28,6 +28,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.warnings import PTBUserWarning
 
+from chat.limits import CAPTION_MAX, PLACEHOLDER_MAX, TOAST_MAX, clip, utf16_len
 from chat.replies import Keyboard, Reply, split_html
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ def markup_data(reply: Reply) -> dict[str, Any] | None:
     TelegramObjects): the inline keyboard, or for a question a forced reply (selective, as
     `reply_markup`). The request layer encodes it with the rest of the body."""
     if reply.ask is not None and _forces_reply(reply):
-        return {"force_reply": True, "selective": True, "input_field_placeholder": reply.ask[:64]}
+        hint = clip(reply.ask, PLACEHOLDER_MAX)
+        return {"force_reply": True, "selective": True, "input_field_placeholder": hint}
     if not reply.keyboard:
         return None
     rows = [
@@ -109,7 +111,7 @@ def reply_markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
     """The buttons, or for a question a forced reply (selective: in a group only the person
     asked gets the reply field)."""
     if reply.ask is not None and _forces_reply(reply):
-        return ForceReply(selective=True, input_field_placeholder=reply.ask[:64])
+        return ForceReply(selective=True, input_field_placeholder=clip(reply.ask, PLACEHOLDER_MAX))
     return markup(reply.keyboard)
 
 
@@ -141,7 +143,7 @@ async def answer_query(query: Any, text: str | None = None) -> None:
     must not stop the work or the reply -- the person would see an apology for a press whose
     rating was saved."""
     try:
-        await query.answer(text)
+        await query.answer(clip(text, TOAST_MAX) if text else text)
     except TelegramError as e:
         log.info("could not answer callback query %s: %s", getattr(query, "id", "?"), e)
 
@@ -150,8 +152,8 @@ async def deliver(bot: Any, chat_id: int, reply: Reply, query: Any = None) -> No
     """Send one Reply: edit the pressed message when asked (and it fits), else send; split
     anything over Telegram's 4,096 characters at line boundaries."""
     if reply.photo is not None:
-        # A caption holds 1,024 characters; longer text follows as messages of its own.
-        caption = reply.text if len(reply.text) <= 1024 else None
+        # A caption holds 1,024 UTF-16 units; longer text follows as messages of its own.
+        caption = reply.text if utf16_len(reply.text) <= CAPTION_MAX else None
         keyboard = reply_markup(reply)
         await bot.send_photo(chat_id, reply.photo, caption=caption, reply_markup=keyboard)
         if caption is not None or not reply.text:

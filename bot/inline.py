@@ -18,7 +18,9 @@ from telegram.ext import ContextTypes
 
 from catalog.errors import QueryError
 from chat import cards
+from chat.callbacks import id_field
 from chat.i18n import lang_of, platform_name
+from chat.limits import BUTTON_TEXT_MAX, CARD_FIELD_MAX, clip
 from chat.provenance import demo_ratings
 from chat.replies import Keyboard
 from chat.views import kind_and_year, shared_meaning
@@ -37,7 +39,7 @@ CACHE_SECONDS = 300  # Telegram may reuse an answer this long: the catalogue cha
 class InlineCard:
     """One result: what the list shows (title, description) and the card it sends."""
 
-    id: str
+    id: str  # the title id as callback data writes it: at most 21 bytes whatever the id holds
     title: str
     description: str
     text: str  # HTML
@@ -65,9 +67,9 @@ def inline_cards(commands: Commands, query: str, lang: str) -> list[InlineCard]:
         links = [row for row in cards.card_keyboard(lang, info, group.offers) if row[0].url]
         out.append(
             InlineCard(
-                info.id,
-                info.title,
-                f"{about} · {platforms}",
+                id_field(info.id),
+                clip(info.title, BUTTON_TEXT_MAX),
+                clip(f"{about} · {platforms}", CARD_FIELD_MAX),
                 cards.card_text(lang, info, group.offers, demo=demo_ratings(catalog)),
                 links,
             )

@@ -12,7 +12,7 @@ from . import cards
 from .commands import Commands
 from .i18n import platform_name, t
 from .provenance import demo_ratings
-from .replies import Html, Reply
+from .replies import Html, Reply, esc
 
 DEFAULT_LANG = "es"
 
@@ -29,11 +29,11 @@ def render(commands: Commands, lang: str, alert: Alert) -> Reply:
     names = ", ".join(platform_name(p, lang) for p in sorted(alert.platforms))
     head = t(lang, "alert", platforms=names)
     if info is None:  # gone again since the release was queued: say it plainly
-        return Reply(Html(f"{head}\n{alert.title_id}"))
+        return Reply(Html(f"{head}\n{esc(alert.title_id)}"))
     carried = cards.offers(catalog, info)
     card = cards.card_text(lang, info, carried, demo=demo_ratings(catalog))
     text = Html(f"{head}\n\n{card}")
-    return Reply(text, cards.card_keyboard(lang, info, carried))
+    return Reply(text, cards.card_keyboard(lang, info, carried, owner=alert.telegram_id))
 
 
 async def alert_reply(commands: Commands, alert: Alert) -> Reply:

@@ -16,11 +16,19 @@ from locales import countries, number
 
 from .callbacks import encode
 from .i18n import counted, platform_name, t
+from .limits import (
+    CARD_DESCRIPTION_MAX,
+    CARD_FIELD_MAX,
+    CARD_TITLE_MAX,
+    URL_MAX,
+    URL_QUERY_MAX,
+    clip,
+)
 from .replies import Button, Html, Keyboard, bold, esc
 from .views import genres, year_label
 
 CAST_SHOWN = 6
-DESCRIPTION_MAX = 700
+DESCRIPTION_MAX = CARD_DESCRIPTION_MAX
 PER_ROW = 5  # numbered card buttons under a list
 
 
@@ -30,7 +38,10 @@ def offers(catalog: Catalog, info: TitleInfo) -> tuple[Offer, ...]:
 
 
 def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer], demo: bool = False) -> Html:
-    """The card; `demo`: the scores come from made-up ratings, and the card says so."""
+    """The card (`demo`: the scores come from made-up ratings, and it says so): one message
+    whatever the data holds. Every free-text field is clipped to its share (chat/limits.py), so
+    the whole card stays within CARD_MAX UTF-16 units (a 20,192-character director field once
+    made it eleven messages, and an inline answer Telegram refused)."""
     kind = kind_name(info.type, lang)
     facts = [kind[:1].upper() + kind[1:]]
     if info.release_year:
@@ -40,42 +51,50 @@ def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer], demo: bool =
         facts.append(counted(lang, key, info.duration_int))
     if info.rating:
         facts.append(info.rating)
-    lines = [bold(info.title), esc(" · ".join(facts))]
+    lines = [bold(clip(info.title, CARD_TITLE_MAX)), esc(clip(" · ".join(facts), CARD_FIELD_MAX))]
     if info.listed_in:
-        lines.append(t(lang, "card_genres", genres=genres(lang, info.listed_in)))
+        lines.append(
+            t(lang, "card_genres", genres=clip(genres(lang, info.listed_in), CARD_FIELD_MAX))
+        )
     if info.director:
-        lines.append(t(lang, "card_director", director=info.director))
+        lines.append(t(lang, "card_director", director=clip(info.director, CARD_FIELD_MAX)))
     if info.cast:
         cast = ", ".join(info.cast[:CAST_SHOWN])
         if len(info.cast) > CAST_SHOWN:
             cast += " …"
-        lines.append(t(lang, "card_cast", cast=cast))
+        lines.append(t(lang, "card_cast", cast=clip(cast, CARD_FIELD_MAX)))
     if info.country:
-        lines.append(t(lang, "card_country", country=countries(lang, info.country)))
+        lines.append(
+            t(lang, "card_country", country=clip(countries(lang, info.country), CARD_FIELD_MAX))
+        )
     if info.score is not None and info.votes:
         lines.append(t(lang, "card_score", info.votes, score=number(lang, info.score, 1)))
         if demo:
             lines.append(t(lang, "demo_ratings"))
     if info.description:
-        desc = info.description
-        if len(desc) > DESCRIPTION_MAX:
-            desc = desc[: DESCRIPTION_MAX - 1] + "…"
+        desc = clip(info.description, DESCRIPTION_MAX)
         lines.append(Html(f"\n<i>{esc(desc)}</i>"))
     names = ", ".join(dict.fromkeys(platform_name(o.platform, lang) for o in carried))
     lines.append(Html("\n" + t(lang, "card_on", platforms=names)))
     return Html("\n".join(lines))
 
 
-def card_keyboard(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Keyboard:
+def card_keyboard(
+    lang: str, info: TitleInfo, carried: Sequence[Offer], owner: int | None = None
+) -> Keyboard:
+    """Links to each platform's search for the title, then Rate, Similar and Watch later (Rate
+    and Watch later bound to `owner`, the person the card is for: chat/callbacks.py)."""
     links = []
     for platform in dict.fromkeys(o.platform for o in carried):
         p = PLATFORM_INFO.get(platform)
         if p is not None and p.search_url:
-            links.append(Button(f"▶ {p.name(lang)}", "", url=p.search_link(info.title)))
+            url = p.search_link(clip(info.title, URL_QUERY_MAX))
+            if len(url) <= URL_MAX:  # a search URL is short; this only guards a bad template
+                links.append(Button(f"▶ {p.name(lang)}", "", url=url))
     actions = [
-        Button(t(lang, "card_rate"), encode("rq", info.id)),
+        Button(t(lang, "card_rate"), encode("rq", info.id, owner=owner)),
         Button(t(lang, "card_similar"), encode("cs", info.id)),
-        Button(t(lang, "card_watch"), encode("wa", info.id)),
+        Button(t(lang, "card_watch"), encode("wa", info.id, owner=owner)),
     ]
     return [row for row in (links[:2], links[2:], actions) if row]
 

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from domain.text import fold
 
+from .limits import CAPTION_MAX
+
 if TYPE_CHECKING:
     from catalog.core import Catalog
     from catalog.reports import ChartFrame
 
 log = logging.getLogger(__name__)
 
-MAX_CAPTION = 1024  # Telegram's caption limit (visible characters, after entity parsing)
+MAX_CAPTION = CAPTION_MAX  # Telegram's caption limit (chat/limits.py)
 
 
 @dataclass(frozen=True)

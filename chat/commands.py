@@ -22,7 +22,7 @@ from people import StoreFailure
 
 from . import features  # noqa: F401  (registers every command and button)
 from .args import Misplaced
-from .callbacks import ExpiredMenu, decode
+from .callbacks import PERSONAL, Callback, ExpiredMenu, decode
 from .chart_service import ChartService
 from .context import ECHO_MAX, Context, Holder, StoreUnavailable
 from .errors import explain, misplaced
@@ -60,6 +60,8 @@ class Commands(Context):
         if not text:
             return
         person = await self.in_chosen_language(person)
+        if person.chat_id == person.user_id:  # their private chat: they do not block the bot
+            await self.wrote(person.user_id, always=restarts(text))
         if not text.startswith("/"):
             if is_small_talk(text):  # "hola", "thanks": no title search, a friendly word
                 self.pending.drop(person.user_id)
@@ -148,6 +150,12 @@ class Commands(Context):
         self.pending.drop(person.user_id)
         try:
             cb = decode(data)
+            if not made_for(cb, person):
+                # Someone else's button (a group): a notice to the presser, nothing done
+                log.info("user %s pressed a %s button of %s", person.user_id, cb.action, cb.owner)
+                yield Reply("", toast=t(lang, "not_your_button"))
+                return
+            cb = cb.with_titles(self.title_of_token)
             reply = await REGISTRY.buttons[cb.action](self, person, cb)
             if reply.photo is None and not reply.below:
                 reply = replace(reply, edit=True)  # a photo or a card goes below; the rest edits
@@ -162,3 +170,22 @@ class Commands(Context):
             text = t(lang, "store_unavailable")
             reply = Reply(text, toast=t(lang, "store_unavailable_toast"))
         yield reply
+
+
+def restarts(text: str) -> bool:
+    """/start (in any of its names): what Telegram sends when a person restarts the bot, after
+    blocking it for instance."""
+    head = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    found = REGISTRY.lookup(head[1:].split("@", 1)[0].lower()) if head else None
+    return found is not None and found.name == "start"
+
+
+def made_for(cb: Callback, person: Person) -> bool:
+    """Whether `person` may press this button: anyone, unless it is PERSONAL; then only the
+    person it was made for (one made before buttons carried their owner: in a private chat
+    only, whose one person it was made for)."""
+    if cb.action not in PERSONAL:
+        return True
+    if cb.owner is None:
+        return person.chat_id == person.user_id
+    return cb.owner == person.user_id

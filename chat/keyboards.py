@@ -78,16 +78,17 @@ def pager(page: int, pages: int, data: Callable[[int], str]) -> list[Button]:
     return row
 
 
-def stars(lang: str, title_id: str, given: int | None = None) -> Keyboard:
-    """1★ … 5★ (the stars given before marked ✓), skip, and "enough, show me"."""
+def stars(lang: str, title_id: str, given: int | None = None, owner: int | None = None) -> Keyboard:
+    """1★ … 5★ (the stars given before marked ✓), skip and "enough, show me", for the person
+    `owner` (chat/callbacks.py PERSONAL)."""
     return [
         [
-            Button(f"{'✓' if n == given else ''}{n}★", encode("rt", title_id, n))
+            Button(f"{'✓' if n == given else ''}{n}★", encode("rt", title_id, n, owner=owner))
             for n in range(1, 6)
         ],
         [
-            Button(t(lang, "skip"), encode("rt", title_id, 0)),
-            Button(t(lang, "enough_show"), encode("fy", 0)),
+            Button(t(lang, "skip"), encode("rt", title_id, 0, owner=owner)),
+            Button(t(lang, "enough_show"), encode("fy", 0, owner=owner)),
         ],
     ]
 

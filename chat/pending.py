@@ -82,15 +82,16 @@ class PendingQuestions:
 class RecentQueries:
     """The texts of recent searches by a short token, so a pager's buttons (64 bytes of
     callback data) can turn the pages of a query of any length. Bounded; a forgotten token is
-    an expired menu."""
+    an expired menu. A token belongs to the chat it was made in: pressed (or forged) in another
+    chat it is unknown, so no chat can page through another's searches."""
 
     def __init__(self, max_queries: int = 20_000) -> None:
-        self._texts: Bounded[str, str] = Bounded(max_queries)
+        self._texts: Bounded[tuple[int, str], str] = Bounded(max_queries)
 
-    def token(self, text: str) -> str:
-        token = hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
-        self._texts.put(token, text)
+    def token(self, text: str, chat_id: int = 0) -> str:
+        token = hashlib.blake2s(f"{chat_id}\n{text}".encode(), digest_size=4).hexdigest()
+        self._texts.put((chat_id, token), text)
         return token
 
-    def text(self, token: str) -> str | None:
-        return self._texts.get(token)
+    def text(self, token: str, chat_id: int = 0) -> str | None:
+        return self._texts.get((chat_id, token))

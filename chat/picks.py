@@ -11,6 +11,7 @@ from domain.genres import genre_name
 from locales import number, percent
 
 from .i18n import t
+from .limits import LIST_TITLE_MAX, clip
 from .replies import Html, bold
 from .views import title_ref
 
@@ -41,7 +42,7 @@ REASON_CODES = ("known", "unknown_user", "unknown_title", "unknown_both")
 def reason(lang: str, r: Recommendation) -> Html:
     """Why, in the person's words: built from `reason_code`, the user and the title's display
     name. The model's own `reason` (English, with raw ids) is never shown."""
-    title = bold(r.title.title)
+    title = bold(clip(r.title.title, LIST_TITLE_MAX))
     if r.reason_code not in REASON_CODES:
         return t(lang, "reason_other")
     if r.user_id is None:  # someone known by their chat ratings (fold-in)
@@ -86,7 +87,7 @@ def because(lang: str, item: RecommendedTitle) -> Html | None:
         # Cut like a button label: a page of ten must stay within one Telegram message.
         name = item.because.title
         name = name if len(name) <= 60 else name[:59] + "…"
-        return t(lang, "because_liked", title=bold(name))
+        return t(lang, "because_liked", title=bold(clip(name, LIST_TITLE_MAX)))
     if item.reason_code in ("similar_taste", "popular"):
         return t(lang, f"because_{item.reason_code}")
     words = [w for w in (similar_reason(lang, code) for code in item.reasons[:3]) if w]

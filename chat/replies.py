@@ -10,7 +10,9 @@ import html
 import re
 from dataclasses import dataclass
 
-MAX_TEXT = 4096  # Telegram's limit for one message, after entity parsing
+from .limits import MESSAGE_MAX, prefix_within, utf16_len
+
+MAX_TEXT = MESSAGE_MAX  # Telegram's limit for one message, after entity parsing (chat/limits.py)
 SAFE_TEXT = 3800  # what one page of ours aims for, leaving room for a header
 
 
@@ -75,11 +77,6 @@ class Person:
     first_name: str = ""
 
 
-def utf16_len(text: str) -> int:
-    """Telegram counts a message's length in UTF-16 code units: an emoji is 2, not 1."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Split a reply at line boundaries into chunks of at most `limit` UTF-16 units.
 
@@ -88,8 +85,8 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
     resort, or, with no such space, stripped of its tags and cut outside an entity (a chunk is
     sent on its own, so it must parse on its own).
     """
-    if utf16_len(text) <= limit:
-        return [text]
+    if utf16_len(text) <= limit or utf16_len(plain_text(text)) <= limit:
+        return [text]  # Telegram counts what is left after entity parsing (tags, &amp;)
     chunks: list[str] = []
     current = ""
     for line in _lines_outside_tags(text):
@@ -113,11 +110,6 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
 _TAG = re.compile(r"</?[a-z][a-z-]*[^>]*>")
 
 
-def prefix_within(text: str, limit: int) -> int:
-    """Length (in characters) of the longest prefix of `text` within `limit` UTF-16 units."""
-    return _prefix_within(text, limit)
-
-
 def _lines_outside_tags(text: str) -> list[str]:
     """The text's lines, those inside an open tag joined to the line that closes it."""
     out: list[str] = []
@@ -134,19 +126,9 @@ def _lines_outside_tags(text: str) -> list[str]:
     return out
 
 
-def _prefix_within(line: str, limit: int) -> int:
-    """The longest prefix of `line` (as an index) that fits in `limit` UTF-16 units."""
-    units = 0
-    for i, ch in enumerate(line):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return i
-    return len(line)
-
-
 def _cut_line(line: str, limit: int) -> tuple[str, str]:
     """Cut an over-long line into (head that fits, rest)."""
-    end = _prefix_within(line, limit)
+    end = prefix_within(line, limit)
     for pos in reversed([m.start() for m in re.finditer(r"[ \n]", line[:end])]):
         before = line[:pos]
         if before.count("<") == before.count(">") and before.rfind("&") <= before.rfind(";"):
@@ -156,7 +138,7 @@ def _cut_line(line: str, limit: int) -> tuple[str, str]:
                 return before, line[pos:].lstrip()
     # No space to cut at: drop the line's tags (keeping its text) and never cut an entity.
     bare = _TAG.sub("", line)
-    end = _prefix_within(bare, limit)
+    end = prefix_within(bare, limit)
     amp = bare.rfind("&", 0, end)
     if amp != -1 and ";" not in bare[amp:end]:
         end = amp if amp > 0 else bare.find(";") + 1

@@ -22,6 +22,7 @@ from domain.vocabulary import YearMeaning, kind_name, year_meaning
 from locales import number
 
 from .i18n import counted, platform_name, t
+from .limits import BUTTON_TEXT_MAX, CARD_FIELD_MAX, LIST_TITLE_MAX, clip
 from .replies import Html, bold, esc
 
 PAGE_SIZE = 10
@@ -59,7 +60,7 @@ def named(
     (similar, recommendations, search) writes ten of these (issue 13)."""
     bits = [platform_name(platform)] if platform is not None else []
     bits += kind_and_year(lang, kind, year, meaning)
-    return Html(f"{bold(title)} ({esc(', '.join(bits))})")
+    return Html(f"{bold(clip(title, LIST_TITLE_MAX))} ({esc(', '.join(bits))})")
 
 
 def button_label(ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = True) -> str:
@@ -79,7 +80,7 @@ def candidate_labels(candidates: Sequence[Listed]) -> list[tuple[Listed, str]]:
     labels = [button_label(c) for c in candidates]
     seen = Counter(labels)
     return [
-        (c, f"{label} · {c.id}" if seen[label] > 1 else label)
+        (c, clip(f"{label} · {c.id}", BUTTON_TEXT_MAX) if seen[label] > 1 else label)
         for c, label in zip(candidates, labels, strict=True)
     ]
 
@@ -158,14 +159,14 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
         "actor",
         platform=platform_name(r.platform),
         year=r.year,
-        actor=r.actor,
+        actor=clip(r.actor, LIST_TITLE_MAX),
         n=r.count,
         titles=counted(lang, "n_titles", r.titles),
         with_cast=number(lang, r.titles_with_cast),
     )
     others = [name for name in r.tied if name != r.actor]  # the top one is named above
     if others:
-        names = ", ".join(others[:MAX_TIED_SHOWN])
+        names = ", ".join(clip(name, LIST_TITLE_MAX) for name in others[:MAX_TIED_SHOWN])
         if len(others) > MAX_TIED_SHOWN:
             names += f" (+{len(others) - MAX_TIED_SHOWN})"
         text = Html(f"{text}\n{t(lang, 'actor_tied', names=names)}")
@@ -245,13 +246,13 @@ def title_details(lang: str, info: TitleInfo) -> Html:
     """A line under a title in the rating flow: genres, duration, cast, description start."""
     bits = []
     if info.listed_in:
-        bits.append(genres(lang, info.listed_in))
+        bits.append(clip(genres(lang, info.listed_in), CARD_FIELD_MAX))
     if info.duration_int:
         key = "n_seasons" if info.duration_type == "season" else "n_minutes"
         bits.append(counted(lang, key, info.duration_int))
     line = esc(" · ".join(bits))
     if info.cast:
-        line = Html(f"{line}\n{esc(', '.join(info.cast[:3]))}")
+        line = Html(f"{line}\n{esc(clip(', '.join(info.cast[:3]), CARD_FIELD_MAX))}")
     if info.description:
         desc = info.description if len(info.description) <= 200 else info.description[:197] + "…"
         line = Html(f"{line}\n<i>{esc(desc[:1].upper() + desc[1:])}</i>")

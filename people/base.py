@@ -148,8 +148,8 @@ class PeopleStore(Protocol):
         ...
 
     async def unblock_async(self, telegram_id: int) -> bool:
-        """The person talks to the bot again: alerts may reach them. True if they were
-        blocked."""
+        """The person talks to the bot again: alerts may reach them, and those held back at the
+        block are due now. True if they were blocked."""
         ...
 
     async def outbox_counts_async(self) -> dict[str, int]:

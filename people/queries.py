@@ -407,9 +407,18 @@ def mark_blocked(conn: Connection, telegram_id: int, now: float) -> int:
     return skipped.rowcount
 
 
-def unblock(conn: Connection, telegram_id: int) -> bool:
+def unblock(conn: Connection, telegram_id: int, now: float) -> bool:
+    """The person writes again: forget the block; the alerts held back at it are due now (one
+    transaction, so an unblocked person never has alerts stuck as blocked)."""
     query = delete(blocked_people).where(blocked_people.c.telegram_id == telegram_id)
-    return conn.execute(query).rowcount > 0
+    was_blocked = conn.execute(query).rowcount > 0
+    o = alert_outbox.c
+    conn.execute(
+        update(alert_outbox)
+        .where(o.telegram_id == telegram_id, o.status == "blocked")
+        .values(status="pending", due_at=now)
+    )
+    return was_blocked
 
 
 def outbox_counts(conn: Connection) -> dict[str, int]:

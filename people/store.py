@@ -219,7 +219,7 @@ class Store:
         return await self.db.write(q.mark_blocked, telegram_id, time.time())
 
     async def unblock_async(self, telegram_id: int) -> bool:
-        return await self.db.write(q.unblock, telegram_id)
+        return await self.db.write(q.unblock, telegram_id, time.time())
 
     async def outbox_counts_async(self) -> dict[str, int]:
         return await self.db.read(q.outbox_counts)

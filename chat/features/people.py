@@ -10,6 +10,7 @@ from domain.vocabulary import LANGUAGES
 from ..callbacks import Callback, encode
 from ..context import Context
 from ..i18n import platform_name, t
+from ..limits import LIST_TITLE_MAX, clip
 from ..pending import Question
 from ..registry import REGISTRY
 from ..replies import Button, Html, Person, Reply, bold
@@ -27,7 +28,10 @@ async def language(ctx: Context, person: Person, rest: str) -> Reply:
     chosen = LANGUAGE_WORDS.get(word, word[:2])
     if chosen in LANGUAGES:
         return await set_language(ctx, person, chosen)
-    buttons = [[Button(LANGUAGE_NAMES[lang], encode("lang", lang)) for lang in LANGUAGES]]
+    owner = person.user_id
+    buttons = [
+        [Button(LANGUAGE_NAMES[lang], encode("lang", lang, owner=owner)) for lang in LANGUAGES]
+    ]
     ctx.pending.ask(person.user_id, Question("language"))  # "english" typed answers it
     return Reply(t(person.lang, "language_pick"), buttons)
 
@@ -73,7 +77,8 @@ def _rated(ctx: Context, ratings: dict[str, float]) -> Html:
     shown = []
     for title_id, stars in list(ratings.items())[-TITLES_LISTED:]:
         info = catalog.title(title_id)
-        shown.append(f"{bold(info.title if info else title_id)} {'★' * round(stars)}")
+        name = clip(info.title if info else title_id, LIST_TITLE_MAX)
+        shown.append(f"{bold(name)} {'★' * round(stars)}")
     more = len(ratings) - len(shown)
     return Html(", ".join(shown) + (f" (+{more})" if more > 0 else ""))
 
@@ -85,8 +90,8 @@ async def deletemydata(ctx: Context, person: Person, rest: str) -> Reply:
         return Reply(t(lang, "mydata_none"))  # nothing to erase: no question to answer
     buttons = [
         [
-            Button(t(lang, "forget_yes"), encode("forget", "yes")),
-            Button(t(lang, "forget_no"), encode("forget", "no")),
+            Button(t(lang, "forget_yes"), encode("forget", "yes", owner=person.user_id)),
+            Button(t(lang, "forget_no"), encode("forget", "no", owner=person.user_id)),
         ]
     ]
     return Reply(t(lang, "forget_confirm"), buttons)

@@ -31,7 +31,9 @@ async def rate(ctx: Context, person: Person, rest: str) -> Reply:
         return await rate_card(ctx, person, match.title, header=None)
     if not match.candidates:
         return Reply(t(person.lang, "not_found", text=echo(rest)))
-    return pick(person.lang, rest, match.candidates, lambda c: encode("rq", c.id))
+    return pick(
+        person.lang, rest, match.candidates, lambda c: encode("rq", c.id, owner=person.user_id)
+    )
 
 
 @REGISTRY.button("rq")
@@ -55,7 +57,9 @@ async def rate_card(
     stars = round(given) if given is not None else None
     if stars is not None:
         parts.append(t(lang, "rate_given", stars="★" * stars))
-    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id, stars), edit=edit)
+    return Reply(
+        Html("\n\n".join(parts)), kb.stars(lang, info.id, stars, owner=person.user_id), edit=edit
+    )
 
 
 async def next_to_rate(
@@ -117,7 +121,7 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
     if demo_ratings(ctx.catalog):  # the model learnt from made-up ratings: said once
         lines.append(t(lang, "demo_ratings"))
-    nav = kb.pager(page, pages, lambda p: encode("fy", p))
+    nav = kb.pager(page, pages, lambda p: encode("fy", p, owner=person.user_id))
     keyboard: Keyboard = [*listed(chunk, page, nav), rate_button]
     return Reply(Html("\n".join(lines)), keyboard, edit=edit)
 

@@ -72,7 +72,7 @@ async def for_asker(ctx: Context, person: Person, title: str) -> Reply:
             ratings, match.title.id if match.title else title
         )
     except AmbiguousTitle as e:
-        return pick(lang, title, e.candidates, lambda c: encode("ry", c.id))
+        return pick(lang, title, e.candidates, lambda c: encode("ry", c.id, owner=person.user_id))
     card = [[Button(t(lang, "open_card"), encode("card", result.title.id))]]
     return Reply(picks.recommendation(lang, result), card)
 

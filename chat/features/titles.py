@@ -45,7 +45,7 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
     first = found if page == 0 else ctx.catalog.where_to_watch_page(text, 0, 1)
     loose = bool(first.groups) and is_loose(first.groups[0].match)
     keyboard = cards.card_buttons([g.offers[0].id for g in found.groups], page * size)
-    token = ctx.queries.token(text)
+    token = ctx.queries.token(text, person.chat_id)
     nav = kb.pager(page, pages, lambda p: encode("sp", token, p))
     if nav:
         keyboard.append(nav)
@@ -54,9 +54,9 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
 
 @REGISTRY.button("sp")
 async def search_page_button(ctx: Context, person: Person, cb: Callback) -> Reply:
-    text = ctx.queries.text(cb.fields[0])
+    text = ctx.queries.text(cb.fields[0], person.chat_id)
     if text is None:
-        raise ExpiredMenu("search token forgotten (restart or evicted)")
+        raise ExpiredMenu("search token forgotten (restart or evicted) or of another chat")
     return where_to_watch(ctx, person, text, int(cb.fields[1]))
 
 
@@ -78,8 +78,9 @@ def card(ctx: Context, person: Person, title_id: str) -> Reply:
         raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
     carried = cards.offers(catalog, info)
     lang = person.lang
+    keyboard = cards.card_keyboard(lang, info, carried, owner=person.user_id)
     text = cards.card_text(lang, info, carried, demo=demo_ratings(catalog))
-    return Reply(text, cards.card_keyboard(lang, info, carried))
+    return Reply(text, keyboard)
 
 
 @REGISTRY.command("similar", "similares")

@@ -13,7 +13,7 @@ from people import WatchlistFull
 
 from .. import keyboards as kb
 from .. import views
-from ..callbacks import Callback, ExpiredMenu, encode
+from ..callbacks import Callback, ExpiredMenu, encode, id_field
 from ..cards import card_buttons, offers
 from ..context import Context, echo
 from ..i18n import platform_name, t
@@ -34,7 +34,9 @@ async def watch(ctx: Context, person: Person, rest: str) -> Reply:
         return await add(ctx, person, match.title.id)
     if not match.candidates:
         return Reply(t(person.lang, "not_found", text=echo(rest)))
-    return pick(person.lang, rest, match.candidates, lambda c: encode("wa", c.id))
+    return pick(
+        person.lang, rest, match.candidates, lambda c: encode("wa", c.id, owner=person.user_id)
+    )
 
 
 @REGISTRY.button("wa")
@@ -53,10 +55,12 @@ async def add(ctx: Context, person: Person, title_id: str) -> Reply:
         added = await ctx.stored(ctx.store.watch_add_async(person.user_id, title_id))
     except WatchlistFull as e:
         return Reply(t(lang, "watch_full", limit=e.limit))
-    keyboard = [[Button(t(lang, "menu_watchlist"), encode("wl", 0))]]
+    keyboard = [[Button(t(lang, "menu_watchlist"), encode("wl", 0, owner=person.user_id))]]
     platforms = await ctx.stored(ctx.store.platforms_async(person.user_id))
     if not platforms:
-        keyboard.append([Button(t(lang, "menu_myplatforms"), encode("mp", "_"))])
+        keyboard.append(
+            [Button(t(lang, "menu_myplatforms"), encode("mp", "_", owner=person.user_id))]
+        )
     # already on one of my platforms: say where it is now, not "I'll tell you when it arrives"
     here = [o.platform for o in offers(ctx.catalog, info) if o.platform in platforms]
     if here:
@@ -87,11 +91,11 @@ async def watchlist_page(ctx: Context, person: Person, page: int) -> Reply:
         info = catalog.title(title_id)
         name = views.title_ref(lang, info.ref) if info else bold(title_id)
         lines.append(f"{i}. {name}")
-        row = [Button(f"✖ {i}", encode("wr", title_id, page))]
+        row = [Button(f"✖ {i}", encode("wr", title_id, page, owner=person.user_id))]
         if info is not None:
             row.insert(0, Button(f"📄 {i}", encode("card", title_id)))
         keyboard.append(row)
-    nav = kb.pager(page, pages, lambda p: encode("wl", p))
+    nav = kb.pager(page, pages, lambda p: encode("wl", p, owner=person.user_id))
     if nav:
         keyboard.append(nav)
     return Reply(Html("\n".join(lines)), keyboard)
@@ -104,7 +108,11 @@ async def watchlist_button(ctx: Context, person: Person, cb: Callback) -> Reply:
 
 @REGISTRY.button("wr")
 async def watch_remove_button(ctx: Context, person: Person, cb: Callback) -> Reply:
-    removed = await ctx.stored(ctx.store.watch_remove_async(person.user_id, cb.fields[0]))
+    title_id = cb.fields[0]
+    if title_id.startswith("~"):  # an id written as a token: one on this person's watchlist
+        ids = await ctx.stored(ctx.store.watchlist_async(person.user_id))
+        title_id = next((i for i in ids if id_field(i) == title_id), title_id)
+    removed = await ctx.stored(ctx.store.watch_remove_async(person.user_id, title_id))
     reply = await watchlist_page(ctx, person, int(cb.fields[1]))
     toast = t(person.lang, "watch_removed" if removed else "watch_not_there")
     return Reply(reply.text, reply.keyboard, toast=toast)
@@ -119,7 +127,10 @@ async def platforms_menu(ctx: Context, person: Person) -> Reply:
     lang = person.lang
     mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
     buttons = [
-        Button(("✅ " if p in mine else "▫️ ") + platform_name(p, lang), encode("mp", letter))
+        Button(
+            ("✅ " if p in mine else "▫️ ") + platform_name(p, lang),
+            encode("mp", letter, owner=person.user_id),
+        )
         for p, letter in PLATFORM_LETTERS.items()
     ]
     names = ", ".join(platform_name(p, lang) for p in PLATFORMS if p in mine)

@@ -172,13 +172,13 @@ async def test_rate_offers_the_most_informative_title_not_yet_seen(
     # the model's onboarding order (well known, spread across tastes; model/onboarding.py)
     first, second, third = (ref.id for ref in catalog.to_rate(3))
     [reply] = await text(commands, EN, "/rate")
-    assert reply.keyboard[0][0].data == f"v1|rt|{first}|1"
+    assert reply.keyboard[0][0].data == f"v1|rt|{first}|1|u{EN.user_id}"
     reply = await press(commands, EN, reply.keyboard[0][4].data)  # 5 stars for the first
-    assert reply.keyboard[0][0].data == f"v1|rt|{second}|1"
+    assert reply.keyboard[0][0].data == f"v1|rt|{second}|1|u{EN.user_id}"
     reply = await press(commands, EN, reply.keyboard[1][0].data)  # skip the second
-    assert reply.keyboard[0][0].data == f"v1|rt|{third}|1"
+    assert reply.keyboard[0][0].data == f"v1|rt|{third}|1|u{EN.user_id}"
     [reply] = await text(commands, EN, "/rate")  # a new /rate continues where it was
-    assert reply.keyboard[0][0].data == f"v1|rt|{third}|1"
+    assert reply.keyboard[0][0].data == f"v1|rt|{third}|1|u{EN.user_id}"
 
 
 async def test_admin_commands(commands: Commands, catalog: Catalog) -> None:

@@ -8,6 +8,7 @@ import json
 from telegram import ForceReply
 
 from bot.delivery import markup_data, reply_markup
+from chat.limits import PLACEHOLDER_MAX, clip
 from chat.replies import Button, Reply
 
 
@@ -33,7 +34,8 @@ def test_inline_keyboard_json_equals_ptbs_own() -> None:
 def test_question_is_a_selective_forced_reply_like_ptbs() -> None:
     reply = Reply("Which title?", ask="a title, e.g. " + "x" * 80)
     sent = markup_data(reply)
-    assert sent == ForceReply(selective=True, input_field_placeholder=reply.ask[:64]).to_dict()
+    hint = clip(reply.ask, PLACEHOLDER_MAX)
+    assert sent == ForceReply(selective=True, input_field_placeholder=hint).to_dict()
     assert sent is not None and len(sent["input_field_placeholder"]) == 64
     # a question with buttons shows the buttons (the ForceReply would replace them)
     with_buttons = Reply("Which?", [[Button("A", "v1|x")]], ask="hint")

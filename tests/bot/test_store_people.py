@@ -209,6 +209,10 @@ async def test_a_blocked_person_is_skipped_until_unblocked(store: PeopleStore) -
     assert only.telegram_id == 5
     assert await store.outbox_counts_async() == {"pending": 1, "blocked": 2}
     assert await store.unblock_async(BIG) is True and await store.unblock_async(BIG) is False
+    # issue 23.7: the alerts held back at the block go out after all, due now
+    assert await store.outbox_counts_async() == {"pending": 3}
+    resumed = await store.claim_alerts_async(10, "a", 30)
+    assert [a.telegram_id for a in resumed].count(BIG) == 2
     assert await store.enqueue_alerts_async(alerts(1, release="r3")) == 1
 
 

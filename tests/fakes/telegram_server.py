@@ -322,13 +322,14 @@ class FakeTelegramServer:
     def send_text(
         self, chat_id: int, text: str, language_code: str | None = "es", user_id: int | None = None
     ) -> int:
-        """A person types `text` in a private chat; returns the update_id."""
+        """A person types `text` in a private chat (a group: a negative chat_id, as Telegram
+        numbers them, and `user_id` the person); returns the update_id."""
         uid = user_id if user_id is not None else chat_id
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Ana"},
+            "chat": self._chat({"chat_id": chat_id}),
             "from": self.user(uid, language_code),
             "text": text,
         }
@@ -353,7 +354,7 @@ class FakeTelegramServer:
         message = copy.deepcopy(self.messages.get(chat_id, {}).get(message_id)) or {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": self._chat({"chat_id": chat_id}),
             "text": "?",
         }
         query = {
@@ -593,7 +594,9 @@ class FakeTelegramServer:
         chat_id = params.get("chat_id")
         if not isinstance(chat_id, int):
             raise ApiError(400, "Bad Request: chat not found")
-        return {"id": chat_id, "type": "private"}
+        if chat_id < 0:  # Telegram's group ids are negative
+            return {"id": chat_id, "type": "group", "title": "Group"}
+        return {"id": chat_id, "type": "private", "first_name": "Ana"}
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
