@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import logging
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,17 +88,24 @@ def _header(path: Path) -> list[str]:
         raise EtlError(f"{path}: line 1: unreadable header ({e})") from None
 
 
+log = logging.getLogger("etl")
+
+
 class InvalidRows:
     """The rows pyarrow could not split into the four columns: counted, with the first few
     kept as samples and the last one kept to tell a cut-off end. Bounded, whatever the file:
     a 2 GB file of junk lines is two billion bytes of rows nobody needs in memory."""
 
     SAMPLES = 10
+    # How long wait_released() waits for pyarrow to drop a handler: it takes microseconds,
+    # a second on a machine loaded tenfold; past this something else holds the reader.
+    RELEASE_WAIT_S = 30.0
 
     def __init__(self) -> None:
         self.count = 0
         self.samples: list[str] = []
         self.last: str | None = None
+        self._held: list[threading.Event] = []
 
     def add(self, text: str) -> None:
         self.count += 1
@@ -105,7 +116,29 @@ class InvalidRows:
     def clear(self) -> None:
         self.count, self.samples, self.last = 0, [], None
 
-    def handler(self, row: pacsv.InvalidRow) -> str:
+    def handler(self) -> Callable[[pacsv.InvalidRow], str]:
+        """A new invalid_row_handler for one pyarrow reader; hand it to pyarrow only (keep no
+        reference), and call wait_released() once the reader is gone.
+
+        Why: pyarrow keeps the handler in its C++ reader, and the reader's last reference can be
+        a callback on one of pyarrow's threads that ends a moment after read_csv has returned.
+        Dropping the handler there takes the GIL; if Python is exiting by then (the next file
+        failed within milliseconds), that thread is ended by pthread_exit inside C++ code and
+        the process aborts with "terminate called without an active exception" (SIGABRT)."""
+        bound = self._skip
+        released = threading.Event()
+        weakref.finalize(bound, released.set)
+        self._held.append(released)
+        return bound
+
+    def wait_released(self) -> None:
+        """Return once pyarrow has dropped every handler this object gave it."""
+        for released in self._held:
+            if not released.wait(self.RELEASE_WAIT_S):
+                log.warning("pyarrow still holds a CSV reader after %.0f s", self.RELEASE_WAIT_S)
+        self._held = []
+
+    def _skip(self, row: pacsv.InvalidRow) -> str:
         self.add(row.text)
         return "skip"
 
@@ -166,7 +199,7 @@ def read_file(path: Path, report: QualityReport) -> pa.Table:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid.handler),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid.handler()),
             convert_options=pacsv.ConvertOptions(
                 column_types=RAW_TYPES,
                 include_columns=list(RATING_COLUMNS),
@@ -177,6 +210,10 @@ def read_file(path: Path, report: QualityReport) -> pa.Table:
         if "straddl" in str(e):  # "straddling object straddles two block boundaries"
             raise _long_line_error(path) from None
         table = _read_dirty(path, invalid)
+    finally:
+        # not returning (nor raising, and so maybe exiting) while a pyarrow thread still holds
+        # our Python handler: see InvalidRows.handler
+        invalid.wait_released()
     _check_ranges(path, table)
     data_tail = _tail(path)
     if (
@@ -222,11 +259,12 @@ def _read_dirty(path: Path, invalid: InvalidRows) -> pa.Table:
         "movieId": r"^.+$",
     }
     kept: list[pa.Table] = []
+    reader = None
     try:
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid.handler),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid.handler()),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in RATING_COLUMNS},
                 include_columns=list(RATING_COLUMNS),
@@ -250,6 +288,10 @@ def _read_dirty(path: Path, invalid: InvalidRows) -> pa.Table:
         if "straddl" in str(e):
             raise _long_line_error(path) from None
         raise EtlError(f"{path}: not readable as CSV ({' '.join(str(e).split())})") from None
+    finally:
+        # the reader holds the handler; an error's traceback keeps this frame (and so the
+        # reader) alive, and read_file waits for pyarrow to drop the handler
+        reader = None
     table = (
         pa.concat_tables(kept)
         if kept

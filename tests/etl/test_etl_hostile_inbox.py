@@ -9,12 +9,17 @@ import json
 import os
 import subprocess
 import sys
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from domain.inputfiles import csv_inputs, is_temporary
 from domain.oneline import one_line
+from etl.errors import EtlError
+from etl.ratings import InvalidRows, read_file
+from etl.report import QualityReport
 from etl.titles import MAX_TITLES_BYTES
 from refresh.stages import run_stage
 from tests.etl_helpers import minimal_raw, title_row, write_ratings, write_titles
@@ -164,3 +169,38 @@ def test_junk_ratings_do_not_grow_memory_with_their_size(tmp_path: Path, junk: s
 def test_log_lines_stay_one_line() -> None:
     assert one_line("a\nb\r\x1b[31mc\u2028d") == "a\\nb\\r\\x1b[31mc\\u2028d"
     assert one_line("Amélie – ok") == "Amélie – ok"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["1,4.0,1425941529,as1"],  # clean: the threaded read only
+        ["1,4.0,1425941529,as1", "junk line", "2,3.0,1425941529,as2"],  # rows skipped
+        ["1,4.0,1425941529,as1", "x,y,z,w"],  # cells that do not convert: the streamed read too
+        ["1,4.0,1425941529,as1", "2," + "9" * (2 << 20) + ",1,as2"],  # over-long line: error
+    ],
+    ids=["clean", "malformed", "dirty", "too-long"],
+)
+def test_pyarrow_has_dropped_the_row_handler_when_a_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[str]
+) -> None:
+    """pyarrow could drop our Python row handler from one of its threads after read_csv had
+    returned; when the next file failed at once, that thread asked for the GIL while Python
+    was exiting and the ETL aborted (SIGABRT, "terminate called without an active exception")
+    after printing its error line. read_file returns, or raises, only once it is dropped."""
+    handed: list[weakref.ref[Callable[..., str]]] = []
+    real = InvalidRows.handler
+
+    def spy(self: InvalidRows) -> Callable[..., str]:
+        handler = real(self)
+        handed.append(weakref.ref(handler))
+        return handler
+
+    monkeypatch.setattr(InvalidRows, "handler", spy)
+    path = write_ratings(tmp_path / "1.csv", lines)
+    try:
+        read_file(path, QualityReport())
+    except EtlError as e:
+        assert "longer than" in str(e)
+    assert handed
+    assert [ref() for ref in handed] == [None] * len(handed)
