@@ -173,6 +173,43 @@ def test_lang_and_accept_language_word_the_text_fields(client: TestClient, cat: 
     }
 
 
+# Errors raised by the catalogue, by the schema (FastAPI's validation) and by the API itself,
+# with the start of their Spanish detail, written here rather than read from locales/.
+SPANISH_ERRORS = [
+    ("/score_count", {"platform": "hbo", "scored": 3, "year": 2020}, 404,
+     "plataforma desconocida 'hbo'"),
+    ("/actor", {"platform": "netflix", "year": "abc"}, 422, "year no válido 'abc'"),
+    ("/top", {"user_id": 1, "n": 0}, 422, "n no válido '0'; da un número entero de 1 a 100"),
+    ("/search", {"q": " "}, 422, "q no válido ' '; da algún texto que buscar"),
+    ("/titles", {"genre": "cartoonz"}, 404, "género desconocido 'cartoonz'"),
+    ("/titles", {"decade": 1995}, 422, "decade no válida '1995'"),
+    ("/recommend", {"user_id": 1, "title": "zzqqxxzz"}, 404,
+     "ningún título coincide con 'zzqqxxzz'"),
+    ("/recommend", {"title": "ns1"}, 422, "falta el parámetro obligatorio 'user_id'"),
+    ("/title/zz999", {}, 404, "ningún título tiene el id 'zz999'"),
+    ("/no_such_route", {}, 404, "no existe el endpoint '/no_such_route'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "params", "status", "spanish"), SPANISH_ERRORS)
+def test_error_details_in_spanish(
+    client: TestClient, url: str, params: dict, status: int, spanish: str
+) -> None:
+    en = client.get(url, params=params)
+    by_lang = client.get(url, params={**params, "lang": "es"})
+    by_header = client.get(url, params=params, headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert en.status_code == by_lang.status_code == by_header.status_code == status
+    assert en.headers["content-language"] == "en"
+    for r in (by_lang, by_header):
+        assert r.headers["content-language"] == "es"
+        assert r.json()["detail"].startswith(spanish), r.json()["detail"]
+        # the machine-readable fields stay as they are in English
+        assert {k: x for k, x in r.json().items() if k != "detail"} == {
+            k: x for k, x in en.json().items() if k != "detail"
+        }
+    assert not en.json()["detail"].startswith(spanish)
+
+
 def test_a_shows_year_is_worded_as_its_platform_means_it(client: TestClient) -> None:
     for platform, en, es in (("hulu", "since ", "desde "), ("netflix", "latest season ",
                                                             "última temporada ")):  # fmt: skip
