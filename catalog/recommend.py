@@ -96,10 +96,14 @@ def scored_titles(
 def similar_titles(
     rows: TitleRows, pairs: Iterable[tuple[str, float]], ref: TitleRef, count: int
 ) -> list[RecommendedTitle]:
+    """Served titles of (id, similarity); the same film under another id (another platform's
+    row of it) is left out, as the content similarity does (catalog/ranked.py counts these)."""
     out: list[RecommendedTitle] = []
+    own = rows.row_of_id.get(ref.id)
+    name = rows.folded[own] if own is not None else None
     for tid, similarity in pairs:
         row = rows.row_of_id.get(tid)
-        if row is not None and tid != ref.id:
+        if row is not None and tid != ref.id and rows.folded[row] != name:
             out.append(RecommendedTitle(rows.refs[row], similarity=float(similarity)))
         if len(out) == count:
             break
