@@ -65,6 +65,8 @@ class ContentSimilarity:
         self.rows = rows
         self._index: ContentIndex | None = None
         self._lock = threading.Lock()
+        # row -> total (ints; two threads may both count one, with the same result)
+        self._totals: dict[int, int] = {}
 
     def index(self) -> ContentIndex:
         if self._index is None:
@@ -75,7 +77,13 @@ class ContentSimilarity:
 
     def total(self, row: int) -> int:
         """How many titles `similar` can list for `row`: those sharing anything with it, other
-        than its own film (same name) and test rows."""
+        than its own film (same name) and test rows (kept per row, asked again per page)."""
+        found = self._totals.get(row)
+        if found is None:
+            found = self._totals[row] = self._count(row)
+        return found
+
+    def _count(self, row: int) -> int:
         ix = self.index()
         if not any(ix.weight[f] > 0 for f in ix.features[row]):
             return 0

@@ -29,6 +29,7 @@ class RankedTitles:
         kinds = np.asarray(rows.kind, dtype=object)
         self.kind = np.where(self.served, kinds[np.where(self.served, row, 0)], "")
         self._counts: dict[tuple[str | None, str | None], np.ndarray] = {}
+        self._similar_totals: dict[str, int] = {}
         self.folded = np.array(
             [rows.folded[r] if r >= 0 else "" for r in row.tolist()], dtype=object
         )
@@ -51,7 +52,14 @@ class RankedTitles:
         return int(np.count_nonzero(mask)) - sum(1 for i in seen if mask[i])
 
     def similar_total(self, title_id: str) -> int:
-        """Titles `similar` ranks against `title_id`, served, the same film elsewhere left out."""
+        """Titles `similar` ranks against `title_id`, served, the same film elsewhere left out
+        (kept per title: one int each, asked again for every page)."""
+        found = self._similar_totals.get(title_id)
+        if found is None:
+            found = self._similar_totals[title_id] = self._count_similar(title_id)
+        return found
+
+    def _count_similar(self, title_id: str) -> int:
         row = self.rows.row_of_id.get(title_id)
         name = self.rows.folded[row] if row is not None else None
         same = self.folded == name if name is not None else np.zeros(len(self.served), bool)
