@@ -7,7 +7,7 @@ from __future__ import annotations
 import locales
 from catalog import AmbiguousTitle, QueryError, Recommendation
 from catalog.errors import QUERY_ERROR_CODES
-from domain.vocabulary import YearMeaning
+from domain.vocabulary import PLATFORM_LETTERS, YearMeaning
 
 DOMAIN = "api"
 
@@ -98,6 +98,7 @@ def error_detail(lang: str, e: QueryError, parameter: str | None = None) -> str:
         if isinstance(accepted, tuple | list)
         else str(accepted),
         "field": str(p.get("field", "")),
+        "letters": "/".join(PLATFORM_LETTERS.values()),
         "first": shown_value(p.get("first", "")),
         "candidates": "; ".join(
             locales.text(DOMAIN, lang, "error_candidate").format(
