@@ -28,7 +28,9 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import words
 from api.accepted import ACCEPTED
+from api.language import LangKey, request_lang
 from api.schemas import ErrorName, ErrorOut, SearchHit
 from api.validation import reworded
 from catalog import AmbiguousTitle, ModelUnavailable, QueryError
@@ -84,9 +86,11 @@ class ApiError(Exception):
         accepted: str | None = None,
         candidates: Sequence[CatalogSearchHit] | None = None,
         headers: Mapping[str, str] | None = None,
+        lang: LangKey | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
+        self.lang = lang  # the language of `detail`, sent as Content-Language
         self.body = ErrorOut(
             error=error,
             detail=detail,
@@ -101,14 +105,16 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def translate(e: QueryError, parameter: str | None) -> ApiError:
-    """The catalogue's QueryError as the API's answer, on the endpoint's `parameter`."""
+def translate(e: QueryError, parameter: str | None, lang: LangKey = "en") -> ApiError:
+    """The catalogue's QueryError as the API's answer, on the endpoint's `parameter`, its
+    `detail` in `lang` (api/words.py: by code and params, not from the English message)."""
     status, error = BY_CODE[e.code]
+    detail = words.error_detail(lang, e, parameter)
     if isinstance(e, AmbiguousTitle):
         return ApiError(
-            status, error, str(e), parameter, AMBIGUOUS_ACCEPTED, candidates=e.candidates
+            status, error, detail, parameter, AMBIGUOUS_ACCEPTED, candidates=e.candidates
         )
-    return ApiError(status, error, str(e), parameter)
+    return ApiError(status, error, detail, parameter)
 
 
 def parameter_of(arg: str, declared: Sequence[str] | None) -> str | None:
@@ -127,33 +133,39 @@ def _declared(request: Request) -> list[str] | None:
     return [p.alias for p in (*d.query_params, *d.path_params)]
 
 
-def no_such_title_id(title_id: str) -> ApiError:
+def no_such_title_id(title_id: str, lang: LangKey = "en") -> ApiError:
     """/title/{title_id}: the catalogue answers None for an id it does not carry."""
+    detail = words.detail(lang, "error_no_such_title_id", value=words.shown_value(title_id))
     return ApiError(
-        404, "not_found", f"no title has id {title_id!r}", "title_id",
-        "a title id such as 'ns123'; find ids with /search",
+        404, "not_found", detail, "title_id",
+        "a title id such as 'ns123'; find ids with /search", lang=lang,
     )  # fmt: skip
 
 
-def _render(err: ApiError) -> JSONResponse:
+def _render(err: ApiError, lang: LangKey | None = None) -> JSONResponse:
+    headers = dict(err.headers or {})
+    if lang is not None:
+        headers["Content-Language"] = lang  # the language `detail` is in
     return JSONResponse(
         err.body.model_dump(mode="json", exclude_none=False),
         status_code=err.status,
-        headers=err.headers,
+        headers=headers,
     )
 
 
-def _http_error(request: Request, exc: StarletteHTTPException) -> ApiError:
+def _http_error(request: Request, exc: StarletteHTTPException, lang: LangKey) -> ApiError:
     """Starlette's own 404/405 (no such path or method) in the one format."""
+    path = request.url.path
     if exc.status_code == 404:
         return ApiError(
-            404, "not_found", f"no endpoint {request.url.path!r}",
+            404, "not_found", words.detail(lang, "error_no_endpoint", value=repr(path)),
             accepted="see /docs for the endpoints",
         )  # fmt: skip
     if exc.status_code == 405:
         allow = (exc.headers or {}).get("Allow", "")
+        detail = words.detail(lang, "error_method_not_allowed", method=request.method, path=path)
         return ApiError(
-            405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}",
+            405, "method_not_allowed", detail,
             accepted=f"methods: {allow}" if allow else None, headers=exc.headers,
         )  # fmt: skip
     error: ErrorName = "invalid_argument" if exc.status_code < 500 else "internal_error"
@@ -165,20 +177,24 @@ def install(app: FastAPI) -> None:
 
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
-        return _render(exc)
+        return _render(exc, exc.lang)
 
     async def query_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, QueryError)
-        return _render(translate(exc, parameter_of(exc.arg, _declared(request))))
+        lang = request_lang(request)
+        return _render(translate(exc, parameter_of(exc.arg, _declared(request)), lang), lang)
 
     async def model_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # why (the folder, the file) is the loader's own English: a path and an exception
+        lang = request_lang(request)
         return _render(
             ApiError(
                 503,
                 "model_unavailable",
-                f"recommendations are unavailable: {exc}",
+                words.detail(lang, "error_model_unavailable", why=exc),
                 accepted="the catalogue questions still answer; see /health for the model state",
-            )
+            ),
+            lang,
         )
 
     async def load_error(request: Request, exc: Exception) -> JSONResponse:
@@ -186,16 +202,19 @@ def install(app: FastAPI) -> None:
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        detail, parameter = reworded(exc)
-        return _render(ApiError(422, "invalid_argument", detail, parameter))
+        lang = request_lang(request)
+        detail, parameter = reworded(exc, lang)
+        return _render(ApiError(422, "invalid_argument", detail, parameter), lang)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        return _render(_http_error(request, exc))
+        lang = request_lang(request)
+        return _render(_http_error(request, exc, lang), lang)
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _render(ApiError(500, "internal_error", "internal error; it has been logged"))
+        lang = request_lang(request)
+        return _render(ApiError(500, "internal_error", words.detail(lang, "error_internal")), lang)
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(QueryError, query_error)

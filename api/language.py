@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Response
+from fastapi import Depends, Header, Query, Request, Response
 
 from domain.vocabulary import LANGUAGES, LanguageKey
 
@@ -39,6 +39,18 @@ def negotiate(accept_language: str | None) -> LangKey:
         return DEFAULT_LANG
     best = min(ranked)[2]
     return "es" if best == "es" else "en"
+
+
+def request_lang(request: Request) -> LangKey:
+    """The language of a request as `get_lang` chooses it, for the error handlers: an error may
+    come before the route's dependencies ran (a refused parameter), even a refused `lang`
+    (then the header decides)."""
+    asked = request.query_params.get("lang")
+    if asked == "es":
+        return "es"
+    if asked == "en":
+        return "en"
+    return negotiate(request.headers.get("accept-language"))
 
 
 async def get_lang(

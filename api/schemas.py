@@ -240,6 +240,12 @@ class TopOut(BaseModel):
     )
     platform: Platform | None = Field(description="Platform filter applied, or null")
     kind: Kind | None = Field(description="Kind filter applied, or null")
+    total: int = Field(
+        description="Titles the ranking holds over every page: every title of the filters "
+        "the model scores and the user has not rated",
+        examples=[412],
+    )
+    offset: int = Field(description="Where this page starts (0 = the best)", examples=[0])
     items: list[ScoredTitle] = Field(description="Best first; at most n")
 
 
@@ -260,8 +266,16 @@ class SimilarOut(BaseModel):
     """Titles closest to one title: in the model's factor space, or by what they are made of."""
 
     title: TitleRef = Field(description="The title the `title` argument resolved to")
+    total: int = Field(
+        description="Titles the ranking holds over every page: basis 'ratings', every other "
+        "title the model scores (the same film on another platform left out); basis "
+        "'content', every title sharing a genre, cast member or director",
+        examples=[598],
+    )
+    offset: int = Field(description="Where this page starts (0 = the most similar)", examples=[0])
     items: list[SimilarTitle] = Field(
-        description="Most similar first; at most n; empty when the title shares nothing"
+        description="Most similar first; at most n; empty when the title shares nothing or "
+        "offset is past the total"
     )
 
 

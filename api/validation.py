@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 from fastapi.exceptions import RequestValidationError
 
+from api import words
 from api.accepted import ACCEPTED
+from api.language import LangKey
 from catalog import QueryError, browse
 from catalog import validate as v
 
@@ -31,19 +33,20 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "min_score": v.parse_score,
     "sort": browse.parse_sort,
     "genre": browse.parse_genre,
+    "decade": browse.parse_decade,
 }
 
 
-def reworded(exc: RequestValidationError) -> tuple[str, str | None]:
-    """(detail, parameter) for the first error FastAPI found; always a 422."""
+def reworded(exc: RequestValidationError, lang: LangKey = "en") -> tuple[str, str | None]:
+    """(detail in `lang`, parameter) for the first error FastAPI found; always a 422."""
     errors = exc.errors()
     first = errors[0] if errors else {}
     loc = first.get("loc", ())
     name = str(loc[-1]) if len(loc) > 1 else None
     value = first.get("input")
     if first.get("type") == "missing":
-        detail = f"missing required parameter {name!r}"
-        if name in ACCEPTED:
+        detail = words.detail(lang, "error_missing", arg=name)
+        if name in ACCEPTED and lang == "en":  # what to send is English (the `accepted` field)
             detail += f"; give {ACCEPTED[name]}"
         return detail, name
     parser = PARSERS.get(name or "")
@@ -51,13 +54,17 @@ def reworded(exc: RequestValidationError) -> tuple[str, str | None]:
         try:
             parser(value)
         except QueryError as e:
-            return str(e), name
+            return words.error_detail(lang, e, name), name
         except Exception:  # a parser may choke on what FastAPI passed; fall through
             pass
     if name in ACCEPTED:
         # Our parser took what the schema refused (e.g. user_id '٣': Python reads Arabic-Indic
         # digits, pydantic does not): still our own words, never pydantic's "Input should be...".
         label = name.replace("_", " ")
-        return f"invalid {label} {str(value)[:50]!r}; give {ACCEPTED[name]}", name
-    msg = first.get("msg", "invalid value")
-    return f"invalid {name or 'argument'} {value!r}: {msg}", name
+        shown = words.detail(
+            lang, "error_invalid_parameter", arg=label, value=repr(str(value)[:50])
+        )
+        return (f"{shown}; give {ACCEPTED[name]}" if lang == "en" else shown), name
+    msg = first.get("msg", "invalid value")  # pydantic's English: a case no parser covers
+    shown = words.detail(lang, "error_invalid_parameter", arg=name or "argument", value=repr(value))
+    return f"{shown}: {msg}", name

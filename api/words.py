@@ -1,12 +1,13 @@
 """The API's text fields in the client's language (locales/api.<lang>.po): a show's year as its
-platform means it ("since 1989", "latest season 2019"; docs/data.md) and a recommendation's
-reason."""
+platform means it ("since 1989", "latest season 2019"; docs/data.md), a recommendation's
+reason, and every error's `detail` (by the QueryError's code and params, never its English)."""
 
 from __future__ import annotations
 
 import locales
-from catalog import Recommendation
-from domain.vocabulary import YearMeaning
+from catalog import AmbiguousTitle, QueryError, Recommendation
+from catalog.errors import QUERY_ERROR_CODES
+from domain.vocabulary import PLATFORM_LETTERS, YearMeaning
 
 DOMAIN = "api"
 
@@ -31,3 +32,84 @@ def reason(lang: str, rec: Recommendation) -> str:
     why = locales.messages(DOMAIN, lang).get(f"why_{rec.reason_code}")
     text = locales.text(DOMAIN, lang, verdict).format(**values)
     return f"{text}; {why.format(**values)}" if why else text
+
+
+# ---------------------------------------------------------------- error details
+
+# A QueryError's code -> its message key in locales/api.*.po; where one code covers cases that
+# read differently, the key is chosen by the error's argument or params (below, `_error_key`).
+ERROR_PREFIX = "error_"
+
+
+def _error_key(e: QueryError) -> str:
+    if e.code == "invalid_year" and e.arg == "decade":
+        return "error_invalid_decade"
+    if e.code == "unknown_word" and "field" in e.params:
+        return "error_unknown_word_twice"
+    return ERROR_PREFIX + e.code
+
+
+def error_keys() -> tuple[str, ...]:
+    """Every message key an error detail can use: one per QueryError code, and the variants."""
+    codes = tuple(ERROR_PREFIX + c for c in QUERY_ERROR_CODES)
+    return (*codes, "error_invalid_decade", "error_unknown_word_twice", *OTHER_ERROR_KEYS)
+
+
+# The API's own failures that are not a catalogue argument's (api/errors.py, api/validation.py).
+OTHER_ERROR_KEYS = (
+    "error_missing",
+    "error_invalid_parameter",
+    "error_no_such_title_id",
+    "error_no_endpoint",
+    "error_method_not_allowed",
+    "error_model_unavailable",
+    "error_internal",
+)
+
+
+def shown_value(value: object) -> str:
+    """The value a client sent as the catalogue's messages show it: a number as written, any
+    other value quoted as Python's repr quotes it, cut to 50 characters."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    return repr((value if isinstance(value, str) else str(value))[:50])
+
+
+def _number(lang: str, value: object) -> str:
+    if isinstance(value, int):
+        return str(value)  # a year or a user id: no grouping, no exponent
+    if isinstance(value, float):
+        return locales.short(lang, value)
+    return str(value)
+
+
+def error_detail(lang: str, e: QueryError, parameter: str | None = None) -> str:
+    """What was wrong and what to send instead, in `lang`, from the error's code, argument
+    (`parameter`: the endpoint's name for it) and params; never parsed from its English text."""
+    p = e.params
+    accepted = p.get("accepted", ())
+    fields: dict[str, object] = {
+        "arg": parameter or e.arg,
+        "value": shown_value(e.value),
+        "min": _number(lang, p.get("min", "")),
+        "max": _number(lang, p.get("max", "")),
+        "length": _number(lang, p.get("length", "")),
+        "accepted": ", ".join(str(a) for a in accepted)
+        if isinstance(accepted, tuple | list)
+        else str(accepted),
+        "field": str(p.get("field", "")),
+        "letters": "/".join(PLATFORM_LETTERS.values()),
+        "first": shown_value(p.get("first", "")),
+        "candidates": "; ".join(
+            locales.text(DOMAIN, lang, "error_candidate").format(
+                title=c.title, platform=c.platform, year=c.release_year, id=c.id
+            )
+            for c in (e.candidates if isinstance(e, AmbiguousTitle) else ())
+        ),
+    }
+    return locales.text(DOMAIN, lang, _error_key(e)).format(**fields)
+
+
+def detail(lang: str, key: str, **fields: object) -> str:
+    """One of the API's own error details (OTHER_ERROR_KEYS) in `lang`."""
+    return locales.text(DOMAIN, lang, key).format(**fields)

@@ -67,6 +67,8 @@ class ContentSimilarity:
         self.rows = rows
         self._index: ContentIndex | None = None
         self._lock = threading.Lock()
+        # row -> total (ints; two threads may both count one, with the same result)
+        self._totals: dict[int, int] = {}
 
     def index(self) -> ContentIndex:
         if self._index is None:
@@ -74,6 +76,29 @@ class ContentSimilarity:
                 if self._index is None:
                     self._index = build_content(self.rows)
         return self._index
+
+    def total(self, row: int) -> int:
+        """How many titles `similar` can list for `row`: those sharing anything with it, other
+        than its own film (same name) and test rows (kept per row, asked again per page)."""
+        found = self._totals.get(row)
+        if found is None:
+            found = self._totals[row] = self._count(row)
+        return found
+
+    def _count(self, row: int) -> int:
+        ix = self.index()
+        if not any(ix.weight[f] > 0 for f in ix.features[row]):
+            return 0
+        shares = np.zeros(len(self.rows), dtype=bool)
+        for f in ix.features[row]:
+            if ix.weight[f] > 0:
+                shares[ix.rows_of[f]] = True
+        name = self.rows.folded[row]
+        return sum(
+            1
+            for r in np.flatnonzero(shares).tolist()
+            if self.rows.folded[r] != name and not self.rows.test[r]
+        )
 
     def similar(self, row: int, count: int) -> list[tuple[int, float]]:
         """(row, similarity 0..1) of the `count` titles most like `row`, best first; another

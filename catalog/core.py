@@ -23,6 +23,7 @@ from catalog.errors import ModelUnavailable
 from catalog.index import CatalogIndex
 from catalog.loading import RecommenderLoader, load_catalog
 from catalog.memo import Memo
+from catalog.ranked import RankedTitles
 from catalog.recommend import (
     RecommenderModel,
     recommendation,
@@ -38,6 +39,7 @@ from catalog.results import (
     MaxDuration,
     Offer,
     PlatformCount,
+    RankedPage,
     Recommendation,
     RecommendedTitle,
     ScoreCount,
@@ -77,6 +79,8 @@ class Catalog:
         self.threshold = threshold
         # The model's title id -> row of its arrays, built on the first "because you liked".
         self._title_index: tuple[RecommenderModel, dict[str, int]] | None = None
+        # The model's titles as served, for the totals of /top and /similar pages.
+        self._ranked: tuple[RecommenderModel, RankedTitles] | None = None
         # answers asked again: similar lists (each page, each card), search pages (same words)
         self._watch_pages: Memo[tuple[str, int, int], WatchPage] = Memo(WATCH_PAGES_KEPT)
         self._similar_lists: Memo[tuple[str, int], tuple[RecommendedTitle, ...]] = Memo(
@@ -308,6 +312,63 @@ class Catalog:
         scored = model.top_n(uid, count + 10, platform=p, kind=k)
         return scored_titles(self.index.rows, scored, count, _n_titles(model))
 
+    def top_page(
+        self,
+        user_id: object,
+        n: object = 10,
+        platform: object = None,
+        kind: object = None,
+        offset: object = 0,
+    ) -> RankedPage:
+        """`n` of the user's best unseen titles from `offset` (0-based), and how many titles the
+        ranking holds in all: every served title of the filters the user has not rated."""
+        uid = v.parse_user_id(user_id)
+        count = v.parse_limit(n, "n")
+        p = v.parse_optional_platform(platform)
+        k = v.parse_kind(kind)
+        start = v.parse_offset(offset)
+        model = self._model()
+        rated_ids = getattr(model, "rated_ids", None)  # test doubles may not say: none rated
+        rated = rated_ids(uid) if rated_ids is not None else ()
+        total = self._ranked_titles(model).top_total(rated, p, k)
+        want = min(start + count, total)
+        if start >= want:
+            return RankedPage(total, start, ())
+        ask = want + 10  # a few spare: the model may know ids the catalogue no longer carries
+        while True:
+            scored = model.top_n(uid, ask, platform=p, kind=k)
+            items = scored_titles(self.index.rows, scored, want, _n_titles(model))
+            if len(items) >= want or len(scored) < ask:
+                return RankedPage(total, start, tuple(items[start:want]))
+            ask *= 2
+
+    def similar_page(self, title: object, n: object = 10, offset: object = 0) -> RankedPage:
+        """`n` titles most like the given one from `offset`, and how many the ranking holds:
+        with the model's factors every other served title (the same film elsewhere left
+        out); by content, every title sharing a genre, cast member or director."""
+        count = v.parse_limit(n, "n")
+        start = v.parse_offset(offset)
+        ref = self._ref(title)
+        first = self.similar(ref.id, 1)
+        content = not first or first[0].reason_code == "content"
+        if content:
+            total = self._content().total(self.index.rows.row_of_id[ref.id])
+        else:
+            assert self.recommender is not None, "a ratings basis needs a model"
+            total = self._ranked_titles(self.recommender).similar_total(ref.id)
+        want = min(start + count, total)
+        if start >= want:
+            return RankedPage(total, start, ())
+        found = self._similar_lists.get((ref.id, want), lambda: self._similar(ref, want))
+        return RankedPage(total, start, tuple(found[start:want]))
+
+    def _ranked_titles(self, model: RecommenderModel) -> RankedTitles:
+        cached = self._ranked
+        if cached is None or cached[0] is not model:
+            cached = (model, RankedTitles(self.index.rows, getattr(model, "title_ids", ())))
+            self._ranked = cached
+        return cached[1]
+
     def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
         """Titles most like the given one (id or name): a hybrid model blends its factors and the
         titles' content by how many people rated both, with reasons (model/similarity.py); for
@@ -321,12 +382,17 @@ class Catalog:
         model = self.recommender
         if model is not None and _knows_title(model, ref.id):
             explained = getattr(model, "similar_explained", None)  # test doubles may lack it
-            pairs = (
-                [(s.title_id, s.similarity, s.reasons) for s in explained(ref.id, count + 10)]
-                if explained is not None
-                else model.similar(ref.id, count + 10)
-            )
-            found = similar_titles(self.index.rows, pairs, ref, count)
+            ask = count + 10  # spare for the titles left out (not served, the same film)
+            while True:
+                pairs = (
+                    [(s.title_id, s.similarity, s.reasons) for s in explained(ref.id, ask)]
+                    if explained is not None
+                    else model.similar(ref.id, ask)
+                )
+                found = similar_titles(self.index.rows, pairs, ref, count)
+                if len(found) >= count or len(pairs) < ask:
+                    break
+                ask *= 2
             if found:
                 return tuple(found)
         rows = self.index.rows

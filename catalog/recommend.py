@@ -100,7 +100,8 @@ def similar_titles(
     count: int,
 ) -> list[RecommendedTitle]:
     """Served titles of (id, similarity[, reasons]); the same film under another id (another
-    platform's row of it) and test rows are left out."""
+    platform's row of it) and test rows are left out, as the content similarity does
+    (catalog/ranked.py counts these)."""
     out: list[RecommendedTitle] = []
     own = rows.row_of_id.get(ref.id)
     name = rows.folded[own] if own is not None else None

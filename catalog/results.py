@@ -118,6 +118,16 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+class RankedPage:
+    """One page of a ranking (/top, /similar): `items` from `offset`, of `total` titles the
+    ranking holds over every page (an offset past the end gives no items, the same total)."""
+
+    total: int
+    offset: int
+    items: tuple[RecommendedTitle, ...]
+
+
+@dataclass(frozen=True)
 class Offer:
     platform: str
     id: str

@@ -174,6 +174,15 @@ class Factors:
     def knows_title(self, title_id: str) -> bool:
         return self._inner_title(title_id) is not None
 
+    def rated_ids(self, user_id: int) -> list[str]:
+        """The titles the user rated in training, which top_n leaves out ([] for a user the
+        model does not know); the catalogue counts a /top ranking's total with it."""
+        u = self._inner_user(user_id)
+        if u is None:
+            return []
+        seen = self.seen_items[self.seen_indptr[u] : self.seen_indptr[u + 1]]
+        return [self.title_ids[int(j)] for j in seen]
+
     def _inner_user(self, user_id: object) -> int | None:
         # Surprise's raw ids are the parquet's ints; accept "42" as well as 42 and np.int32(42).
         if isinstance(user_id, bool):

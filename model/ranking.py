@@ -98,5 +98,9 @@ def best(
         ex = exact(cand)
         keep = np.lexsort((cand, -ex))[:n]
         idx, vals = cand[keep], ex[keep]
-    below = np.count_nonzero(full[None, :] <= vals[:, None].astype(full.dtype), axis=1)
+    if len(vals) <= 64:
+        below = np.count_nonzero(full[None, :] <= vals[:, None].astype(full.dtype), axis=1)
+    else:
+        # a deep page (/top?offset=5000): one sort, not a titles x n table (23k x 5k bytes)
+        below = np.searchsorted(np.sort(full), vals.astype(full.dtype), side="right")
     return idx, vals, 100.0 * below / len(full)

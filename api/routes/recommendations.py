@@ -12,7 +12,7 @@ from api import words
 from api.deps import Cat
 from api.errors import responses as r
 from api.language import Lang
-from api.params import KindOpt, N, PlatformOpt, TitleArg, UserId
+from api.params import KindOpt, N, Offset, PlatformOpt, TitleArg, UserId
 from api.schemas import (
     RecommendationOut,
     ScoredTitle,
@@ -64,21 +64,25 @@ def top(
     n: N = 10,
     platform: PlatformOpt = None,
     kind: KindOpt = None,
+    offset: Offset = 0,
 ) -> TopOut:
-    """The `n` titles with the highest predicted rating that the user has not rated,
-    optionally of one platform or kind. For a user the model does not know the list is
-    the popularity ranking every new user gets, and `known_user` is false."""
+    """The `n` titles with the highest predicted rating that the user has not rated, from
+    `offset`, optionally of one platform or kind, with the `total` the ranking holds (every
+    such title). For a user the model does not know the list is the popularity ranking every
+    new user gets, and `known_user` is false."""
     # Parsed here with the catalogue's parsers because the answer names the canonical values.
     p = v.parse_optional_platform(platform)
     k = v.parse_kind(kind)
-    items = c.top(user_id, n, p, k)
+    page = c.top_page(user_id, n, p, k, offset)
     return TopOut.model_validate(
         {
             "user_id": user_id,
             "known_user": _knows_user(c, user_id),
             "platform": p,
             "kind": k,
-            "items": [ScoredTitle.model_validate(x, context={"lang": lang}) for x in items],
+            "total": page.total,
+            "offset": page.offset,
+            "items": [ScoredTitle.model_validate(x, context={"lang": lang}) for x in page.items],
         },
         context={"lang": lang},
     )
@@ -90,25 +94,28 @@ def top(
     responses=r(404, 409, 422, 503),
     summary="Titles like this one",
 )
-def similar(c: Cat, title: TitleArg, lang: Lang, n: N = 10) -> SimilarOut:
+def similar(c: Cat, title: TitleArg, lang: Lang, n: N = 10, offset: Offset = 0) -> SimilarOut:
     """Titles closest to the given one in the model's factor space (cosine similarity),
-    most similar first. A title nobody rated has no factors (and without a model no title
-    has): then titles sharing its genres, cast and director, with basis "content"."""
+    most similar first, `n` from `offset` with the `total` the ranking holds. A title nobody
+    rated has no factors (and without a model no title has): then titles sharing its genres,
+    cast and director, with basis "content"."""
     match = c.resolve_title(title)
     # A title that resolves is asked for by id (the answer names it); any other text goes to
     # the catalogue as is and it raises its own error: no model (503) before an ambiguous
     # (409) or unknown (404) title.
-    items = c.similar(match.title.id if match.title is not None else title, n)
-    assert match.title is not None, "Catalog.similar resolves the title or raises"
+    page = c.similar_page(match.title.id if match.title is not None else title, n, offset)
+    assert match.title is not None, "Catalog.similar_page resolves the title or raises"
     ctx = {"lang": lang}
     return SimilarOut(
         title=TitleRef.model_validate(match.title, context=ctx),
+        total=page.total,
+        offset=page.offset,
         items=[
             SimilarTitle(
                 title=TitleRef.model_validate(x.title, context=ctx),
                 similarity=x.similarity or 0.0,
                 basis="content" if x.reason_code == "content" else "ratings",
             )
-            for x in items
+            for x in page.items
         ],
     )

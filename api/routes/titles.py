@@ -193,5 +193,5 @@ def title_info(c: Cat, title_id: TitleId, lang: Lang) -> TitleInfo:
     """Everything the catalogue knows of one title id (case-insensitive); 404 if unknown."""
     info = c.title(title_id)
     if info is None:
-        raise errors.no_such_title_id(title_id)
+        raise errors.no_such_title_id(title_id, lang)
     return TitleInfo.model_validate(info, context={"lang": lang})

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
@@ -127,6 +128,100 @@ def test_where_to_watch_pages(client: TestClient, cat: Catalog) -> None:
     assert len(body["results"]) == 1
 
 
+def _walk(client: TestClient, url: str, key: str, n: int, **params: object) -> tuple[int, list]:
+    """Every page of a ranking, `n` at a time: (the total every page gave, the items' ids)."""
+    total = get(client, url, n=1, **params)["total"]
+    ids: list[str] = []
+    for offset in range(0, total + n, n):  # one page past the end: empty
+        page = get(client, url, n=n, offset=offset, **params)
+        assert page["total"] == total and page["offset"] == offset
+        assert len(page["items"]) == max(0, min(n, total - offset))
+        ids += [x["title"]["id"] for x in page["items"]]
+    return total, ids
+
+
+def _served_model_titles(cat: Catalog, platform: str | None = None) -> set[str]:
+    assert cat.recommender is not None
+    letter = {"amazon": "a", "disney": "d", "hulu": "h", "netflix": "n"}
+    return {
+        t
+        for t in cat.recommender.title_ids
+        if cat.title(t) is not None and (platform is None or t[0] == letter[platform])
+    }
+
+
+@pytest.mark.parametrize("platform", [None, "netflix"])
+def test_top_pages_cover_the_whole_ranking(
+    client: TestClient, cat: Catalog, holder: CatalogHolder, platform: str | None
+) -> None:
+    args = {"user_id": 1} | ({"platform": platform} if platform else {})
+    total, ids = _walk(client, "/top", "items", 100, **args)
+    # the full count, from the ratings file: every served title the model scores, less the
+    # user's own ratings
+    ratings = pq.read_table(holder.data_dir / "processed" / "ratings.parquet")
+    rated = {r["movieId"] for r in ratings.to_pylist() if r["userId"] == 1}
+    assert rated
+    assert total == len(_served_model_titles(cat, platform) - rated) > 100
+    assert len(ids) == len(set(ids)) == total and not set(ids) & rated
+    # pages do not overlap and follow each other: 10 at a time is the first 100's order
+    first = [x["title"]["id"] for x in get(client, "/top", n=100, **args)["items"]]
+    assert first == ids[:100]
+    assert [i for o in range(0, 100, 10) for i in
+            [x["title"]["id"] for x in get(client, "/top", n=10, offset=o, **args)["items"]]
+            ] == first  # fmt: skip
+    beyond = get(client, "/top", offset=total + 5, **args)
+    assert beyond["items"] == [] and beyond["total"] == total and beyond["offset"] == total + 5
+
+
+def test_similar_pages_cover_the_whole_ranking(client: TestClient, cat: Catalog) -> None:
+    title = cat.popular(1)[0]
+    total, ids = _walk(client, "/similar", "items", 100, title=title.id)
+    assert get(client, "/similar", title=title.id)["items"][0]["basis"] == "ratings"
+    same_film = {t for t in _served_model_titles(cat) if cat.title(t).title == title.title}
+    assert total == len(_served_model_titles(cat) - same_film) > 100
+    assert len(ids) == len(set(ids)) == total and title.id not in ids
+    first = [x["title"]["id"] for x in get(client, "/similar", title=title.id, n=30)["items"]]
+    assert first == ids[:30]
+    beyond = get(client, "/similar", title=title.id, offset=total)
+    assert beyond["items"] == [] and beyond["total"] == total
+
+
+def test_similar_pages_by_content(client: TestClient, cat: Catalog) -> None:
+    """A title nobody rated is ranked by what it shares; the pages cover exactly those."""
+    assert cat.recommender is not None
+    known = set(cat.recommender.title_ids)
+    unrated = next(r for r in cat.index.rows.refs if r.id not in known and cat.similar(r.id, 1))
+    total, ids = _walk(client, "/similar", "items", 7, title=unrated.id)
+    page = get(client, "/similar", title=unrated.id, n=100)
+    assert {x["basis"] for x in page["items"]} == {"content"}
+    assert len(ids) == len(set(ids)) == total > 0 and unrated.id not in ids
+    assert ids[:100] == [x.title.id for x in cat.similar(unrated.id, 100)]
+    # every title sharing a genre, cast member or director is in the ranking, no other
+    info = cat.title(unrated.id)
+    assert info is not None
+
+    def parts(t: str) -> set[str]:
+        i = cat.title(t)
+        assert i is not None
+        fields = (("g", i.listed_in), ("c", ",".join(i.cast)), ("d", i.director))
+        return {f"{k}:{x.strip().lower()}" for k, v in fields if v
+                for x in v.split(",") if x.strip()}  # fmt: skip
+
+    own = parts(unrated.id)
+    sharing = {
+        r.id for r in cat.index.rows.refs
+        if r.title.lower() != unrated.title.lower() and parts(r.id) & own
+    }  # fmt: skip
+    assert set(ids) == sharing
+
+
+@pytest.mark.parametrize("url", ["/top?user_id=1", "/similar?title=ns1"])
+def test_ranking_offsets_out_of_range(client: TestClient, url: str) -> None:
+    for offset in (-1, 10_001, "x"):
+        r = client.get(f"{url}&offset={offset}")
+        assert r.status_code == 422 and r.json()["parameter"] == "offset", r.text
+
+
 def _decimals(x: float) -> int:
     text = repr(x)
     return len(text.split(".")[1]) if "." in text else 0
@@ -171,6 +266,43 @@ def test_lang_and_accept_language_word_the_text_fields(client: TestClient, cat: 
     assert {k: v for k, v in es.json().items() if k not in ("reason", "title")} == {
         k: v for k, v in en.json().items() if k not in ("reason", "title")
     }
+
+
+# Errors raised by the catalogue, by the schema (FastAPI's validation) and by the API itself,
+# with the start of their Spanish detail, written here rather than read from locales/.
+SPANISH_ERRORS = [
+    ("/score_count", {"platform": "hbo", "scored": 3, "year": 2020}, 404,
+     "plataforma desconocida 'hbo'"),
+    ("/actor", {"platform": "netflix", "year": "abc"}, 422, "year no válido 'abc'"),
+    ("/top", {"user_id": 1, "n": 0}, 422, "n no válido '0'; da un número entero de 1 a 100"),
+    ("/search", {"q": " "}, 422, "q no válido ' '; da algún texto que buscar"),
+    ("/titles", {"genre": "cartoonz"}, 404, "género desconocido 'cartoonz'"),
+    ("/titles", {"decade": 1995}, 422, "decade no válida '1995'"),
+    ("/recommend", {"user_id": 1, "title": "zzqqxxzz"}, 404,
+     "ningún título coincide con 'zzqqxxzz'"),
+    ("/recommend", {"title": "ns1"}, 422, "falta el parámetro obligatorio 'user_id'"),
+    ("/title/zz999", {}, 404, "ningún título tiene el id 'zz999'"),
+    ("/no_such_route", {}, 404, "no existe el endpoint '/no_such_route'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "params", "status", "spanish"), SPANISH_ERRORS)
+def test_error_details_in_spanish(
+    client: TestClient, url: str, params: dict, status: int, spanish: str
+) -> None:
+    en = client.get(url, params=params)
+    by_lang = client.get(url, params={**params, "lang": "es"})
+    by_header = client.get(url, params=params, headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert en.status_code == by_lang.status_code == by_header.status_code == status
+    assert en.headers["content-language"] == "en"
+    for r in (by_lang, by_header):
+        assert r.headers["content-language"] == "es"
+        assert r.json()["detail"].startswith(spanish), r.json()["detail"]
+        # the machine-readable fields stay as they are in English
+        assert {k: x for k, x in r.json().items() if k != "detail"} == {
+            k: x for k, x in en.json().items() if k != "detail"
+        }
+    assert not en.json()["detail"].startswith(spanish)
 
 
 def test_a_shows_year_is_worded_as_its_platform_means_it(client: TestClient) -> None:
