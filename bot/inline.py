@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from catalog.validate import QueryError
+from catalog.errors import QueryError
 from chat import cards
 from chat.i18n import lang_of, platform_name
 from chat.replies import Keyboard

@@ -12,22 +12,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from charts.base import (
-    LANGS,
     Chart,
-    Count,
     EdaData,
-    Words,
     chart,
     finish,
     new_figure,
     pcolor,
     platforms_in,
     pname,
-    row_at_max,
-    say,
     style,
     wrap,
 )
+from charts.findings import LANGS, Count, Words, say
+from charts.pandas_helpers import row_at_max
 
 # boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.
 _MPL = tuple(int(x) for x in matplotlib.__version__.split(".")[:2])

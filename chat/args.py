@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog.validate import QueryError, QueryErrorCode, parse_platform, parse_score, parse_year
+from catalog.errors import QueryError, QueryErrorCode
+from catalog.validate import parse_platform, parse_score, parse_year
 from domain.vocabulary import KIND_INFO, duration_type_key, kind_key, platform_key
 
 FIELDS = ("platform", "year", "score", "type")

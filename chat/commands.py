@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from catalog.validate import CatalogError, ModelUnavailable, QueryError
+from catalog.errors import CatalogError, ModelUnavailable, QueryError
 from people import StoreFailure
 
 from . import features  # noqa: F401  (registers every command and button)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from catalog.validate import USER_ID_MAX, CatalogError, ModelUnavailable, QueryError
+from catalog.errors import CatalogError, ModelUnavailable, QueryError
+from catalog.validate import USER_ID_MAX
 
 from .context import echo
 from .i18n import t

@@ -54,7 +54,9 @@ def _user_counts(n: int, n_users: int, max_count: int, rng: np.random.Generator)
     (MovieLens 100k: median 65, mean 106, max 737), summing to exactly n."""
     floor = min(MIN_PER_USER, n // n_users, max_count)
     extra = rng.lognormal(0.0, 1.0, n_users)
-    counts = floor + np.floor(extra / extra.sum() * (n - floor * n_users)).astype(np.int64)
+    counts: np.ndarray = floor + np.floor(extra / extra.sum() * (n - floor * n_users)).astype(
+        np.int64
+    )
     counts = np.minimum(counts, max_count)
     short = n - int(counts.sum())
     while short > 0:  # hand out what rounding and the cap left over, heaviest first

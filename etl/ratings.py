@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -303,7 +304,9 @@ def check(ratings: pa.Table, title_ids: pa.Array, report: QualityReport) -> None
     report.add("duplicate_rating", n_dup, dup_samples)
 
 
-def _first(mask: np.ndarray, users: np.ndarray, movie: pa.ChunkedArray, rating: np.ndarray):
+def _first(
+    mask: np.ndarray, users: np.ndarray, movie: pa.ChunkedArray, rating: np.ndarray
+) -> Iterator[tuple[int, str, float]]:
     for i in np.flatnonzero(mask)[:10]:
         yield int(users[i]), movie[int(i)].as_py(), float(rating[i])
 
