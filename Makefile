@@ -25,7 +25,7 @@ SEED ?= 42
 # default, 180 s, is for real data; docs/model.md).
 TRAIN_BUDGET ?= 30
 
-.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java nginx real
+.PHONY: help venv lock data etl train evaluate run bot console api report export-ratings test test-slow lint format bench clean chromium postgres java nginx docker docker-image real
 
 help:
 	@echo "make run        demo data -> etl -> model -> bot (console chat when no token is set)"
@@ -37,6 +37,8 @@ help:
 	@echo "make chromium   install Debian's headless Chromium (the API docs-page tests; CI runs it)"
 	@echo "make postgres   install Debian's PostgreSQL server (the store tests on a real server; CI runs it)"
 	@echo "make nginx      install Debian's nginx, not started (the nginx -t test of deploy/nginx.conf; CI runs it)"
+	@echo "make docker     install Debian's Docker engine, start it, build the stand-in base image (the image tests; CI runs it)"
+	@echo "make docker-image  build the streamrec image (docker build; the stand-in base where it exists)"
 	@echo "make lock       pin the working venv's packages in constraints.txt (after a dependency change)"
 
 # A changed pyproject.toml or constraints.txt reinstalls; the pins make a fresh machine install
@@ -157,6 +159,28 @@ nginx:
 			--no-install-recommends nginx openssl; status=$$?; \
 		if [ -n "$$added" ]; then rm -f $$policy; fi; exit $$status; }
 	@nginx -v
+
+# Debian's Docker engine (docker.io) for tests/deploy/test_docker_image.py (the image built and run;
+# they skip without it, and fail under CI=true). Starts dockerd when none answers
+# (docker/start-engine.sh: no init system here), then builds the stand-in for the Dockerfile's
+# base image from Debian's packages (docker/base-image.sh), since no image registry can be
+# reached here; elsewhere `docker build .` uses the pinned official base. .ci/run calls this;
+# needs root.
+DOCKER_BASE ?= streamrec-base:bookworm
+docker:
+	@command -v dockerd >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		docker.io; }
+	@sh docker/start-engine.sh
+	@sh docker/base-image.sh $(DOCKER_BASE)
+
+# The image, as the tests build it: on the stand-in base when it exists (`make docker`), else on
+# the Dockerfile's pinned official base. Host network: the build reaches PyPI and Debian's archive
+# as this machine does (the engine `make docker` starts has no bridge).
+docker-image:
+	DOCKER_BUILDKIT=0 docker build --network host \
+		$$(docker image inspect $(DOCKER_BASE) >/dev/null 2>&1 && \
+			echo --build-arg BASE_IMAGE=$(DOCKER_BASE)) -t streamrec:latest .
 
 bench: $(STAMP)
 	$(PY) -m bench all

@@ -14,7 +14,20 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "docs" / "bench"
 REPORT = ROOT / "docs" / "benchmarks.md"
-AREAS = ("etl", "catalog", "model", "spark", "bot", "api", "store", "refresh", "replicas", "alerts")
+AREAS = (
+    "etl",
+    "catalog",
+    "model",
+    "hybrid",
+    "spark",
+    "bot",
+    "api",
+    "store",
+    "refresh",
+    "replicas",
+    "alerts",
+    "docker",
+)
 
 
 @dataclass

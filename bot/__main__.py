@@ -31,8 +31,9 @@ log = logging.getLogger("bot")
 
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 stopped by a signal (or console quit), 1 unexpected failure, 2 bad settings
-    or no catalogue, 3 Telegram rejected the token / the polling loop ended by itself, 69 the
-    Bot API could not be reached at start for BOT_START_RETRY_SECONDS (docs/deploy.md)."""
+    (or no token with --telegram) or no catalogue, 3 Telegram rejected the token / the polling
+    loop ended by itself, 69 the Bot API could not be reached at start for
+    BOT_START_RETRY_SECONDS (docs/deploy.md)."""
     # Secrets straight from the environment are redacted even if the settings fail to parse.
     setup_logging("WARNING", [os.environ.get("TELEGRAM_BOT_TOKEN", ""),
                               os.environ.get("WEBHOOK_SECRET", "")])  # fmt: skip
@@ -53,7 +54,17 @@ def _main(argv: list[str] | None) -> int:
         prog="python -m bot",
         description="StreamRec Telegram bot; without TELEGRAM_BOT_TOKEN a console chat.",
     )
-    parser.add_argument("--console", action="store_true", help="console chat even with a token")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--console", action="store_true", help="console chat even with a token")
+    # A container has no terminal: there a missing token is a mistake, not a wish for the
+    # console chat, which would read an empty stdin and exit 0 (and `restart:` would start it
+    # again forever). The image's `bot` command passes this flag (docker/entrypoint.sh).
+    mode.add_argument(
+        "--telegram",
+        action="store_true",
+        help="the Telegram bot only: without TELEGRAM_BOT_TOKEN stop with exit code 2 "
+        "instead of starting the console chat (the container's `bot` command)",
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help="console language: es (default) or en")
     parser.add_argument(
         "--check",
@@ -79,6 +90,13 @@ def _main(argv: list[str] | None) -> int:
         settings = Settings()
     except Exception as e:  # pydantic shows secrets masked; one line, not a traceback
         print(redact(f"bad settings: {' '.join(str(e).split())}"), file=sys.stderr)
+        return 2
+    if args.telegram and not settings.token:
+        print(
+            "cannot start: TELEGRAM_BOT_TOKEN is not set (the bot's token from @BotFather; "
+            "in Docker: .env or -e TELEGRAM_BOT_TOKEN=...)",
+            file=sys.stderr,
+        )
         return 2
     console = args.console or not settings.token
     level = settings.log_level

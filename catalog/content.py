@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.rows import TitleRows
+from domain.genres import genre_keys
 
 SAME_KIND = 1.25  # a film for a film, a show for a show, all else equal
 KIND_WEIGHT = {"g": 1.0, "c": 1.5, "d": 2.0}  # genre, cast member, director
@@ -43,7 +44,8 @@ def build_content(rows: TitleRows) -> ContentIndex:
         if rows.test[r]:
             features.append(())
             continue
-        found = {("g", g) for g in _split(listed_in[r])}
+        # cross-platform genre keys: Netflix's "Dramas" and Amazon's "Drama" are one genre
+        found = {("g", g) for g in genre_keys(listed_in[r])}
         found |= {("c", c) for c in _split(rows.cast[r])}
         found |= {("d", d) for d in _split(rows.display_director[r])}
         features.append(tuple(found))

@@ -266,8 +266,9 @@ class Catalog:
         return scored_titles(self.index.rows, scored, count, _n_titles(model))
 
     def similar(self, title: object, n: object = 10) -> list[RecommendedTitle]:
-        """Titles closest to the given one (id or name) in the model's factor space; for a
-        title the model has no factors for (or with no model), by genres, cast and director
+        """Titles most like the given one (id or name): a hybrid model blends its factors and the
+        titles' content by how many people rated both, with reasons (model/similarity.py); for
+        a title the model does not know (or with no model), by genres, cast and director
         (catalog/content.py), marked reason_code="content"."""
         count = v.parse_limit(n, "n")
         ref = self._ref(title)
@@ -276,7 +277,13 @@ class Catalog:
     def _similar(self, ref: TitleRef, count: int) -> tuple[RecommendedTitle, ...]:
         model = self.recommender
         if model is not None and _knows_title(model, ref.id):
-            found = similar_titles(self.index.rows, model.similar(ref.id, count + 10), ref, count)
+            explained = getattr(model, "similar_explained", None)  # test doubles may lack it
+            pairs = (
+                [(s.title_id, s.similarity, s.reasons) for s in explained(ref.id, count + 10)]
+                if explained is not None
+                else model.similar(ref.id, count + 10)
+            )
+            found = similar_titles(self.index.rows, pairs, ref, count)
             if found:
                 return tuple(found)
         rows = self.index.rows
@@ -291,6 +298,25 @@ class Catalog:
             cached = ContentSimilarity(self.index.rows)
             self._content_similarity = cached
         return cached
+
+    def to_rate(self, n: object = 1, exclude: Iterable[str] = ()) -> list[TitleRef]:
+        """The titles to ask someone to rate next (/rate), leaving out `exclude` (what they
+        rated or skipped): with a model, the informative order (well known, disputed, spread
+        across tastes: model/onboarding.py), then the most voted; without one, the most voted."""
+        count = v.parse_limit(n, "n")
+        skip = {e.strip().lower() for e in ([exclude] if isinstance(exclude, str) else exclude)}
+        rows = self.index.rows
+        out: list[TitleRef] = []
+        order = getattr(self.recommender, "onboarding", None)  # test doubles may lack it
+        if order is not None:
+            for tid in order(count + len(skip) + 10, exclude=skip):
+                row = rows.row_of_id.get(tid)
+                if row is not None and not rows.test[row] and tid not in skip:
+                    out.append(rows.refs[row])
+                if len(out) == count:
+                    return out
+        taken = skip | {r.id for r in out}
+        return out + titles.popular(rows, count - len(out), None, None, taken)
 
     def for_ratings(
         self,

@@ -94,13 +94,22 @@ def scored_titles(
 
 
 def similar_titles(
-    rows: TitleRows, pairs: Iterable[tuple[str, float]], ref: TitleRef, count: int
+    rows: TitleRows,
+    pairs: Iterable[tuple[str, float] | tuple[str, float, tuple[str, ...]]],
+    ref: TitleRef,
+    count: int,
 ) -> list[RecommendedTitle]:
+    """Served titles of (id, similarity[, reasons]); the same film under another id (another
+    platform's row of it) and test rows are left out."""
     out: list[RecommendedTitle] = []
-    for tid, similarity in pairs:
+    own = rows.row_of_id.get(ref.id)
+    name = rows.folded[own] if own is not None else None
+    for tid, similarity, *why in pairs:
         row = rows.row_of_id.get(tid)
-        if row is not None and tid != ref.id:
-            out.append(RecommendedTitle(rows.refs[row], similarity=float(similarity)))
+        if row is None or tid == ref.id or rows.test[row] or rows.folded[row] == name:
+            continue
+        reasons = tuple(why[0]) if why else ()
+        out.append(RecommendedTitle(rows.refs[row], similarity=float(similarity), reasons=reasons))
         if len(out) == count:
             break
     return out

@@ -191,6 +191,9 @@ class RecommendedTitle:
     # "popular": no factors to go on (baseline model or no usable ratings).
     reason_code: str | None = None
     because: TitleRef | None = None
+    # similar only, from a hybrid model: why it is like the title asked about, as codes front
+    # ends word ("same_director", "same_cast", "same_genre:<key>", "co_rated"; model/similarity.py)
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 
 from catalog.results import Recommendation, RecommendedTitle
+from domain.genres import genre_name
 from locales import number, percent
 
 from .i18n import t
@@ -93,4 +94,17 @@ def because(lang: str, item: RecommendedTitle) -> Html | None:
         return t(lang, "because_liked", title=bold(name))
     if item.reason_code in ("similar_taste", "popular"):
         return t(lang, f"because_{item.reason_code}")
+    words = [w for w in (similar_reason(lang, code) for code in item.reasons[:3]) if w]
+    if words:  # similar titles from a hybrid model: "same director · also drama"
+        return Html(" · ".join(words))
     return None
+
+
+SIMILAR_REASONS = ("same_director", "same_cast", "co_rated")
+
+
+def similar_reason(lang: str, code: str) -> str | None:
+    """One of model/similarity.py's reason codes in the person's words (None if unknown)."""
+    if code.startswith("same_genre:"):
+        return t(lang, "because_same_genre", genre=genre_name(code.split(":", 1)[1], lang).lower())
+    return t(lang, f"because_{code}") if code in SIMILAR_REASONS else None

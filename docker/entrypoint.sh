@@ -1,6 +1,6 @@
 #!/bin/sh
 # Container entrypoint (also run as-is by tests/test_deploy.py outside a container).
-# Usage: entrypoint.sh bot|api|refresh ARGS|etl|train|prepare|healthcheck [bot|api|refresh]|<any command>
+# Usage: entrypoint.sh bot|console|api|refresh ARGS|etl|train|prepare|healthcheck [bot|api|refresh]|<any command>
 # When DATA_DIR holds no processed data yet (a fresh volume), it builds demo data, runs the ETL
 # and trains the model first, so the service always starts with something to answer from.
 #
@@ -20,16 +20,20 @@ prepare() {
     if [ -e "$DATA_DIR/releases/current/manifest.json" ]; then
         return 0
     fi
+    # TRAIN_BUDGET: seconds of hyper-parameter search. Unset: 30 on demo data generated here
+    # (as `make train`), else model train's own default (180 s, for real data).
+    budget="${TRAIN_BUDGET:-}"
     if [ ! -f "$DATA_DIR/processed/titles.parquet" ]; then
         if [ ! -d "$DATA_DIR/raw/titles" ]; then
             echo "entrypoint: no data in $DATA_DIR; generating demo data" >&2
             "$PYTHON" -m etl.demo --out "$DATA_DIR/raw" \
                 --titles "${DEMO_TITLES:-2000}" --ratings "${DEMO_RATINGS:-200000}"
+            budget="${budget:-30}"
         fi
         "$PYTHON" -m etl --raw "$DATA_DIR/raw" --out "$DATA_DIR/processed"
     fi
     if [ ! -f "$DATA_DIR/models/svd.pkl" ]; then
-        "$PYTHON" -m model train --data-dir "$DATA_DIR"
+        "$PYTHON" -m model train --data-dir "$DATA_DIR" ${budget:+--budget "$budget"}
     fi
 }
 
@@ -78,7 +82,10 @@ print("ok: %s status %s, data %s" % (url, body.get("status"), body["data_version
 cmd="${1:-bot}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-    bot) record_service bot; prepare; exec "$PYTHON" -m bot "$@" ;;
+    # the Telegram bot only: a container has no terminal, so no token stops it with one line
+    # and exit 2 (python -m bot --telegram); `console` is the console chat (docker run -it)
+    bot) record_service bot; prepare; exec "$PYTHON" -m bot --telegram "$@" ;;
+    console) prepare; exec "$PYTHON" -m bot --console "$@" ;;
     api) record_service api; prepare; exec "$PYTHON" -m api "$@" ;;
     # `refresh serve` (the compose service), or `refresh run|list|rollback VERSION` by hand
     refresh)

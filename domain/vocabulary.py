@@ -237,6 +237,10 @@ PROCESSED_COLUMNS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         ),
     }
 )
+# The content features beside the parquet files (etl/content.py writes, model/content.py reads;
+# docs/data.md "content.npz"): a sparse row of what each title is made of.
+CONTENT_FILE = "content.npz"
+CONTENT_FORMAT = "streamrec-content-1"
 # display.parquet's text: every text a person reads, in its original casing (issue 14: cards and
 # the API showed "rating": "g" and "In paris..."). type is a machine value, not here.
 DISPLAY_COLUMNS: tuple[str, ...] = tuple(n for n, _ in PROCESSED_COLUMNS["display"] if n != "id")

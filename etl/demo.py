@@ -39,6 +39,7 @@ from etl.demo_ratings import (  # noqa: F401
     USER_SD,
     half_star_shares,
     make_ratings,
+    taste_tags,
     write_ratings,
 )
 from etl.demo_titles import (  # noqa: F401
@@ -54,6 +55,7 @@ from etl.demo_titles import (  # noqa: F401
     RATINGS_BY_PLATFORM,
     REAL_SIZES,
     make_titles,
+    read_title_content,
     read_title_genres,
     split_sizes,
     write_titles,
@@ -86,9 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = make_titles(args.titles, args.seed)
         write_titles(rows, args.out / "titles")
         ids = [PLATFORM_LETTERS[p] + r[0] for p, rs in rows.items() for r in rs]
-        genres = [[g.strip().lower() for g in r[10].split(",")] for rs in rows.values() for r in rs]
+        # listed_in, director, country: taste tied to what each title is (issue 21)
+        genres = [taste_tags(r[10], r[3], r[5]) for rs in rows.values() for r in rs]
     else:
-        ids, genres = read_title_genres(args.titles_from)
+        ids, content = read_title_content(args.titles_from)
+        genres = [taste_tags(*c) for c in content]
         if not ids:
             print(f"etl.demo: error: no titles files in {args.titles_from}", file=sys.stderr)
             return 1

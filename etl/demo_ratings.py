@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from domain.genres import genre_keys
 from etl.demo_titles import GENRES
 from etl.report import SYNTHETIC_MARKER
 
@@ -35,6 +36,24 @@ NOISE_SD = 0.77  # what no model can predict
 POPULARITY_SD = 1.2  # log-normal title popularity ...
 OBSCURE_SHARE, OBSCURE_DROP = 0.35, 3.0  # ... plus a tail of rarely rated titles (20% < 5)
 POPULAR_IS_BETTER = 0.35  # correlation of title effect and log popularity
+# Taste tied to what titles are (issue 21): of the title effect's part not explained by
+# popularity, this share of its variance comes from the title's genres, director and country
+# (a director's films tend to be rated alike), the rest is the title's own.
+CONTENT_SHARE = 0.5
+# Title directions in taste space: the mean of its genres' directions, plus its director's and
+# countries' directions at these weights (a director's titles sit close together), and people
+# love one of the common countries with this probability.
+DIRECTOR_TASTE, COUNTRY_TASTE, COUNTRY_LOVERS = 0.8, 0.5, 0.3
+
+
+def taste_tags(listed_in: str | None, director: str | None, country: str | None) -> list[str]:
+    """What a title's demo ratings depend on: its cross-platform genre keys (plain), and
+    "director:<name>" / "country:<name>" tags."""
+    split = lambda t: [p.strip().lower() for p in (t or "").split(",") if p.strip()]  # noqa: E731
+    tags = list(genre_keys(listed_in))
+    tags += [f"director:{d}" for d in split(director)[:1]]
+    tags += [f"country:{c}" for c in split(country)[:2]]
+    return tags
 
 
 def half_star_shares() -> np.ndarray:
@@ -108,31 +127,55 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
     n_users = max(2, n // RATINGS_PER_USER)
     max_count = max(1, min(int(MAX_USER_SHARE * n_titles), n_titles - 1))
     n = min(n, n_users * max_count)
-    vocab = sorted({g for gs in genres for g in gs})
+    # Plain tags are genres; "director:"/"country:" tags (taste_tags) tie taste to them too.
+    plain = [[g for g in gs if ":" not in g] for gs in genres]
+    vocab = sorted({g for gs in plain for g in gs})
     # Each genre gets its own direction; titles are the mean of their genres' directions.
     genre_vec = rng.normal(0, 1, (len(vocab), FACTORS)) / math.sqrt(FACTORS)
     index = {g: i for i, g in enumerate(vocab)}
     q = np.zeros((n_titles, FACTORS))
-    for t, gs in enumerate(genres):
+    for t, gs in enumerate(plain):
         if gs:
             q[t] = genre_vec[[index[g] for g in gs]].mean(axis=0)
     q = q * 2.2 + rng.normal(0, 0.15, q.shape)
+    other = sorted({g for gs in genres for g in gs if ":" in g})
+    other_at = {g: i for i, g in enumerate(other)}
+    other_vec = rng.normal(0, 1, (len(other), FACTORS)) / math.sqrt(FACTORS)
+    other_effect = rng.normal(0, 1, len(other))
+    genre_effect = rng.normal(0, 1, len(vocab))
+    content_effect = np.zeros(n_titles)
+    for t, gs in enumerate(genres):
+        tags = [g for g in gs if ":" in g]
+        for g in tags:
+            w = DIRECTOR_TASTE if g.startswith("director:") else COUNTRY_TASTE
+            q[t] += other_vec[other_at[g]] * 2.2 * w / len(tags) ** 0.5
+        parts = [genre_effect[index[g]] for g in plain[t]] + [
+            other_effect[other_at[g]] for g in tags
+        ]
+        content_effect[t] = float(np.mean(parts)) if parts else 0.0
     p = rng.normal(0, 0.2, (n_users, FACTORS))
-    common = np.argsort([-sum(g in gs for gs in genres[:5000]) for g in vocab])[
+    common = np.argsort([-sum(g in gs for gs in plain[:5000]) for g in vocab])[
         : min(20, len(vocab))
     ]
+    countries = [g for g in other if g.startswith("country:")]
+    common_countries = sorted(countries, key=lambda c: -sum(c in gs for gs in genres[:5000]))[:10]
     for u in range(n_users):
         for g in rng.choice(common, size=rng.integers(1, min(3, len(common)) + 1), replace=False):
             p[u] += genre_vec[g] * 2.2
         p[u] -= genre_vec[rng.choice(common)] * 1.5
+        if common_countries and rng.random() < COUNTRY_LOVERS:
+            p[u] += other_vec[other_at[common_countries[rng.integers(len(common_countries))]]] * 2.2
     pop_z = rng.normal(0, 1, n_titles)
     obscure = rng.random(n_titles) < OBSCURE_SHARE
     popularity = np.exp(POPULARITY_SD * pop_z - OBSCURE_DROP * obscure)
     log_pop = np.log(popularity)
     log_pop = (log_pop - log_pop.mean()) / (log_pop.std() or 1.0)
+    own = rng.normal(0, 1, n_titles)
+    if content_effect.std() > 0:
+        content_z = (content_effect - content_effect.mean()) / content_effect.std()
+        own = math.sqrt(CONTENT_SHARE) * content_z + math.sqrt(1 - CONTENT_SHARE) * own
     title_bias = TITLE_SD * (
-        POPULAR_IS_BETTER * log_pop
-        + math.sqrt(1 - POPULAR_IS_BETTER**2) * rng.normal(0, 1, n_titles)
+        POPULAR_IS_BETTER * log_pop + math.sqrt(1 - POPULAR_IS_BETTER**2) * own
     )
     user_bias = rng.normal(0, USER_SD, n_users)
     counts = _user_counts(n, n_users, max_count, rng)

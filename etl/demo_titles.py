@@ -189,3 +189,20 @@ def read_title_genres(folder: Path) -> tuple[list[str], list[list[str]]]:
                     [g.strip().lower() for g in (row["listed_in"] or "").split(",") if g.strip()]
                 )
     return ids, genres
+
+
+def read_title_content(folder: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Ids and (listed_in, director, country) of titles already on disk, for --titles-from:
+    what the demo ratings' taste depends on (etl/demo_ratings.py taste_tags)."""
+    ids, content = [], []
+    for path in sorted(folder.glob("*.csv")):
+        letter = PLATFORM_LETTERS.get(path.name.split("_", 1)[0].lower())
+        if letter is None:
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                ids.append(letter + row["show_id"].lower())
+                content.append(
+                    (row["listed_in"] or "", row["director"] or "", row["country"] or "")
+                )
+    return ids, content

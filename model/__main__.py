@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         "--grid-spec", type=json.loads, help="JSON grid, e.g. '{\"n_factors\": [10, 20]}'"
     )
     e.add_argument("--no-fold-in", action="store_true", help="skip the fold-in accuracy part")
+    e.add_argument(
+        "--no-hybrid", action="store_true", help="skip the hybrid part (new titles and people)"
+    )
     e.add_argument("--fold-in-users", type=int, default=500)
     e.add_argument(
         "--no-search",

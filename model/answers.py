@@ -37,6 +37,18 @@ class Scored:
     percentile: float = math.nan
 
 
+@dataclass(frozen=True)
+class SimilarTitle:
+    """A title like the one asked about (model/similarity.py)."""
+
+    title_id: str
+    similarity: float  # the blended score the list is ranked on
+    # why, as codes front ends word: "same_director", "same_cast", "same_genre:<key>",
+    # "co_rated"; () from a model without content features
+    reasons: tuple[str, ...] = ()
+    co_rated: int = 0  # people who rated both (estimated for much-rated titles)
+
+
 @dataclass(frozen=True, eq=False)
 class UserVector:
     """Someone outside the training data, placed in the model's space by `fold_in`."""
@@ -47,6 +59,10 @@ class UserVector:
     ignored: tuple[str, ...] = ()  # title ids the model does not know
     user_id: int = 0
     seen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per title in `seen`: what the fold-in leaves unexplained of its rating (r minus the
+    # folded-in estimate): the hybrid's content neighbourhood spreads it to titles made alike
+    # (model/similarity.py)
+    residual: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n_ratings(self) -> int:

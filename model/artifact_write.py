@@ -75,12 +75,16 @@ def payload(
     trainset: CompactTrainset,
     fold_in_reg: float | None = None,
     fold_in_method: str = "prior",
+    extra_title_ids: list[str] | None = None,
+    content: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What serving needs: the algorithm without its trainset, id maps, the seen index, the
     fold-in regulariser and the rating calibration. With `fold_in_method` "prior", fold-in
     shrinks towards the trained users' mean under their covariance and `fold_in_reg` (the noise
     variance) defaults to the training MSE; with "ridge" it is plain ridge (identity penalty,
     zero mean) of strength `fold_in_reg`, which `train` picks on held-out people (docs/model.md).
+    `extra_title_ids` are titles nobody rated whose rows the hybrid appended to `algo.bi`/`qi`
+    (model/hybrid.py); `content` is the hybrid's part of the artifact.
     """
     est = estimates(algo, trainset.u_sorted, trainset.i_sorted, trainset.global_mean)
     err = np.clip(est, *trainset.rating_scale) - trainset.r_sorted
@@ -101,7 +105,7 @@ def payload(
         "global_mean": float(trainset.global_mean),
         "rating_scale": tuple(trainset.rating_scale),
         "user_ids": trainset.user_raw,
-        "title_ids": trainset.item_raw.tolist(),
+        "title_ids": trainset.item_raw.tolist() + list(extra_title_ids or ()),
         "seen_indptr": indptr,
         "seen_items": seen,
         "fold_in_reg": float(train_mse if fold_in_reg is None else fold_in_reg),
@@ -111,6 +115,8 @@ def payload(
         "prior_precision": prior_precision,
         "train_rmse": float(np.sqrt(train_mse)),
         "train_mae": float(np.mean(np.abs(err))),
+        # None: a model without the hybrid (no content.npz, Spark, or an older training)
+        "content": content,
     }
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from model import tune
 from model.artifact import META_FILE
 from model.cli_options import GRID_FILE, svd_params
+from model.content import CONTENT_FILE, ContentError, read_content
 from model.data import Ratings, read_ratings
 from model.evaluate import (
     ALGORITHMS,
@@ -23,8 +24,9 @@ from model.evaluate import (
     log_stderr,
     nested_cross_validate,
 )
+from model.hybrid_eval import evaluate_hybrid
 from model.report import write_model_report
-from model.train import SVDParams
+from model.train import MIN_CONTENT_COVERAGE, SVDParams
 
 # A fixed grid for `evaluate --grid` (train searches by itself, model/tune.py): Surprise's
 # defaults (100 factors, 20 epochs, lr 0.005, reg 0.02) and ours (100, 40, 0.01, 0.1) sit on it.
@@ -112,11 +114,26 @@ def run_evaluate(args: argparse.Namespace) -> int:
             nested=True,
         )
         report["fold_in"]["params"] = asdict(fold_params)
+    if not args.no_hybrid:
+        report["hybrid"] = hybrid_part(args.data_dir, ratings, fold_params, args.cv_seed)
     (reports / "model.json").write_text(json.dumps(report, indent=2) + "\n")
     attach_to_model(args.data_dir / "models" / META_FILE, report, params)
     md = write_model_report(args.data_dir)
     print(md)
     return 0
+
+
+def hybrid_part(data_dir: Path, ratings: Ratings, params: SVDParams, seed: int) -> dict[str, Any]:
+    """The hybrid's figures (model/hybrid_eval.py), or why they were not measured."""
+    try:
+        content = read_content(data_dir / "processed" / CONTENT_FILE)
+    except ContentError as e:
+        return {"skipped": str(e)}
+    known = set(content.ids)
+    titles = np.unique(ratings.items.astype(str))
+    if np.mean([t in known for t in titles]) < MIN_CONTENT_COVERAGE:
+        return {"skipped": "the content features describe other titles than these ratings"}
+    return evaluate_hybrid(ratings, params, content, seed=seed, log=log_stderr)
 
 
 def attach_to_model(meta_path: Path, report: dict[str, Any], params: SVDParams) -> None:

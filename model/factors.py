@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
+import scipy.sparse as sp
 
 from model.artifact import MIN_TITLE_COVERAGE, ModelError, arrays_fit, read_artifact
+from model.similarity import weighted_unit
 
 
 class Factors:
@@ -62,6 +64,59 @@ class Factors:
             self._kinds = np.array([title_kinds.get(t, "") for t in self.title_ids], dtype=object)
             self.title_coverage = self.coverage(title_kinds.keys())
         self._masks: dict[tuple[str | None, str | None], np.ndarray | None] = {}
+        self._load_content(payload.get("content"))
+        # title -> its raters (the seen index transposed), built on the first /similar
+        self._raters: tuple[np.ndarray, np.ndarray] | None = None
+        self._onboarding: list[int] | None = None  # /rate's order, built on first use
+
+    def _load_content(self, part: Mapping[str, Any] | None) -> None:
+        """The hybrid's part (model/hybrid.py). A model trained before it (or on Spark) has
+        none and is served as it was: factor-only /similar, no reasons."""
+        n = len(self.title_ids)
+        rated = np.bincount(self.seen_items.astype(np.int64), minlength=n)
+        self._features: str | list[str] = []
+        self.content: sp.csr_matrix | None = None
+        self._unit: sp.csr_matrix | None = None
+        self.title_counts = rated
+        self.hybrid: dict[str, float] = {}
+        if part is None:
+            return
+        features = part["features"]  # newline-joined names (split on first use)
+        n_features = features.count("\n") + 1 if features else 0
+        x = sp.csr_matrix(
+            (
+                np.asarray(part["data"], dtype=np.float32),
+                np.asarray(part["indices"]),
+                np.asarray(part["indptr"]),
+            ),
+            shape=(n, n_features),
+        )
+        counts = np.asarray(part["counts"], dtype=np.int64)
+        if counts.shape != (n,):
+            raise ModelError("the model's content part does not fit its titles")
+        self._features, self.content, self.title_counts = features, x, counts
+        self.hybrid = {"alpha": float(part["alpha"]), "shrink": float(part["shrink"])}
+
+    @property
+    def content_features(self) -> list[str]:
+        """The content matrix's column names, "<block>:<value>" (docs/data.md)."""
+        if isinstance(self._features, str):
+            self._features = self._features.split("\n") if self._features else []
+        return self._features
+
+    @property
+    def _content_unit(self) -> sp.csr_matrix | None:
+        """The content rows weighted and unit length (model/similarity.py), built on the first
+        /similar or newcomer's list: at load it cost 0.2 s that a catalogue reload need not pay.
+        Two threads may both build it; the result is the same and the assignment atomic."""
+        if self._unit is None and self.content is not None:
+            self._unit = weighted_unit(self.content, self.content_features)
+        return self._unit
+
+    @property
+    def has_content(self) -> bool:
+        """Whether the model carries content features (a hybrid, docs/model.md)."""
+        return self.content is not None
 
     # ---- loading -------------------------------------------------------------------------
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
+import scipy.sparse as sp
 
 from domain.vocabulary import KINDS, PLATFORM_LETTERS
-from model.answers import Prediction, Scored, UserVector
+from model import onboarding, similarity
+from model.answers import Prediction, Scored, SimilarTitle, UserVector
 from model.artifact import (
     FORMAT,
     FORMAT_VERSION,
@@ -42,6 +44,7 @@ __all__ = [
     "Prediction",
     "Recommender",
     "Scored",
+    "SimilarTitle",
     "UserVector",
 ]
 
@@ -151,11 +154,15 @@ class Recommender(Factors):
         seen = self.seen_items[self.seen_indptr[u] : self.seen_indptr[u + 1]]
         return self._best(raw, n, seen.astype(np.int64), platform, kind, self._exact(base, pu))
 
-    def _exact(self, base: float, p: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        """Float64 scores of some titles, in Surprise's order: ((mu + b_u) + b_i) + q_i.p."""
+    def _exact(
+        self, base: float, p: np.ndarray, lift: np.ndarray | None = None
+    ) -> Callable[[np.ndarray], np.ndarray]:
+        """Float64 scores of some titles, in Surprise's order: ((mu + b_u) + b_i) + q_i.p, plus
+        a folded-in person's content lift when the model has one."""
 
         def exact(idx: np.ndarray) -> np.ndarray:
-            return (base + self.bi[idx]) + _scores(self.qi[idx], p)
+            out = (base + self.bi[idx]) + _scores(self.qi[idx], p)
+            return out if lift is None else out + lift[idx]
 
         return exact
 
@@ -178,7 +185,19 @@ class Recommender(Factors):
         ii = np.asarray(idx, dtype=np.int64)
         y = np.asarray(vals) - self.global_mean - self.bi[ii]
         x = solve(self.qi[ii], y, lam, self.prior_precision, self._prior_pull)
-        return UserVector(float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii)
+        # what the fold-in leaves unexplained: the content neighbourhood spreads only that, so
+        # the person's bias and factors are not counted twice
+        residual = y - x[0] - self.qi[ii] @ x[1:]
+        return UserVector(
+            float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii, residual
+        )
+
+    def _lift(self, vector: UserVector) -> np.ndarray | None:
+        """The hybrid's content neighbourhood of a folded-in person (model/similarity.py), or
+        None for a model without content features."""
+        if self._content_unit is None or not len(vector.residual):
+            return None
+        return similarity.content_lift(self._content_unit, vector.seen, vector.residual)
 
     def predict_for(self, vector: UserVector, title_id: str) -> Prediction:
         """predict() for a folded-in user; with no usable ratings it is the unknown-user case."""
@@ -191,6 +210,9 @@ class Recommender(Factors):
             est += float(self.bi[i])
         if known_user and i is not None:
             est += float(np.dot(self.qi[i], vector.factors))
+            lift = self._lift(vector)
+            if lift is not None:
+                est += float(lift[i])
         who = f"you ({vector.n_ratings} ratings)" if known_user else "you"
         return self._prediction(vector.user_id, str(title_id), est, known_user, i is not None, who)
 
@@ -207,7 +229,10 @@ class Recommender(Factors):
             base = self.global_mean + vector.bias
             f32 = vector.factors.astype(np.float32)
             raw = np.float32(base) + self._bi32 + _scores(self._qi32, f32)
-            exact = self._exact(base, vector.factors)
+            lift = self._lift(vector)
+            exact = self._exact(base, vector.factors, lift)
+            if lift is not None:
+                raw = raw + lift.astype(np.float32)
         else:
             raw, exact = self.global_mean + self.bi, None
         extra = [j for j in (self._inner_title(t) for t in exclude) if j is not None]
@@ -217,14 +242,78 @@ class Recommender(Factors):
     # ---- similar titles ------------------------------------------------------------------
 
     def similar(self, title_id: str, n: int = 10) -> list[tuple[str, float]]:
-        """Titles whose factor vectors point the same way (cosine), best first; [] if unknown."""
+        """(title id, similarity) of the n titles most like this one, best first; [] if unknown.
+        `similar_explained` gives the same list with the reasons."""
+        return [(s.title_id, s.similarity) for s in self.similar_explained(title_id, n)]
+
+    def similar_explained(self, title_id: str, n: int = 10) -> list[SimilarTitle]:
+        """Titles like this one: with content features, factor cosine and content cosine blended
+        by how many people rated both (model/similarity.py), each with its reason codes;
+        without them (an older model), the factor cosine alone. [] for an unknown title."""
         i = self._inner_title(title_id)
-        if i is None or n <= 0 or self.qi.shape[1] == 0:
-            return []  # no factors (a baseline model): nothing says which titles are alike
-        cos = _scores(self._qi_unit, self._qi_unit[i])
-        cos[i] = -np.inf
-        idx = _top_indices(cos, n)
-        return [(self.title_ids[j], float(cos[j])) for j in idx]
+        k = self.qi.shape[1]
+        if i is None or n <= 0 or (k == 0 and self._content_unit is None):
+            return []  # nothing says which titles are alike (a baseline model, no content)
+        factor_cos = _scores(self._qi_unit, self._qi_unit[i]) if k else np.zeros(len(self.bi))
+        if self._content_unit is None or self.content is None:
+            cos = factor_cos.copy()
+            cos[i] = -np.inf
+            idx = _top_indices(cos, n)
+            return [SimilarTitle(self.title_ids[j], float(cos[j])) for j in idx]
+        unit = self._content_unit
+        content_cos = np.asarray((unit @ unit[i].T).todense()).ravel()
+        # without factors (a shipped baseline) ratings say nothing about likeness: content only
+        co = self._co_rated(i) if k else np.zeros(len(self.bi))
+        score = similarity.blend(content_cos, factor_cos, co)
+        score[i] = -np.inf
+        idx = _top_indices(score, n)
+        return [
+            SimilarTitle(
+                self.title_ids[j],
+                float(score[j]),
+                similarity.reasons(
+                    i, j, self.content, self.content_features, float(co[j]), float(factor_cos[j])
+                ),
+                round(co[j]),
+            )
+            for j in idx
+        ]
+
+    # ---- onboarding ----------------------------------------------------------------------
+
+    def onboarding(self, n: int = 10, exclude: Iterable[str] = ()) -> list[str]:
+        """The titles to ask a newcomer to rate first, best first, leaving out `exclude`:
+        well known, disputed and spread across tastes (model/onboarding.py), then the most
+        rated. Titles nobody rated are never offered."""
+        if self._onboarding is None:
+            vectors: np.ndarray | sp.csr_matrix = self.qi
+            if self.qi.shape[1] == 0:  # no factors: spread by content, else popularity alone
+                vectors = self._content_unit
+                if vectors is None:
+                    vectors = np.ones((len(self.title_ids), 1))
+            order = onboarding.informative_order(self.title_counts, vectors)
+            rest = np.argsort(-self.title_counts, kind="stable")
+            rest = rest[self.title_counts[rest] > 0]
+            self._onboarding = list(dict.fromkeys([*order, *rest.tolist()]))
+        skip = set(exclude)
+        out: list[str] = []
+        for j in self._onboarding:
+            t = self.title_ids[j]
+            if t not in skip:
+                out.append(t)
+                if len(out) == n:
+                    break
+        return out
+
+    def _co_rated(self, i: int) -> np.ndarray:
+        if self._raters is None:
+            self._raters = similarity.transpose_index(
+                self.seen_indptr, self.seen_items, len(self.title_ids)
+            )
+        t_indptr, t_users = self._raters
+        return similarity.co_rated(
+            i, t_indptr, t_users, self.seen_indptr, self.seen_items, len(self.title_ids)
+        )
 
 
 def _as_int(user_id: object) -> int:

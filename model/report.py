@@ -84,7 +84,44 @@ def render_report(report: dict[str, Any]) -> str:
         lines.append("")
     if "fold_in" in report and report["fold_in"].get("rmse"):
         lines += render_fold_in(report["fold_in"])
+    if report.get("hybrid"):
+        lines += render_hybrid(report["hybrid"])
     return "\n".join(lines)
+
+
+def render_hybrid(h: dict[str, Any]) -> list[str]:
+    """evaluate's hybrid part (model/hybrid_eval.py) as markdown."""
+    if "skipped" in h:
+        return ["## Hybrid (content features)", "", f"Not measured: {h['skipped']}", ""]
+    nt = h["new_titles"]
+    lines = [
+        "## Hybrid (content features)",
+        "",
+        f"One seeded split (seed {h['seed']}): all ratings of {nt['titles']:,} titles (10%) and"
+        f" of the held-out people left out of training ({h['train_ratings']:,} ratings left).",
+        "",
+        f"**New titles** ({nt['ratings_scored']:,} ratings of the half of them that did not"
+        f" choose the ridge strength {nt['alpha']:g}): hybrid RMSE {nt['rmse_hybrid']:.4f}"
+        f" against {nt['rmse_mean_person_bias']:.4f} for mean + person bias"
+        f" ({100 * nt['improvement']:+.1f}% better).",
+        "",
+        "**New people**, given a few of their ratings, scored on the others:",
+        "",
+        "| given | model | RMSE | NDCG@10 | top-10 coverage |",
+        "|---|---|---|---|---|",
+    ]
+    for given, by_model in h["new_people"].items():
+        for name, m in by_model.items():
+            cov = f"{100 * m['coverage']:.1f}%" if "coverage" in m else "-"
+            lines.append(f"| {given} | {name} | {m['rmse']:.4f} | {m['ndcg@10']:.4f} | {cov} |")
+    ob = h["onboarding"]
+    lines += ["", f"**Onboarding** ({ob['people']} people, given 5, the hybrid):", ""]
+    if "onboarding order" in ob:
+        lines += ["| the 5 rated | RMSE | NDCG@10 |", "|---|---|---|"]
+        for name in ("onboarding order", "random popular"):
+            lines.append(f"| {name} | {ob[name]['rmse']:.4f} | {ob[name]['ndcg@10']:.4f} |")
+    lines.append("")
+    return lines
 
 
 def render_fold_in(f: dict[str, Any]) -> list[str]:

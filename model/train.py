@@ -16,12 +16,14 @@ import numpy as np
 import surprise
 from surprise import SVD
 
+from model import hybrid
 from model.artifact import FORMAT, FORMAT_VERSION
 from model.artifact_write import calibration as calibration  # re-exported: tests, spark_train
 from model.artifact_write import estimates as estimates  # and docs name them model.train.*
 from model.artifact_write import payload as payload
 from model.artifact_write import save as save
 from model.artifact_write import user_prior as user_prior
+from model.content import CONTENT_FILE, ContentError, ContentFeatures, read_content
 from model.data import CompactTrainset, EpochProgress, Ratings, read_ratings
 
 
@@ -148,7 +150,29 @@ def train(
             sample, sel.params, baseline=sel.chosen != "SVD", seed=0, log=log
         )
         fold_in["chosen_by"] = "held-out people"
-    body = payload(algo, trainset, fold_in.get("reg"), fold_in.get("method", "prior"))
+    t2 = time.perf_counter()
+    content, hybrid_meta = _content_for(data_dir / "processed" / CONTENT_FILE, trainset)
+    extra: list[str] = []
+    part = None
+    if content is not None:
+        if search:
+            sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
+            choice = hybrid.choose(
+                sample, _fitter(sel, tune.baseline_as_svd), content, seed=0, log=log
+            )
+        else:
+            choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
+        applied = hybrid.apply(algo, trainset, content, choice)
+        extra = applied.extra_ids
+        part = hybrid.artifact_part(applied, content, choice)
+        hybrid_meta = {
+            "used": True,
+            **choice.as_dict(),
+            "content_titles": len(extra),
+            "features": len(content.features),
+        }
+    t_hybrid = time.perf_counter() - t2
+    body = payload(algo, trainset, fold_in.get("reg"), fold_in.get("method", "prior"), extra, part)
     fold_in["reg"] = body["fold_in_reg"]
     algorithm = (
         "surprise.SVD" if sel.chosen == "SVD" else "surprise.BaselineOnly (as SVD, 0 factors)"
@@ -184,12 +208,14 @@ def train(
             "titles": trainset.n_items,
             "skipped": ratings.skipped,
         },
+        "hybrid": hybrid_meta,
         "global_mean": trainset.global_mean,
         "rating_scale": list(trainset.rating_scale),
         "seconds": {
             "read": round(t_read, 2),
             "search": round(sel.seconds, 2),
             "fit": round(t_fit, 2),
+            "hybrid": round(t_hybrid, 2),
         },
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "metrics": {
@@ -215,6 +241,42 @@ def train(
 
     write_model_report(data_dir)
     return metadata
+
+
+# Below this share of the rated titles found in content.npz, the features describe other titles
+# (e.g. --ratings MovieLens.csv beside the streaming catalogue): no hybrid then.
+MIN_CONTENT_COVERAGE = 0.5
+
+
+def _content_for(
+    path: Path, trainset: CompactTrainset
+) -> tuple[ContentFeatures | None, dict[str, Any]]:
+    """The content features when they describe these titles, else None and why not."""
+    try:
+        content = read_content(path)
+    except ContentError as e:
+        print(f"hybrid off: {e}", file=sys.stderr)
+        return None, {"used": False, "reason": str(e)}
+    known = set(content.ids)
+    share = float(np.mean([t in known for t in trainset.item_raw.tolist()]))
+    if share < MIN_CONTENT_COVERAGE:
+        why = f"only {share:.0%} of the rated titles are in {path}: features of other titles"
+        print(f"hybrid off: {why}", file=sys.stderr)
+        return None, {"used": False, "reason": why}
+    return content, {"used": True}
+
+
+def _fitter(sel: Any, baseline_as_svd: Any) -> Any:
+    """Fits the shipped kind of model (SVD with the chosen parameters, or BaselineOnly as SVD)
+    on some ratings, for the hybrid's choice."""
+
+    def fit_one(r: Ratings) -> tuple[SVD, CompactTrainset]:
+        if sel.chosen == "SVD":
+            return fit(r, sel.params, progress=False)
+        ts = CompactTrainset(r)
+        return baseline_as_svd(ts), ts
+
+    return fit_one
 
 
 def _log(msg: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from domain.vocabulary import PLATFORM_LETTERS
-from etl.demo import make_ratings, make_titles
+from etl.demo import make_ratings, make_titles, taste_tags
 from etl.schema import TITLE_COLUMNS
 
 HEADER = ",".join(TITLE_COLUMNS)
@@ -72,7 +72,8 @@ def calibrated(n_titles: int, n_ratings: int, seed: int = 42) -> pd.DataFrame:
     """Demo ratings for `make_titles(n_titles)`, the same code path as the CLI."""
     rows = make_titles(n_titles, seed)
     ids = [PLATFORM_LETTERS[p] + r[0] for p, rs in rows.items() for r in rs]
-    genres = [[g.strip().lower() for g in r[10].split(",")] for rs in rows.values() for r in rs]
+    # what the CLI passes: genre keys, director and country tags (etl/demo.py)
+    genres = [taste_tags(r[10], r[3], r[5]) for rs in rows.values() for r in rs]
     df = make_ratings(ids, genres, n_ratings, seed).to_pandas()
     df["rating"] = df.rating.astype(float)
     return df

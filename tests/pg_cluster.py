@@ -43,7 +43,10 @@ def why_unavailable() -> str | None:
     if find_bin_dir() is None:
         return "PostgreSQL server binaries not installed (run `make postgres`)"
     if os.geteuid() == 0 and (shutil.which("runuser") is None or not _has_user("postgres")):
-        return "running as root without a `postgres` user and runuser to run the server as"
+        return (
+            "running as root without a `postgres` user and runuser to run the server as "
+            "(`make postgres`)"
+        )
     return None
 
 

@@ -56,8 +56,8 @@ async def next_to_rate(
     lang = person.lang
     seen = await ctx.stored(ctx.store.seen_async(person.user_id))
     catalog = ctx.catalog
-    # The most-voted title this person has neither rated nor skipped.
-    offered = catalog.popular(1, exclude=seen)
+    # The most informative title this person has neither rated nor skipped (issue 21).
+    offered = catalog.to_rate(1, exclude=seen)
     info = catalog.title(offered[0].id) if offered else None
     if info is None:
         parts = [header] if header else []

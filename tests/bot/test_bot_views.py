@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog import Catalog, CatalogHolder, Recommendation, TitleRef
+from catalog.results import RecommendedTitle
 from chat import picks
 from chat.commands import Commands
 from chat.replies import Person
@@ -45,6 +46,26 @@ def test_reasons_are_ours_localised_with_the_display_title(
         assert any(w in line for w in ("tus ", "puntúas tú", "aún no has", "your", "you "))
     else:
         assert ("usuario 7" if lang == "es" else "user 7") in line
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "same director · also sci-fi &amp; fantasy · people who liked it liked this"),
+        (
+            "es",
+            "mismo director · también ciencia ficción y fantasía · a quien le gustó, le gustó esta",
+        ),
+    ],
+)
+def test_similar_titles_say_why_in_both_languages(lang: str, words: str) -> None:
+    """The hybrid's reason codes (model/similarity.py) in the person's words, under the title."""
+    codes = ("same_director", "same_genre:scifi_fantasy", "co_rated", "a_future_code")
+    item = RecommendedTitle(REF, similarity=0.8, reasons=codes)
+    [line] = picks.title_lines(lang, [item], 0)
+    parse_html(line)
+    assert line.endswith(f"<i>{words}</i>")
+    assert picks.because(lang, RecommendedTitle(REF, similarity=0.8)) is None
 
 
 @pytest.fixture

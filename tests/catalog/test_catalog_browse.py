@@ -110,9 +110,9 @@ def test_items_carry_genres_and_scores(cat: Catalog) -> None:
             "películas de terror 4+ recientes",
             BrowseQuery(None, "movie", "horror", None, None, 4.0, "newest"),
         ),
-        ("all science fiction >3,5", BrowseQuery(None, None, "scifi", min_score=3.5)),
-        ("Disney+ kids & family newest", BrowseQuery("disney", None, "kids", sort="newest")),
-        ("ciencia ficción tv shows", BrowseQuery(None, "tv show", "scifi")),
+        ("all science fiction >3,5", BrowseQuery(None, None, "scifi_fantasy", min_score=3.5)),
+        ("Disney+ kids & family newest", BrowseQuery("disney", None, "family", sort="newest")),
+        ("ciencia ficción tv shows", BrowseQuery(None, "tv show", "scifi_fantasy")),
         ("", BrowseQuery()),
     ],
 )

@@ -10,6 +10,7 @@ import pytest
 
 from catalog import Catalog
 from catalog.content import KIND_WEIGHT, SAME_KIND, ContentSimilarity
+from domain.genres import genre_keys
 from tests.fakes.botdata import demo_data
 
 
@@ -27,7 +28,7 @@ def reference(catalog: Catalog, row: int, count: int) -> list[tuple[int, float]]
     def feats(r: int) -> set[tuple[str, str]]:
         split = lambda t: {p.strip().lower() for p in (t or "").split(",") if p.strip()}  # noqa: E731
         return (
-            {("g", g) for g in split(listed[r])}
+            {("g", g) for g in genre_keys(listed[r])}  # the cross-platform genre keys
             | {("c", c) for c in split(rows.cast[r])}
             | {("d", d) for d in split(rows.display_director[r])}
         )

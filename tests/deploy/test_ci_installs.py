@@ -1,6 +1,7 @@
 """CI (.ci/run) starts on a fresh Debian-like machine: the system packages some tests need
-(they skip without them) come from Makefile targets it calls before the tests, so those tests
-run in CI. nginx: tests/deploy/test_compose_scale.py's `nginx -t` on deploy/nginx.conf."""
+(they skip without them, and fail under CI=true: tests/conftest.py) come from Makefile targets it
+calls before the tests, so those tests run in CI. nginx: tests/deploy/test_compose_scale.py's
+`nginx -t` on deploy/nginx.conf; docker: tests/deploy/test_docker_image.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SYSTEM_TARGETS = ("chromium", "java", "postgres", "nginx")
+SYSTEM_TARGETS = ("chromium", "java", "postgres", "nginx", "docker")
 
 
 def test_ci_installs_every_system_package_before_the_tests() -> None:

@@ -32,15 +32,45 @@ def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text())
 
 
+def started(compose: dict[str, Any], profiles: set[str]) -> set[str]:
+    """The services `docker compose up` with no service names starts: those with no `profiles`
+    and those with one of the active profiles (the Compose specification, "profiles")."""
+    return {
+        name
+        for name, service in compose["services"].items()
+        if not service.get("profiles") or profiles & set(service["profiles"])
+    }
+
+
+def dependencies(service: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    depends = service.get("depends_on", {})
+    return {name: {} for name in depends} if isinstance(depends, list) else depends
+
+
+def env_example_profiles() -> set[str]:
+    [line] = re.findall(r"^COMPOSE_PROFILES=(.*)$", (ROOT / ".env.example").read_text(), re.M)
+    return {p.strip() for p in line.split(",") if p.strip()}
+
+
 def test_the_scale_services_are_in_the_profile_and_the_default_ones_are_not(
     compose: dict[str, Any],
 ) -> None:
     services = compose["services"]
     for name in SCALE:
         assert services[name]["profiles"] == ["scale"], name
-    for name in ("bot", "api", "refresh"):  # `docker compose up -d` starts what it did before
-        assert "profiles" not in services[name], name
     assert {"streamrec-data", "streamrec-pg"} <= compose["volumes"].keys()
+    # `docker compose up -d` with .env from .env.example (COMPOSE_PROFILES) starts what it
+    # always did; `--profile scale up -d` (the flag replaces COMPOSE_PROFILES) starts the
+    # replicas without the polling bot, which would delete their webhook (issue 23 item 11)
+    assert started(compose, env_example_profiles()) == {"bot", "api", "refresh"}
+    assert started(compose, {"scale"}) == {"api", "refresh", *SCALE}
+    # compose refuses to start a service whose required dependency is off: api and refresh
+    # follow the bot when it runs, and start alone when it does not
+    for profiles in (env_example_profiles(), {"scale"}):
+        on = started(compose, profiles)
+        for name in on:
+            for dep, condition in dependencies(services[name]).items():
+                assert dep in on or condition.get("required") is False, (profiles, name, dep)
 
 
 def test_two_webhook_replicas_share_postgres_and_the_data_volume(compose: dict[str, Any]) -> None:
@@ -111,7 +141,7 @@ def test_every_variable_compose_reads_is_documented(compose: dict[str, Any]) -> 
 def test_nginx_accepts_the_config(tmp_path: Path) -> None:
     nginx, openssl = shutil.which("nginx"), shutil.which("openssl")
     if nginx is None or openssl is None:
-        pytest.skip("nginx or openssl not installed (Debian: apt-get install nginx)")
+        pytest.skip("nginx or openssl not installed (`make nginx` installs Debian's)")
     certs = tmp_path / "certs"
     certs.mkdir()
     subprocess.run(

@@ -1,16 +1,18 @@
 """The container's exact entrypoint, run outside a container, and the deployment files read.
-
-Docker cannot run here, so the image is exercised the way it starts: `docker/entrypoint.sh`
-with the runtime stage's ENV from the Dockerfile (DATA_DIR, MPLBACKEND, ...) and, as the only
-changes, DATA_DIR pointing at an empty temporary folder (a fresh volume), PYTHON at this venv's
-interpreter, API_HOST/API_PORT on a free loopback port, and small DEMO_TITLES/DEMO_RATINGS.
+(The image itself is built and run in tests/deploy/test_docker_image.py, where a Docker engine
+runs.) Here, quickly and without Docker, the image is exercised the way it starts:
+`docker/entrypoint.sh` with the runtime stage's ENV from the Dockerfile (DATA_DIR, MPLBACKEND,
+...) and, as the only changes, DATA_DIR pointing at an empty temporary folder (a fresh volume),
+PYTHON at this venv's interpreter, API_HOST/API_PORT on a free loopback port, and small
+DEMO_TITLES/DEMO_RATINGS.
 On a fresh volume the entrypoint must generate demo data, run the ETL, train, and start:
 - `api`: /health answers 200 with a model loaded; the image's HEALTHCHECK command passes while
   it runs and fails once it is gone, even with a fresh bot heartbeat on the same volume;
 - `healthcheck`: checks only the service the container runs (argument, STREAMREC_SERVICE, or
   what the entrypoint recorded), never the other one;
 - `bot` with a token and TELEGRAM_BASE_URL: the real polling bot answers /start through the fake
-  Bot API; `bot` without a token: the console chat over piped stdin;
+  Bot API; `bot` without a token: one line naming the setting, exit 2 (no terminal in a
+  container); `console`: the console chat over piped stdin;
 - `prepare` twice: the second run builds nothing.
 The Dockerfile and docker-compose.yml are then read for what the issue asks of them (multi-stage
 slim Python 3.11 pinned to an exact release, non-root user, HEALTHCHECK, bot and API sharing one
@@ -309,15 +311,54 @@ def test_prepare_twice_builds_nothing_the_second_time(prepared: Path) -> None:
     assert after == before
 
 
-def test_entrypoint_bot_without_token_is_the_console(prepared: Path) -> None:
+def test_entrypoint_console_is_the_console_chat(prepared: Path) -> None:
     env = entrypoint_env(prepared, LANG="C")
     done = subprocess.run(
-        ["timeout", LIFETIME, str(ENTRYPOINT), "bot"],
+        ["timeout", LIFETIME, str(ENTRYPOINT), "console"],
         input="/start\n/platformcount netflix\n/quit\n",
         env=env, cwd=prepared.parent, capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "¡Hola" in done.stdout and "Netflix:" in done.stdout
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_entrypoint_bot_without_token_stops_with_one_line(
+    prepared: Path, token: str | None
+) -> None:
+    """Issue 22 item 14: a container has no terminal, so `bot` without a token is a mistake:
+    one line naming the setting and exit 2 (compose's `restart:` would otherwise start a silent
+    console chat again and again). Piped input must not turn it into the console chat."""
+    env = entrypoint_env(prepared, LANG="C")
+    if token is not None:
+        env["TELEGRAM_BOT_TOKEN"] = token
+    done = subprocess.run(
+        ["timeout", LIFETIME, str(ENTRYPOINT), "bot"],
+        input="/start\n", env=env, cwd=prepared.parent, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith("cannot start: TELEGRAM_BOT_TOKEN is not set"), line
+
+
+def test_python_m_bot_telegram_without_token_and_plain_bot_is_still_the_console(
+    prepared: Path,
+) -> None:
+    """`python -m bot --telegram` is what refuses; plain `python -m bot` with piped input stays
+    the console chat (README, `make run`)."""
+    env = entrypoint_env(prepared, LANG="C", PYTHONPATH=str(ROOT))
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "--telegram"], input="/start\n",
+        env=env, cwd=prepared.parent, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1, refused.stderr
+    assert "TELEGRAM_BOT_TOKEN" in refused.stderr
+    chat = subprocess.run(
+        [sys.executable, "-m", "bot"], input="/start\n/quit\n",
+        env=env, cwd=prepared.parent, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert chat.returncode == 0 and "¡Hola" in chat.stdout, chat.stderr
 
 
 async def test_entrypoint_bot_with_token_polls_the_bot_api(tmp_path: Path) -> None:
@@ -380,13 +421,19 @@ def test_dockerfile_multi_stage_slim_non_root_healthcheck() -> None:
 
 def test_base_image_is_pinned_to_the_python_ci_runs() -> None:
     """An exact release (and optionally a digest), the same in both stages; its Python is the
-    one this suite runs on, so the image runs what CI tested."""
-    froms = re.findall(r"^FROM\s+(\S+)", DOCKERFILE.read_text(), re.M)
+    one this suite runs on, so the image runs what CI tested. Both stages are FROM the
+    BASE_IMAGE argument, whose default is that pin: only `--build-arg BASE_IMAGE=` (the stand-in
+    CI builds from Debian's packages, docker/base-image.sh) replaces it."""
+    text = DOCKERFILE.read_text()
+    froms = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    assert froms == ["${BASE_IMAGE}"] * len(froms) and len(froms) >= 2, froms
+    # the ARG before the first FROM, the one every FROM line sees
+    [default] = re.findall(r"^ARG BASE_IMAGE=(\S+)$", text.split("\nFROM ", 1)[0], re.M)
     pin = re.compile(r"python:(3\.11\.\d+)-slim-bookworm(@sha256:[0-9a-f]{64})?")
-    matches = [pin.fullmatch(f) for f in froms]
-    assert all(matches), froms
+    match = pin.fullmatch(default)
+    assert match, default
     version = "{}.{}.{}".format(*sys.version_info[:3])
-    assert {m.group(1) for m in matches if m} == {version}, (froms, version)
+    assert match.group(1) == version, (default, version)
 
 
 def constraints() -> dict[str, str]:

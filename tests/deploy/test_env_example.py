@@ -43,8 +43,13 @@ def settings_variables() -> set[str]:
     return names
 
 
+# read from .env by docker compose itself, not interpolated (docker-compose.yml's profiles)
+COMPOSE_OWN = {"COMPOSE_PROFILES"}
+
+
 def compose_variables() -> set[str]:
-    return {m for path in compose_files() for m in INTERPOLATION.findall(path.read_text())}
+    found = {m for path in compose_files() for m in INTERPOLATION.findall(path.read_text())}
+    return found | COMPOSE_OWN
 
 
 def example_lines() -> list[str]:
