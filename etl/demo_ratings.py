@@ -49,7 +49,10 @@ DIRECTOR_TASTE, COUNTRY_TASTE, COUNTRY_LOVERS = 0.8, 0.5, 0.3
 def taste_tags(listed_in: str | None, director: str | None, country: str | None) -> list[str]:
     """What a title's demo ratings depend on: its cross-platform genre keys (plain), and
     "director:<name>" / "country:<name>" tags."""
-    split = lambda t: [p.strip().lower() for p in (t or "").split(",") if p.strip()]  # noqa: E731
+
+    def split(t: str | None) -> list[str]:
+        return [p.strip().lower() for p in (t or "").split(",") if p.strip()]
+
     tags = list(genre_keys(listed_in))
     tags += [f"director:{d}" for d in split(director)[:1]]
     tags += [f"country:{c}" for c in split(country)[:2]]
