@@ -8,6 +8,7 @@ import platform
 import resource
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,7 @@ def train(
     if content is not None:
         if search:
             sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
-            choice = hybrid.choose(sample, _fitter(sel, baseline_as_svd), content, seed=0, log=log)
+            choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
         applied = hybrid.apply(algo, trainset, content, choice)
@@ -224,7 +225,7 @@ def _content_for(
     return content, {"used": True}
 
 
-def _fitter(sel: Any, baseline_as_svd: Any) -> Any:
+def _fitter(sel: tune.Selection) -> Callable[[Ratings], tuple[SVD, CompactTrainset]]:
     """Fits the shipped kind of model (SVD with the chosen parameters, or BaselineOnly as SVD)
     on some ratings, for the hybrid's choice."""
 
