@@ -146,6 +146,8 @@ def _main(argv: list[str] | None) -> int:
         lang = args.lang or lang_of(os.environ.get("LANG", "es")[:2])
         # The person at the terminal runs the bot, so they are its admin.
         person = Person(user_id=0, chat_id=0, lang=lang, is_admin=True)
+        if args.lang:  # said on the command line: it wins over a choice stored by /language
+            commands.prefer_language(person.user_id, args.lang)
         return asyncio.run(_console_then_close(run_console(commands, person), store))
 
     from chat.operations import ReplicaStats

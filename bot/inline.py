@@ -19,8 +19,9 @@ from telegram.ext import ContextTypes
 from catalog.errors import QueryError
 from chat import cards
 from chat.i18n import lang_of, platform_name
+from chat.provenance import demo_ratings
 from chat.replies import Keyboard
-from chat.views import kind_and_year
+from chat.views import kind_and_year, shared_meaning
 
 from .delivery import markup
 
@@ -59,14 +60,15 @@ def inline_cards(commands: Commands, query: str, lang: str) -> list[InlineCard]:
         if info is None:
             continue
         platforms = ", ".join(platform_name(p, lang) for p in dict.fromkeys(group.platforms))
-        about = ", ".join(kind_and_year(lang, group.type, group.release_year))
+        meaning = shared_meaning(group.type, group.platforms)
+        about = ", ".join(kind_and_year(lang, group.type, group.release_year, meaning))
         links = [row for row in cards.card_keyboard(lang, info, group.offers) if row[0].url]
         out.append(
             InlineCard(
                 info.id,
                 info.title,
                 f"{about} · {platforms}",
-                cards.card_text(lang, info, group.offers),
+                cards.card_text(lang, info, group.offers, demo=demo_ratings(catalog)),
                 links,
             )
         )

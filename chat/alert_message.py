@@ -11,6 +11,7 @@ from people import Alert
 from . import cards
 from .commands import Commands
 from .i18n import platform_name, t
+from .provenance import demo_ratings
 from .replies import Html, Reply
 
 DEFAULT_LANG = "es"
@@ -30,7 +31,8 @@ def render(commands: Commands, lang: str, alert: Alert) -> Reply:
     if info is None:  # gone again since the release was queued: say it plainly
         return Reply(Html(f"{head}\n{alert.title_id}"))
     carried = cards.offers(catalog, info)
-    text = Html(f"{head}\n\n{cards.card_text(lang, info, carried)}")
+    card = cards.card_text(lang, info, carried, demo=demo_ratings(catalog))
+    text = Html(f"{head}\n\n{card}")
     return Reply(text, cards.card_keyboard(lang, info, carried))
 
 

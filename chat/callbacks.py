@@ -30,7 +30,7 @@ _SCORE = r"[0-4](\.\d{1,8})?|5(\.0{1,8})?|_"
 _ID = r"[a-z][a-z0-9]{1,20}"
 _UID = rf"\d{{1,{USER_ID_DIGITS}}}"  # and at most USER_ID_MAX: checked in _check
 _STARS = r"[0-5]"
-_MENU = r"md|sc|pc|ac|rate|fy|help|search|chart|wl|mp|lang"  # main-menu targets (general.py)
+_MENU = r"md|sc|pc|ac|rate|fy|help|search|chart|wl|mp|lang|br"  # main-menu targets (general.py)
 _CHART = r"[a-z][a-z_]{1,23}"
 
 # action -> the regex of each field, in order
@@ -59,6 +59,9 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "mp": (rf"[{''.join(PLATFORM_OF_LETTER)}_]",),  # toggle one of my platforms ("_": show)
     "forget": (r"yes|no",),  # /deletemydata's confirmation
     "noop": (),  # page indicator; pressing it does nothing
+    # /browse: platform, kind, genre (its index in domain.genres.GENRES), year or d+decade,
+    # minimum score, sort (score / newest), page (chat/features/browse.py)
+    "br": (_PLAT, r"[ms*_]", r"\d{2}|[*_]", r"\d{4}|d\d{4}|\*", rf"{_SCORE}|\*", r"[sn]", _PAGE),
 }
 _COMPILED = {a: tuple(re.compile(rf"(?:{p})") for p in f) for a, f in SCHEMA.items()}
 

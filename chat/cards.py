@@ -11,13 +11,13 @@ from functools import lru_cache
 
 from catalog.core import Catalog
 from catalog.results import Offer, TitleInfo
-from domain.vocabulary import PLATFORM_INFO, kind_name
-from locales import number
+from domain.vocabulary import PLATFORM_INFO, kind_name, year_meaning
+from locales import countries, number
 
 from .callbacks import encode
 from .i18n import counted, platform_name, t
 from .replies import Button, Html, Keyboard, bold, esc
-from .views import year_label
+from .views import genres, year_label
 
 CAST_SHOWN = 6
 DESCRIPTION_MAX = 700
@@ -29,11 +29,12 @@ def offers(catalog: Catalog, info: TitleInfo) -> tuple[Offer, ...]:
     return catalog.offers(info.id) or (Offer(info.platform, info.id),)
 
 
-def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Html:
+def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer], demo: bool = False) -> Html:
+    """The card; `demo`: the scores come from made-up ratings, and the card says so."""
     kind = kind_name(info.type, lang)
     facts = [kind[:1].upper() + kind[1:]]
     if info.release_year:
-        facts.append(year_label(lang, info.type, info.release_year))
+        facts.append(year_label(lang, info.release_year, year_meaning(info.platform, info.type)))
     if info.duration_int:
         key = "n_seasons" if info.duration_type == "season" else "n_minutes"
         facts.append(counted(lang, key, info.duration_int))
@@ -41,7 +42,7 @@ def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Html:
         facts.append(info.rating)
     lines = [bold(info.title), esc(" · ".join(facts))]
     if info.listed_in:
-        lines.append(t(lang, "card_genres", genres=info.listed_in))
+        lines.append(t(lang, "card_genres", genres=genres(lang, info.listed_in)))
     if info.director:
         lines.append(t(lang, "card_director", director=info.director))
     if info.cast:
@@ -50,9 +51,11 @@ def card_text(lang: str, info: TitleInfo, carried: Sequence[Offer]) -> Html:
             cast += " …"
         lines.append(t(lang, "card_cast", cast=cast))
     if info.country:
-        lines.append(t(lang, "card_country", country=info.country))
+        lines.append(t(lang, "card_country", country=countries(lang, info.country)))
     if info.score is not None and info.votes:
         lines.append(t(lang, "card_score", info.votes, score=number(lang, info.score, 1)))
+        if demo:
+            lines.append(t(lang, "demo_ratings"))
     if info.description:
         desc = info.description
         if len(desc) > DESCRIPTION_MAX:

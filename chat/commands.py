@@ -27,6 +27,7 @@ from .chart_service import ChartService
 from .context import ECHO_MAX, Context, Holder, StoreUnavailable
 from .errors import explain, misplaced
 from .features.charts import chart_caption
+from .features.general import is_small_talk, small_talk
 from .i18n import t
 from .operations import Reloader
 from .registry import REGISTRY
@@ -60,9 +61,16 @@ class Commands(Context):
             return
         person = await self.in_chosen_language(person)
         if not text.startswith("/"):
-            # the answer to the question we asked last (a command tapped with no arguments),
-            # else a title search
+            if is_small_talk(text):  # "hola", "thanks": no title search, a friendly word
+                self.pending.drop(person.user_id)
+                yield small_talk(person, text)
+                return
+            # the answer to the question we asked last (a command tapped with no arguments,
+            # or a menu's question answered by typing), else a title search
             question = self.pending.take(person.user_id)
+            if question is not None and question.state:
+                yield await self.typed_answer(person, question.state, text)
+                return
             asked = REGISTRY.commands.get(question.command) if question else None
             if question is not None and asked is not None:
                 command, rest = asked, f"{question.prefix} {text}".strip()
@@ -98,6 +106,25 @@ class Commands(Context):
             answer = Reply(t(person.lang, "store_unavailable"))
         yield answer
 
+    async def typed_answer(self, person: Person, state: str, text: str) -> Reply:
+        """A typed value answering a menu's question (state: the menu's callback data), as the
+        matching button would; a value that fits nothing says why (the handler asks again)."""
+        lang = person.lang
+        try:
+            cb = decode(state)
+            return await REGISTRY.answers[cb.action](self, person, cb, text)
+        except (ExpiredMenu, KeyError):  # our own state: only a changed catalogue gets here
+            return Reply(t(lang, "expired"))
+        except CatalogError as e:
+            return Reply(explain(lang, e))
+        except StoreUnavailable:
+            return Reply(t(lang, "store_unavailable"))
+
+    def prefer_language(self, user_id: int, lang: str) -> None:
+        """Speak `lang` to this person from now on, over a stored choice (the console's
+        explicit --lang); /language still changes it."""
+        self.languages.put(user_id, lang)
+
     async def in_chosen_language(self, person: Person) -> Person:
         """The person in the language they chose with /language, if they chose one (read from
         the store once per person and process; a store that fails leaves Telegram's)."""
@@ -117,6 +144,8 @@ class Commands(Context):
         """Answer a button press; anything forged or stale gets "this menu expired" only."""
         person = await self.in_chosen_language(person)
         lang = person.lang
+        # A press moves on from whatever was asked before; a menu asking again re-opens it.
+        self.pending.drop(person.user_id)
         try:
             cb = decode(data)
             reply = await REGISTRY.buttons[cb.action](self, person, cb)

@@ -8,6 +8,8 @@ buttons of the last reply. Reads stdin line by line, so it works just as well wi
 from __future__ import annotations
 
 import asyncio
+import itertools
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -27,20 +29,36 @@ def save_photo(png: bytes) -> Path:
     return Path(f.name)
 
 
-def render(reply: Reply, first_number: int = 1, lang: str = "es") -> tuple[str, list[str]]:
-    """A reply as terminal text with numbered buttons, and the data of those buttons."""
+def render(reply: Reply, lang: str = "es") -> tuple[str, dict[int, str]]:
+    """A reply as terminal text with numbered buttons, and the data of each number.
+
+    A button labelled with a number ("11", a card on page 2) keeps that number, so the list's
+    numbers and the numbers typed agree; the other buttons take the free numbers from 1. A link
+    button has no number: its URL is printed beside it (a terminal opens no links)."""
     lines = [plain_text(reply.text)] if reply.text else []
     if reply.photo is not None:
         saved = save_photo(reply.photo)
         lines.append(f"[{plain_text(t(lang, 'photo_saved', path=str(saved)))}]")
     if reply.toast and not reply.text:
         lines.append(f"({reply.toast})")
-    data: list[str] = []
+    buttons = [b for row in reply.keyboard or [] for b in row if b.url is None]
+    labelled = [int(b.text) for b in buttons if b.text.isdigit()]
+    own = {n for n in labelled if n > 0 and labelled.count(n) == 1}
+    free = (n for n in itertools.count(1) if n not in own)
+    data: dict[int, str] = {}
     for row in reply.keyboard or []:
         cells = []
         for button in row:
-            data.append(button.data)
-            cells.append(f"[{first_number + len(data) - 1}] {button.text}")
+            if button.url is not None:
+                cells.append(f"{button.text}: {button.url}")
+                continue
+            number = int(button.text) if button.text.isdigit() and int(button.text) in own else None
+            if number is None:
+                number = next(free)
+                cells.append(f"[{number}] {button.text}")
+            else:
+                cells.append(f"[{number}]")
+            data[number] = button.data
         lines.append("  ".join(cells))
     return "\n".join(lines), data
 
@@ -51,11 +69,25 @@ async def run_console(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """Chat until EOF or /quit; returns the exit status."""
+    """Chat until EOF, /quit or a closed output; returns the exit status."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty()
-    buttons: list[str] = []
+    try:
+        await _chat(commands, person, stdin, stdout, interactive)
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, and keep Python's own flush at exit
+        # from failing on the closed pipe again
+        if stdout is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+async def _chat(
+    commands: Commands, person: Person, stdin: TextIO, stdout: TextIO, interactive: bool
+) -> None:
+    buttons: dict[int, str] = {}
 
     def show(reply: Reply) -> None:
         nonlocal buttons
@@ -82,13 +114,14 @@ async def run_console(
             break
         if not interactive:
             print(f"> {line}", file=stdout, flush=True)
-        if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
-            replies = commands.on_button(person, buttons[int(line) - 1])
+        if line.isdigit() and int(line) in buttons:
+            replies = commands.on_button(person, buttons[int(line)])
         else:
             replies = commands.on_text(person, line)
         try:
             async for reply in replies:
                 show(reply)
+        except BrokenPipeError:
+            raise
         except Exception as e:  # the console must survive a bad line just like the bot
             print(plain_text(t(person.lang, "error")) + f" ({type(e).__name__}: {e})", file=stdout)
-    return 0

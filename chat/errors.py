@@ -35,10 +35,10 @@ KEYS = {
     "invalid_offset": "bad_value",
     "invalid_rating": "bad_value",
     "invalid_ratings": "bad_value",
-    # browsing's (catalog/browse.py), for the /browse command to come
-    "unknown_genre": "bad_value",
+    # browsing's (catalog/browse.py): /browse's words and its menu's typed genre
+    "unknown_genre": "bad_genre",
     "invalid_sort": "bad_value",
-    "unknown_word": "bad_value",
+    "unknown_word": "bad_browse_word",
 }
 
 

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Sequence
 
 from domain.vocabulary import PLATFORM_LETTERS
+from locales import short
 
 from .callbacks import ANY, encode
 from .i18n import platform_name, t
@@ -59,8 +60,9 @@ def types(lang: str, data: Callable[[str], str]) -> Keyboard:
     return [[Button(t(lang, "type_min"), data("m")), Button(t(lang, "type_season"), data("s"))]]
 
 
-def scores(data: Callable[[str], str]) -> Keyboard:
-    return rows([Button(f"> {s}", data(s)) for s in SCORES], 4)
+def scores(lang: str, data: Callable[[str], str]) -> Keyboard:
+    """ "> 3.5" / "> 3,5": the decimal sign of `lang`, as the answers write it."""
+    return rows([Button(f"> {short(lang, float(s))}", data(s)) for s in SCORES], 4)
 
 
 def pager(page: int, pages: int, data: Callable[[int], str]) -> list[Button]:
@@ -76,9 +78,13 @@ def pager(page: int, pages: int, data: Callable[[int], str]) -> list[Button]:
     return row
 
 
-def stars(lang: str, title_id: str) -> Keyboard:
+def stars(lang: str, title_id: str, given: int | None = None) -> Keyboard:
+    """1★ … 5★ (the stars given before marked ✓), skip, and "enough, show me"."""
     return [
-        [Button(f"{n}★", encode("rt", title_id, n)) for n in range(1, 6)],
+        [
+            Button(f"{'✓' if n == given else ''}{n}★", encode("rt", title_id, n))
+            for n in range(1, 6)
+        ],
         [
             Button(t(lang, "skip"), encode("rt", title_id, 0)),
             Button(t(lang, "enough_show"), encode("fy", 0)),
@@ -96,7 +102,7 @@ def main_menu(lang: str) -> Keyboard:
     return [
         [b("menu_search", "search"), b("menu_rate", "rate"), b("menu_foryou", "fy")],
         [b("menu_md", "md"), b("menu_sc", "sc")],
-        [b("menu_pc", "pc"), b("menu_ac", "ac")],
+        [b("menu_pc", "pc"), b("menu_ac", "ac"), b("menu_browse", "br")],
         [b("menu_watchlist", "wl"), b("menu_myplatforms", "mp")],
         [b("menu_chart", "chart"), b("menu_language", "lang"), b("menu_help", "help")],
     ]

@@ -14,6 +14,7 @@ from locales import number
 from people import StoreStatus
 
 from .i18n import counted, t
+from .model_choice import chosen_reason
 from .replies import Html, bold, esc
 from .stats import Stats
 
@@ -128,12 +129,13 @@ def status_text(
     rmse = meta.get("rmse")
     if isinstance(rmse, int | float):
         lines.append(t(lang, "status_rmse", rmse=number(lang, rmse, 3)))
-    # what training chose and why (svd.json, written by `model train`'s search; the sentence
-    # is the trainer's, in English)
+    # what training chose and why (svd.json, written by `model train`'s search; the trainer's
+    # English sentence said again in the person's language, chat/model_choice.py)
     if isinstance(meta.get("algorithm"), str):
         lines.append(t(lang, "status_algorithm", algorithm=meta["algorithm"]))
     if isinstance(meta.get("why"), str):
-        lines.append(t(lang, "status_chosen", why=_short(meta["why"])))
+        why = chosen_reason(lang, _short(meta["why"]))
+        lines.append(t(lang, "status_chosen", why=why))
     if release is not None:
         files = ", ".join(str(f.get("path", "?")) for f in release.inputs) or "-"
         lines.append(

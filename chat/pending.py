@@ -39,8 +39,13 @@ class Bounded(OrderedDict[K, V]):
 
 @dataclass(frozen=True)
 class Question:
-    command: str  # the registry name of the command the answer goes to
+    """A question asked in words ("Which title?": the answer goes to `command`), or with
+    buttons (`state`: the callback data of the menu as asked, whose typed answer goes to the
+    registry's answer handler for its action, as a press of the matching button would)."""
+
+    command: str = ""  # the registry name of the command the answer goes to
     prefix: str = ""  # words already given, put before the answer (a user id for /recommend)
+    state: str = ""  # a button question: the callback data of the menu as it was asked
 
 
 class PendingQuestions:

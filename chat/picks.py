@@ -1,5 +1,5 @@
 """How recommendations read: the decision for one title, a list's lines with their figure
-("4.8★ · top 0.3%") and the reason in words ("because you liked …")."""
+("4.8★ · top 1%") and the reason in words ("because you liked …")."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> lis
 
 
 def figure(lang: str, predicted: float, top_percent: float | None) -> str:
-    """ "4.8★ · top 0.3%": the expected rating and the share of titles ranked as high."""
+    """ "4.8★ · top 1%": the expected rating and the share of titles ranked as high."""
     text = f"{number(lang, predicted, 1)}★"
     if top_percent is not None:
         text += f" · {t(lang, 'top_share', share=top_share(lang, top_percent))}"
@@ -75,14 +75,9 @@ def figure(lang: str, predicted: float, top_percent: float | None) -> str:
 
 
 def top_share(lang: str, value: float) -> str:
-    """A top share with the decimals it needs to tell neighbours apart: 12%, 2.4%, 0.3%,
-    0.004% (the best of 23k titles)."""
-    if value >= 10:
-        return percent(lang, value)
-    if value >= 1:
-        return percent(lang, value, 1)
-    digits = max(1, -math.floor(math.log10(max(value, 1e-6))))
-    return percent(lang, value, digits)
+    """A top share in whole percent, rounded up: "top 1%" for the best titles, "top 12%" further
+    down. People read "top 1%"; "top 0.007%" is the model's precision, not a rank (issue 22)."""
+    return percent(lang, min(100, max(1, math.ceil(value - 1e-9))))
 
 
 def because(lang: str, item: RecommendedTitle) -> Html | None:

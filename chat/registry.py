@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 CommandHandler = Callable[["Context", "Person", str], Awaitable[Reply]]
 StreamingHandler = Callable[["Context", "Person", str], AsyncIterator[Reply]]
 ButtonHandler = Callable[["Context", "Person", "Callback"], Awaitable[Reply]]
+# A typed answer to a question asked with buttons: the state the question was asked in (as its
+# buttons carry it) and the words typed -> the reply a press of the matching button gives.
+AnswerHandler = Callable[["Context", "Person", "Callback", str], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Registry:
     commands: dict[str, Command] = field(default_factory=dict)  # by every name
     ordered: list[Command] = field(default_factory=list)  # declaration order: menu and /help
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)  # by callback action
+    answers: dict[str, AnswerHandler] = field(default_factory=dict)  # typed, by callback action
     # /help by (language, admin): the same text until a command is declared
     _helps: dict[tuple[str, bool], Html] = field(default_factory=dict, repr=False)
 
@@ -96,6 +100,19 @@ class Registry:
                 if action in self.buttons:
                     raise ValueError(f"button action {action!r} declared twice")
                 self.buttons[action] = handler
+            return handler
+
+        return add
+
+    def answer(self, *actions: str) -> Callable[[AnswerHandler], AnswerHandler]:
+        """Declare how a typed value answers the button question of callback actions ("md"):
+        "2020" typed after "Which year?" does what the 2020 button does."""
+
+        def add(handler: AnswerHandler) -> AnswerHandler:
+            for action in actions:
+                if action in self.answers:
+                    raise ValueError(f"answer to {action!r} declared twice")
+                self.answers[action] = handler
             return handler
 
         return add

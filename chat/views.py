@@ -17,7 +17,8 @@ from catalog.results import (
     TitleRef,
     WatchPage,
 )
-from domain.vocabulary import kind_name
+from domain.genres import genre_keys, genre_name
+from domain.vocabulary import YearMeaning, kind_name, year_meaning
 from locales import number
 
 from .i18n import counted, platform_name, t
@@ -39,16 +40,25 @@ def filters(lang: str, platform: str | None, year: int | None) -> Html:
 def title_ref(lang: str, ref: TitleRef, with_platform: bool = True) -> Html:
     """<b>Name</b> (Netflix, 2019, movie)"""
     platform = ref.platform if with_platform else None
-    return named(lang, ref.title, platform, ref.type, ref.release_year)
+    meaning = year_meaning(ref.platform, ref.type)
+    return named(lang, ref.title, platform, ref.type, ref.release_year, meaning)
 
 
 @lru_cache(maxsize=8192, typed=True)
-def named(lang: str, title: str, platform: str | None, kind: str, year: int | None) -> Html:
-    """<b>Name</b> (Netflix, 2019, movie), or without the platform when None. Cached: a pure
-    function of its arguments and of the message catalogues, which are read once (locales);
-    every list reply (similar, recommendations, search) writes ten of these (issue 13)."""
+def named(
+    lang: str,
+    title: str,
+    platform: str | None,
+    kind: str,
+    year: int | None,
+    meaning: YearMeaning = "release",
+) -> Html:
+    """<b>Name</b> (Netflix, 2019, movie), or without the platform when None; a show's year
+    worded by what it means on its platform (`meaning`). Cached: a pure function of its
+    arguments and of the message catalogues, which are read once (locales); every list reply
+    (similar, recommendations, search) writes ten of these (issue 13)."""
     bits = [platform_name(platform)] if platform is not None else []
-    bits += kind_and_year(lang, kind, year)
+    bits += kind_and_year(lang, kind, year, meaning)
     return Html(f"{bold(title)} ({esc(', '.join(bits))})")
 
 
@@ -154,10 +164,11 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
         titles=counted(lang, "n_titles", r.titles),
         with_cast=number(lang, r.titles_with_cast),
     )
-    if len(r.tied) > 1:
-        names = ", ".join(r.tied[:MAX_TIED_SHOWN])
-        if len(r.tied) > MAX_TIED_SHOWN:
-            names += f" (+{len(r.tied) - MAX_TIED_SHOWN})"
+    others = [name for name in r.tied if name != r.actor]  # the top one is named above
+    if others:
+        names = ", ".join(others[:MAX_TIED_SHOWN])
+        if len(others) > MAX_TIED_SHOWN:
+            names += f" (+{len(others) - MAX_TIED_SHOWN})"
         text = Html(f"{text}\n{t(lang, 'actor_tied', names=names)}")
     return text
 
@@ -169,10 +180,14 @@ def page_of(items: Sequence[Item], page: int) -> tuple[Sequence[Item], int, int]
     return items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages
 
 
-def where_to_watch(lang: str, text: str, found: WatchPage, pages: int) -> Html:
-    """How many titles match, then this page's, numbered like their card buttons."""
+def where_to_watch(lang: str, text: str, found: WatchPage, pages: int, loose: bool = False) -> Html:
+    """How many titles match (or, when none is named by the text, that none is and these are
+    the closest), then this page's, numbered like their card buttons."""
     page = found.offset // PAGE_SIZE + 1
-    header = t(lang, "where_header", found.total, text=text, page=page, pages=pages)
+    if loose:
+        header = t(lang, "where_loose", text=text, page=page, pages=pages)
+    else:
+        header = t(lang, "where_header", found.total, text=text, page=page, pages=pages)
     lines: list[str] = [header]
     for i, g in enumerate(found.groups, start=found.offset + 1):
         lines.append(f"{i}. {_where_line(lang, g.title, g.type, g.release_year, g.platforms)}")
@@ -185,30 +200,53 @@ def _where_line(
 ) -> Html:
     """One title of a where-to-watch page, without its number. Cached like `named`."""
     names = ", ".join(platform_name(p) for p in dict.fromkeys(platforms))
-    return t(lang, "where_line", title=named(lang, title, None, kind, year), platforms=names)
+    name = named(lang, title, None, kind, year, shared_meaning(kind, platforms))
+    return t(lang, "where_line", title=name, platforms=names)
 
 
-def kind_and_year(lang: str, kind: str, year: int | None) -> list[str]:
-    """["2019", "movie"] for a film; ["show", "latest season 2019"] for a show."""
+def shared_meaning(kind: str, platforms: Sequence[str]) -> YearMeaning:
+    """What the year of a title carried by several platforms means: theirs when they agree,
+    else a plain year (Hulu counts a show's first season, Netflix its latest)."""
+    meanings = {year_meaning(p, kind) for p in platforms}
+    return meanings.pop() if len(meanings) == 1 else "release"
+
+
+def kind_and_year(
+    lang: str, kind: str, year: int | None, meaning: YearMeaning = "release"
+) -> list[str]:
+    """["2019", "movie"] for a film; ["show", "since 1989"] or ["show", "latest season 2019"]
+    for a show, by what its platform's release_year counts (docs/data.md)."""
     if year is None:
         return [kind_name(kind, lang)]
     if kind == "tv show":
-        return [kind_name(kind, lang), year_label(lang, kind, year)]
+        return [kind_name(kind, lang), year_label(lang, year, meaning)]
     return [str(year), kind_name(kind, lang)]
 
 
-def year_label(lang: str, kind: str, year: int | None) -> str:
-    """A film's year; a show's release_year is its latest season's, and is labelled so."""
+def year_label(lang: str, year: int | None, meaning: YearMeaning) -> str:
+    """A film's year; a show's first season ("since 1989") or latest ("latest season 2019"),
+    as `meaning` (domain.vocabulary.year_meaning) says its platform counts it."""
     if year is None:
         return ""
-    return t(lang, "show_year", year=year) if kind == "tv show" else str(year)
+    if meaning == "first_season":
+        return str(t(lang, "show_since", year=year))
+    if meaning == "latest_season":
+        return str(t(lang, "show_year", year=year))
+    return str(year)
+
+
+def genres(lang: str, listed_in: str) -> str:
+    """A title's genres in `lang` ("Comedia, Drama"), from the shared genre table; the
+    platform's own labels when none of them is in the table."""
+    keys = genre_keys(listed_in)
+    return ", ".join(genre_name(k, lang) for k in keys) if keys else listed_in
 
 
 def title_details(lang: str, info: TitleInfo) -> Html:
     """A line under a title in the rating flow: genres, duration, cast, description start."""
     bits = []
     if info.listed_in:
-        bits.append(info.listed_in)
+        bits.append(genres(lang, info.listed_in))
     if info.duration_int:
         key = "n_seasons" if info.duration_type == "season" else "n_minutes"
         bits.append(counted(lang, key, info.duration_int))

@@ -127,3 +127,25 @@ def _percent_sign(lang: str) -> str:
     """What follows the number in CLDR's percent pattern: "%" (en), no-break space + "%" (es)."""
     pattern: str = _locale(lang).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%"
     return pattern[pattern.rindex("0") + 1 :]
+
+
+@cache
+def _territory_codes() -> Mapping[str, str]:
+    """English country name (lower case) -> CLDR territory code, once: the titles files name
+    countries in English ("United States", "South Korea")."""
+    return {name.lower(): code for code, name in Locale("en").territories.items()}
+
+
+@cache  # the titles name a few hundred countries
+def country_name(name: str, lang: str) -> str:
+    """A country the titles files name in English, as `lang` names it through CLDR's
+    territory names ("Spain" -> "España"); a name CLDR does not know stays as it is."""
+    code = _territory_codes().get(name.strip().lower())
+    if code is None:
+        return name.strip()
+    return str(Locale(lang if lang in LANGS else DEFAULT_LANG).territories.get(code, name.strip()))
+
+
+def countries(lang: str, names: str) -> str:
+    """A comma-separated list of countries ("United States, Spain") in `lang`."""
+    return ", ".join(country_name(n, lang) for n in names.split(",") if n.strip())

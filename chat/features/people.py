@@ -10,19 +10,25 @@ from domain.vocabulary import LANGUAGES
 from ..callbacks import Callback, encode
 from ..context import Context
 from ..i18n import platform_name, t
+from ..pending import Question
 from ..registry import REGISTRY
 from ..replies import Button, Html, Person, Reply, bold
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+# What people type for a language (accents off): "english", "español", "spanish", "inglés"
+LANGUAGE_WORDS = {"english": "en", "ingles": "en", "spanish": "es", "espanol": "es",
+                  "castellano": "es"}  # fmt: skip
 TITLES_LISTED = 10  # of a person's ratings, in /mydata (the count says how many in all)
 
 
 @REGISTRY.command("language", "idioma")
 async def language(ctx: Context, person: Person, rest: str) -> Reply:
-    chosen = rest.strip().lower()[:2]
+    word = rest.strip().lower().replace("é", "e").replace("ñ", "n")
+    chosen = LANGUAGE_WORDS.get(word, word[:2])
     if chosen in LANGUAGES:
         return await set_language(ctx, person, chosen)
     buttons = [[Button(LANGUAGE_NAMES[lang], encode("lang", lang)) for lang in LANGUAGES]]
+    ctx.pending.ask(person.user_id, Question("language"))  # "english" typed answers it
     return Reply(t(person.lang, "language_pick"), buttons)
 
 

@@ -5,17 +5,32 @@ Typed words are parsed once (chat/args.py); whatever is missing is asked with bu
 
 from __future__ import annotations
 
-from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER
+from catalog.errors import QueryError
+from catalog.validate import parse_platform, parse_score, parse_year
+from domain.vocabulary import (
+    ALL_PLATFORM_WORDS,
+    DURATION_TYPE_OF_CODE,
+    KIND_INFO,
+    PLATFORM_LETTERS,
+    PLATFORM_OF_LETTER,
+    duration_type_key,
+    kind_key,
+    normalize,
+)
 
 from .. import keyboards as kb
 from .. import views
 from ..args import classify
-from ..callbacks import UNSET, Callback, ExpiredMenu, encode, score_field
+from ..callbacks import ANY, UNSET, Callback, ExpiredMenu, encode, score_field
 from ..context import Context
+from ..errors import explain
 from ..i18n import as_of, t
+from ..pending import Question
 from ..registry import REGISTRY
 from ..replies import Html, Person, Reply
 from .wizard import Step, Wizard
+
+CODE_OF_DURATION_TYPE = {v: k for k, v in DURATION_TYPE_OF_CODE.items()}
 
 
 @REGISTRY.command("maxduration", "duracionmax")
@@ -44,6 +59,7 @@ async def platformcount(ctx: Context, person: Person, rest: str) -> Reply:
     lang = person.lang
     if not rest:
         keyboard = kb.platforms(lang, lambda c: encode("pc", c), with_any=True)
+        ctx.pending.ask(person.user_id, Question("platformcount"))  # "netflix" typed answers
         return Reply(t(lang, "pick_platform"), keyboard)
     a = classify(rest.split(), frozenset({"platform"}), optional_platform=True)
     platform = a.platform  # None: every platform ("all", or nothing said)
@@ -96,7 +112,52 @@ def wizard(ctx: Context, person: Person, w: Wizard) -> Reply:
         return answer_ac(ctx, person, platform, year)
     years = ctx.catalog.years(w.platform) if w.spec.steps[w.step][0] is Step.YEAR else []
     text, keyboard = w.question(person.lang, years)
+    # the question stays open: a typed "2020" answers it as the 2020 button would
+    ctx.pending.ask(person.user_id, Question(state=w.turn(w.page)))
     return Reply(text, keyboard)
+
+
+@REGISTRY.answer("md", "sc", "ac")
+async def wizard_typed(ctx: Context, person: Person, cb: Callback, text: str) -> Reply:
+    """A typed platform, year, type or score answering the wizard's open question; a value
+    that fits none is explained and the question asked again."""
+    w = Wizard.start(cb.action, cb.fields[1:]).at_page(cb.page())
+    if w.step is None:
+        raise ExpiredMenu("wizard already answered")
+    step, optional = w.spec.steps[w.step]
+    try:
+        value = typed_field(step, optional, text)
+    except QueryError as e:
+        again = wizard(ctx, person, w)
+        return Reply(Html(f"{explain(person.lang, e)}\n\n{again.text}"), again.keyboard)
+    return wizard(ctx, person, Wizard.start(cb.action, _chosen(w, value)))
+
+
+def _chosen(w: Wizard, value: str) -> tuple[str, ...]:
+    fields = list(w.fields)
+    fields[w.step or 0] = value
+    return tuple(fields)
+
+
+def typed_field(step: Step, optional: bool, text: str) -> str:
+    """The callback code a typed answer stands for: a platform letter, a year, a type code, a
+    score; ANY for "all"/"todas" where the step may be skipped. Bad values raise QueryError."""
+    word = normalize(text)
+    if optional and word in ALL_PLATFORM_WORDS:
+        return ANY
+    if step is Step.PLATFORM:
+        return PLATFORM_LETTERS[parse_platform(word)]
+    if step is Step.YEAR:
+        return str(parse_year(word))
+    if step is Step.SCORE:
+        return score_field(parse_score(word.lstrip(">").strip()))
+    dtype = duration_type_key(word)
+    kind = kind_key(word)
+    if dtype is None and kind is not None:
+        dtype = KIND_INFO[kind].duration_type
+    if dtype is None:
+        raise QueryError("invalid_duration_type", "type", text, f"type {text!r}", {})
+    return CODE_OF_DURATION_TYPE[dtype]
 
 
 @REGISTRY.button("md", "sc", "ac")

@@ -12,6 +12,7 @@ from .. import picks, views
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, StoreUnavailable, echo
 from ..i18n import t
+from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply
 from .titles import listed, pick
@@ -27,7 +28,7 @@ async def rate(ctx: Context, person: Person, rest: str) -> Reply:
         return await next_to_rate(ctx, person, header=None)
     match = ctx.catalog.resolve_title(rest)
     if match.title is not None:
-        return rate_card(person, match.title, header=None)
+        return await rate_card(ctx, person, match.title, header=None)
     if not match.candidates:
         return Reply(t(person.lang, "not_found", text=echo(rest)))
     return pick(person.lang, rest, match.candidates, lambda c: encode("rq", c.id))
@@ -39,15 +40,22 @@ async def rate_this(ctx: Context, person: Person, cb: Callback) -> Reply:
     info = ctx.catalog.title(cb.fields[0])
     if info is None:
         raise ExpiredMenu(f"title {cb.fields[0]} no longer in the catalogue")
-    return replace(rate_card(person, info, header=None), below=True)
+    return replace(await rate_card(ctx, person, info, header=None), below=True)
 
 
-def rate_card(person: Person, info: TitleInfo, header: Html | None, edit: bool = False) -> Reply:
+async def rate_card(
+    ctx: Context, person: Person, info: TitleInfo, header: Html | None, edit: bool = False
+) -> Reply:
+    """The stars for one title; rated before, it says with how many (marked on its button)."""
     lang = person.lang
     parts = [header] if header else []
     details = views.title_details(lang, info)
     parts.append(t(lang, "rate_prompt", title=views.title_ref(lang, info.ref), details=details))
-    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id), edit=edit)
+    given = (await ctx.stored(ctx.store.ratings_async(person.user_id))).get(info.id)
+    stars = round(given) if given is not None else None
+    if stars is not None:
+        parts.append(t(lang, "rate_given", stars="★" * stars))
+    return Reply(Html("\n\n".join(parts)), kb.stars(lang, info.id, stars), edit=edit)
 
 
 async def next_to_rate(
@@ -63,7 +71,7 @@ async def next_to_rate(
         parts = [header] if header else []
         parts.append(t(lang, "rate_done"))
         return Reply(Html("\n\n".join(parts)), edit=edit)
-    return rate_card(person, info, header, edit)
+    return await rate_card(ctx, person, info, header, edit)
 
 
 @REGISTRY.button("rt")
@@ -107,6 +115,8 @@ async def foryou_page(ctx: Context, person: Person, page: int, edit: bool = Fals
     lines += picks.title_lines(lang, chunk, page * views.PAGE_SIZE)
     if len(ratings) < FEW_RATINGS:
         lines.append(t(lang, "foryou_more", FEW_RATINGS - len(ratings)))
+    if demo_ratings(ctx.catalog):  # the model learnt from made-up ratings: said once
+        lines.append(t(lang, "demo_ratings"))
     nav = kb.pager(page, pages, lambda p: encode("fy", p))
     keyboard: Keyboard = [*listed(chunk, page, nav), rate_button]
     return Reply(Html("\n".join(lines)), keyboard, edit=edit)

@@ -45,8 +45,12 @@ def _names_a_dataset_user(ctx: Context, words: list[str], rest: str) -> bool:
 
 
 def for_user(ctx: Context, person: Person, user_id: int, title: str) -> Reply:
+    # the title first: a name several titles carry is asked about, model or not
+    match = ctx.catalog.resolve_title(title)
+    if match.title is None and match.candidates:
+        return pick(person.lang, title, match.candidates, lambda c: encode("rec", user_id, c.id))
     try:
-        result = ctx.catalog.recommend(user_id, title)
+        result = ctx.catalog.recommend(user_id, match.title.id if match.title else title)
     except AmbiguousTitle as e:
         return pick(person.lang, title, e.candidates, lambda c: encode("rec", user_id, c.id))
     return Reply(picks.recommendation(person.lang, result))
@@ -59,8 +63,13 @@ async def for_asker(ctx: Context, person: Person, title: str) -> Reply:
     if not ratings:
         rate = [[Button(t(lang, "menu_rate"), encode("menu", "rate"))]]
         return Reply(t(lang, "recommend_rate_first"), rate)
+    match = ctx.catalog.resolve_title(title)  # which title first, model or not
+    if match.title is None and match.candidates:
+        return pick(lang, title, match.candidates, lambda c: encode("ry", c.id))
     try:
-        result = ctx.catalog.recommend_for_ratings(ratings, title)
+        result = ctx.catalog.recommend_for_ratings(
+            ratings, match.title.id if match.title else title
+        )
     except AmbiguousTitle as e:
         return pick(lang, title, e.candidates, lambda c: encode("ry", c.id))
     card = [[Button(t(lang, "open_card"), encode("card", result.title.id))]]

@@ -6,18 +6,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from catalog.results import RecommendedTitle, SearchHit
+from catalog.search.words import BANDS, PHRASE
 
 from .. import cards, picks, views
 from .. import keyboards as kb
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
 from ..i18n import t
+from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply
 from .ask import ask
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 CANDIDATES = 8  # titles offered when a name matches several
+# A match below an unchanged phrase (search's PHRASE tier at its top, catalog/search/words.py)
+# is loose: words only, a number near the one typed ("1917" -> Kruty 1918), a fuzzy name.
+LOOSE_BELOW = BANDS[PHRASE][0]
 
 
 @REGISTRY.command("search", "buscar")
@@ -37,12 +42,14 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
             return Reply(t(lang, "not_found", text=echo(text)))
         raise ExpiredMenu("search page past the end")  # the catalogue changed since
     pages = -(-found.total // size)
+    first = found if page == 0 else ctx.catalog.where_to_watch_page(text, 0, 1)
+    loose = bool(first.groups) and is_loose(first.groups[0].match)
     keyboard = cards.card_buttons([g.offers[0].id for g in found.groups], page * size)
     token = ctx.queries.token(text)
     nav = kb.pager(page, pages, lambda p: encode("sp", token, p))
     if nav:
         keyboard.append(nav)
-    return Reply(views.where_to_watch(lang, echo(text), found, pages), keyboard)
+    return Reply(views.where_to_watch(lang, echo(text), found, pages, loose), keyboard)
 
 
 @REGISTRY.button("sp")
@@ -71,7 +78,8 @@ def card(ctx: Context, person: Person, title_id: str) -> Reply:
         raise ExpiredMenu(f"title {title_id} no longer in the catalogue")
     carried = cards.offers(catalog, info)
     lang = person.lang
-    return Reply(cards.card_text(lang, info, carried), cards.card_keyboard(lang, info, carried))
+    text = cards.card_text(lang, info, carried, demo=demo_ratings(catalog))
+    return Reply(text, cards.card_keyboard(lang, info, carried))
 
 
 @REGISTRY.command("similar", "similares")
@@ -118,7 +126,15 @@ def pick(
     """ "Which one?" with a button per candidate title."""
     labelled = views.candidate_labels(candidates[:CANDIDATES])
     buttons = [[Button(label, data(c))] for c, label in labelled]
-    return Reply(t(lang, "pick_title", text=echo(text)), buttons)
+    # none is named by the text ("1917" -> Reply 1997, Kruty 1918): say so, then offer them
+    key = "pick_loose" if all(is_loose(c.match) for c in candidates) else "pick_title"
+    return Reply(t(lang, key, text=echo(text)), buttons)
+
+
+def is_loose(match: float) -> bool:
+    """A match too loose to say the text names the title: "harry potter" -> My Month with Mrs
+    Potter, "1917" -> Reply 1997."""
+    return match < LOOSE_BELOW
 
 
 @REGISTRY.button("sim")

@@ -14,7 +14,7 @@ from people import WatchlistFull
 from .. import keyboards as kb
 from .. import views
 from ..callbacks import Callback, ExpiredMenu, encode
-from ..cards import card_buttons
+from ..cards import card_buttons, offers
 from ..context import Context, echo
 from ..i18n import platform_name, t
 from ..registry import REGISTRY
@@ -53,12 +53,19 @@ async def add(ctx: Context, person: Person, title_id: str) -> Reply:
         added = await ctx.stored(ctx.store.watch_add_async(person.user_id, title_id))
     except WatchlistFull as e:
         return Reply(t(lang, "watch_full", limit=e.limit))
-    key = "watch_added" if added else "watch_already"
     keyboard = [[Button(t(lang, "menu_watchlist"), encode("wl", 0))]]
     platforms = await ctx.stored(ctx.store.platforms_async(person.user_id))
     if not platforms:
         keyboard.append([Button(t(lang, "menu_myplatforms"), encode("mp", "_"))])
-    return Reply(t(lang, key, title=name), keyboard, toast=t(lang, "saved_toast"))
+    # already on one of my platforms: say where it is now, not "I'll tell you when it arrives"
+    here = [o.platform for o in offers(ctx.catalog, info) if o.platform in platforms]
+    if here:
+        key = "watch_added_here" if added else "watch_already_here"
+        where = ", ".join(platform_name(p, lang) for p in dict.fromkeys(here))
+        text = t(lang, key, title=name, platforms=where)
+    else:
+        text = t(lang, "watch_added" if added else "watch_already", title=name)
+    return Reply(text, keyboard, toast=t(lang, "saved_toast"))
 
 
 @REGISTRY.command("watchlist", "milista")

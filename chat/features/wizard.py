@@ -105,7 +105,7 @@ class Wizard:
         elif name is Step.TYPE:
             key, keyboard = "pick_type", kb.types(lang, self.choose)
         else:
-            key, keyboard = "pick_score", kb.scores(self.choose)
+            key, keyboard = "pick_score", kb.scores(lang, self.choose)
         chosen = self.describe(lang)
         header = bold(t(lang, self.spec.title) + (f" — {chosen}" if chosen else ""))
         return Html(f"{header}\n{t(lang, key)}"), keyboard

@@ -230,4 +230,4 @@ def test_render_numbers_buttons_across_rows() -> None:
     from chat.replies import Button
 
     text, data = render(Reply("<b>x</b> &amp; y", [[Button("a", "1")], [Button("b", "2")]]))
-    assert text == "x & y\n[1] a\n[2] b" and data == ["1", "2"]
+    assert text == "x & y\n[1] a\n[2] b" and data == {1: "1", 2: "2"}

@@ -29,7 +29,7 @@ from tests.fakes.telegram_server import parse_html
 
 ES = Person(user_id=5, chat_id=5, lang="es")
 EN = Person(user_id=6, chat_id=6, lang="en")
-# "4.9★ · top 0.3%" / "4,9★ · entre el 0,3 % mejor": the stars and the share of each line.
+# "4.9★ · top 1%" / "4,9★ · entre el 1 % mejor": the stars and the share of each line.
 FIGURE = re.compile(r"— (\d[\d.,]*)★ · (?:top |entre el )(\d[\d.,]*)[ \u00a0]?%")
 BECAUSE = {"en": "because you liked ", "es": "porque te gustó "}
 
@@ -79,7 +79,8 @@ async def test_foryou_figures_discriminate_and_say_why(
     stars = [as_float(s) for s, _ in figures]
     shares = [as_float(p) for _, p in figures]
     assert all(4.0 < s < 5.0 for s in stars) and stars == sorted(stars, reverse=True)
-    assert shares == sorted(shares) and 0 < shares[0] < 1
+    # a share people read (issue 22): whole percent, the best "top 1%", not "top 0.007%"
+    assert shares == sorted(shares) and shares[0] == 1 and all(p == int(p) for p in shares)
     decimal = "," if person.lang == "es" else "."
     assert all(decimal in s for s, _ in figures)  # the language's decimal mark
     # One reason per title, naming a title this person rated (all of them 5 stars here).
@@ -168,8 +169,10 @@ def test_recommend_shows_the_expected_rating_and_the_unclipped_score(
     assert r.predicted < 5.0
     text = plain_text(picks.recommendation(lang, r))
     assert "5.00" not in text and "5,00" not in text
-    assert f"{views.number(lang, r.predicted, 1)} ★" in text
-    assert views.number(lang, r.score, 2) in text and "≥" in text
+    assert f"{views.number(lang, r.predicted, 1)}★" in text
+    # words for people (issue 22): the decision in words, not the model's score and threshold
+    assert ("probably one for you" if lang == "en" else "probablemente te guste") in text
+    assert views.number(lang, r.score, 2) not in text and "≥" not in text
     # A training user's own answer carries the same two numbers, consistent with the decision.
     user = int(catalog.recommender.user_ids[0])
     for title in catalog.popular(20):

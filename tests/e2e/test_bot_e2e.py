@@ -37,6 +37,8 @@ WITH_ARGS = [
     ("/similar ns1", "Parecidos a", "Similar to"),
     ("/rate", "¿Qué nota le das?", "How would you rate it?"),
     ("/foryou", "Aún no has puntuado", "You haven't rated"),
+    ("/browse netflix comedy", "Comedia · Netflix:", "Comedy · Netflix:"),
+    ("/explorar series 90s", "Series · los años 1990:", "Shows · the 1990s:"),
 ]
 WITHOUT_ARGS = [
     ("/maxduration", "¿Qué plataforma?", "Which platform?"),
@@ -49,6 +51,7 @@ WITHOUT_ARGS = [
     ("/similar", "¿Parecidos a qué título?", "Titles similar to which one?"),
     ("/rate", "¿Qué nota le das?", "How would you rate it?"),
     ("/chart", "¿Cuál quieres ver?", "Which one would you like to see?"),
+    ("/browse", "¿Qué plataforma?", "Which platform?"),
     ("/language", "¿En qué idioma te hablo?", "Which language should I speak?"),
     ("/mydata", "No guardo nada de ti", "I store nothing about you"),
     ("/deletemydata", "No guardo nada de ti", "I store nothing about you"),

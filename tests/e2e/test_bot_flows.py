@@ -42,7 +42,8 @@ async def test_bare_menu_commands_ask_back_and_the_next_message_answers(
     async with running_bot(data_dir) as bot:
         chat = 3100
         for command, answer, expected in [
-            ("/similar", "the forgotten echo", ("could be several", "puede ser varios")),
+            # no title is called that: said, with the closest as buttons (issue 22)
+            ("/similar", "the forgotten echo", ("No title called", "Ningún título se llama")),
             ("/search", "frozen", ("titles match “frozen”", "títulos coinciden con «frozen»")),
             ("/recommend", "ns1", ("Rate some titles", "Puntúa algunos títulos")),
         ]:
@@ -96,7 +97,9 @@ async def test_rate_a_named_title_then_recommend_it_for_me(data_dir: Path) -> No
                 chat, answer.message_id, last_keyboard(answer)[0][0]["callback_data"], "en"
             )
         assert "You and" in answer.text and "★" in answer.text, answer.text
-        assert ("→ recommended" in answer.text) or ("→ not recommended" in answer.text)
+        # the decision in words (issue 22), never the model's score against its threshold
+        assert ("probably one for you" in answer.text) or ("probably not for you" in answer.text)
+        assert "threshold" not in answer.text and "model score" not in answer.text
         assert "Reason:" in answer.text
         assert bot.commands.stats.errors == 0
 
@@ -151,4 +154,33 @@ async def test_inline_query_offers_shareable_title_cards(data_dir: Path) -> None
         es_text = es.params["results"][0]["input_message_content"]["message_text"]
         assert "Dónde verlo:" in es_text
         assert garbage.ok and garbage.params["results"] == []
+        assert bot.commands.stats.errors == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_browse_menu_pages_and_a_typed_year_in_telegram(data_dir: Path, lang: str) -> None:
+    """Issue 22: /browse by its menu (a button, then a typed answer), paged in place; and a
+    year typed after the actor question's "Which year?" answers it (no title search)."""
+    es = lang == "es"
+    async with running_bot(data_dir) as bot:
+        chat = 3900
+        [menu] = await bot.say(chat, "/explorar" if es else "/browse", lang)
+        [kind] = await bot.press(chat, menu.message_id, button_data(menu, "Netflix"), lang)
+        assert ("¿Películas o series?" if es else "Movies or shows?") in kind.text
+        [genre] = await bot.say(chat, "películas" if es else "movies", lang)  # typed
+        assert ("¿Qué género?" if es else "Which genre?") in genre.text
+        drama = bot.commands.catalog.browse(platform="netflix", kind="movie", genre="drama")
+        [found] = await bot.press(chat, genre.message_id, button_data(genre, "Drama"), lang)
+        assert found.method == "editMessageText"
+        assert f"Drama · {'Películas' if es else 'Movies'} · Netflix" in found.text
+        assert f"{drama.total} {'títulos' if es else 'titles'}" in found.text
+        assert len(numbered(found)) == 10
+        [page2] = await bot.press(chat, found.message_id, button_data(found, "»"), lang)
+        assert page2.method == "editMessageText" and "\n11. " in page2.text
+        # the actor question answered by typing the year
+        year = max(bot.commands.catalog.years("netflix"))
+        [asked] = await bot.say(chat, "/actor netflix", lang)
+        assert ("¿De qué año?" if es else "Which year?") in asked.text
+        [answer] = await bot.say(chat, str(year), lang)
+        assert f"Netflix {'en' if es else 'in'} {year}" in answer.text, answer.text
         assert bot.commands.stats.errors == 0

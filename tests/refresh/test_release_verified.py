@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.ratings_store import StoreStatus
 from bot.stats import Stats
 from fastapi.testclient import TestClient
 
@@ -16,6 +15,7 @@ from api.settings import ApiSettings
 from catalog.holder import CatalogHolder
 from chat.operations import status_text
 from domain.releasefiles import checksums
+from people import StoreStatus
 from refresh import releases
 from tests.fakes.botdata import demo_data
 from tests.refresh_helpers import refresh
