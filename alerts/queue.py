@@ -70,7 +70,8 @@ def _changes(release_dir: Path) -> list[dict[str, Any]]:
     path = release_dir / CHANGES_FILE
     if not path.exists():  # the first release has nothing to compare with
         return []
-    return pq.read_table(path).to_pylist()
+    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    return rows
 
 
 def arrivals(release_dir: Path | str) -> list[Arrival]:

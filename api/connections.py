@@ -37,6 +37,8 @@ class BoundedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
 
+    # The ignore below: uvicorn's H11Protocol narrows BaseTransport to Transport
+    # the same way (and ignores it the same way); we only extend its method.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()  # a silent connection: nothing may come at all

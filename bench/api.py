@@ -27,11 +27,14 @@ import sys
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bench.report import ROOT, Row, write_results
+
+T = TypeVar("T")  # what pick() draws in workloads()
 
 TARGET_P99_MS = 50.0  # at --connections concurrent connections
 SERVER_MAX_SECONDS = 1800  # `timeout` stops the server even if this process dies
@@ -189,17 +192,17 @@ def workloads(data: Path, seed: int) -> dict[str, Callable[[], str]]:
     ids = [r.id for r in cat.index.rows.refs]  # bench only: a uniform sample of title ids
     rec = cat.recommender
     users = [u for u in range(1, 200_000) if rec.knows_user(u)][:5000] if rec else [1]
-    names = [cat.title(i).title for i in rng.sample(ids, 500)]  # type: ignore[union-attr]
+    names = [t.title for i in rng.sample(ids, 500) if (t := cat.title(i)) is not None]
 
     def q(path: str, **params: object) -> str:
         return f"{path}?{urllib.parse.urlencode(params)}" if params else path
 
-    def pick(items: list) -> object:  # type: ignore[type-arg]
+    def pick(items: Sequence[T]) -> T:
         return items[rng.randrange(len(items))]
 
     def platform_year() -> tuple[str, int]:
-        p = str(pick(platforms))
-        return p, int(pick(years[canon.get(p, p)]))  # type: ignore[arg-type]
+        p = pick(platforms)
+        return p, pick(years[canon.get(p, p)])
 
     def typo(name: str) -> str:
         i = rng.randrange(len(name))
@@ -223,7 +226,7 @@ def workloads(data: Path, seed: int) -> dict[str, Callable[[], str]]:
         "/score_count": score_count,
         "/count_platform": lambda: q("/count_platform", platform=pick(platforms)),
         "/actor": actor,
-        "/search": lambda: q("/search", q=typo(str(pick(names))), limit=10),
+        "/search": lambda: q("/search", q=typo(pick(names)), limit=10),
         "/where_to_watch": lambda: q("/where_to_watch", title=pick(names)),
         "/title/{id}": lambda: f"/title/{pick(ids)}",
         "/recommend": lambda: q("/recommend", user_id=pick(users), title=pick(ids)),

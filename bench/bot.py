@@ -33,11 +33,10 @@ from typing import Any
 
 from telegram.ext import MessageHandler, filters
 
-from bench.bot_setup import (  # noqa: F401  (TEXTS, TOKEN, ROOT: bench/replicas.py)
+from bench.bot_setup import (
     DEFAULT_GC_THRESHOLDS,
     ROOT,
     TEXTS,
-    TOKEN,
     FakeServerProcess,
     GcTimer,
     command_cost,
@@ -48,9 +47,6 @@ from bench.bot_setup import (  # noqa: F401  (TEXTS, TOKEN, ROOT: bench/replicas
     settings_for,
 )
 from bench.report import Row, write_results
-
-# the names bench/replicas.py imports, as before the split
-_data_dir, _limiter = data_dir_for, limiter
 
 
 async def _measure(
@@ -96,9 +92,12 @@ async def _measure(
         app = build_application(settings, holder, store=store, rate_limiter=limiter())
         texts = TEXTS
     await server.apost("/_test/fault", {"delay_all": delay})
+    updater = app.updater
+    if updater is None:  # ApplicationBuilder makes one unless told not to
+        raise RuntimeError("the bot has no Updater to poll with")
     async with app:
         await app.start()
-        await app.updater.start_polling(timeout=5, poll_interval=0.0)
+        await updater.start_polling(timeout=5, poll_interval=0.0)
         try:
             await server.apost("/_test/load", {"users": 10, "per_user": 3, "texts": texts})
             cpu = time.process_time()  # this process: the bot (the fake API is a child)
@@ -110,7 +109,7 @@ async def _measure(
             stats["gc_us"] = collector.seconds / (users * per_user) * 1e6
             stats["gc_full"] = collector.full
         finally:
-            await app.updater.stop()
+            await updater.stop()
             await app.stop()
     if not kind.startswith("echo"):
         store.close()
@@ -214,9 +213,10 @@ def main(argv: list[str]) -> int:
         """Median over the alternations of kind's updates/s over base's in the same round:
         a slow patch of the shared machine hits both runs of a round, and drops out."""
         pairs = zip(runs[f"{kind}@{delay}"], runs[f"{base}@{delay}"], strict=True)
-        return statistics.median(
+        ratios: list[float] = [
             k["updates_per_s"] / b["updates_per_s"] for k, b in pairs if b["updates_per_s"]
-        )
+        ]
+        return statistics.median(ratios)
 
     rows: list[Row] = []
     n = args.users * args.per_user

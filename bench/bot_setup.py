@@ -14,12 +14,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
+from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import AIORateLimiter, ContextTypes
 
 from bench.fake_api import FakeServerProcess as _FakeApi
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "100200:BENCH-token"
@@ -113,12 +114,10 @@ async def echo_lean(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_html(context.bot, message.chat_id, html.escape(message.text))
 
 
-def settings_for(server: FakeServerProcess | None, data_dir: Path, concurrency: int) -> Any:
-    from bot.settings import Settings
-
-    return Settings(  # type: ignore[call-arg]
+def settings_for(server: FakeServerProcess | None, data_dir: Path, concurrency: int) -> Settings:
+    return Settings(
         _env_file=None,
-        telegram_bot_token=TOKEN,
+        telegram_bot_token=SecretStr(TOKEN),
         telegram_base_url=f"{server.url}/bot" if server else None,
         data_dir=data_dir,
         bot_concurrency=concurrency,

@@ -85,7 +85,9 @@ def measure(data: Path, processes: int, model: bool) -> dict[str, list[dict[str,
     return {"imported": imported, "loaded": loaded}
 
 
-def process_rows(label: str, data: Path, processes: int, model: bool) -> tuple[list[Row], dict]:
+def process_rows(
+    label: str, data: Path, processes: int, model: bool
+) -> tuple[list[Row], dict[str, list[dict[str, float]]]]:
     """Rows for one data dir: per process (median figures) and for all of them together."""
     m = measure(data, processes, model)
     imp, lo = m["imported"], m["loaded"]

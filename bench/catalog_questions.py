@@ -36,7 +36,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def time_calls(fn: Callable[..., object], arguments: list[tuple]) -> dict[str, float]:
+def time_calls(fn: Callable[..., object], arguments: list[tuple[object, ...]]) -> dict[str, float]:
     """Wall-clock p50/p99 (what a user waits) and thread-CPU p99 (free of other processes
     taking the cores: the machine is shared), in milliseconds."""
     wall, cpu = [], []
@@ -53,7 +53,7 @@ def time_calls(fn: Callable[..., object], arguments: list[tuple]) -> dict[str, f
     }
 
 
-Question = tuple[Callable[..., object], list[tuple]]
+Question = tuple[Callable[..., object], list[tuple[object, ...]]]
 
 
 def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
@@ -71,20 +71,20 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
     def alias(p: str | None) -> str | None:
         return None if p is None else rng.choice(ALIASES[p])
 
-    def platform_year() -> tuple[str, str]:
+    def platform_year() -> tuple[str | None, str]:
         p = rng.choice(platforms)
         return alias(p), str(rng.choice(years[p]))
 
     def some_platform() -> str | None:
         return alias(rng.choice([*platforms, None]))
 
-    def max_duration_args() -> tuple:
+    def max_duration_args() -> tuple[int | None, str | None, str | None]:
         p = rng.choice([*platforms, None])
         year = rng.choice([*years[p or "netflix"], None])
         dtype = rng.choice([None, "min", "minutes", "season", "seasons"])
         return (year, alias(p), dtype)
 
-    def score_count_args() -> tuple:
+    def score_count_args() -> tuple[str | None, str, str]:
         p, year = platform_year()
         return (p, f"{rng.uniform(0, 5):.2f}", year)
 
@@ -96,7 +96,7 @@ def questions(cat: Any, rng: random.Random, n: int) -> dict[str, Question]:
         """Letters and symbols no title holds, 3-30 characters: what a stray message is."""
         return "".join(rng.choice("qxzjkvw ñ🙂#") for _ in range(rng.randrange(3, 31)))
 
-    def many(make: Callable[[], tuple]) -> list[tuple]:
+    def many(make: Callable[[], tuple[object, ...]]) -> list[tuple[object, ...]]:
         return [make() for _ in range(n)]
 
     out: dict[str, Question] = {

@@ -28,16 +28,18 @@ class FakeServerProcess:
         self.port = json.loads(self.proc.stdout.readline())["port"]
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def post(self, path: str, body: dict[str, Any], timeout: float = 600) -> Any:
+    def post(self, path: str, body: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
+        """POST `body` as JSON to a test endpoint; its JSON object answer."""
         req = urllib.request.Request(
             self.url + path,
             data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # 127.0.0.1 only
-            return json.loads(resp.read())
+            answer: dict[str, Any] = json.loads(resp.read())
+            return answer
 
-    async def apost(self, path: str, body: dict[str, Any]) -> Any:
+    async def apost(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return await asyncio.to_thread(self.post, path, body)
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def prepare(size: int, titles: int, seed: int) -> Path:
 
 def train(d: Path) -> dict[str, Any]:
     wall = _run([sys.executable, "-m", "model", "train", "--data-dir", str(d)])
-    meta = json.loads((d / "models" / "svd.json").read_text())
+    meta: dict[str, Any] = json.loads((d / "models" / "svd.json").read_text())
     meta["wall_seconds"] = wall
     return meta
 
@@ -74,13 +75,15 @@ def surprise_algo(models_dir: Path) -> Any:
     body = __import__("pickle").loads((models_dir / "svd.pkl").read_bytes())
     algo = body["algo"]
     users, titles = body["user_ids"].tolist(), body["title_ids"]
-    ur, ir = defaultdict(list), defaultdict(list)
+    # Surprise's inner id -> [(other inner id, rating)], empty here
+    ur: defaultdict[int, list[tuple[int, float]]] = defaultdict(list)
+    ir: defaultdict[int, list[tuple[int, float]]] = defaultdict(list)
     for k in range(len(users)):
         ur[k]
     for k in range(len(titles)):
         ir[k]
 
-    class KnownMean(Trainset):  # type: ignore[misc]
+    class KnownMean(Trainset):  # type: ignore[misc]  # Trainset is Any: surprise ships no types
         """The saved global mean: Surprise's property would average the (absent) ratings."""
 
         global_mean = body["global_mean"]
@@ -105,7 +108,7 @@ def serving(models_dir: Path, seed: int, naive_users: int) -> dict[str, Any]:
     users = rng.choice(rec.user_ids, 1000)
     titles = [rec.title_ids[j] for j in rng.integers(0, len(rec.title_ids), 2000)]
 
-    def timed(fn: Any, args: list[tuple]) -> list[float]:
+    def timed(fn: Callable[..., object], args: list[tuple[object, ...]]) -> list[float]:
         out = []
         for a in args:
             t0 = time.perf_counter()

@@ -13,11 +13,11 @@ from bench.report import ROOT, Row
 def quality(d: Path, rows: list[Row], seed: int) -> list[str]:
     """The nested evaluate table (3 outer folds, 60 s of search in each) and fold-in accuracy
     (regulariser chosen on half of the held-out people, RMSE on the other half), smallest size."""
-    from model import tune
     from model.__main__ import render_fold_in, render_report
     from model.data import read_ratings
     from model.evaluate import log_stderr, nested_cross_validate
-    from model.train import SVDParams
+    from model.fold_in_choice import choose_fold_in
+    from model.svd import SVDParams
 
     ratings = read_ratings(d / "processed" / "ratings.parquet")
     n = f"{len(ratings) / 1e6:g}M"
@@ -42,7 +42,7 @@ def quality(d: Path, rows: list[Row], seed: int) -> list[str]:
             f"{wall:.0f} s"),
     ]  # fmt: skip
     first = nested["selections"][0]
-    fold = tune.choose_fold_in(
+    fold = choose_fold_in(
         ratings,
         SVDParams(**first["params"]),
         baseline=first["chosen"] != "SVD",

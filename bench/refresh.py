@@ -106,7 +106,8 @@ def main(argv: list[str]) -> None:
         f.write("999999,4.0,1500000000,ns1\n")  # one more rating: a new release
     seen: dict[str, float] = {}
     stop = threading.Event()
-    wall2, peak2, m2 = 0.0, 0.0, {}
+    wall2, peak2 = 0.0, 0.0
+    m2: dict[str, Any] = {}
     try:
         # the version is not known before the run: watch for "not release 1"
         watcher = threading.Thread(target=_watch_any, args=(holder, m1["version"], seen, stop))

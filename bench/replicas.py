@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from pydantic import SecretStr
 
-from bench.bot import TEXTS as BOT_TEXTS
-from bench.bot import TOKEN, _data_dir, _limiter
+from bench.bot_setup import TEXTS as BOT_TEXTS
+from bench.bot_setup import TOKEN, data_dir_for, limiter
 from bench.report import Row, write_results
 from bench.webhook_load import (
     PATH,
@@ -63,22 +64,22 @@ def _replica(argv: list[str]) -> None:
     from people import store_from_settings
     from people.replication import wire
 
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
-        telegram_bot_token=TOKEN,
+        telegram_bot_token=SecretStr(TOKEN),
         telegram_base_url=fake,
-        data_dir=data_dir,
+        data_dir=Path(data_dir),
         webhook_url=f"http://127.0.0.1:{port}/{PATH}",  # only registered with the fake
         webhook_port=int(port),
-        webhook_secret=SECRET,
-        database_url=url,
+        webhook_secret=SecretStr(SECRET),
+        database_url=SecretStr(url),
         bot_concurrency=int(concurrency),
         log_level="ERROR",  # a denied /top or a shared heartbeat file: noise here
     )
     logging.basicConfig(level=logging.ERROR)  # a denied /top (admin only) is not news here
     holder = CatalogHolder(data_dir, settings.recommend_threshold, blas_threads=1)
     store = store_from_settings(settings)
-    app = build_application(settings, holder, store, rate_limiter=_limiter())
+    app = build_application(settings, holder, store, rate_limiter=limiter())
     commands = app.bot_data["commands"]
     sync = wire(app, holder, store, commands.reloader)
     if sync is not None:  # as `python -m bot` does
@@ -204,7 +205,7 @@ def main(argv: list[str]) -> int:
     if reason:
         print(f"bench replicas: skipped, {reason}")
         return 0
-    data_dir, cleanup = _data_dir(args.data_dir)
+    data_dir, cleanup = data_dir_for(args.data_dir)
     load_before = os.getloadavg()[0]
     pg = PgCluster().start()
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
@@ -34,7 +34,7 @@ from .delivery import answer_query, deliver, markup, quiet_plain_sends
 from .handlers import Handlers, addressed_to_us, person_of
 from .health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path
 from .inline import answer_inline
-from .polling import Feed, FeedBot, FeedProcessor
+from .polling import BotApplication, BotApplicationBuilder, Feed, FeedBot, FeedProcessor
 from .runner import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: BotApplication) -> None:
     """Register the command menus: Spanish as the default, and per language."""
     bot = application.bot
     for lang, code in (("es", None), ("es", "es"), ("en", "en")):
@@ -100,8 +100,8 @@ def build_commands(
 
 
 def configured_builder(
-    settings: Settings, rate_limiter: BaseRateLimiter | None = None, feed: Feed | None = None
-) -> Any:
+    settings: Settings, rate_limiter: BaseRateLimiter[int] | None = None, feed: Feed | None = None
+) -> BotApplicationBuilder:
     """The ApplicationBuilder with every transport choice of ours (also used by the benchmark's
     echo bot, so both run on exactly the same stack). The bot is a FeedBot and the update
     processor a FeedProcessor over one `feed` (bounded prefetch; bot/polling.py)."""
@@ -144,17 +144,17 @@ def build_application(
     holder: CatalogHolder,
     store: PeopleStore | None = None,
     commands: Commands | None = None,
-    rate_limiter: BaseRateLimiter | None = None,
-) -> Application:
+    rate_limiter: BaseRateLimiter[int] | None = None,
+) -> BotApplication:
     """The whole Telegram bot over one catalogue holder; call `run_polling` or `run_webhook`."""
     commands = commands or build_commands(settings, holder, store)
     feed = Feed(settings.prefetch_window, webhook=bool(settings.webhook_url))
     max_age = settings.health_max_fetch_age
     heartbeat = Heartbeat(heartbeat_path(settings.state_dir), feed=feed, fetch_max_age=max_age)
     feed.on_fetch = heartbeat.beat  # throttled to once a second
-    watching: list[asyncio.Task] = []  # the Feed's watch over the polling loop, while it runs
+    watching: list[asyncio.Task[None]] = []  # the Feed's watch over the polling loop, while it runs
 
-    async def post_init(app: Application) -> None:
+    async def post_init(app: BotApplication) -> None:
         await set_commands(app)
         if feed.webhook:
             heartbeat.probe = lambda: feed.probe_webhook(app.bot)
@@ -163,7 +163,7 @@ def build_application(
         # beats every 30 s (less with a small HEALTH_MAX_FETCH_AGE) while the loop runs
         heartbeat.start(min(HEARTBEAT_INTERVAL, max_age / 3))
 
-    async def post_stop(app: Application) -> None:
+    async def post_stop(app: BotApplication) -> None:
         for task in watching:
             task.cancel()
         await asyncio.gather(*watching, return_exceptions=True)

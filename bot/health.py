@@ -54,7 +54,7 @@ class Heartbeat:
         self.probe: Callable[[], Awaitable[None]] | None = None
         self._last = float("-inf")
         self._failed = False
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def beat(self, force: bool = False) -> None:
         """Rewrite the file (atomically: write aside, then rename) unless one was just written."""

@@ -33,10 +33,17 @@ import logging
 import time
 import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ExtBot, SimpleUpdateProcessor
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    SimpleUpdateProcessor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,8 +190,9 @@ class Feed:
             )
 
 
-class FeedBot(ExtBot):
-    """An ExtBot whose getUpdates goes through a `Feed` (bounded prefetch, fetch time)."""
+class FeedBot(ExtBot[int]):
+    """An ExtBot whose getUpdates goes through a `Feed` (bounded prefetch, fetch time). Its rate
+    limiter is an AIORateLimiter, whose per-call argument is an int (max_retries)."""
 
     def __init__(self, *args: Any, feed: Feed, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -260,3 +268,24 @@ def _seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore")
         value = error.retry_after
     return value.total_seconds() if isinstance(value, datetime.timedelta) else float(value)
+
+
+# The Application bot/app.py builds, and its builder: a FeedBot with PTB's default context, data
+# and job-queue types (what ApplicationBuilder infers; dict[Any, Any] is PTB's own default for the
+# data).
+BotApplication: TypeAlias = Application[
+    FeedBot,
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+BotApplicationBuilder: TypeAlias = ApplicationBuilder[
+    FeedBot,
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]

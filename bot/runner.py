@@ -13,10 +13,9 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
-from .polling import Feed, rejected
+from .polling import BotApplication, Feed, rejected
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ POLL_TIMEOUT = 10
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
-def stop_when_running(application: Application) -> None:
+def stop_when_running(application: BotApplication) -> None:
     """Stop run_polling/run_webhook from inside the loop (stop_running does nothing until the
     Application runs, and the polling loop can die while it is still starting)."""
 
@@ -142,7 +141,7 @@ def poll_timeout(settings: Settings) -> int:
     return max(1, min(POLL_TIMEOUT, int(settings.health_max_fetch_age / 3)))
 
 
-def run(application: Application, settings: Settings) -> str | None:
+def run(application: BotApplication, settings: Settings) -> str | None:
     """Polling by default; a webhook server when WEBHOOK_URL is set. Returns None after a
     normal stop (SIGTERM/SIGINT), or one line saying why it stopped by itself (the token was
     rejected at start or while polling, or the polling loop ended)."""

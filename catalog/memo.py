@@ -19,8 +19,6 @@ from typing import Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-_MISSING = object()
-
 
 class Memo(Generic[K, V]):
     """A bounded map from a question's parsed arguments to its (immutable) answer."""
@@ -36,12 +34,14 @@ class Memo(Generic[K, V]):
         """The answer kept for `key`, else `compute()`'s (kept). Two threads missing the same
         key at once both compute it: the same answer, kept once."""
         with self._lock:
-            found = self._answers.get(key, _MISSING)
-            if found is not _MISSING:
+            try:
+                found = self._answers[key]
+            except KeyError:
+                self.misses += 1
+            else:
                 self._answers.move_to_end(key)
                 self.hits += 1
-                return found  # type: ignore[return-value]
-            self.misses += 1
+                return found
         value = compute()
         with self._lock:
             self._answers[key] = value

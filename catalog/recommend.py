@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, SupportsFloat, SupportsIndex
 
 import numpy as np
 
@@ -158,8 +158,10 @@ def with_reasons(
 
 
 def _finite(x: object) -> float | None:
+    if not isinstance(x, str | bytes | bytearray | SupportsFloat | SupportsIndex):
+        return None  # nothing float() takes
     try:
-        f = float(x)  # type: ignore[arg-type]
+        f = float(x)
     except (TypeError, ValueError):
         return None
     return f if np.isfinite(f) else None

@@ -23,13 +23,8 @@ import pandas as pd
 from charts import columns as _columns  # noqa: F401
 from charts import ratings as _ratings  # noqa: F401  (registers the charts)
 from charts import titles as _titles  # noqa: F401
-from charts.base import (
-    REGISTRY,
-    Chart,
-    EdaData,
-    number_label,
-    summarize_ratings,
-)
+from charts.base import REGISTRY, Chart, EdaData, summarize_ratings
+from charts.pandas_helpers import number_label
 
 # Report order: the catalogue first, then the ratings, then the ETL's anomalies.
 ORDER: tuple[str, ...] = (

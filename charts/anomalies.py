@@ -4,26 +4,18 @@ names."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 import locales
-from charts.base import (
-    Chart,
-    Count,
-    EdaData,
-    Words,
-    chart,
-    finish,
-    new_figure,
-    plain_log_axis,
-    say,
-    style,
-    thousands,
-)
+from charts.base import Chart, EdaData, chart, finish, new_figure, plain_log_axis, style, thousands
+from charts.findings import Count, Words, say
 
 
-def anomaly_counts(report: dict) -> pd.Series:
+def anomaly_counts(report: Mapping[str, Any]) -> pd.Series:
     rows = {
         str(k): int(v.get("count", 0)) if isinstance(v, dict) else int(v)
         for k, v in (report.get("anomalies") or {}).items()

@@ -11,36 +11,19 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 import matplotlib
 
 matplotlib.use("Agg")  # no screen, ever
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-# Re-exported: the chart modules and the tests import these from here.
-from charts.findings import (  # noqa: F401
-    EN,
-    ES,
-    NUMBERS,
-    Count,
-    G,
-    Num,
-    Numbers,
-    Pct,
-    Words,
-    say,
-)
-from charts.pandas_helpers import (  # noqa: F401
-    log_bins,
-    number_label,
-    row_at_max,
-    split_list,
-    top_label,
-)
+from charts.findings import Words
+from charts.pandas_helpers import split_list
 from domain.vocabulary import LANGUAGES, PLATFORM_INFO, PLATFORMS, platform_name
 
 OTHER_COLOR = "#8C8C8C"  # a platform the vocabulary does not know
@@ -67,6 +50,15 @@ class Chart:
         return self.findings.get(lang) or self.finding
 
 
+@dataclass
+class _Memo:
+    """What an EdaData computes once (EdaData itself is frozen): original_labels per column,
+    and names()."""
+
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    names: pd.Series | None = None
+
+
 @dataclass(frozen=True)
 class EdaData:
     """What the charts read. Only `titles` is required; charts whose input is absent are skipped.
@@ -89,7 +81,7 @@ class EdaData:
     rating_counts: pd.Series | None = None
     user_activity: pd.Series | None = None
     etl_report: Mapping[str, Any] | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _memo: _Memo = field(default_factory=lambda: _Memo(), repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, frames: EdaData | Mapping[str, Any]) -> EdaData:
@@ -132,8 +124,7 @@ class EdaData:
         'United States'). Rule 4 lower-cases the raw text, so the raw text lower-cased is the
         key. Charts count on the lower-case keys (one bar for 'Drama' and 'drama') and label
         with this; a value display.parquet lacks is not in the map (callers use .get(v, v))."""
-        key = f"labels:{column}"
-        if key not in self._cache:
+        if column not in self._memo.labels:
             labels: dict[str, str] = {}
             if self.display is not None and column in self.display.columns:
                 items = split_list(self.display[column])
@@ -142,8 +133,8 @@ class EdaData:
                 counts = counts.sort_values(["n", "item"], ascending=[False, True], kind="stable")
                 first = counts.drop_duplicates("key")
                 labels = dict(zip(first["key"], first["item"], strict=True))
-            self._cache[key] = labels
-        return self._cache[key]
+            self._memo.labels[column] = labels
+        return self._memo.labels[column]
 
     def shown(self, column: str) -> pd.Series | None:
         """display.parquet's `column` per row of `titles` (by id), or None without it."""
@@ -154,7 +145,7 @@ class EdaData:
 
     def names(self) -> pd.Series:
         """Proper-case title per row of `titles` (display.title, else titles.title, else id)."""
-        if "names" not in self._cache:
+        if self._memo.names is None:
             ids = self.titles["id"].astype(object)
             names = pd.Series(index=self.titles.index, dtype=object)
             if self.display is not None and {"id", "title"} <= set(self.display.columns):
@@ -162,8 +153,8 @@ class EdaData:
                 names = ids.map(first)
             if "title" in self.titles.columns:
                 names = names.where(names.notna(), self.titles["title"].astype(object))
-            self._cache["names"] = names.where(names.notna(), ids)
-        return self._cache["names"]
+            self._memo.names = names.where(names.notna(), ids)
+        return self._memo.names
 
 
 def summarize_ratings(ratings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -203,12 +194,23 @@ def chart(name: str, title: str, needs: tuple[str, ...] = ("titles",)) -> Callab
 # ---------------------------------------------------------------- helpers for chart functions
 
 
-def new_figure(ncols: int = 1, figsize: tuple[float, float] = FIGSIZE, **kw: Any) -> tuple:
+@overload
+def new_figure(
+    ncols: Literal[1] = 1, figsize: tuple[float, float] = FIGSIZE, **kw: Any
+) -> tuple[Figure, Axes]: ...
+@overload
+def new_figure(
+    ncols: int, figsize: tuple[float, float] = FIGSIZE, **kw: Any
+) -> tuple[Figure, list[Axes]]: ...
+def new_figure(
+    ncols: int = 1, figsize: tuple[float, float] = FIGSIZE, **kw: Any
+) -> tuple[Figure, Axes | list[Axes]]:
+    """A figure of one row: its Axes for one column, a list of them for more."""
     # A bare Figure, not pyplot: no global figure registry, nothing to close, and a render in a
     # worker thread (the bot) cannot disturb another one.
     fig = Figure(figsize=figsize, dpi=DPI)
-    axes = fig.subplots(1, ncols, **kw)
-    return fig, axes
+    axes: list[Axes] = list(fig.subplots(1, ncols, squeeze=False, **kw)[0])
+    return fig, axes[0] if ncols == 1 else axes
 
 
 def to_png(fig: Figure) -> bytes:

@@ -12,28 +12,22 @@ from charts.base import (
     DURATION_LIKE,
     OTHER_COLOR,
     Chart,
-    Count,
     EdaData,
-    Num,
-    Pct,
-    Words,
     chart,
     count_axis,
     finish,
     new_figure,
-    number_label,
     pcolor,
     pct,
     platforms_in,
     pname,
-    say,
-    split_list,
     style,
     thousands,
-    top_label,
     wrap,
 )
+from charts.findings import Count, Num, Pct, Words, say
 from charts.missing import MISSING_COLUMNS, chart_missing, missing_shares, share_label
+from charts.pandas_helpers import number_label, split_list, top_label
 from domain.genres import genre_key, genre_name
 from domain.vocabulary import LANGUAGES
 

@@ -13,20 +13,18 @@ from matplotlib.axes import Axes
 
 from charts.base import (
     Chart,
-    Count,
     EdaData,
-    Words,
     chart,
     finish,
     new_figure,
     pcolor,
     platforms_in,
     pname,
-    row_at_max,
-    say,
     style,
     wrap,
 )
+from charts.findings import Count, Words, say
+from charts.pandas_helpers import row_at_max
 from domain.vocabulary import LANGUAGES
 
 # boxplot(vert=False) is deprecated from matplotlib 3.10 on, where orientation= replaces it.

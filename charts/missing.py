@@ -6,20 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from charts.base import (
-    Chart,
-    Count,
-    EdaData,
-    Pct,
-    Words,
-    chart,
-    finish,
-    new_figure,
-    pcolor,
-    platforms_in,
-    pname,
-    say,
-)
+from charts.base import Chart, EdaData, chart, finish, new_figure, pcolor, platforms_in, pname
+from charts.findings import Count, Pct, Words, say
 from domain.vocabulary import LANGUAGES
 
 MISSING_COLUMNS = (

@@ -38,7 +38,7 @@ def row_at_max(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame.iloc[int(frame[column].argmax())]
 
 
-def log_bins(max_value: float, per_decade: int = 8) -> np.ndarray:
+def log_bins(max_value: float, per_decade: int = 8) -> list[float]:
     top = max(1.0, math.log10(max(1.0, max_value)))
     edges = np.unique(np.round(np.logspace(0, top, int(top * per_decade) + 2)).astype(int))
-    return np.append(edges, edges[-1] + 1).astype(float) - 0.5
+    return [float(e) - 0.5 for e in (*edges, edges[-1] + 1)]

@@ -10,25 +10,20 @@ from matplotlib.colors import LinearSegmentedColormap
 from charts.anomalies import anomaly_counts, anomaly_name, chart_anomalies
 from charts.base import (
     Chart,
-    Count,
     EdaData,
-    G,
-    Num,
-    Pct,
     chart,
     count_axis,
     finish,
-    log_bins,
     new_figure,
-    number_label,
     pcolor,
     pct,
     plain_log_axis,
     platforms_in,
     pname,
-    say,
     style,
 )
+from charts.findings import Count, G, Num, Pct, say
+from charts.pandas_helpers import log_bins, number_label
 
 BAR_COLOR = "#5B4A9E"
 # Light lilac to deep purple: a bin holding a single title is still visible on white.
@@ -204,7 +199,7 @@ def chart_score_vs_votes(data: EdaData) -> Chart:
     fig.colorbar(hb, ax=ax, label="titles (log scale)")
     # median score per log-spaced bin of votes, to show the trend through the noise
     edges = log_bins(s["votes"].max(), per_decade=5)
-    which = pd.cut(s["votes"], edges.tolist())
+    which = pd.cut(s["votes"], edges)
     trend = s.groupby(which, observed=True).agg(v=("votes", "median"), m=("score", "median"))
     ax.plot(trend["v"], trend["m"], color="black", linewidth=2, label="median score")
     ax.legend(frameon=False, loc="lower right")

@@ -11,9 +11,7 @@ import pandas as pd
 from charts.base import (
     OTHER_COLOR,
     Chart,
-    Count,
     EdaData,
-    Pct,
     chart,
     count_axis,
     finish,
@@ -22,10 +20,8 @@ from charts.base import (
     pct,
     platforms_in,
     pname,
-    say,
     style,
     thousands,
-    top_label,
 )
 from charts.columns import (
     MATURITY_LABELS_ES,
@@ -40,6 +36,8 @@ from charts.columns import (
     share_label,
 )
 from charts.durations import HORIZONTAL, chart_durations, light
+from charts.findings import Count, Pct, say
+from charts.pandas_helpers import top_label
 
 
 def is_show(titles: pd.DataFrame) -> pd.Series:

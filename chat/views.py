@@ -73,6 +73,7 @@ def button_label(ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = Tr
 
 
 Listed = TypeVar("Listed", SearchHit, TitleRef, TitleInfo)
+Item = TypeVar("Item")  # what a page of page_of() holds
 
 
 def candidate_labels(candidates: Sequence[Listed]) -> list[tuple[Listed, str]]:
@@ -173,7 +174,7 @@ def actor(lang: str, r: ActorResult, platform_cast_titles: int | None = None) ->
     return text
 
 
-def page_of(items: Sequence, page: int) -> tuple[Sequence, int, int]:
+def page_of(items: Sequence[Item], page: int) -> tuple[Sequence[Item], int, int]:
     """The slice for `page` (clamped), the page used, and the number of pages."""
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)

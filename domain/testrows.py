@@ -16,6 +16,8 @@ titles.parquet's lower-cased text and the raw text alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,14 +49,17 @@ def mask_test_rows(title: pd.Series, cast: pd.Series, description: pd.Series) ->
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=title.index, dtype=bool)
 
 
-def flag_test_rows(title: list, cast: list, description: list) -> list[bool]:
+def flag_test_rows(
+    title: Sequence[str | None], cast: Sequence[str | None], description: Sequence[str | None]
+) -> list[bool]:
     """`mask_test_rows` over plain lists (the catalogue's columns), as a list of bools."""
     mask = _mask(
         pa.array(title, type=pa.string()),
         pa.array(cast, type=pa.string()),
         pa.array(description, type=pa.string()),
     )
-    return mask.to_pylist()
+    flags: list[bool] = mask.to_pylist()
+    return flags
 
 
 def _mask(title: pa.Array, cast: pa.Array, description: pa.Array) -> pa.Array:

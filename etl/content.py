@@ -69,7 +69,9 @@ def _maturity(rating: str | None) -> str | None:
     return rating
 
 
-def _categorical(block: str, values: Sequence[Iterable[str]], min_titles: int = 1) -> tuple:
+def _categorical(
+    block: str, values: Sequence[Iterable[str]], min_titles: int = 1
+) -> tuple[sp.csr_matrix, list[str]]:
     """(matrix, feature names) of one categorical block, IDF-weighted, rows unit length."""
     counts: dict[str, int] = {}
     rows = [sorted(set(v)) for v in values]
@@ -131,11 +133,16 @@ def build_content(
     if display is not None:
         col["rating"] = [x.lower() if x else None for x in display["rating"].to_pylist()]
 
-    def pick(name: str) -> list:
+    # the kept rows of a column, typed as titles.parquet stores it (docs/data.md)
+    def pick(name: str) -> list[str | None]:
         values = col[name]
         return [values[r] for r in keep]
 
-    years = pick("release_year")
+    def pick_int(name: str) -> list[int | None]:
+        values = col[name]
+        return [values[r] for r in keep]
+
+    years = pick_int("release_year")
     blocks = [
         _categorical("genre", [genre_keys(x) for x in pick("listed_in")]),
         _categorical("cast", [_split(x) for x in pick("cast")], MIN_PEOPLE_TITLES),
@@ -147,7 +154,7 @@ def build_content(
             "duration",
             [
                 [b] if (b := duration_band(n, u)) else []
-                for n, u in zip(pick("duration_int"), pick("duration_type"), strict=True)
+                for n, u in zip(pick_int("duration_int"), pick("duration_type"), strict=True)
             ],
         ),
         _categorical("rating", [[m] if (m := _maturity(x)) else [] for x in pick("rating")]),

@@ -84,7 +84,7 @@ def parse_csv(path: Path, required: tuple[str, ...]) -> ParsedCsv:
         if not record:
             continue  # blank line
         if len(record) != width:
-            if not ends_with_newline and _is_last(reader, text):
+            if not ends_with_newline and _is_last(reader.line_num, text):
                 raise EtlError(
                     f"{path}: line {start_line}: truncated last line ({len(record)} of {width} "
                     "fields); the file looks cut short"
@@ -97,6 +97,7 @@ def parse_csv(path: Path, required: tuple[str, ...]) -> ParsedCsv:
     return ParsedCsv(header, rows, malformed)
 
 
-def _is_last(reader: csv.Reader, text: str) -> bool:
-    """True when the reader consumed the whole text (the record just read is the last one)."""
-    return reader.line_num >= text.count("\n") + (0 if text.endswith("\n") else 1)
+def _is_last(lines_read: int, text: str) -> bool:
+    """True when a reader that has read `lines_read` lines consumed the whole text (the record
+    just read is the last one)."""
+    return lines_read >= text.count("\n") + (0 if text.endswith("\n") else 1)

@@ -49,7 +49,10 @@ DIRECTOR_TASTE, COUNTRY_TASTE, COUNTRY_LOVERS = 0.8, 0.5, 0.3
 def taste_tags(listed_in: str | None, director: str | None, country: str | None) -> list[str]:
     """What a title's demo ratings depend on: its cross-platform genre keys (plain), and
     "director:<name>" / "country:<name>" tags."""
-    split = lambda t: [p.strip().lower() for p in (t or "").split(",") if p.strip()]  # noqa: E731
+
+    def split(t: str | None) -> list[str]:
+        return [p.strip().lower() for p in (t or "").split(",") if p.strip()]
+
     tags = list(genre_keys(listed_in))
     tags += [f"director:{d}" for d in split(director)[:1]]
     tags += [f"country:{c}" for c in split(country)[:2]]
@@ -73,7 +76,9 @@ def _user_counts(n: int, n_users: int, max_count: int, rng: np.random.Generator)
     (MovieLens 100k: median 65, mean 106, max 737), summing to exactly n."""
     floor = min(MIN_PER_USER, n // n_users, max_count)
     extra = rng.lognormal(0.0, 1.0, n_users)
-    counts = floor + np.floor(extra / extra.sum() * (n - floor * n_users)).astype(np.int64)
+    counts: np.ndarray = floor + np.floor(extra / extra.sum() * (n - floor * n_users)).astype(
+        np.int64
+    )
     counts = np.minimum(counts, max_count)
     short = n - int(counts.sum())
     while short > 0:  # hand out what rounding and the cap left over, heaviest first

@@ -50,7 +50,10 @@ def _read(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     if not path.is_file():
         raise EdaError(f"{path} is missing; run `python -m etl` first")
     present = set(pq.read_schema(path).names)
-    return pq.read_table(path, columns=[c for c in columns if c in present]).to_pandas()
+    frame: pd.DataFrame = pq.read_table(
+        path, columns=[c for c in columns if c in present]
+    ).to_pandas()
+    return frame
 
 
 def summarize_ratings_parquet(path: Path) -> tuple[pd.Series, pd.Series]:

@@ -7,6 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -45,7 +46,7 @@ class Paths:
         )
 
 
-def run(paths: Paths) -> dict:
+def run(paths: Paths) -> dict[str, Any]:
     """Read, transform, check and write everything; raise EtlError on bad input, writing nothing."""
     started = time.perf_counter()
     report = QualityReport()

@@ -6,7 +6,7 @@ import csv
 import logging
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -345,7 +345,9 @@ def check(ratings: pa.Table, title_ids: pa.Array, report: QualityReport) -> None
     report.add("duplicate_rating", n_dup, dup_samples)
 
 
-def _first(mask: np.ndarray, users: np.ndarray, movie: pa.ChunkedArray, rating: np.ndarray):
+def _first(
+    mask: np.ndarray, users: np.ndarray, movie: pa.ChunkedArray, rating: np.ndarray
+) -> Iterator[tuple[int, str, float]]:
     for i in np.flatnonzero(mask)[:10]:
         yield int(users[i]), movie[int(i)].as_py(), float(rating[i])
 

@@ -127,7 +127,7 @@ def short(lang: str, value: float) -> str:
 @cache
 def _percent_sign(lang: str) -> str:
     """What follows the number in CLDR's percent pattern: "%" (en), no-break space + "%" (es)."""
-    pattern = _locale(lang).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%"
+    pattern: str = _locale(lang).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%"
     return pattern[pattern.rindex("0") + 1 :]
 
 

@@ -24,14 +24,16 @@ from model.evaluate import (
     log_stderr,
     nested_cross_validate,
 )
+from model.fold_in_choice import choose_fold_in
 from model.hybrid_eval import evaluate_hybrid
 from model.report import write_model_report
-from model.train import MIN_CONTENT_COVERAGE, SVDParams
+from model.svd import SVDParams
+from model.train import MIN_CONTENT_COVERAGE
 
 # A fixed grid for `evaluate --grid` (train searches by itself, model/tune.py): Surprise's
 # defaults (100 factors, 20 epochs, lr 0.005, reg 0.02) and ours (100, 40, 0.01, 0.1) sit on it.
 # --grid-spec replaces it.
-DEFAULT_GRID = {
+DEFAULT_GRID: dict[str, list[Any]] = {
     "n_factors": [20, 100],
     "n_epochs": [20, 40],
     "lr_all": [0.005, 0.01],
@@ -104,7 +106,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         best = {"data": report["data"], "best": rows[0], "created": report["created"]}
         (reports / GRID_FILE).write_text(json.dumps(best, indent=2) + "\n")
     if not args.no_fold_in:
-        report["fold_in"] = tune.choose_fold_in(
+        report["fold_in"] = choose_fold_in(
             ratings,
             fold_params,
             baseline=not args.no_search and baseline_chosen,

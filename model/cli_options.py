@@ -7,7 +7,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from model.spark_als import DEFAULT_DRIVER_MEMORY, DEFAULT_MASTER, ALSParams
-from model.train import SVDParams
+from model.svd import SVDParams
 
 GRID_FILE = "model_grid.json"
 ENGINES = ("surprise", "spark")

@@ -7,7 +7,8 @@ import json
 import sys
 
 from model.cli_options import GRID_FILE, svd_params
-from model.train import SVDParams, train
+from model.svd import SVDParams
+from model.train import train
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -44,7 +44,8 @@ def read_content(path: Path) -> ContentFeatures:
         with np.load(path, allow_pickle=False) as z:
             if str(z["format"]) != CONTENT_FORMAT:
                 raise ContentError(f"{path} is not {CONTENT_FORMAT} (run `python -m etl` again)")
-            shape = tuple(int(x) for x in z["shape"])
+            rows, columns = (int(x) for x in z["shape"])
+            shape = (rows, columns)
             matrix = sp.csr_matrix(
                 (z["data"].astype(np.float32), z["indices"], z["indptr"]), shape=shape
             )

@@ -5,7 +5,7 @@
 several GB of small objects. `CompactTrainset` holds the same information in numpy arrays and
 presents exactly the interface and iteration order Surprise's own `Trainset` has, so the
 algorithms fitted on it learn bit-identical parameters (tests/model/test_model_data.py checks it);
-it lives in model/trainset.py and is re-exported here.
+it lives in model/trainset.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from domain.vocabulary import RATING_MAX, RATING_MIN
-from model.trainset import CompactTrainset as CompactTrainset  # re-exported: it lived here
 
 RATING_SCALE = (RATING_MIN, RATING_MAX)
 COLUMNS = ("userId", "movieId", "rating")

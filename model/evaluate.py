@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 from surprise import AlgoBase, BaselineOnly, NormalPredictor
 
-from model.data import CompactTrainset, Ratings, kfold_indices
-from model.scoring import decision_metrics as decision_metrics  # re-exported, as are the
-from model.scoring import inner_ids as inner_ids  # four below: tests, tune and spark_train
-from model.scoring import ndcg_at_k as ndcg_at_k  # import them from here
-from model.scoring import predict_all as predict_all
-from model.scoring import top_n_stats as top_n_stats
-from model.train import SVDParams
+from model import tune
+from model.artifact_write import payload
+from model.data import Ratings, kfold_indices
+from model.fold_in_choice import baseline_as_svd
+from model.recommender import Recommender
+from model.scoring import decision_metrics, inner_ids, ndcg_at_k, predict_all, top_n_stats
+from model.svd import SVDParams
+from model.trainset import CompactTrainset
 
 ALGORITHMS = ("SVD", "BaselineOnly", "NormalPredictor")
 
@@ -111,7 +112,8 @@ def cross_validate(
 
 def grid_search(
     ratings: Ratings,
-    grid: Mapping[str, list],
+    # SVDParams field -> values to try; fields differ in type (ints, floats), read from JSON
+    grid: Mapping[str, Sequence[Any]],
     base: SVDParams,
     folds: int = 3,
     seed: int = 0,
@@ -161,9 +163,6 @@ def fold_in_accuracy(
     Surprise's answer for an unknown user: global mean + title bias, from the same model.
     A reg of None is the model's default (its training MSE), reported as "fold-in".
     """
-    from model.recommender import Recommender
-    from model.train import payload
-
     given = sorted(given)
     regs = list(regs)
     counts = pd.Series(ratings.users).value_counts()
@@ -231,8 +230,6 @@ def nested_cross_validate(
     (model/tune.py: search within `budget` seconds, BaselineOnly when no SVD beats it) runs on
     the outer training part only, and the chosen model is scored on the outer test part next
     to SVD with the default parameters, BaselineOnly and NormalPredictor on the same folds."""
-    from model import tune
-
     names = ["train (nested selection)", "SVD defaults", "BaselineOnly", "NormalPredictor"]
     per: dict[str, list[dict[str, float]]] = {a: [] for a in names}
     chosen: list[dict[str, Any]] = []
@@ -259,7 +256,7 @@ def nested_cross_validate(
                 algo = (
                     sel.params.algo().fit(trainset)
                     if sel.chosen == "SVD"
-                    else tune.baseline_as_svd(trainset)
+                    else baseline_as_svd(trainset)
                 )
             elif name == "SVD defaults":
                 algo = start.algo().fit(trainset)

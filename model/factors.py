@@ -22,7 +22,7 @@ class Factors:
     def __init__(
         self,
         payload: Mapping[str, Any],
-        metadata: dict,
+        metadata: dict[str, Any],
         threshold: float = 3.5,
         title_kinds: Mapping[str, str] | None = None,
     ) -> None:

@@ -15,8 +15,11 @@ import numpy as np
 import pandas as pd
 from surprise import SVD, BaselineOnly
 
-from model.data import CompactTrainset, Ratings, Ticker
-from model.train import SVDParams
+from model.artifact_write import payload
+from model.data import Ratings, Ticker
+from model.recommender import Recommender
+from model.svd import SVDParams
+from model.trainset import CompactTrainset
 
 FOLD_IN_GIVEN = (3, 5, 10, 20)
 # Fold-in candidates: plain ridge (identity penalty on bias and factors, as the issue's
@@ -59,9 +62,6 @@ def choose_fold_in(
     ("method", "reg") and the table. With `nested` the choice is made on half of the held-out
     people and the table is the other half's, so the reported RMSE did not pick the winner.
     """
-    from model.recommender import Recommender
-    from model.train import payload
-
     given = FOLD_IN_GIVEN
     counts = pd.Series(ratings.users).value_counts()
     eligible = counts.index[counts > max(given) + 5].to_numpy()
@@ -100,7 +100,9 @@ def choose_fold_in(
     test = ratings.subset(np.flatnonzero(held))
     names = ["baseline", *cands]
     # squared errors per half of the held-out people (0: choose, 1: report, when nested)
-    sq = {h: {n: {g: [] for g in given} for n in names} for h in (0, 1)}
+    sq: dict[int, dict[str, dict[int, list[float]]]] = {
+        h: {n: {g: [] for g in given} for n in names} for h in (0, 1)
+    }
     order = np.argsort(test.users, kind="stable")
     us = test.users[order]
     bounds = np.flatnonzero(np.r_[True, us[1:] != us[:-1], True])

@@ -64,7 +64,8 @@ def predict(ridge: Ridge, x: sp.csr_matrix) -> np.ndarray:
 
 def blend(learned: np.ndarray, predicted: np.ndarray, counts: np.ndarray, k: float) -> np.ndarray:
     w = counts / (counts + k) if k > 0 else np.ones_like(counts, dtype=np.float64)
-    return w[:, None] * learned + (1.0 - w)[:, None] * predicted
+    mixed: np.ndarray = w[:, None] * learned + (1.0 - w)[:, None] * predicted
+    return mixed
 
 
 @dataclass

@@ -30,7 +30,7 @@ from model.content import ContentFeatures
 from model.data import Ratings
 from model.recommender import Recommender
 from model.scoring import ndcg_at_k
-from model.train import SVDParams, fit
+from model.svd import SVDParams, fit
 
 GIVEN = (1, 3, 5)
 MIN_PERSON_RATINGS = 25

@@ -22,7 +22,7 @@ ORDER_LENGTH = 100  # titles ordered this way; after them, most-rated first as b
 
 
 def informative_order(
-    counts: np.ndarray, vectors: np.ndarray, length: int = ORDER_LENGTH
+    counts: np.ndarray, vectors: np.ndarray | sp.csr_matrix, length: int = ORDER_LENGTH
 ) -> list[int]:
     """Title indices in the order to offer them (see module docstring)."""
     pool = np.argsort(-counts, kind="stable")[:POOL]

@@ -14,7 +14,8 @@ def scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """matrix @ vector without BLAS: OpenBLAS splits a 23k-row gemv over its threads, and on a
     busy 2-core machine waiting for them made top_n's p99 12-16 ms; einsum's single-threaded
     loop is 0.2 ms at p50 and p99 alike (docs/model.md)."""
-    return np.einsum("ij,j->i", matrix, vector)
+    product: np.ndarray = np.einsum("ij,j->i", matrix, vector)
+    return product
 
 
 def top_indices(raw: np.ndarray, k: int) -> np.ndarray:

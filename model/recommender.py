@@ -9,6 +9,7 @@ docs/architecture.md; docs/model.md explains the choices.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import SupportsIndex, SupportsInt
 
 import numpy as np
 import scipy.sparse as sp
@@ -161,7 +162,7 @@ class Recommender(Factors):
         a folded-in person's content lift when the model has one."""
 
         def exact(idx: np.ndarray) -> np.ndarray:
-            out = (base + self.bi[idx]) + _scores(self.qi[idx], p)
+            out: np.ndarray = (base + self.bi[idx]) + _scores(self.qi[idx], p)
             return out if lift is None else out + lift[idx]
 
         return exact
@@ -288,9 +289,8 @@ class Recommender(Factors):
         if self._onboarding is None:
             vectors: np.ndarray | sp.csr_matrix = self.qi
             if self.qi.shape[1] == 0:  # no factors: spread by content, else popularity alone
-                vectors = self._content_unit
-                if vectors is None:
-                    vectors = np.ones((len(self.title_ids), 1))
+                content = self._content_unit
+                vectors = content if content is not None else np.ones((len(self.title_ids), 1))
             order = onboarding.informative_order(self.title_counts, vectors)
             rest = np.argsort(-self.title_counts, kind="stable")
             rest = rest[self.title_counts[rest] > 0]
@@ -317,7 +317,10 @@ class Recommender(Factors):
 
 
 def _as_int(user_id: object) -> int:
+    # what int() accepts; anything else is nobody the model knows
+    if not isinstance(user_id, str | bytes | bytearray | SupportsInt | SupportsIndex):
+        return -1
     try:
-        return int(user_id)  # type: ignore[call-overload]
+        return int(user_id)
     except (TypeError, ValueError):
         return -1

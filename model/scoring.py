@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 from surprise import SVD, AlgoBase, BaselineOnly, NormalPredictor
 
-from model.data import CompactTrainset, Ratings
+from model.data import Ratings
+from model.trainset import CompactTrainset
 
 
 def inner_ids(trainset: CompactTrainset, ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
     """Inner ids of the given ratings' users and titles in the trainset; -1 where unknown."""
-    u = pd.Index(trainset.user_raw).get_indexer(ratings.users)
-    i = pd.Index(trainset.item_raw).get_indexer(ratings.items)
+    u = pd.Index(trainset.user_raw).get_indexer(pd.Index(ratings.users))
+    i = pd.Index(trainset.item_raw).get_indexer(pd.Index(ratings.items))
     return u, i
 
 
@@ -120,8 +121,9 @@ def top_n_stats(
     shown = np.zeros(trainset.n_items, dtype=bool)
     pops: list[float] = []
     for u in users:
+        raw: np.ndarray
         if isinstance(algo, NormalPredictor):
-            raw = rng.random(trainset.n_items)
+            raw = rng.random(int(trainset.n_items))
         else:
             raw = trainset.global_mean + np.asarray(algo.bu)[u] + np.asarray(algo.bi)
             if isinstance(algo, SVD) and algo.qi.shape[1]:

@@ -86,12 +86,14 @@ def co_rated(
     # the concatenated rows of the raters, without a Python loop
     offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
     rows = items[np.arange(int(lens.sum())) + offsets]
-    return np.bincount(rows.astype(np.int64), minlength=n_items) * scale
+    weighted: np.ndarray = np.bincount(rows.astype(np.int64), minlength=n_items) * scale
+    return weighted
 
 
 def blend(content_cos: np.ndarray, factor_cos: np.ndarray, co: np.ndarray) -> np.ndarray:
     e = co / (co + EVIDENCE_HALF)
-    return e * factor_cos + (1.0 - e) * content_cos
+    mixed: np.ndarray = e * factor_cos + (1.0 - e) * content_cos
+    return mixed
 
 
 def reasons(
@@ -141,4 +143,5 @@ def content_lift(unit: sp.csr_matrix, seen: np.ndarray, residual: np.ndarray) ->
     # sparse x dense (features x m): one pass over the matrix; sparse x sparse took 10-30 ms
     sims = np.asarray(unit @ unit[seen].T.toarray(), dtype=np.float64)
     np.maximum(sims, 0.0, out=sims)
-    return (sims @ residual) / (sims.sum(axis=1) + NEIGHBOUR_SHRINK)
+    lift: np.ndarray = (sims @ residual) / (sims.sum(axis=1) + NEIGHBOUR_SHRINK)
+    return lift

@@ -5,8 +5,8 @@ Spark's `pyspark.ml.recommendation.ALS` has no biases, so, as docs/scaling.md §
 biases are fitted first exactly as Surprise's `BaselineOnly` fits them (its ALS: 10 alternating
 passes, reg_i 10, reg_u 15) and ALS factorises the residuals `r - mu - bu - bi`. The user and
 title ids ALS sees are `CompactTrainset`'s inner ids, so its factors land in the artifact's row
-order with no id mapping of their own, and `model.train.payload` writes the artifact: fold-in
-prior, calibration and the seen index come out as for an SVD.
+order with no id mapping of their own, and `model.artifact_write.payload` writes the artifact:
+fold-in prior, calibration and the seen index come out as for an SVD.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 from surprise import SVD
 
-from model.data import CompactTrainset
+from model.trainset import CompactTrainset
 
 # Spark 4 runs on Java 17 or later.
 MIN_JAVA = 17
@@ -159,7 +159,7 @@ def spark_session(
             spark.sparkContext.setLogLevel("ERROR")
             # Long ALS lineages overflow the stack without checkpoints; a cluster's would need
             # a shared file system, and 10 iterations stay within Spark's default interval.
-            if spark.sparkContext.master.startswith("local"):
+            if (spark.sparkContext.master or "").startswith("local"):
                 spark.sparkContext.setCheckpointDir(str(Path(tmp) / "checkpoints"))
             yield spark
         finally:
@@ -170,15 +170,19 @@ def baseline(trainset: CompactTrainset, params: ALSParams) -> tuple[np.ndarray, 
     """(bu, bi) exactly as Surprise's BaselineOnly (method "als") computes them, vectorised:
     bi = Σ(r - mu - bu) / (reg_i + n_i), then bu = Σ(r - mu - bi) / (reg_u + n_u), repeated."""
     u, i, r = trainset.u_sorted, trainset.i_sorted, trainset.r_sorted
-    n_u = np.bincount(u, minlength=trainset.n_users).astype(np.float64)
-    n_i = np.bincount(i, minlength=trainset.n_items).astype(np.float64)
+    n_u = np.bincount(u, minlength=trainset.n_users).astype(np.float64, copy=False)
+    n_i = np.bincount(i, minlength=trainset.n_items).astype(np.float64, copy=False)
     dev = r - trainset.global_mean
-    bu = np.zeros(trainset.n_users)
-    bi = np.zeros(trainset.n_items)
+    bu: np.ndarray = np.zeros(trainset.n_users)
+    bi: np.ndarray = np.zeros(trainset.n_items)
     for _ in range(params.bias_epochs):
-        bi = np.bincount(i, weights=dev - bu[u], minlength=trainset.n_items)
+        bi = np.bincount(i, weights=dev - bu[u], minlength=trainset.n_items).astype(
+            np.float64, copy=False
+        )
         bi /= params.bias_reg_item + n_i
-        bu = np.bincount(u, weights=dev - bi[i], minlength=trainset.n_users)
+        bu = np.bincount(u, weights=dev - bi[i], minlength=trainset.n_users).astype(
+            np.float64, copy=False
+        )
         bu /= params.bias_reg_user + n_u
     return bu, bi
 
@@ -248,6 +252,7 @@ def jvm_rss_mb() -> float | None:
         import psutil
 
         kids = psutil.Process().children(recursive=True)
-        return round(sum(p.memory_info().rss for p in kids if "java" in p.name()) / 2**20, 1)
+        rss: int = sum(p.memory_info().rss for p in kids if "java" in p.name())
+        return round(rss / 2**20, 1)
     except Exception:
         return None

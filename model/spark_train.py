@@ -16,11 +16,15 @@ from typing import Any
 import numpy as np
 
 from model import spark_als, tune
-from model.data import CompactTrainset, Ratings, kfold_indices, read_ratings
+from model.artifact_write import payload, save
+from model.data import Ratings, kfold_indices, read_ratings
 from model.evaluate import _Fold, _summary, cross_validate
 from model.recommender import FORMAT, FORMAT_VERSION, META_FILE
+from model.report import write_model_report
 from model.spark_als import ALSParams
-from model.train import SVDParams, payload, peak_rss_mb, save
+from model.svd import SVDParams
+from model.train import peak_rss_mb
+from model.trainset import CompactTrainset
 
 ALGORITHM = "Spark ALS (pyspark.ml, explicit) on BaselineOnly residuals"
 EVAL_FILE = "spark_eval.json"
@@ -119,7 +123,6 @@ def train_spark(
         f" {trainset.n_items:,} titles): Spark start {t_start:.1f} s, fit {t_fit:.1f} s;"
         f" train RMSE {body['train_rmse']:.4f}; wrote {pkl} and {meta}"
     )
-    from model.report import write_model_report
 
     write_model_report(data_dir)
     return metadata

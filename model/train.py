@@ -8,7 +8,8 @@ import platform
 import resource
 import sys
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,57 +17,22 @@ import numpy as np
 import surprise
 from surprise import SVD
 
-from model import hybrid
+from model import hybrid, tune
 from model.artifact import FORMAT, FORMAT_VERSION
-from model.artifact_write import calibration as calibration  # re-exported: tests, spark_train
-from model.artifact_write import estimates as estimates  # and docs name them model.train.*
-from model.artifact_write import payload as payload
-from model.artifact_write import save as save
-from model.artifact_write import user_prior as user_prior
+from model.artifact_write import payload, save
 from model.content import CONTENT_FILE, ContentError, ContentFeatures, read_content
-from model.data import CompactTrainset, EpochProgress, Ratings, read_ratings
-
-
-@dataclass(frozen=True)
-class SVDParams:
-    """Hyper-parameters. The defaults are the search's starting point and what `--no-search`
-    trains: on MovieLens 100k (real ratings, issue 12) 100 factors, 40 epochs, lr 0.01, reg 0.1
-    gave RMSE 0.910 against 0.935 for Surprise's defaults and 0.944 for BaselineOnly
-    (docs/model.md)."""
-
-    n_factors: int = 100
-    n_epochs: int = 40
-    lr_all: float = 0.01
-    reg_all: float = 0.1
-    random_state: int = 42
-
-    def algo(self, verbose: bool = False) -> SVD:
-        return SVD(
-            n_factors=self.n_factors,
-            n_epochs=self.n_epochs,
-            lr_all=self.lr_all,
-            reg_all=self.reg_all,
-            random_state=self.random_state,
-            verbose=verbose,
-        )
-
-
-def fit(ratings: Ratings, params: SVDParams, progress: bool = True) -> tuple[SVD, CompactTrainset]:
-    trainset = CompactTrainset(ratings)
-    if progress:
-        trainset.on_epoch = EpochProgress(params.n_epochs, trainset.n_ratings)
-    algo = params.algo().fit(trainset)
-    if progress:
-        trainset.on_epoch.finish()  # type: ignore[union-attr]
-        trainset.on_epoch = None
-    return algo, trainset
+from model.data import Ratings, read_ratings
+from model.fold_in_choice import baseline_as_svd, choose_fold_in
+from model.report import write_model_report
+from model.svd import SVDParams, fit
+from model.trainset import CompactTrainset
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def cv_metrics_for(reports_dir: Path, fingerprint: str, params: SVDParams) -> dict | None:
+def cv_metrics_for(reports_dir: Path, fingerprint: str, params: SVDParams) -> dict[str, Any] | None:
     """SVD's cross-validated metrics from `evaluate`, when they are for this data and params."""
     path = reports_dir / "model.json"
     try:
@@ -106,8 +72,6 @@ def train(
     SVD candidate beats it (model/tune.py); the fold-in regulariser is chosen on held-out people
     unless `fold_in_reg` is given. Without search `params` are trained as they are.
     """
-    from model import tune
-
     data_dir = Path(data_dir)
     path = ratings_path or data_dir / "processed" / "ratings.parquet"
     t0 = time.perf_counter()
@@ -137,7 +101,7 @@ def train(
         algo, trainset = fit(ratings, sel.params, progress=progress)
     else:
         trainset = CompactTrainset(ratings)
-        algo = tune.baseline_as_svd(trainset)
+        algo = baseline_as_svd(trainset)
     t_fit = time.perf_counter() - t1
     fold_in: dict[str, Any] = {"method": "prior", "reg": fold_in_reg, "chosen_by": "default"}
     if fold_in_reg is not None:
@@ -146,9 +110,7 @@ def train(
         # Half the search's sample: the fold-in choice fits the model once more, and at 11M a
         # second 1M-rating fit plus 300 people x 11 candidates took about 1.5 minutes.
         sample = tune.sample_people(ratings, max_search // 2, 1)
-        fold_in = tune.choose_fold_in(
-            sample, sel.params, baseline=sel.chosen != "SVD", seed=0, log=log
-        )
+        fold_in = choose_fold_in(sample, sel.params, baseline=sel.chosen != "SVD", seed=0, log=log)
         fold_in["chosen_by"] = "held-out people"
     t2 = time.perf_counter()
     content, hybrid_meta = _content_for(data_dir / "processed" / CONTENT_FILE, trainset)
@@ -157,9 +119,7 @@ def train(
     if content is not None:
         if search:
             sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
-            choice = hybrid.choose(
-                sample, _fitter(sel, tune.baseline_as_svd), content, seed=0, log=log
-            )
+            choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
         applied = hybrid.apply(algo, trainset, content, choice)
@@ -237,7 +197,6 @@ def train(
         file=sys.stderr,
     )
     print(f"chosen: {sel.reason}", file=sys.stderr)
-    from model.report import write_model_report  # the report renders svd.json
 
     write_model_report(data_dir)
     return metadata
@@ -266,7 +225,7 @@ def _content_for(
     return content, {"used": True}
 
 
-def _fitter(sel: Any, baseline_as_svd: Any) -> Any:
+def _fitter(sel: tune.Selection) -> Callable[[Ratings], tuple[SVD, CompactTrainset]]:
     """Fits the shipped kind of model (SVD with the chosen parameters, or BaselineOnly as SVD)
     on some ratings, for the hybrid's choice."""
 

@@ -5,16 +5,13 @@ so 11M ratings train without several GB of Python tuples (model/data.py explains
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from surprise import Trainset
 
 from domain.vocabulary import RATING_MAX, RATING_MIN
-
-if TYPE_CHECKING:
-    from model.data import Ratings
+from model.data import Ratings
 
 
 class _Grouped:
@@ -33,7 +30,7 @@ class _Grouped:
         return len(self.indptr) - 1
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, int | np.integer) and 0 <= key < len(self)
+        return isinstance(key, int | np.integer) and 0 <= int(key) < len(self)
 
     def __getitem__(self, key: int) -> list[tuple[int, float]]:
         if key not in self:
@@ -52,7 +49,7 @@ class _Grouped:
             yield k, self[k]
 
 
-class CompactTrainset(Trainset):
+class CompactTrainset(Trainset):  # type: ignore[misc]  # Trainset is Any: surprise ships no types
     """A surprise.Trainset whose ratings live in numpy arrays (see the module docstring).
 
     Inner ids follow first appearance in the given order, `all_ratings()` yields users in inner
@@ -93,7 +90,13 @@ class CompactTrainset(Trainset):
             raw2inner_id_users={u: k for k, u in enumerate(self.user_raw.tolist())},
             raw2inner_id_items={t: k for k, t in enumerate(self.item_raw.tolist())},
         )
-        self._global_mean = float(np.mean(self.r_sorted))
+        self.mean_rating = float(np.mean(self.r_sorted))
+
+    # Surprise's property would average all_ratings() on first use (a pass over every rating,
+    # reported as an epoch); the mean is known from the arrays.
+    @property
+    def global_mean(self) -> float:
+        return self.mean_rating
 
     # Surprise's Trainset sets `ir` in __init__; the property builds it only when an algorithm
     # (BaselineOnly's ALS) reads it, so SVD training never pays for the second orientation.
@@ -109,8 +112,8 @@ class CompactTrainset(Trainset):
         return self._ir
 
     @ir.setter
-    def ir(self, value: object) -> None:
-        self._ir = value  # type: ignore[assignment]
+    def ir(self, value: _Grouped | None) -> None:  # Trainset.__init__ sets None
+        self._ir = value
 
     def all_ratings(self) -> Iterator[tuple[int, int, float]]:
         # SVD.sgd calls this once per epoch: the natural place to report progress.

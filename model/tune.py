@@ -8,7 +8,7 @@ candidate's cost is predicted from the fits already timed, and a candidate that 
 budget is skipped, so the budget is a limit, not a hope. At large sizes the search runs on a
 seeded sample of people (all their ratings), and says so.
 
-`choose_fold_in` (model/fold_in_choice.py, re-exported here) picks the fold-in regulariser.
+`choose_fold_in` (model/fold_in_choice.py) picks the fold-in regulariser.
 """
 
 from __future__ import annotations
@@ -22,13 +22,10 @@ import numpy as np
 import pandas as pd
 from surprise import BaselineOnly
 
-from model.data import CompactTrainset, Ratings, RatingsError, Ticker, kfold_indices
-from model.fold_in_choice import FOLD_IN_GIVEN as FOLD_IN_GIVEN
-from model.fold_in_choice import FOLD_IN_PRIOR as FOLD_IN_PRIOR
-from model.fold_in_choice import FOLD_IN_RIDGE as FOLD_IN_RIDGE
-from model.fold_in_choice import baseline_as_svd as baseline_as_svd  # re-exported: train and
-from model.fold_in_choice import choose_fold_in as choose_fold_in  # evaluate call tune.<name>
-from model.train import SVDParams
+from model.data import Ratings, RatingsError, Ticker, kfold_indices
+from model.scoring import inner_ids, predict_all
+from model.svd import SVDParams
+from model.trainset import CompactTrainset
 
 # The axes of the search; the defaults (SVDParams) sit on them.
 AXES: dict[str, Sequence[Any]] = {
@@ -148,7 +145,6 @@ class _Folds:
     """The search's folds, each trainset built once for every candidate."""
 
     def __init__(self, ratings: Ratings, folds: int, seed: int) -> None:
-        from model.evaluate import inner_ids
 
         self.parts = []
         for f, (tr, te) in enumerate(kfold_indices(len(ratings), folds if folds > 1 else 5, seed)):
@@ -166,7 +162,6 @@ class _Folds:
         n_epochs: int = 1,
         log: Callable[[str], None] = log_none,
     ) -> tuple[float, float, list[float], float]:
-        from model.evaluate import predict_all
 
         t0 = time.perf_counter()
         per = []
@@ -275,9 +270,7 @@ def select(
         if (predicted is not None and (predicted > left or final > final_limit)) or left <= 0:
             sel.skipped_for_budget += 1
             continue
-        rmse, mae, per, sec = parts.score(
-            lambda c=cand: c.algo(), f"SVD {_short(cand)}", cand.n_epochs, log
-        )
+        rmse, mae, per, sec = parts.score(cand.algo, f"SVD {_short(cand)}", cand.n_epochs, log)
         rate = sec / units if rate is None else 0.5 * rate + 0.5 * sec / units
         sel.candidates.append(Candidate(_short(cand), rmse, mae, round(sec, 2), per))
         log(f"search: SVD {_short(cand)} RMSE {rmse:.4f} ({sec:.1f} s)")

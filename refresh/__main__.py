@@ -12,7 +12,8 @@ from pathlib import Path
 from domain.oneline import one_line, setup_logging
 from refresh import releases
 from refresh.lock import Busy, RefreshLock
-from refresh.run import RunOptions, run
+from refresh.outcome import RunOptions
+from refresh.run import run
 from refresh.settings import RefreshSettings
 
 

@@ -38,7 +38,8 @@ SCHEMA = pa.schema(
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
-    return pq.read_table(path, columns=list(COLUMNS)).to_pylist()
+    rows: list[dict[str, Any]] = pq.read_table(path, columns=list(COLUMNS)).to_pylist()
+    return rows
 
 
 def diff(new_titles: Path, old_titles: Path) -> tuple[pa.Table, dict[str, Any]]:
@@ -57,8 +58,8 @@ def diff(new_titles: Path, old_titles: Path) -> tuple[pa.Table, dict[str, Any]]:
 
 
 def _by_name(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    def index(rows: list[dict[str, Any]]) -> dict[tuple[str, Any], dict[str, dict]]:
-        out: dict[tuple[str, Any], dict[str, dict]] = defaultdict(dict)
+    def index(rows: list[dict[str, Any]]) -> dict[tuple[str, Any], dict[str, dict[str, Any]]]:
+        out: dict[tuple[str, Any], dict[str, dict[str, Any]]] = defaultdict(dict)
         for r in rows:
             out[(fold(r["title"]), r["release_year"])].setdefault(r["platform"], r)
         return out

@@ -89,7 +89,7 @@ def current(root: Path) -> Release | None:
 
 def list_releases(root: Path) -> list[Release]:
     """Complete releases, oldest first (versions sort by build time)."""
-    out = []
+    out: list[Release] = []
     if not root.is_dir():
         return out
     for path in sorted(root.iterdir()):
@@ -111,7 +111,7 @@ def new_staging(root: Path, version: str) -> Path:
 def clean_leftovers(root: Path) -> list[str]:
     """Remove what a killed run left: staging folders and temporary pointers. Call under the
     lock only (then no other run is writing them)."""
-    removed = []
+    removed: list[str] = []
     if not root.is_dir():
         return removed
     for path in root.iterdir():
@@ -174,7 +174,7 @@ def prune(root: Path, keep: int) -> list[str]:
     cur = current_version(root)
     releases = [r.version for r in list_releases(root)]
     keep_set = set(releases[-max(keep, 1) :]) | ({cur} if cur else set())
-    removed = []
+    removed: list[str] = []
     for version in releases:
         if version in keep_set:
             continue

@@ -24,9 +24,7 @@ from refresh import gates, inbox, releases
 from refresh.changes import diff
 from refresh.gates import Gate
 from refresh.lock import Busy, RefreshLock
-from refresh.outcome import (  # noqa: F401  (re-exported, as before the split)
-    CRASH_ENV,
-    EXIT,
+from refresh.outcome import (
     RunOptions,
     RunResult,
     _Abort,

@@ -21,7 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from refresh import inbox, releases
-from refresh.run import RunOptions
+from refresh.outcome import RunOptions
 from refresh.stages import _die_with_parent, python_module
 
 log = logging.getLogger("refresh")

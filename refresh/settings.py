@@ -13,14 +13,17 @@ class RefreshSettings(DataSettings):
     """REFRESH_* variables; DATA_DIR from the shared base."""
 
     refresh_inbox: Path | None = None  # default <DATA_DIR>/inbox
-    refresh_keep: int = Field(5, ge=1)  # releases kept (the current one always is)
-    refresh_max_drop: float = Field(0.30, ge=0.0, le=1.0)  # share of a platform's titles
-    refresh_model_margin: float = Field(0.05, ge=0.0)  # relative validation RMSE increase allowed
-    refresh_budget: float = Field(180.0, gt=0)  # seconds of hyper-parameter search
-    refresh_interval: float | None = Field(None, gt=0)  # serve: seconds between runs
+    refresh_keep: int = Field(default=5, ge=1)  # releases kept (the current one always is)
+    refresh_max_drop: float = Field(default=0.30, ge=0.0, le=1.0)  # share of a platform's titles
+    refresh_model_margin: float = Field(
+        default=0.05, ge=0.0
+    )  # relative validation RMSE increase allowed
+    refresh_budget: float = Field(default=180.0, gt=0)  # seconds of hyper-parameter search
+    refresh_interval: float | None = Field(default=None, gt=0)  # serve: seconds between runs
     refresh_cron: str | None = None  # serve: a crontab line, e.g. "0 4 * * *"
-    refresh_settle: float = Field(30.0, ge=0)  # serve: seconds an inbox must stay unchanged
-    refresh_poll: float = Field(5.0, gt=0)  # serve: seconds between inbox checks
+    # serve: seconds an inbox must stay unchanged
+    refresh_settle: float = Field(default=30.0, ge=0)
+    refresh_poll: float = Field(default=5.0, gt=0)  # serve: seconds between inbox checks
 
     _blank = field_validator("refresh_inbox", "refresh_interval", "refresh_cron", mode="before")(
         blank_is_none

@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import logging
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -94,7 +95,7 @@ def run_stage(
     return result
 
 
-def _wait(pid: int, name: str, log: Path, started: float) -> tuple[int, os.struct_rusage]:
+def _wait(pid: int, name: str, log: Path, started: float) -> tuple[int, resource.struct_rusage]:
     """wait4 on the child, saying every PROGRESS_EVERY s how long it runs and its last line."""
     last = started
     while True:

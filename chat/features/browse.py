@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from catalog.browse import BrowsePage, BrowseQuery, SortKey
-from catalog.validate import QueryError, parse_platform
+from catalog.errors import QueryError
+from catalog.validate import parse_platform
 from domain.genres import GENRES, genre_name, genre_of_word
 from domain.text import tidy
 from domain.vocabulary import (

@@ -8,8 +8,9 @@ from ..callbacks import Callback, ExpiredMenu, encode
 from ..chart_service import INTERNAL_CHARTS, MAX_CAPTION, chart_name
 from ..context import Context, echo
 from ..i18n import chart_label, t
+from ..limits import prefix_within, utf16_len
 from ..registry import REGISTRY
-from ..replies import Button, Html, Person, Reply, bold, esc, prefix_within, utf16_len
+from ..replies import Button, Html, Person, Reply, bold, esc
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ Typed words are parsed once (chat/args.py); whatever is missing is asked with bu
 
 from __future__ import annotations
 
-from catalog.validate import QueryError, parse_platform, parse_score, parse_year
+from catalog.errors import QueryError
+from catalog.validate import parse_platform, parse_score, parse_year
 from domain.text import tidy
 from domain.vocabulary import (
     ALL_PLATFORM_WORDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from catalog.results import SearchHit
+from catalog.results import RecommendedTitle, SearchHit
 from catalog.search.words import BANDS, PHRASE
 
 from .. import cards, picks, views
@@ -115,7 +115,7 @@ def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Repl
     return Reply(Html("\n".join(lines)), listed(chunk, page, nav))
 
 
-def listed(chunk: Sequence, page: int, nav: list[Button]) -> Keyboard:
+def listed(chunk: Sequence[RecommendedTitle], page: int, nav: list[Button]) -> Keyboard:
     """Card buttons for a page of recommended titles, then the pager."""
     keyboard = cards.card_buttons([item.title.id for item in chunk], page * views.PAGE_SIZE)
     return [*keyboard, nav] if nav else keyboard

@@ -8,17 +8,17 @@ that already holds the migration lock; `alembic -c people/alembic.ini ...` (a ne
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from people.schema import metadata
 from people.settings import StoreSettings
 from people.urls import sqlalchemy_url
 
 
-def run(connection: object) -> None:
-    dialect = connection.dialect.name  # type: ignore[attr-defined]
+def run(connection: Connection) -> None:
+    dialect = connection.dialect.name
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=metadata,
         transactional_ddl=True,  # SQLite and PostgreSQL both roll DDL back
         render_as_batch=dialect == "sqlite",  # SQLite's ALTER TABLE is narrow: copy-and-move

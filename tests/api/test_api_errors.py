@@ -19,6 +19,7 @@ from api.settings import ApiSettings
 from catalog import CatalogHolder, SearchHit, browse
 from catalog import errors as query_errors
 from catalog import validate as v
+from domain.vocabulary import LANGUAGES
 
 STATUS_OF_ERROR = {"not_found": 404, "ambiguous_title": 409, "invalid_argument": 422}
 
@@ -67,7 +68,7 @@ def test_every_code_has_an_english_and_a_spanish_text(code: str) -> None:
 
 
 def test_every_error_key_is_in_both_languages() -> None:
-    for lang in locales.LANGS:
+    for lang in LANGUAGES:
         missing = set(words.error_keys()) - locales.messages(words.DOMAIN, lang).names()
         assert not missing, (lang, missing)
 

@@ -142,7 +142,7 @@ async def test_the_finding_is_in_the_person_s_language(commands: Commands) -> No
 
 def test_charts_write_numbers_like_the_bot() -> None:
     """charts cannot import bot: its Spanish number format is a copy of i18n.number's."""
-    from charts.base import Numbers
+    from charts.findings import Numbers
 
     for lang in ("es", "en"):
         for value, digits in [(0, 0), (7, 0), (1500, 0), (22998, 0), (1234567, 0), (3.456, 2)]:

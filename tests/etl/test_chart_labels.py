@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from charts.base import number_label, row_at_max, top_label
+from charts.pandas_helpers import number_label, row_at_max, top_label
 
 
 def test_top_label_names_the_first_largest_and_smallest() -> None:

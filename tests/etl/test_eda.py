@@ -423,7 +423,7 @@ def test_findings_quote_the_same_numbers_in_both_languages(demo_report) -> None:
 
 
 def test_spanish_number_format() -> None:
-    from charts.base import ES, Numbers
+    from charts.findings import ES, Numbers
 
     assert (ES.count(22998), ES.num(3.456, 2), ES.num(-0.02, 2), ES.g(3.5), ES.g(4.0)) == (
         "22.998",

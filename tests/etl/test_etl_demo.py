@@ -184,7 +184,7 @@ def test_demo_ratings_have_the_published_shape(ml100k_like: pd.DataFrame) -> Non
 def _rmse_band(r: pd.DataFrame, folds: int) -> dict[str, float]:
     from model.data import ratings_from_frame
     from model.evaluate import cross_validate
-    from model.train import SVDParams
+    from model.svd import SVDParams
 
     ratings = ratings_from_frame(r)
     tuned = SVDParams(n_factors=100, n_epochs=40, lr_all=0.01, reg_all=0.1, random_state=0)

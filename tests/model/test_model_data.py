@@ -12,13 +12,13 @@ from surprise import SVD, BaselineOnly, Dataset, Reader
 from surprise.model_selection import KFold
 
 from model.data import (
-    CompactTrainset,
     RatingsError,
     kfold_indices,
     ratings_from_frame,
     read_ratings,
 )
 from model.synthetic import generate, write_parquet
+from model.trainset import CompactTrainset
 
 
 @pytest.fixture(scope="module")

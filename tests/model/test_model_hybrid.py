@@ -16,11 +16,13 @@ from etl.content import write_content
 from model import Recommender, hybrid
 from model.artifact import MODEL_FILE
 from model.content import read_content
-from model.data import CompactTrainset, ratings_from_frame
+from model.data import ratings_from_frame
 from model.hybrid_eval import evaluate_hybrid
 from model.report import render_hybrid
+from model.svd import SVDParams, fit
 from model.synthetic import GENRES, Synthetic, generate, write_parquet
-from model.train import SVDParams, fit, train
+from model.train import train
+from model.trainset import CompactTrainset
 
 PARAMS = SVDParams(n_factors=8, n_epochs=15, lr_all=0.01, reg_all=0.05, random_state=3)
 N_NEW = 40  # titles in the catalogue (content.npz) with no ratings at all

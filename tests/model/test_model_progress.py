@@ -12,7 +12,8 @@ import pytest
 import model.data
 from model import tune
 from model.data import Ticker, read_ratings
-from model.train import SVDParams
+from model.fold_in_choice import choose_fold_in
+from model.svd import SVDParams
 from tests.api_helpers import build_demo
 
 
@@ -43,6 +44,6 @@ def test_search_and_fold_in_choice_report_their_steps(
     steps = [ln for ln in lines if re.match(r"search: SVD .*: fold \d/2, epoch \d/4, \d+ s", ln)]
     assert steps and any("s left" in ln for ln in steps), lines
     lines.clear()
-    tune.choose_fold_in(ratings, sel.params, n_users=30, log=lines.append)
+    choose_fold_in(ratings, sel.params, n_users=30, log=lines.append)
     people = [ln for ln in lines if re.match(r"fold-in choice: \d+/\d+ held-out people", ln)]
     assert people and any("s left" in ln for ln in people), lines

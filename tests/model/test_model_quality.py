@@ -10,17 +10,13 @@ import pytest
 
 from model import Recommender
 from model.__main__ import main
-from model.data import CompactTrainset, ratings_from_frame
-from model.evaluate import (
-    cross_validate,
-    decision_metrics,
-    fold_in_accuracy,
-    inner_ids,
-    make_algo,
-    predict_all,
-)
+from model.artifact_write import payload
+from model.data import ratings_from_frame
+from model.evaluate import cross_validate, fold_in_accuracy, make_algo
+from model.scoring import decision_metrics, inner_ids, predict_all
+from model.svd import SVDParams, fit
 from model.synthetic import GENRES, Synthetic, generate, write_parquet
-from model.train import SVDParams, fit, payload
+from model.trainset import CompactTrainset
 
 PARAMS = SVDParams(n_factors=10, n_epochs=30, lr_all=0.01, reg_all=0.05, random_state=0)
 

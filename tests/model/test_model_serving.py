@@ -11,10 +11,13 @@ import pytest
 from surprise import SVD
 
 from model import ModelError, Recommender
-from model.data import CompactTrainset, ratings_from_frame
+from model.artifact_write import payload, save
+from model.data import ratings_from_frame
 from model.recommender import _top_indices
+from model.svd import SVDParams, fit
 from model.synthetic import Synthetic, generate, write_parquet
-from model.train import SVDParams, fit, payload, save, train
+from model.train import train
+from model.trainset import CompactTrainset
 
 PARAMS = SVDParams(n_factors=8, n_epochs=15, lr_all=0.01, reg_all=0.05, random_state=3)
 

@@ -20,12 +20,14 @@ from surprise import BaselineOnly
 
 from model import spark_als
 from model.__main__ import main
-from model.data import CompactTrainset, read_ratings
-from model.evaluate import cross_validate, inner_ids, predict_all
+from model.data import read_ratings
+from model.evaluate import cross_validate
 from model.recommender import Recommender
+from model.scoring import inner_ids, predict_all
 from model.spark_als import ALSParams, SparkUnavailable
+from model.svd import SVDParams
 from model.synthetic import generate, write_parquet
-from model.train import SVDParams
+from model.trainset import CompactTrainset
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_java = pytest.mark.skipif(

@@ -15,8 +15,10 @@ from surprise import BaselineOnly, Dataset, Reader
 from model import Recommender, tune
 from model.__main__ import main
 from model.data import kfold_indices, ratings_from_frame
-from model.evaluate import ndcg_at_k, nested_cross_validate
-from model.train import SVDParams, train
+from model.evaluate import nested_cross_validate
+from model.scoring import ndcg_at_k
+from model.svd import SVDParams
+from model.train import train
 from tests.etl_helpers import calibrated
 
 SMALL = SVDParams(n_factors=20, n_epochs=20, lr_all=0.01, reg_all=0.1, random_state=0)

@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from catalog.holder import CatalogHolder
-from refresh.run import CRASH_ENV
+from refresh.outcome import CRASH_ENV
 from tests.refresh_helpers import (
     ROOT,
     copy_tree,

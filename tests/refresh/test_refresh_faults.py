@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from refresh import releases
-from refresh.run import RunOptions, run
+from refresh.outcome import RunOptions
+from refresh.run import run
 from tests.refresh_helpers import copy_tree, lock_is_free, make_inbox, refresh, state
 
 # seconds of training search: more than the helpers' 2 s, so that on a busy machine the search
