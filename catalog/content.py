@@ -118,12 +118,11 @@ class ContentSimilarity:
         ranked[row] = 0.0
         name = rows.folded[row]
         picked: list[tuple[int, float]] = []
-        # the best few by a partial sort: the same film elsewhere may take some places
-        head = min(len(ranked) - 1, count * 4 + 10)
-        best = np.argpartition(-ranked, head)[: head + 1]
-        for r in best[np.argsort(-ranked[best], kind="stable")]:
-            if ranked[r] <= 0:
-                break
+        # Every title sharing something, best first and equal scores by row: a page of n and
+        # the first n of a longer list must agree (a partial sort picked among ties at its edge
+        # differently for different lengths, so paged answers skipped or repeated titles).
+        candidates = np.flatnonzero(ranked > 0)
+        for r in candidates[np.lexsort((candidates, -ranked[candidates]))]:
             if rows.folded[r] == name or rows.test[r]:
                 continue
             picked.append((int(r), float(min(1.0, shared[r]))))

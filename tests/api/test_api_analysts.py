@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder
+from domain.genres import genre_keys
 from tests.api_helpers import build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,11 +188,24 @@ def test_similar_pages_cover_the_whole_ranking(client: TestClient, cat: Catalog)
     assert beyond["items"] == [] and beyond["total"] == total
 
 
-def test_similar_pages_by_content(client: TestClient, cat: Catalog) -> None:
-    """A title nobody rated is ranked by what it shares; the pages cover exactly those."""
-    assert cat.recommender is not None
-    known = set(cat.recommender.title_ids)
-    unrated = next(r for r in cat.index.rows.refs if r.id not in known and cat.similar(r.id, 1))
+@pytest.fixture(scope="module")
+def content_only(
+    holder: CatalogHolder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, Catalog]]:
+    """The same catalogue without a model: /similar by content alone. (With the hybrid model
+    every catalogue title has factors, titles nobody rated too, so none falls back to content.)"""
+    base = tmp_path_factory.mktemp("content-only")
+    shutil.copytree(holder.data_dir / "processed", base / "processed")
+    alone = CatalogHolder(base)
+    assert alone.current.recommender is None
+    with TestClient(create_app(ApiSettings(data_dir=base), holder=alone)) as c:
+        yield c, alone.current
+
+
+def test_similar_pages_by_content(content_only: tuple[TestClient, Catalog]) -> None:
+    """A title without factors is ranked by what it shares; the pages cover exactly those."""
+    client, cat = content_only
+    unrated = next(r for r in cat.index.rows.refs if cat.similar(r.id, 1))
     total, ids = _walk(client, "/similar", "items", 7, title=unrated.id)
     page = get(client, "/similar", title=unrated.id, n=100)
     assert {x["basis"] for x in page["items"]} == {"content"}
@@ -203,9 +218,10 @@ def test_similar_pages_by_content(client: TestClient, cat: Catalog) -> None:
     def parts(t: str) -> set[str]:
         i = cat.title(t)
         assert i is not None
-        fields = (("g", i.listed_in), ("c", ",".join(i.cast)), ("d", i.director))
-        return {f"{k}:{x.strip().lower()}" for k, v in fields if v
-                for x in v.split(",") if x.strip()}  # fmt: skip
+        fields = (("c", ",".join(i.cast)), ("d", i.director))
+        genres = {f"g:{key}" for key in genre_keys(i.listed_in)}  # the shared vocabulary's
+        return genres | {f"{k}:{x.strip().lower()}" for k, v in fields if v
+                         for x in v.split(",") if x.strip()}  # fmt: skip
 
     own = parts(unrated.id)
     sharing = {
