@@ -75,7 +75,7 @@ class Commands(Context):
                 return
             asked = REGISTRY.commands.get(question.command) if question else None
             if question is not None and asked is not None:
-                command, rest = asked, f"{question.prefix} {text}".strip()
+                command, rest = asked, text
             else:
                 command, rest = REGISTRY.commands["search"], text
         else:

@@ -106,7 +106,9 @@ async def test_every_button_of_every_wizard_is_valid_and_answers(commands: Comma
         ("/platformcount all", "All:"),
         ("/recommend 1 ns1", "User 1 and"),
         ("/recommend 99999999 ns1", "user 99999999 has no ratings in the model"),
-        ("/recommend abc ns1", "I need a few of your ratings first"),
+        ("/recommend ns1", "I need a few of your ratings first"),
+        # no title is called that: said first, before asking for ratings (issue 22)
+        ("/recommend abc ns1", "I can't find any title like “abc ns1”"),
         ("/recommend 1 qqqqzzzzxxxx", "I can't find any title"),
         ("/top 1", "I don't know that command"),  # an analyst's tool: admins only
         ("/similar ns1", "Similar to"),

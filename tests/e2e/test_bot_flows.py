@@ -184,3 +184,26 @@ async def test_browse_menu_pages_and_a_typed_year_in_telegram(data_dir: Path, la
         [answer] = await bot.say(chat, str(year), lang)
         assert f"Netflix {'en' if es else 'in'} {year}" in answer.text, answer.text
         assert bot.commands.stats.errors == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_a_number_after_recommend_is_a_title_and_an_id_with_a_title_a_user(
+    data_dir: Path, lang: str
+) -> None:
+    """Issue 22: `/recommend 13` is a title called 13 (none is), not "Which title for user
+    13?", although the demo ratings have a user 13; `/recommend 13 dark river` is that user."""
+    command = "/recomendar" if lang == "es" else "/recommend"
+    async with running_bot(data_dir) as bot:
+        chat = 3600
+        [lone] = await bot.say(chat, f"{command} 13", lang)
+        assert ("No encuentro ningún título parecido a «13»", "I can't find any title like “13”")[
+            lang == "en"
+        ] in lone.text, lone.text
+        assert "13?" not in lone.text and not forced_reply(lone)
+        # asked back, the typed number is the title too
+        await bot.say(chat, command, lang)
+        [typed] = await bot.say(chat, "13", lang)
+        assert typed.text == lone.text
+        [user] = await bot.say(chat, f"{command} 13 dark river", lang)
+        assert user.text.startswith(("Usuario 13 y", "User 13 and")[lang == "en"]), user.text
+        assert bot.commands.stats.errors == 0
