@@ -62,14 +62,24 @@ async def add(ctx: Context, person: Person, title_id: str) -> Reply:
             [Button(t(lang, "menu_myplatforms"), encode("mp", "_", owner=person.user_id))]
         )
     # already on one of my platforms: say where it is now, not "I'll tell you when it arrives"
-    here = [o.platform for o in offers(ctx.catalog, info) if o.platform in platforms]
+    carried = [o.platform for o in offers(ctx.catalog, info)]
+    here = [p for p in carried if p in platforms]
     if here:
         key = "watch_added_here" if added else "watch_already_here"
-        where = ", ".join(platform_name(p, lang) for p in dict.fromkeys(here))
-        text = t(lang, key, title=name, platforms=where)
+        text = t(lang, key, title=name, platforms=_names(here, lang))
+    elif not platforms:
+        # No platforms chosen: an alert comes only for a title new everywhere (alerts/queue.py),
+        # and this one streams somewhere already. Say where, and what makes alerts work.
+        key = "watch_added_anywhere" if added else "watch_already_anywhere"
+        button = t(lang, "menu_myplatforms")
+        text = t(lang, key, title=name, platforms=_names(carried, lang), button=button)
     else:
         text = t(lang, "watch_added" if added else "watch_already", title=name)
     return Reply(text, keyboard, toast=t(lang, "saved_toast"))
+
+
+def _names(platforms: list[str], lang: str) -> str:
+    return ", ".join(platform_name(p, lang) for p in dict.fromkeys(platforms))
 
 
 @REGISTRY.command("watchlist", "milista")

@@ -188,7 +188,9 @@ async def test_best_first_shows_the_votes_behind_each_score_and_says_they_count(
     assert first.score is not None
     votes = f"{first.votes} {'votos' if lang == 'es' else 'votes'}"
     assert listed(out)[0].endswith(f"★ ({votes})"), out
-    note = ("con pocos votos pesa menos", "from only a few votes counts for less")[lang == "en"]
+    note = ("con pocos votos, alta o baja, pesa menos", "few votes, high or low, counts for less")[
+        lang == "en"
+    ]
     assert note in out
     # newest first: no such line (the order is the year)
     [newest] = await console(commands, lang, "/browse all newest")

@@ -44,6 +44,29 @@ async def test_watch_says_where_it_is_already(small: Commands, lang: str) -> Non
     assert HERE[lang] not in out[4]  # Hulu is not one of mine: I'll tell you when it arrives
 
 
+ANYWHERE = {
+    "es": ("Ya está en Netflix. Dime qué plataformas tienes (📺 Mis plataformas)",
+           "ya está en tu lista. Ya está en Netflix."),
+    "en": ("It's on Netflix now. Tell me which platforms you have (📺 My platforms)",
+           "already on your watchlist. It's on Netflix now."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_watch_with_no_platforms_says_where_it_is_and_what_alerts_need(
+    small: Commands, lang: str
+) -> None:
+    """No platforms chosen: an alert comes only for a title new everywhere (alerts/queue.py),
+    so "I'll tell you when it arrives on one of your platforms" would never come true for a
+    title streaming somewhere already; the reply says where it is and asks for the platforms."""
+    out = await console(small, lang, "/watch the office (u.s.)", "/watch the office (u.s.)")
+    assert ANYWHERE[lang][0] in out[0], out[0]
+    assert ANYWHERE[lang][1] in out[1], out[1]
+    assert (
+        "Te aviso cuando llegue a una de tus" if lang == "es" else "I'll tell you when it arrives"
+    ) not in out[0]
+
+
 GIVEN = {"es": "Ya le diste ★★★★", "en": "You rated it ★★★★ before"}
 
 
