@@ -19,7 +19,7 @@ from catalog.results import (
 )
 from domain.genres import genre_keys, genre_name
 from domain.vocabulary import YearMeaning, kind_name, year_meaning
-from locales import number
+from locales import number, short
 
 from .i18n import counted, platform_name, t
 from .limits import BUTTON_TEXT_MAX, CARD_FIELD_MAX, LIST_TITLE_MAX, clip
@@ -111,7 +111,7 @@ def score_count(lang: str, r: ScoreCount) -> Html:
         count=number(lang, r.count),
         platform=platform_name(r.platform),
         year=r.year,
-        score=number(lang, r.scored, 1),
+        score=short(lang, r.scored),  # as typed: "4", "3,75" (one decimal would say 3,8)
         movies=counted(lang, "n_movies", r.movies),
         rated=number(lang, r.rated),
     )

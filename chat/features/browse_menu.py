@@ -53,7 +53,9 @@ Step = Literal["platform", "kind", "genre", "decade", "year", "score"]
 STEPS: tuple[Step, ...] = ("platform", "kind", "genre", "decade", "score")  # field order
 COLUMNS: dict[Step, int] = {"platform": 2, "kind": 2, "genre": 2, "decade": 3, "year": 4,
                             "score": 2}  # fmt: skip
-Option = tuple[str, str]  # a button's label and the field value it chooses
+# A button's label, the field value it chooses, and the number it stands for when a person
+# could type that as the answer (a minimum score: Button.typed).
+Option = tuple[str, str, str | None]
 
 
 def start() -> tuple[str, ...]:
@@ -115,7 +117,7 @@ def question(catalog: Catalog, lang: str, fields: tuple[str, ...]) -> tuple[Html
         return encode("br", *chosen)
 
     keyboard = [
-        [Button(label, choose(value)) for label, value in row]
+        [Button(label, choose(value), typed=typed) for label, value, typed in row]
         for row in options(catalog, lang, fields, step)
     ]
     q = query_of(fields)
@@ -126,38 +128,38 @@ def question(catalog: Catalog, lang: str, fields: tuple[str, ...]) -> tuple[Html
 
 
 def options(catalog: Catalog, lang: str, fields: tuple[str, ...], step: Step) -> list[list[Option]]:
-    """The buttons of a question as (label, field value) rows: the keyboard, and what a typed
-    label stands for."""
+    """The buttons of a question as rows of options: the keyboard, and what a typed label
+    stands for. The last row is the "any" (or "the whole decade") choice."""
     found: list[Option]
     last: Option
     if step == "platform":
-        found = [(platform_name(p), code) for p, code in PLATFORM_LETTERS.items()]
-        last = (str(t(lang, "any_platform")), ANY)
+        found = [(platform_name(p), code, None) for p, code in PLATFORM_LETTERS.items()]
+        last = (str(t(lang, "any_platform")), ANY, None)
     elif step == "kind":
-        found = [(str(t(lang, "browse_movies")), "m"), (str(t(lang, "browse_shows")), "s")]
-        last = (str(t(lang, "browse_both")), ANY)
+        kinds = (("browse_movies", "m"), ("browse_shows", "s"))
+        found = [(str(t(lang, key)), code, None) for key, code in kinds]
+        last = (str(t(lang, "browse_both")), ANY, None)
     elif step == "genre":
-        found = [(genre_name(g, lang), f"{i:02d}") for i, g in enumerate(GENRES[:GENRES_OFFERED])]
-        last = (str(t(lang, "browse_any_genre")), ANY)
+        found = [(genre_name(g, lang), f"{i:02d}", None) for i, g in enumerate(GENRES)]
+        found = found[:GENRES_OFFERED]
+        last = (str(t(lang, "browse_any_genre")), ANY, None)
     elif step == "decade":
         decades = sorted({y - y % 10 for y in _years(catalog, fields)}, reverse=True)
-        found = [
-            (str(t(lang, "browse_decade_button", decade=d)), f"{PICK_YEAR}{d}") for d in decades
-        ]
-        last = (str(t(lang, "any_year")), ANY)
+        found = [(str(t(lang, "browse_decade_button", decade=d)), f"{PICK_YEAR}{d}", None)
+                 for d in decades]  # fmt: skip
+        last = (str(t(lang, "any_year")), ANY, None)
     elif step == "year":
         decade = int(fields[STEPS.index("decade")][1:])
         years = [y for y in _years(catalog, fields) if decade <= y < decade + 10]
-        found = [(str(y), str(y)) for y in sorted(years, reverse=True)]
-        last = (str(t(lang, "browse_whole_decade", decade=decade)), f"d{decade}")
+        found = [(str(y), str(y), None) for y in sorted(years, reverse=True)]
+        last = (str(t(lang, "browse_whole_decade", decade=decade)), f"d{decade}", None)
     else:
-        found = [
-            (str(t(lang, "browse_min_score", score=short(lang, s))), score_field(s))
-            for s in SCORES_OFFERED
-        ]
-        last = (str(t(lang, "browse_any_score")), ANY)
+        written = [short(lang, s) for s in SCORES_OFFERED]
+        found = [(str(t(lang, "browse_min_score", score=w)), score_field(s), w)
+                 for s, w in zip(SCORES_OFFERED, written, strict=True)]  # fmt: skip
+        last = (str(t(lang, "browse_any_score")), ANY, None)
     columns = COLUMNS[step]
-    return [found[i : i + columns] for i in range(0, len(found), columns)] + [[last]]
+    return [*(found[i : i + columns] for i in range(0, len(found), columns)), [last]]
 
 
 def _years(catalog: Catalog, fields: tuple[str, ...]) -> list[int]:
@@ -185,7 +187,7 @@ def typed_value(catalog: Catalog, fields: tuple[str, ...], step: Step, text: str
     said = tidy(text)
     for lang in LANGUAGES:  # a button's own label, typed or pasted
         for row in options(catalog, lang, fields, step):
-            for label, value in row:
+            for label, value, _ in row:
                 if tidy(label) == said:
                     return value
     anything = said in ALL_PLATFORM_WORDS or said in ("both", "ambos", "ambas")

@@ -232,4 +232,15 @@ def test_render_numbers_buttons_across_rows() -> None:
     from chat.replies import Button
 
     text, data = render(Reply("<b>x</b> &amp; y", [[Button("a", "1")], [Button("b", "2")]]))
-    assert text == "x & y\n[1] a\n[2] b" and data == {1: "1", 2: "2"}
+    assert text == "x & y\n[1] a\n[2] b" and data == {"1": "1", "2": "2"}
+
+
+def test_render_keys_a_button_standing_for_a_number_by_that_number() -> None:
+    """Issue 22 (console parity): "4" typed at "Scored above…?" is 4, as in Telegram, not the
+    fourth button ("> 3")."""
+    from chat.replies import Button
+
+    scores = [Button(f"> {s}", f"d{s}", typed=s) for s in ("2", "2,5", "3", "3,5", "4")]
+    text, data = render(Reply("?", [scores, [Button("Any", "any")]]))
+    assert text == "?\n[2] > 2  [2,5] > 2,5  [3] > 3  [3,5] > 3,5  [4] > 4\n[1] Any"
+    assert data == {"2": "d2", "2.5": "d2,5", "3": "d3", "3.5": "d3,5", "4": "d4", "1": "any"}

@@ -62,8 +62,8 @@ QUESTIONS = {
 
 
 def button(out: str, label: str) -> str:
-    """The number the console gives the button labelled `label` (exactly)."""
-    found = re.search(rf"\[(\d+)\] {re.escape(label)}(?:  |$)", out, re.M)
+    """What to type in the console for the button labelled `label` (exactly)."""
+    found = re.search(rf"\[([^\]]+)\] {re.escape(label)}(?:  |$)", out, re.M)
     assert found is not None, (label, out)
     return found[1]
 
@@ -121,6 +121,7 @@ async def test_browse_menu_asks_decade_then_year_then_minimum_score_tapped(
     lines.append(str(year))  # a year button is pressed by its number
     out = await console(commands, lang, *lines)
     assert QUESTIONS[lang][5] in out[5]
+    assert button(out[5], score) == ("3,5" if lang == "es" else "3.5")  # pressed by its value
     lines.append(button(out[5], score))
     out = await console(commands, lang, *lines)
     expected = catalog.browse(year=year, min_score=3.5)

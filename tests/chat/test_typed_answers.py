@@ -38,6 +38,22 @@ async def test_scorecount_answered_by_typing_every_step(
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
+async def test_a_whole_score_typed_is_that_score_not_the_button_with_that_number(
+    commands: Commands, catalog: Catalog, lang: str
+) -> None:
+    """In the console a number presses a button; at "Scored above…?" the number a person types
+    is the score (as in Telegram): "4" is "> 4", not the fourth button ("> 3")."""
+    year = max(catalog.years("netflix"))
+    name = "/pornota" if lang == "es" else "/scorecount"
+    out = await console(commands, lang, name, "netflix", str(year), "4")
+    assert "[4] > 4" in out[2], out[2]
+    above = "tienen nota mayor que 4 " if lang == "es" else "are scored above 4 "
+    assert above in out[3], out[3]
+    expected = catalog.score_count("netflix", 4, year).count
+    assert out[3].startswith(f"4\n{expected} "), out[3]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
 async def test_a_bad_typed_value_is_explained_and_asked_again(
     commands: Commands, catalog: Catalog, lang: str
 ) -> None:
