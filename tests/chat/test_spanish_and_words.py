@@ -107,6 +107,29 @@ async def test_estado_explains_the_model_choice_in_spanish(commands: Commands) -
     assert "the parameters given" not in text
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_status_names_platforms_and_commands_as_people_write_them(
+    commands: Commands, lang: str
+) -> None:
+    """Seen on the real titles: "Por plataforma: amazon 9.668, disney 1.450" and "Comandos:
+    /recommend 2" in Spanish. The platforms' names and the commands in the person's words."""
+    import io
+
+    from chat.console import run_console
+    from chat.replies import Person
+
+    admin = Person(user_id=1, chat_id=1, lang=lang, is_admin=True)
+    out = io.StringIO()
+    command = "/recomendar" if lang == "es" else "/recommend"
+    await run_console(commands, admin, io.StringIO(f"{command} ns1\n/status\n"), out)
+    text = out.getvalue()
+    line = next(x for x in text.splitlines() if x.startswith(("Por plataforma:", "Per platform:")))
+    assert "Amazon Prime Video " in line and "Disney+ " in line and "amazon" not in line, line
+    commands_line = text.splitlines()[-2]
+    assert f"{command} 1" in commands_line, commands_line
+    assert (("/estado 1", "/status 1")[lang == "en"]) in commands_line
+
+
 @pytest.mark.parametrize(
     ("why", "es"),
     [
