@@ -113,7 +113,7 @@ class Commands(Context):
         matching button would; a value that fits nothing says why (the handler asks again)."""
         lang = person.lang
         try:
-            cb = decode(state)
+            cb = decode(state).with_titles(self.title_of_token)
             return await REGISTRY.answers[cb.action](self, person, cb, text)
         except (ExpiredMenu, KeyError):  # our own state: only a changed catalogue gets here
             return Reply(t(lang, "expired"))

@@ -250,3 +250,25 @@ async def test_browse_menu_decade_year_and_minimum_score_tapped_and_typed(
         else:
             assert ("Nada coincide" if es else "Nothing matches") in found.text
         assert bot.commands.stats.errors == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_stars_typed_under_a_rating_card_rate_it(data_dir: Path, lang: str) -> None:
+    """Issue 22: "How would you rate it?" takes typed stars as its buttons do; a typed "4" was
+    a title search ("N titles match “4”")."""
+    es = lang == "es"
+    async with running_bot(data_dir) as bot:
+        chat = 3980
+        [card] = await bot.say(chat, "/puntuar" if es else "/rate", lang)
+        title = card.text.split(" (", 1)[0]
+        [saved] = await bot.say(chat, "4", lang)
+        assert saved.method == "sendMessage"  # a typed answer edits nothing
+        assert saved.text.startswith(f"{'Guardado' if es else 'Saved'}: {title} (")
+        assert "★★★★." in saved.text and "coincid" not in saved.text and "match" not in saved.text
+        [skipped] = await bot.say(chat, "saltar" if es else "skip", lang)
+        assert skipped.text.startswith("Saltado: " if es else "Skipped: ")
+        assert list(bot.commands.store.ratings(chat).values()) == [4.0]
+        # other words are a title search, as without the question
+        [search] = await bot.say(chat, "frozen", lang)
+        assert ("títulos coinciden" if es else "titles match") in search.text
+        assert bot.commands.stats.errors == 0
