@@ -75,3 +75,22 @@ async def test_rating_again_shows_the_stars_given(small: Commands, lang: str) ->
     out = await console(small, lang, "/rate the office (u.s.)", "4", "/rate the office (u.s.)")
     assert GIVEN[lang] not in out[0] and "✓" not in out[0]
     assert GIVEN[lang] in out[2] and "✓4★" in out[2], out[2]
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("es", "netflix y disney+"), ("en", "Netflix, Disney+")]
+)
+async def test_platforms_typed_under_my_platforms_turn_them_on(
+    small: Commands, lang: str, typed: str
+) -> None:
+    """ "Tap the ones you have": typing them does the same (it was a title search for
+    "netflix y disney+"); other words stay a search; /myplatforms hulu turns Hulu on."""
+    command = "/misplataformas" if lang == "es" else "/myplatforms"
+    person = 5 if lang == "es" else 6
+    out = await console(small, lang, command, typed, "the office", f"{command} hulu")
+    assert "✅ Netflix" in out[1] and "✅ Disney+" in out[1] and "▫️ Hulu" in out[1], out[1]
+    assert await small.store.platforms_async(person) == {"netflix", "disney", "hulu"}
+    assert "The Office (U.K.)" in out[2]  # a search, the question closed
+    assert "✅ Hulu" in out[3]
+    [bad] = await console(small, lang, f"{command} hbo")
+    assert "hbo" in bad and "Netflix" in bad
