@@ -63,9 +63,9 @@ class Commands(Context):
         if person.chat_id == person.user_id:  # their private chat: they do not block the bot
             await self.wrote(person.user_id, always=restarts(text))
         if not text.startswith("/"):
-            if is_small_talk(text):  # "hola", "thanks": no title search, a friendly word
+            if is_small_talk(text):  # "hola", "thanks", "ayuda": no title search
                 self.pending.drop(person.user_id)
-                yield small_talk(person, text)
+                yield await small_talk(self, person, text)
                 return
             # the answer to the question we asked last (a command tapped with no arguments,
             # or a menu's question answered by typing), else a title search
