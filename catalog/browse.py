@@ -191,7 +191,10 @@ def _one_word(words: list[str], i: int, q: BrowseQuery) -> tuple[int, BrowseQuer
         if platform is not None:
             return n, _set(q, "platform", platform, phrase)
         genre = genre_of_word(phrase)
-        if genre is not None and kind_key(phrase) is None:
+        # a platform's label holding a kind word ("Horror Movies", "TV Comedies") is read as
+        # its genre and that kind, word by word: "horror movies" are movies, not also shows
+        kinded = n > 1 and any(kind_key(w) is not None for w in words[i : i + n])
+        if genre is not None and kind_key(phrase) is None and not kinded:
             return n, _set(q, "genre", genre, phrase)
         if phrase in SORT_WORDS:
             return n, replace(q, sort=SORT_WORDS[phrase])

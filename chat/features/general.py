@@ -32,6 +32,7 @@ BYES = frozenset(
     {"adios", "bye", "bye bye", "goodbye", "chao", "chau", "hasta luego", "hasta pronto",
      "nos vemos", "see you", "see ya", "good night"}
 )  # fmt: skip
+OK_MARKS = frozenset("👍👌🙂😊🙏❤✌😀😃😄🆗✅")  # an emoji alone that says ok or thanks
 # Asking what the bot does: its help. "?" alone is one too (no letters: see small_talk_kind).
 HELP_WORDS = frozenset(
     {"help", "ayuda", "que puedes hacer", "que sabes hacer", "what can you do", "como funciona",
@@ -52,8 +53,11 @@ def small_talk_kind(text: str) -> str | None:
     """What a message that is no title says: "hello", "thanks", "ok" (also an emoji alone),
     "bye", "help" ("ayuda", "?") or "menu"; None for anything else (a title search)."""
     plain = _plain(text)
-    if not plain:  # no letter nor digit: "?" asks for help, "👍" or "!!" is an ok
-        return "help" if "?" in text else "ok" if text.strip() else None
+    if not plain:  # no letter nor digit: "?" asks for help, "👍" is an ok ("★★" is stars)
+        marks = set(text) - {" ", "\ufe0f", "!", "¡"}
+        if marks and marks <= {"?", "¿"}:
+            return "help"
+        return "ok" if marks and marks <= OK_MARKS else None
     for kind, words in (("hello", GREETINGS), ("thanks", THANKS), ("ok", OKS), ("bye", BYES),
                         ("help", HELP_WORDS), ("menu", MENU_WORDS)):  # fmt: skip
         if plain in words:

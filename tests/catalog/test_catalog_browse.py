@@ -124,6 +124,9 @@ def test_items_carry_genres_and_scores(cat: Catalog) -> None:
         ("all science fiction >3,5", BrowseQuery(None, None, "scifi_fantasy", min_score=3.5)),
         ("Disney+ kids & family newest", BrowseQuery("disney", None, "family", sort="newest")),
         ("ciencia ficción tv shows", BrowseQuery(None, "tv show", "scifi_fantasy")),
+        # a platform's label holding a kind is that genre and that kind, not the genre alone
+        ("horror movies", BrowseQuery(None, "movie", "horror")),
+        ("TV Comedies", BrowseQuery(None, "tv show", "comedy")),
         ("", BrowseQuery()),
     ],
 )

@@ -208,3 +208,23 @@ async def test_a_word_browse_does_not_know_is_named(commands: Commands, lang: st
         and ("/explorar netflix comedia 2020" if lang == "es" else "/browse netflix comedy 2020")
         in out
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "what"),
+    [
+        ("es", "películas de terror", "Terror · Películas"),
+        ("en", "horror movies", "Horror · Movies"),
+    ],
+)
+async def test_typed_words_that_are_a_browse_and_name_no_title_browse(
+    commands: Commands, catalog: Catalog, lang: str, typed: str, what: str
+) -> None:
+    """Free text (no command) that names no title but reads as filters gets the catalogue
+    filtered by them ("películas de terror" said "I can't find any title like…")."""
+    expected = catalog.browse(kind="movie", genre="horror")
+    assert expected.total and not catalog.search(typed, 1)
+    [out] = await console(commands, lang, typed)
+    head = HEADER.search(out)
+    assert head is not None and head["what"] == what, out
+    assert total(out) == expected.total
