@@ -152,3 +152,22 @@ def test_every_shape_of_the_trainers_reason_in_spanish(why: str, es: str) -> Non
 
     assert es in chosen_reason("es", why)
     assert chosen_reason("en", why).startswith(why.split(" (")[0][:20])
+
+
+def test_spanish_sentences_write_decimals_with_a_comma() -> None:
+    """Seen: "«four» no es una nota válida; usa un número de 0 a 5, como 3.5." The Spanish
+    catalogue writes every decimal of its own as Spanish does (3,5), as the numbers filled in
+    are (locales.number)."""
+    import re
+
+    import locales
+
+    es = locales.messages("bot", "es")
+    texts = [*es.singular.items(), *((k, f) for k, forms in es.plurals.items() for f in forms)]
+    dotted = {key: text for key, text in texts if re.search(r"\d\.\d", text)}
+    assert not dotted, dotted
+
+
+async def test_a_bad_score_is_explained_with_a_spanish_example(commands: Commands) -> None:
+    out = await console(commands, "es", "/pornota netflix 2020", "cuatro")
+    assert "«cuatro» no es una nota válida; usa un número de 0 a 5, como 3,5." in out[1], out[1]
