@@ -191,7 +191,10 @@ def _one_word(words: list[str], i: int, q: BrowseQuery) -> tuple[int, BrowseQuer
         if platform is not None:
             return n, _set(q, "platform", platform, phrase)
         genre = genre_of_word(phrase)
-        if genre is not None and kind_key(phrase) is None:
+        # a platform's label holding a kind word ("Horror Movies", "TV Comedies") is read as
+        # its genre and that kind, word by word: "horror movies" are movies, not also shows
+        kinded = n > 1 and any(kind_key(w) is not None for w in words[i : i + n])
+        if genre is not None and kind_key(phrase) is None and not kinded:
             return n, _set(q, "genre", genre, phrase)
         if phrase in SORT_WORDS:
             return n, replace(q, sort=SORT_WORDS[phrase])
@@ -285,6 +288,18 @@ class BrowseTable:
 
     def matching(self, q: BrowseQuery) -> np.ndarray:
         """Positions (into the table) of the titles matching q, in q's sort order."""
+        at = np.flatnonzero(self.mask(q))
+        keys: tuple[np.ndarray, ...]
+        if q.sort == "newest":
+            # newest release first, then latest added, then most voted; unknown years last
+            keys = (self.name_rank[at], -self.votes[at], -self.added[at], -self.year[at])
+        else:
+            # best score first (shrunk: PRIOR_VOTES), then most voted; unrated titles last
+            keys = (self.name_rank[at], -self.votes[at], -self.rank_score[at])
+        return at[np.lexsort(keys)]
+
+    def mask(self, q: BrowseQuery) -> np.ndarray:
+        """True for the titles matching q's filters (its sort aside)."""
         keep = np.ones(len(self.rows), dtype=bool)
         if q.platform is not None:
             keep &= self.platform == q.platform
@@ -298,15 +313,7 @@ class BrowseTable:
             keep &= (self.year >= q.decade) & (self.year < q.decade + 10)
         if q.min_score is not None:
             keep &= np.nan_to_num(self.score, nan=-1.0) >= q.min_score
-        at = np.flatnonzero(keep)
-        keys: tuple[np.ndarray, ...]
-        if q.sort == "newest":
-            # newest release first, then latest added, then most voted; unknown years last
-            keys = (self.name_rank[at], -self.votes[at], -self.added[at], -self.year[at])
-        else:
-            # best score first (shrunk: PRIOR_VOTES), then most voted; unrated titles last
-            keys = (self.name_rank[at], -self.votes[at], -self.rank_score[at])
-        return at[np.lexsort(keys)]
+        return keep
 
 
 def page(table: BrowseTable, rows: TitleRows, q: BrowseQuery, start: int, n: int) -> BrowsePage:
@@ -326,3 +333,9 @@ def page(table: BrowseTable, rows: TitleRows, q: BrowseQuery, start: int, n: int
             )
         )
     return BrowsePage(q, len(found), start, tuple(items))
+
+
+def years(table: BrowseTable, q: BrowseQuery) -> list[int]:
+    """The known release years (ascending, each once) of the titles matching q."""
+    found = table.year[table.mask(q)]
+    return [int(y) for y in np.unique(found[found >= 0])]

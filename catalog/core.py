@@ -504,6 +504,11 @@ class Catalog:
         start, n = v.parse_offset(offset), v.parse_limit(limit)
         return browse.page(self._browse_table, self.index.rows, query, start, n)
 
+    def browse_years(self, query: BrowseQuery) -> list[int]:
+        """The release years (ascending) of the titles a parsed query matches: what a menu
+        offers next, so no decade or year button leads to nothing."""
+        return browse.years(self._browse_table, query)
+
     # ---------------------------------------------------------------- charts
 
     def chart_frames(self) -> dict[str, ChartFrame]:

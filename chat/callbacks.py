@@ -54,6 +54,7 @@ _UID = rf"\d{{1,{USER_ID_DIGITS}}}"  # and at most USER_ID_MAX: checked in _chec
 _STARS = r"[0-5]"
 _MENU = r"md|sc|pc|ac|rate|fy|help|search|chart|wl|mp|lang|br"  # main-menu targets (general.py)
 _CHART = r"[a-z][a-z_]{1,23}"
+_WHEN = r"\d{4}|[dy]\d{4}|[*_]"  # /browse's year, d+decade, or y+decade (a year being asked)
 
 # action -> the regex of each field, in order
 SCHEMA: dict[str, tuple[str, ...]] = {
@@ -81,9 +82,10 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "mp": (rf"[{''.join(PLATFORM_OF_LETTER)}_]",),  # toggle one of my platforms ("_": show)
     "forget": (r"yes|no",),  # /deletemydata's confirmation
     "noop": (),  # page indicator; pressing it does nothing
-    # /browse: platform, kind, genre (its index in domain.genres.GENRES), year or d+decade,
-    # minimum score, sort (score / newest), page (chat/features/browse.py)
-    "br": (_PLAT, r"[ms*_]", r"\d{2}|[*_]", r"\d{4}|d\d{4}|\*", rf"{_SCORE}|\*", r"[sn]", _PAGE),
+    # /browse: platform, kind, genre (its index in domain.genres.GENRES), year or d+decade
+    # (y+decade: that decade chosen, a year of it being asked), minimum score, sort (score /
+    # newest), page; "_" a filter the menu has not asked yet (chat/features/browse_menu.py)
+    "br": (_PLAT, r"[ms*_]", r"\d{2}|[*_]", _WHEN, rf"{_SCORE}|\*", r"[sn]", _PAGE),
 }
 _COMPILED = {a: tuple(re.compile(rf"(?:{p})") for p in f) for a, f in SCHEMA.items()}
 _OWNER_RE = re.compile(_OWNER)

@@ -63,9 +63,9 @@ class Commands(Context):
         if person.chat_id == person.user_id:  # their private chat: they do not block the bot
             await self.wrote(person.user_id, always=restarts(text))
         if not text.startswith("/"):
-            if is_small_talk(text):  # "hola", "thanks": no title search, a friendly word
+            if is_small_talk(text):  # "hola", "thanks", "ayuda": no title search
                 self.pending.drop(person.user_id)
-                yield small_talk(person, text)
+                yield await small_talk(self, person, text)
                 return
             # the answer to the question we asked last (a command tapped with no arguments,
             # or a menu's question answered by typing), else a title search
@@ -75,7 +75,7 @@ class Commands(Context):
                 return
             asked = REGISTRY.commands.get(question.command) if question else None
             if question is not None and asked is not None:
-                command, rest = asked, f"{question.prefix} {text}".strip()
+                command, rest = asked, text
             else:
                 command, rest = REGISTRY.commands["search"], text
         else:
@@ -113,7 +113,7 @@ class Commands(Context):
         matching button would; a value that fits nothing says why (the handler asks again)."""
         lang = person.lang
         try:
-            cb = decode(state)
+            cb = decode(state).with_titles(self.title_of_token)
             return await REGISTRY.answers[cb.action](self, person, cb, text)
         except (ExpiredMenu, KeyError):  # our own state: only a changed catalogue gets here
             return Reply(t(lang, "expired"))

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from .commands import Commands
 from .i18n import as_of, platforms, t
-from .replies import Person, Reply, plain_text
+from .replies import Button, Person, Reply, plain_text
 
 QUIT = {"/quit", "/exit", "quit", "exit", "salir"}
 
@@ -29,12 +29,15 @@ def save_photo(png: bytes) -> Path:
     return Path(f.name)
 
 
-def render(reply: Reply, lang: str = "es") -> tuple[str, dict[int, str]]:
-    """A reply as terminal text with numbered buttons, and the data of each number.
+def render(reply: Reply, lang: str = "es") -> tuple[str, dict[str, str]]:
+    """A reply as terminal text with numbered buttons, and the data of each key typed.
 
     A button labelled with a number ("11", a card on page 2) keeps that number, so the list's
-    numbers and the numbers typed agree; the other buttons take the free numbers from 1. A link
-    button has no number: its URL is printed beside it (a terminal opens no links)."""
+    numbers and the numbers typed agree; a button standing for a number a person would type
+    as the answer (`Button.typed`: "> 3,5", "4★ or more") is pressed by that number, so "4"
+    at "Scored above…?" means 4 as it does in Telegram, not the fourth button; the other
+    buttons take the free numbers from 1. A link button has no number: its URL is printed
+    beside it (a terminal opens no links)."""
     lines = [plain_text(reply.text)] if reply.text else []
     if reply.photo is not None:
         saved = save_photo(reply.photo)
@@ -42,25 +45,40 @@ def render(reply: Reply, lang: str = "es") -> tuple[str, dict[int, str]]:
     if reply.toast and not reply.text:
         lines.append(f"({reply.toast})")
     buttons = [b for row in reply.keyboard or [] for b in row if b.url is None]
-    labelled = [int(b.text) for b in buttons if b.text.isdigit()]
-    own = {n for n in labelled if n > 0 and labelled.count(n) == 1}
-    free = (n for n in itertools.count(1) if n not in own)
-    data: dict[int, str] = {}
+    keys = [_own_key(b) for b in buttons]
+    own = {k for k in keys if k is not None and keys.count(k) == 1}
+    free = (str(n) for n in itertools.count(1) if str(n) not in own)
+    data: dict[str, str] = {}
     for row in reply.keyboard or []:
         cells = []
         for button in row:
             if button.url is not None:
                 cells.append(f"{button.text}: {button.url}")
                 continue
-            number = int(button.text) if button.text.isdigit() and int(button.text) in own else None
-            if number is None:
-                number = next(free)
-                cells.append(f"[{number}] {button.text}")
-            else:
-                cells.append(f"[{number}]")
-            data[number] = button.data
+            key = _own_key(button)
+            shown = button.typed or button.text
+            if key is None or key not in own:
+                key = shown = next(free)
+            cells.append(f"[{shown}]" if shown == button.text else f"[{shown}] {button.text}")
+            data[key] = button.data
         lines.append("  ".join(cells))
     return "\n".join(lines), data
+
+
+def _own_key(button: Button) -> str | None:
+    """The key a button keeps: the number it stands for, or its label when that is a number."""
+    if button.typed is not None:
+        return key_of(button.typed)
+    return key_of(button.text) if button.text.isdigit() and int(button.text) > 0 else None
+
+
+def key_of(typed: str) -> str:
+    """A typed key as compared: "3,5" and "3.5" are one key, "04" is "4"."""
+    text = typed.strip().replace(",", ".")
+    try:
+        return format(float(text), "g") if text[:1].isdigit() else text
+    except ValueError:
+        return text
 
 
 async def run_console(
@@ -87,7 +105,7 @@ async def run_console(
 async def _chat(
     commands: Commands, person: Person, stdin: TextIO, stdout: TextIO, interactive: bool
 ) -> None:
-    buttons: dict[int, str] = {}
+    buttons: dict[str, str] = {}
 
     def show(reply: Reply) -> None:
         nonlocal buttons
@@ -116,8 +134,8 @@ async def _chat(
             break
         if not interactive:
             print(f"> {line}", file=stdout, flush=True)
-        if line.isdigit() and int(line) in buttons:
-            replies = commands.on_button(person, buttons[int(line)])
+        if key_of(line) in buttons:
+            replies = commands.on_button(person, buttons[key_of(line)])
         else:
             replies = commands.on_text(person, line)
         try:

@@ -41,6 +41,9 @@ KEYS = {
     "unknown_word": "bad_browse_word",
 }
 
+# where the argument words it better than the code alone: a decade ("90s") is not a year
+ARGUMENT_KEYS = {("invalid_year", "decade"): "bad_decade"}
+
 
 def explain(lang: str, error: CatalogError) -> Html:
     """`error` in `lang`, quoting (a bounded prefix of) the value the person gave."""
@@ -48,7 +51,7 @@ def explain(lang: str, error: CatalogError) -> Html:
         return t(lang, "no_model")
     if not isinstance(error, QueryError):
         return t(lang, "error")
-    key = KEYS.get(error.code, "error")
+    key = ARGUMENT_KEYS.get((error.code, error.arg)) or KEYS.get(error.code, "error")
     value = echo(str(error.value))
     accepted = platforms(lang, "or")
     return t(lang, key, value=value, text=value, max=USER_ID_MAX, platforms=accepted)

@@ -62,7 +62,9 @@ def types(lang: str, data: Callable[[str], str]) -> Keyboard:
 
 def scores(lang: str, data: Callable[[str], str]) -> Keyboard:
     """ "> 3.5" / "> 3,5": the decimal sign of `lang`, as the answers write it."""
-    return rows([Button(f"> {short(lang, float(s))}", data(s)) for s in SCORES], 4)
+    written = [short(lang, float(s)) for s in SCORES]
+    buttons = [Button(f"> {w}", data(s), typed=w) for s, w in zip(SCORES, written, strict=True)]
+    return rows(buttons, 4)
 
 
 def pager(page: int, pages: int, data: Callable[[int], str]) -> list[Button]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from locales import number
 from people import StoreStatus
 
-from .i18n import counted, t
+from .i18n import counted, platform_name, t
 from .model_choice import chosen_reason
 from .replies import Html, bold, esc
 from .stats import Stats
@@ -105,12 +105,16 @@ def status_text(
     stats: Stats,
     store: StoreStatus,
     release: ReleaseInfo | None = None,
+    named: Callable[[str], str] = str,
 ) -> Html:
     """Versions, sizes, uptime and counters, the release served (refresh/; None in the plain
     data_dir layout) and the ratings store's health (Store.status), one labelled line
-    each."""
+    each. `named` writes a counted command as the person types it (the registry's name in
+    their language: /status gives it, the registry being above this module)."""
     info = catalog.info
-    per_platform = ", ".join(f"{p} {number(lang, n)}" for p, n in sorted(info.per_platform.items()))
+    per_platform = ", ".join(
+        f"{platform_name(p, lang)} {number(lang, n)}" for p, n in sorted(info.per_platform.items())
+    )
     lines = [
         bold(t(lang, "status_title")),
         t(
@@ -168,7 +172,7 @@ def status_text(
         lines.append(t(lang, "status_store_ok"))
     else:
         lines.append(t(lang, "status_store_down", check=_short(store.check, 200)))
-    top = ", ".join(f"/{c} {n}" for c, n in stats.commands.most_common(8))
+    top = ", ".join(f"/{named(c)} {n}" for c, n in stats.commands.most_common(8))
     if top:
         lines.append(t(lang, "status_commands", top=top))
     return Html("\n".join(lines))

@@ -44,7 +44,6 @@ class Question:
     registry's answer handler for its action, as a press of the matching button would)."""
 
     command: str = ""  # the registry name of the command the answer goes to
-    prefix: str = ""  # words already given, put before the answer (a user id for /recommend)
     state: str = ""  # a button question: the callback data of the menu as it was asked
 
 

@@ -43,6 +43,10 @@ class Button:
     text: str
     data: str
     url: str | None = None
+    # The value it stands for when that is a number a person could type as the answer ("3.5"
+    # for "> 3.5"): the console presses it by that number rather than by a free one, so
+    # typing "4" at "Scored above…?" means 4, as in Telegram (chat/console.py).
+    typed: str | None = None
 
 
 Keyboard = list[list[Button]]

@@ -19,7 +19,7 @@ from catalog.results import (
 )
 from domain.genres import genre_keys, genre_name
 from domain.vocabulary import YearMeaning, kind_name, year_meaning
-from locales import number
+from locales import number, short
 
 from .i18n import counted, platform_name, t
 from .limits import BUTTON_TEXT_MAX, CARD_FIELD_MAX, LIST_TITLE_MAX, clip
@@ -63,13 +63,17 @@ def named(
     return Html(f"{bold(clip(title, LIST_TITLE_MAX))} ({esc(', '.join(bits))})")
 
 
-def button_label(ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = True) -> str:
-    """A title as a button label (plain text: buttons are not HTML)."""
+def button_label(
+    ref: TitleRef | TitleInfo | SearchHit, with_platform: bool = True, with_id: bool = False
+) -> str:
+    """A title as a button label (plain text: buttons are not HTML). A long name is cut, never
+    its "(Platform, year)" nor the id asked for: they tell the candidates of a "Which one?"
+    apart."""
     bits = [platform_name(ref.platform)] if with_platform else []
     if ref.release_year:
         bits.append(str(ref.release_year))
-    label = f"{ref.title} ({', '.join(bits)})" if bits else ref.title
-    return label if len(label) <= 60 else label[:57] + "…"
+    tail = (f" ({', '.join(bits)})" if bits else "") + (f" · {ref.id}" if with_id else "")
+    return clip(ref.title, BUTTON_TEXT_MAX - len(tail)) + tail
 
 
 Listed = TypeVar("Listed", SearchHit, TitleRef, TitleInfo)
@@ -81,7 +85,7 @@ def candidate_labels(candidates: Sequence[Listed]) -> list[tuple[Listed, str]]:
     labels = [button_label(c) for c in candidates]
     seen = Counter(labels)
     return [
-        (c, clip(f"{label} · {c.id}", BUTTON_TEXT_MAX) if seen[label] > 1 else label)
+        (c, button_label(c, with_id=True) if seen[label] > 1 else label)
         for c, label in zip(candidates, labels, strict=True)
     ]
 
@@ -111,7 +115,7 @@ def score_count(lang: str, r: ScoreCount) -> Html:
         count=number(lang, r.count),
         platform=platform_name(r.platform),
         year=r.year,
-        score=number(lang, r.scored, 1),
+        score=short(lang, r.scored),  # as typed: "4", "3,75" (one decimal would say 3,8)
         movies=counted(lang, "n_movies", r.movies),
         rated=number(lang, r.rated),
     )

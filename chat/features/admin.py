@@ -19,7 +19,13 @@ async def status(ctx: Context, person: Person, rest: str) -> Reply:
     # The store's own health is part of the answer, so /status works on a broken store.
     store = await ctx.store.status_async()
     release = getattr(ctx.holder, "release", None)  # a CatalogHolder; tests may pass a plain one
-    return Reply(status_text(person.lang, ctx.catalog, ctx.stats, store, release))
+    lang = person.lang
+
+    def named(name: str) -> str:  # "/recomendar" in Spanish; "?" counts unknown commands
+        command = REGISTRY.commands.get(name)
+        return command.name_in(lang) if command is not None else name
+
+    return Reply(status_text(lang, ctx.catalog, ctx.stats, store, release, named))
 
 
 @REGISTRY.streaming_command("reload", "recargar", admin=True)

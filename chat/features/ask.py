@@ -9,10 +9,8 @@ from ..pending import Question
 from ..replies import Person, Reply
 
 
-def ask(
-    ctx: Context, person: Person, command: str, key: str, prefix: str = "", **values: object
-) -> Reply:
+def ask(ctx: Context, person: Person, command: str, key: str, **values: object) -> Reply:
     """Ask the question `key` and keep it open: the next plain message goes to `command`."""
-    ctx.pending.ask(person.user_id, Question(command, prefix))
+    ctx.pending.ask(person.user_id, Question(command))
     hint = str(t(person.lang, f"{key}_hint"))
     return Reply(t(person.lang, key, None, **values), ask=hint)

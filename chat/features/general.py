@@ -13,7 +13,8 @@ from ..i18n import as_of, platforms, t
 from ..registry import REGISTRY
 from ..replies import Person, Reply
 
-# What people write that is no title (accents and punctuation off, lower case).
+# What people write that is no title (accents and punctuation off, lower case); none of these
+# is the whole name of a title on the real catalogues.
 GREETINGS = frozenset(
     {"hola", "holi", "hi", "hello", "hey", "hey there", "hi there", "buenas", "buenos dias",
      "buenas tardes", "buenas noches", "good morning", "good afternoon", "good evening",
@@ -23,6 +24,22 @@ THANKS = frozenset(
     {"gracias", "muchas gracias", "mil gracias", "thanks", "thank you", "thanks a lot", "thx",
      "ty", "cheers", "genial gracias", "great thanks", "ok thanks", "ok gracias", "vale gracias"}
 )  # fmt: skip
+OKS = frozenset(
+    {"ok", "okay", "okey", "vale", "perfecto", "genial", "great", "cool", "nice", "perfect",
+     "de acuerdo", "entendido", "got it", "fine", "bien", "muy bien"}
+)  # fmt: skip
+BYES = frozenset(
+    {"adios", "bye", "bye bye", "goodbye", "chao", "chau", "hasta luego", "hasta pronto",
+     "nos vemos", "see you", "see ya", "good night"}
+)  # fmt: skip
+OK_MARKS = frozenset("👍👌🙂😊🙏❤✌😀😃😄🆗✅")  # an emoji alone that says ok or thanks
+# Asking what the bot does: its help. "?" alone is one too (no letters: see small_talk_kind).
+HELP_WORDS = frozenset(
+    {"help", "ayuda", "que puedes hacer", "que sabes hacer", "what can you do", "como funciona",
+     "how does it work", "how does this work", "commands", "comandos", "instrucciones",
+     "instructions", "opciones", "options"}
+)  # fmt: skip
+MENU_WORDS = frozenset({"menu", "menu principal", "main menu", "start", "inicio", "empezar"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
@@ -32,17 +49,38 @@ def _plain(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", bare).split())
 
 
-def is_small_talk(text: str) -> bool:
-    """A greeting or a thank-you ("¡Hola!", "thanks", "buenas"), said on its own."""
+def small_talk_kind(text: str) -> str | None:
+    """What a message that is no title says: "hello", "thanks", "ok" (also an emoji alone),
+    "bye", "help" ("ayuda", "?") or "menu"; None for anything else (a title search)."""
     plain = _plain(text)
-    return plain in GREETINGS or plain in THANKS
+    if not plain:  # no letter nor digit: "?" asks for help, "👍" is an ok ("★★" is stars)
+        marks = set(text) - {" ", "\ufe0f", "!", "¡"}
+        if marks and marks <= {"?", "¿"}:
+            return "help"
+        return "ok" if marks and marks <= OK_MARKS else None
+    for kind, words in (("hello", GREETINGS), ("thanks", THANKS), ("ok", OKS), ("bye", BYES),
+                        ("help", HELP_WORDS), ("menu", MENU_WORDS)):  # fmt: skip
+        if plain in words:
+            return kind
+    return None
 
 
-def small_talk(person: Person, text: str) -> Reply:
-    """A short friendly answer with the main menu."""
+def is_small_talk(text: str) -> bool:
+    """A greeting, thanks, an ok, a goodbye or a call for help said on its own."""
+    return small_talk_kind(text) is not None
+
+
+async def small_talk(ctx: Context, person: Person, text: str) -> Reply:
+    """A short friendly answer (with the main menu), the help, or the menu itself."""
     lang = person.lang
-    key = "small_thanks" if _plain(text) in THANKS else "small_hello"
-    return Reply(t(lang, key), kb.main_menu(lang))
+    kind = small_talk_kind(text)
+    if kind == "help":
+        return await help_(ctx, person, "")
+    if kind == "menu":
+        return await start(ctx, person, "")
+    if kind == "bye":
+        return Reply(t(lang, "small_bye"))
+    return Reply(t(lang, f"small_{kind}"), kb.main_menu(lang))
 
 
 @REGISTRY.command("start", "inicio")

@@ -6,16 +6,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 from catalog.results import TitleInfo
+from domain.text import tidy
+from domain.vocabulary import LANGUAGES
 
 from .. import keyboards as kb
 from .. import picks, views
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, StoreUnavailable, echo
 from ..i18n import t
+from ..pending import Question
 from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply
-from .titles import listed, pick
+from .titles import listed, pick, where_to_watch
 
 LIST_SIZE = 50  # recommendations fetched for the paged list
 FEW_RATINGS = 3  # below this, /foryou says more ratings would help
@@ -57,6 +60,8 @@ async def rate_card(
     stars = round(given) if given is not None else None
     if stars is not None:
         parts.append(t(lang, "rate_given", stars="★" * stars))
+    # typed stars ("4", "★★★★", "saltar") answer it as the buttons do (rate_typed)
+    ctx.pending.ask(person.user_id, Question(state=encode("rq", info.id, owner=person.user_id)))
     return Reply(
         Html("\n\n".join(parts)), kb.stars(lang, info.id, stars, owner=person.user_id), edit=edit
     )
@@ -76,6 +81,36 @@ async def next_to_rate(
         parts.append(t(lang, "rate_done"))
         return Reply(Html("\n\n".join(parts)), edit=edit)
     return await rate_card(ctx, person, info, header, edit)
+
+
+@REGISTRY.answer("rq")
+async def rate_typed(ctx: Context, person: Person, cb: Callback, text: str) -> Reply:
+    """Stars typed under a title's stars ("4", "4★", "★★★★", "4 estrellas", "skip"), as the
+    button would be; any other words close the question and are a title search, as they would
+    have been without it."""
+    stars = typed_stars(text)
+    if stars is None:
+        return where_to_watch(ctx, person, text, 0)
+    reply = await rated(ctx, person, Callback("rt", (cb.fields[0], str(stars)), cb.owner))
+    return replace(reply, edit=False)  # a new message: a typed answer edits nothing
+
+
+SKIP_WORDS = frozenset({"skip", "saltar"})
+STAR_WORDS = frozenset({"★", "star", "stars", "estrella", "estrellas"})
+
+
+def typed_stars(text: str) -> int | None:
+    """1..5 for typed stars, 0 for a skip (the Skip button's label in either language too),
+    None for anything else."""
+    said = tidy(text)
+    if said in SKIP_WORDS or any(said == tidy(str(t(lang, "skip"))) for lang in LANGUAGES):
+        return 0
+    if said and set(said) == {"★"} and len(said) <= 5:
+        return len(said)
+    words = said.replace("★", " ★").split()
+    if words and words[0] in ("1", "2", "3", "4", "5") and set(words[1:]) <= STAR_WORDS:
+        return int(words[0])
+    return None
 
 
 @REGISTRY.button("rt")

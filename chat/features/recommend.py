@@ -5,17 +5,18 @@ the model's fold-in), /recommend <userId> <title> for a user of the ratings data
 from __future__ import annotations
 
 from catalog.errors import AmbiguousTitle
+from catalog.results import SearchHit
 from catalog.validate import parse_user_id
 
 from .. import keyboards as kb
 from .. import picks, views
 from ..callbacks import Callback, ExpiredMenu, encode
-from ..context import Context
+from ..context import Context, echo
 from ..i18n import t
 from ..registry import REGISTRY
 from ..replies import Button, Html, Person, Reply
 from .ask import ask
-from .titles import LIST_SIZE, listed, pick
+from .titles import LIST_SIZE, is_loose, listed, pick
 
 
 @REGISTRY.command("recommend", "recomendar")
@@ -24,25 +25,26 @@ async def recommend(ctx: Context, person: Person, rest: str) -> Reply:
         return ask(ctx, person, "recommend", "ask_recommend")
     words = rest.split(None, 1)
     if _names_a_dataset_user(ctx, words, rest):
-        if len(words) == 1:  # "/recommend 42": which title for user 42?
-            user = parse_user_id(words[0])
-            return ask(ctx, person, "recommend", "ask_recommend_user", prefix=words[0], user=user)
         return for_user(ctx, person, parse_user_id(words[0]), words[1])
     return await for_asker(ctx, person, rest)
 
 
 def _names_a_dataset_user(ctx: Context, words: list[str], rest: str) -> bool:
-    """ "42 the crown" is user 42 and a title; "1917" or "13 reasons why" is a title: a leading
-    number is a user id when the model knows that user or the whole text names no title."""
-    if not words[0].isdigit():
+    """ "42 the crown" is user 42 and a title. A lone number ("1917") is always a title: a
+    person means the film, and the ratings data's user form needs an id and a title. A number
+    and words are a title when the whole text names one better than the words after the
+    number do ("13 reasons why", "2001 a space odyssey"), whether or not the model knows a
+    user 13; else the number is a user id ("13 frozen machine", "42 the crown")."""
+    if len(words) < 2 or not words[0].isdigit():
         return False
     if len(words[0]) > 18:  # no title starts with such a number: a user id, maybe a bad one
         return True
-    recommender = ctx.catalog.recommender
-    if recommender is not None and recommender.knows_user(int(words[0])):
-        return True
-    match = ctx.catalog.resolve_title(rest)
-    return match.title is None and not match.candidates
+    return _best_match(ctx, words[1]) >= _best_match(ctx, rest)
+
+
+def _best_match(ctx: Context, text: str) -> float:
+    """How well `text` names its closest title (search's match, 100 = the exact name)."""
+    return max((hit.match for hit in ctx.catalog.search(text, 1)), default=0.0)
 
 
 def for_user(ctx: Context, person: Person, user_id: int, title: str) -> Reply:
@@ -60,19 +62,26 @@ def for_user(ctx: Context, person: Person, user_id: int, title: str) -> Reply:
 async def for_asker(ctx: Context, person: Person, title: str) -> Reply:
     """Would I like it? From the person's own ratings; with none, ask them to rate first."""
     lang = person.lang
+    match = ctx.catalog.resolve_title(title)  # which title first, model or not
+
+    def choose(c: SearchHit) -> str:
+        return encode("ry", c.id, owner=person.user_id)
+
+    if match.title is None and all(is_loose(c.match) for c in match.candidates):
+        # no title is called that: said before anything else ("No title called “1917”")
+        if not match.candidates:
+            return Reply(t(lang, "not_found", text=echo(title)))
+        return pick(lang, title, match.candidates, choose)
     ratings = await ctx.stored(ctx.store.ratings_async(person.user_id))
     if not ratings:
         rate = [[Button(t(lang, "menu_rate"), encode("menu", "rate"))]]
         return Reply(t(lang, "recommend_rate_first"), rate)
-    match = ctx.catalog.resolve_title(title)  # which title first, model or not
-    if match.title is None and match.candidates:
-        return pick(lang, title, match.candidates, lambda c: encode("ry", c.id))
+    if match.title is None:
+        return pick(lang, title, match.candidates, choose)
     try:
-        result = ctx.catalog.recommend_for_ratings(
-            ratings, match.title.id if match.title else title
-        )
+        result = ctx.catalog.recommend_for_ratings(ratings, match.title.id)
     except AmbiguousTitle as e:
-        return pick(lang, title, e.candidates, lambda c: encode("ry", c.id, owner=person.user_id))
+        return pick(lang, title, e.candidates, choose)
     card = [[Button(t(lang, "open_card"), encode("card", result.title.id))]]
     return Reply(picks.recommendation(lang, result), card)
 

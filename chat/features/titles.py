@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from catalog.browse import BrowsePage, BrowseQuery
+from catalog.errors import QueryError
 from catalog.results import RecommendedTitle, SearchHit
 from catalog.search.words import BANDS, PHRASE
 
@@ -13,10 +15,13 @@ from .. import keyboards as kb
 from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
 from ..i18n import platform_name, t
+from ..limits import BUTTON_TEXT_MAX, clip
 from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, esc
 from .ask import ask
+from .browse import results as browse_results
+from .browse_menu import describe, fields_of
 
 LIST_SIZE = 50  # results fetched for paged lists (5 pages of views.PAGE_SIZE)
 CANDIDATES = 8  # titles offered when a name matches several
@@ -33,10 +38,16 @@ async def search(ctx: Context, person: Person, rest: str) -> Reply:
 
 
 def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
-    """One page of titles matching `text`, how many match, a card button for each."""
+    """One page of titles matching `text`, how many match, a card button for each. Words that
+    also read as a browse ("películas de terror", "netflix 2020") get the catalogue filtered by
+    them when they name no title, and a button to it when they do ("comedias": Comedians in
+    Cars…, and 🧭 Comedy)."""
     lang = person.lang
     size = views.PAGE_SIZE
     found = ctx.catalog.where_to_watch_page(text, page * size, size)
+    browsed = _as_browse(ctx, text) if page == 0 else None
+    if browsed is not None and (not found.groups or is_loose(found.groups[0].match)):
+        return browse_results(person, browsed)
     if not found.groups:
         if page == 0:
             return Reply(t(lang, "not_found", text=echo(text)))
@@ -49,7 +60,23 @@ def where_to_watch(ctx: Context, person: Person, text: str, page: int) -> Reply:
     nav = kb.pager(page, pages, lambda p: encode("sp", token, p))
     if nav:
         keyboard.append(nav)
+    if browsed is not None:
+        what = describe(lang, browsed.query)
+        label = clip(str(t(lang, "browse_instead", what=what)), BUTTON_TEXT_MAX)
+        keyboard.append([Button(label, encode("br", *fields_of(browsed.query)))])
     return Reply(views.where_to_watch(lang, echo(text), found, pages, loose), keyboard)
+
+
+def _as_browse(ctx: Context, text: str) -> BrowsePage | None:
+    """The first page of /browse for `text` when every word of it is a filter, one at least
+    filters and some title passes ("comedias", "netflix 2020"); None otherwise ("frozen",
+    "the")."""
+    try:
+        browsed = ctx.catalog.browse_words(text, 0, views.PAGE_SIZE)
+    except QueryError:
+        return None
+    filters = replace(browsed.query, sort="score") != BrowseQuery()
+    return browsed if filters and browsed.total else None
 
 
 @REGISTRY.button("sp")

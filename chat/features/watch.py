@@ -8,7 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from alerts.queue import Arrival, arrivals
-from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS
+from catalog.errors import QueryError
+from domain.text import tidy
+from domain.vocabulary import PLATFORM_LETTERS, PLATFORM_OF_LETTER, PLATFORMS, platform_key
 from people import WatchlistFull
 
 from .. import keyboards as kb
@@ -17,10 +19,11 @@ from ..callbacks import Callback, ExpiredMenu, encode, id_field
 from ..cards import card_buttons, offers
 from ..context import Context, echo
 from ..i18n import platform_name, t
+from ..pending import Question
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, bold
 from .ask import ask
-from .titles import pick
+from .titles import pick, where_to_watch
 
 NEW_LISTED = 30  # arrivals listed by /new (the count says how many in all)
 
@@ -62,14 +65,24 @@ async def add(ctx: Context, person: Person, title_id: str) -> Reply:
             [Button(t(lang, "menu_myplatforms"), encode("mp", "_", owner=person.user_id))]
         )
     # already on one of my platforms: say where it is now, not "I'll tell you when it arrives"
-    here = [o.platform for o in offers(ctx.catalog, info) if o.platform in platforms]
+    carried = [o.platform for o in offers(ctx.catalog, info)]
+    here = [p for p in carried if p in platforms]
     if here:
         key = "watch_added_here" if added else "watch_already_here"
-        where = ", ".join(platform_name(p, lang) for p in dict.fromkeys(here))
-        text = t(lang, key, title=name, platforms=where)
+        text = t(lang, key, title=name, platforms=_names(here, lang))
+    elif not platforms:
+        # No platforms chosen: an alert comes only for a title new everywhere (alerts/queue.py),
+        # and this one streams somewhere already. Say where, and what makes alerts work.
+        key = "watch_added_anywhere" if added else "watch_already_anywhere"
+        button = t(lang, "menu_myplatforms")
+        text = t(lang, key, title=name, platforms=_names(carried, lang), button=button)
     else:
         text = t(lang, "watch_added" if added else "watch_already", title=name)
     return Reply(text, keyboard, toast=t(lang, "saved_toast"))
+
+
+def _names(platforms: list[str], lang: str) -> str:
+    return ", ".join(platform_name(p, lang) for p in dict.fromkeys(platforms))
 
 
 @REGISTRY.command("watchlist", "milista")
@@ -120,11 +133,59 @@ async def watch_remove_button(ctx: Context, person: Person, cb: Callback) -> Rep
 
 @REGISTRY.command("myplatforms", "misplataformas")
 async def myplatforms(ctx: Context, person: Person, rest: str) -> Reply:
+    """/myplatforms: the toggles; /myplatforms netflix hulu: those turned on, then the toggles."""
+    named = typed_platforms(rest) if rest else None
+    if rest and named is None:  # said in the person's words by the router (chat/errors.py)
+        raise QueryError("unknown_platform", "platform", rest, f"unknown platform {rest!r}", {})
+    if named:
+        await _turn_on(ctx, person, named)
     return await platforms_menu(ctx, person)
+
+
+@REGISTRY.answer("mp")
+async def platforms_typed(ctx: Context, person: Person, cb: Callback, text: str) -> Reply:
+    """Platforms typed under the toggles ("netflix", "hulu y disney+") are turned on, as their
+    buttons would; other words close the question and are a title search, as without it."""
+    named = typed_platforms(text)
+    if named is None:
+        return where_to_watch(ctx, person, text, 0)
+    await _turn_on(ctx, person, named)
+    return await platforms_menu(ctx, person)
+
+
+async def _turn_on(ctx: Context, person: Person, named: set[str]) -> None:
+    mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
+    await ctx.stored(ctx.store.set_platforms_async(person.user_id, mine | named))
+
+
+AND_WORDS = frozenset({"and", "y", "e", "&", "+", ",", "also", "también", "tambien"})
+
+
+def typed_platforms(text: str) -> set[str] | None:
+    """The platforms a text names, every word a platform's name or alias ("amazon prime, hulu
+    y netflix"); None when a word is none of them."""
+    words = tidy(text.replace(",", " , ")).split()
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        if words[i] in AND_WORDS:
+            i += 1
+            continue
+        for n in (3, 2, 1):  # the longest name first: "amazon prime video"
+            platform = platform_key(" ".join(words[i : i + n])) if i + n <= len(words) else None
+            if platform is not None:
+                found.add(platform)
+                i += n
+                break
+        else:
+            return None
+    return found or None
 
 
 async def platforms_menu(ctx: Context, person: Person) -> Reply:
     lang = person.lang
+    # typed platform names answer the toggles too (platforms_typed)
+    ctx.pending.ask(person.user_id, Question(state=encode("mp", "_", owner=person.user_id)))
     mine = await ctx.stored(ctx.store.platforms_async(person.user_id))
     buttons = [
         Button(

@@ -106,7 +106,9 @@ async def test_every_button_of_every_wizard_is_valid_and_answers(commands: Comma
         ("/platformcount all", "All:"),
         ("/recommend 1 ns1", "User 1 and"),
         ("/recommend 99999999 ns1", "user 99999999 has no ratings in the model"),
-        ("/recommend abc ns1", "I need a few of your ratings first"),
+        ("/recommend ns1", "I need a few of your ratings first"),
+        # no title is called that: said first, before asking for ratings (issue 22)
+        ("/recommend abc ns1", "I can't find any title like “abc ns1”"),
         ("/recommend 1 qqqqzzzzxxxx", "I can't find any title"),
         ("/top 1", "I don't know that command"),  # an analyst's tool: admins only
         ("/similar ns1", "Similar to"),
@@ -230,4 +232,15 @@ def test_render_numbers_buttons_across_rows() -> None:
     from chat.replies import Button
 
     text, data = render(Reply("<b>x</b> &amp; y", [[Button("a", "1")], [Button("b", "2")]]))
-    assert text == "x & y\n[1] a\n[2] b" and data == {1: "1", 2: "2"}
+    assert text == "x & y\n[1] a\n[2] b" and data == {"1": "1", "2": "2"}
+
+
+def test_render_keys_a_button_standing_for_a_number_by_that_number() -> None:
+    """Issue 22 (console parity): "4" typed at "Scored above…?" is 4, as in Telegram, not the
+    fourth button ("> 3")."""
+    from chat.replies import Button
+
+    scores = [Button(f"> {s}", f"d{s}", typed=s) for s in ("2", "2,5", "3", "3,5", "4")]
+    text, data = render(Reply("?", [scores, [Button("Any", "any")]]))
+    assert text == "?\n[2] > 2  [2,5] > 2,5  [3] > 3  [3,5] > 3,5  [4] > 4\n[1] Any"
+    assert data == {"2": "d2", "2.5": "d2,5", "3": "d3", "3.5": "d3,5", "4": "d4", "1": "any"}

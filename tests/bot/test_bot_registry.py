@@ -18,7 +18,7 @@ from catalog.errors import QUERY_ERROR_CODES
 from catalog.holder import CatalogHolder
 from chat.commands import Commands
 from chat.console import run_console
-from chat.errors import KEYS
+from chat.errors import ARGUMENT_KEYS, KEYS
 from chat.registry import REGISTRY
 from chat.replies import Person, Reply, plain_text
 from domain.vocabulary import LANGUAGES
@@ -62,7 +62,8 @@ def test_every_registered_command_has_words_in_both_languages() -> None:
 
 def test_every_catalogue_error_code_has_a_sentence() -> None:
     assert set(KEYS) == set(QUERY_ERROR_CODES)
-    for key in KEYS.values():
+    assert {code for code, _ in ARGUMENT_KEYS} <= set(QUERY_ERROR_CODES)
+    for key in [*KEYS.values(), *ARGUMENT_KEYS.values()]:
         for lang in LANGUAGES:
             assert locales.messages("bot", lang).get(key), (key, lang)
 

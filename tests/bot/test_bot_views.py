@@ -99,3 +99,23 @@ async def test_actor_on_a_platform_without_any_cast_says_so(
     # a platform with casts, but none in that year, keeps the ordinary answer
     [other] = [r async for r in commands.on_text(person, "/actor netflix 2015")]
     assert "no cast" not in other.text and "no incluye" not in other.text
+
+
+def test_a_long_title_button_keeps_its_platform_and_year() -> None:
+    """Seen on the real titles: "/recommend 1917" offered "1996-1997 NBA Championship Season -
+    Chicago Bulls (Amazon…", the platform and year that tell candidates apart cut off."""
+    from chat.limits import BUTTON_TEXT_MAX
+    from chat.views import button_label, candidate_labels
+
+    long = TitleRef("as7", "1996-1997 NBA Championship Season - Chicago Bulls", "amazon",
+                    "movie", 1997)  # fmt: skip
+    label = button_label(long)
+    assert label.endswith("… (Amazon Prime Video, 1997)") and len(label) <= BUTTON_TEXT_MAX
+    assert label.startswith("1996-1997 NBA Championship")
+    assert button_label(REF) == "Amélie & <Friends> (Netflix, 2001)"  # short: whole
+    # two long names cut to the same label still differ by their ids
+    twin = TitleRef("as8", long.title + " Part 2", "amazon", "movie", 1997)
+    labels = [text for _, text in candidate_labels([long, twin])]
+    assert labels[0].endswith("(Amazon Prime Video, 1997) · as7"), labels
+    assert labels[1].endswith("(Amazon Prime Video, 1997) · as8")
+    assert all(len(text) <= BUTTON_TEXT_MAX for text in labels)

@@ -51,6 +51,17 @@ def test_genre_joins_every_platforms_label(cat: Catalog) -> None:
     assert cat.browse(genre="TV Comedies", limit=100).total == 7  # a platform's label
 
 
+def test_browse_years_are_those_of_the_matching_titles(cat: Catalog) -> None:
+    """What /browse's menu offers as decades and years: only those with titles to show."""
+    kids = cat.browse(genre="kids", decade=1990).query
+    for q in (BrowseQuery(), BrowseQuery(platform="netflix", genre="comedy"),
+              BrowseQuery(kind="tv show"), kids):  # fmt: skip
+        titles = cat.browse_query(q, 0, 100).items
+        known = {i.title.release_year for i in titles} - {None}  # a year unknown is no button
+        assert cat.browse_years(q) == sorted(known), q
+    assert cat.browse_years(BrowseQuery(platform="netflix", year=1900)) == []
+
+
 def test_filters_combine(cat: Catalog) -> None:
     assert ids(cat.browse(platform="netflix", genre="comedy", year=2019)) == ["ns4", "ns2"]
     assert ids(cat.browse(platform="n", kind="series", genre="comedies")) == ["ns2"]
@@ -113,6 +124,9 @@ def test_items_carry_genres_and_scores(cat: Catalog) -> None:
         ("all science fiction >3,5", BrowseQuery(None, None, "scifi_fantasy", min_score=3.5)),
         ("Disney+ kids & family newest", BrowseQuery("disney", None, "family", sort="newest")),
         ("ciencia ficción tv shows", BrowseQuery(None, "tv show", "scifi_fantasy")),
+        # a platform's label holding a kind is that genre and that kind, not the genre alone
+        ("horror movies", BrowseQuery(None, "movie", "horror")),
+        ("TV Comedies", BrowseQuery(None, "tv show", "comedy")),
         ("", BrowseQuery()),
     ],
 )

@@ -55,3 +55,29 @@ async def test_one_title_commands_say_no_title_called_then_closest(
     [out] = await console(small, lang, f"{command} 1917")
     assert LOOSE_SEARCH[lang].format(q="1917") in out, out
     assert "Reply 1997" in out and "Kruty 1918" in out
+
+
+SAID = {
+    "help": {"es": "Qué puedo hacer", "en": "What I can do"},
+    "menu": {"es": "Soy StreamRec", "en": "I'm StreamRec"},
+    "ok": {"es": "👍 ¿Algo más?", "en": "👍 Anything else?"},
+    "bye": {"es": "¡Hasta pronto! 👋", "en": "Bye! 👋"},
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [("ayuda", "help"), ("Help", "help"), ("?", "help"), ("¿qué puedes hacer?", "help"),
+     ("menú", "menu"), ("start", "menu"), ("ok", "ok"), ("Vale", "ok"), ("👍", "ok"),
+     ("adiós", "bye"), ("bye!", "bye")],
+)  # fmt: skip
+async def test_words_to_the_bot_are_answered_not_searched(
+    commands: Commands, lang: str, said: str, kind: str
+) -> None:
+    """Seen on the real titles: "ayuda" gave "2 títulos coinciden" (Fauda), "adiós" a western,
+    "ok" two titles, "?" and "👍" "I can't find any title like…"."""
+    [out] = await console(commands, lang, said)
+    assert SAID[kind][lang] in out, out
+    assert "coincid" not in out and "match" not in out and "encuentro" not in out
+    assert "can't find" not in out

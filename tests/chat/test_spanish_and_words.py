@@ -107,6 +107,29 @@ async def test_estado_explains_the_model_choice_in_spanish(commands: Commands) -
     assert "the parameters given" not in text
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_status_names_platforms_and_commands_as_people_write_them(
+    commands: Commands, lang: str
+) -> None:
+    """Seen on the real titles: "Por plataforma: amazon 9.668, disney 1.450" and "Comandos:
+    /recommend 2" in Spanish. The platforms' names and the commands in the person's words."""
+    import io
+
+    from chat.console import run_console
+    from chat.replies import Person
+
+    admin = Person(user_id=1, chat_id=1, lang=lang, is_admin=True)
+    out = io.StringIO()
+    command = "/recomendar" if lang == "es" else "/recommend"
+    await run_console(commands, admin, io.StringIO(f"{command} ns1\n/status\n"), out)
+    text = out.getvalue()
+    line = next(x for x in text.splitlines() if x.startswith(("Por plataforma:", "Per platform:")))
+    assert "Amazon Prime Video " in line and "Disney+ " in line and "amazon" not in line, line
+    commands_line = text.splitlines()[-2]
+    assert f"{command} 1" in commands_line, commands_line
+    assert (("/estado 1", "/status 1")[lang == "en"]) in commands_line
+
+
 @pytest.mark.parametrize(
     ("why", "es"),
     [
@@ -129,3 +152,22 @@ def test_every_shape_of_the_trainers_reason_in_spanish(why: str, es: str) -> Non
 
     assert es in chosen_reason("es", why)
     assert chosen_reason("en", why).startswith(why.split(" (")[0][:20])
+
+
+def test_spanish_sentences_write_decimals_with_a_comma() -> None:
+    """Seen: "«four» no es una nota válida; usa un número de 0 a 5, como 3.5." The Spanish
+    catalogue writes every decimal of its own as Spanish does (3,5), as the numbers filled in
+    are (locales.number)."""
+    import re
+
+    import locales
+
+    es = locales.messages("bot", "es")
+    texts = [*es.singular.items(), *((k, f) for k, forms in es.plurals.items() for f in forms)]
+    dotted = {key: text for key, text in texts if re.search(r"\d\.\d", text)}
+    assert not dotted, dotted
+
+
+async def test_a_bad_score_is_explained_with_a_spanish_example(commands: Commands) -> None:
+    out = await console(commands, "es", "/pornota netflix 2020", "cuatro")
+    assert "«cuatro» no es una nota válida; usa un número de 0 a 5, como 3,5." in out[1], out[1]

@@ -39,6 +39,8 @@ WITH_ARGS = [
     ("/foryou", "Aún no has puntuado", "You haven't rated"),
     ("/browse netflix comedy", "Comedia · Netflix:", "Comedy · Netflix:"),
     ("/explorar series 90s", "Series · los años 1990:", "Shows · the 1990s:"),
+    ("/browse all 2010s 3.5+", "los años 2010 · 3,5★ o más: ", "the 2010s · 3.5★ or more: "),
+    ("/explorar todas", " votos)", " votes)"),  # each score says how many votes it stands on
 ]
 WITHOUT_ARGS = [
     ("/maxduration", "¿Qué plataforma?", "Which platform?"),

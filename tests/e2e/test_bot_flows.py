@@ -170,8 +170,13 @@ async def test_browse_menu_pages_and_a_typed_year_in_telegram(data_dir: Path, la
         [genre] = await bot.say(chat, "películas" if es else "movies", lang)  # typed
         assert ("¿Qué género?" if es else "Which genre?") in genre.text
         drama = bot.commands.catalog.browse(platform="netflix", kind="movie", genre="drama")
-        [found] = await bot.press(chat, genre.message_id, button_data(genre, "Drama"), lang)
-        assert found.method == "editMessageText"
+        [decade] = await bot.press(chat, genre.message_id, button_data(genre, "Drama"), lang)
+        assert decade.method == "editMessageText"
+        assert ("¿De qué década?" if es else "From which decade?") in decade.text
+        any_year = "Cualquier año" if es else "Any year"
+        [score] = await bot.press(chat, decade.message_id, button_data(decade, any_year), lang)
+        assert ("¿Solo títulos con una nota" if es else "Only titles scored at least") in score.text
+        [found] = await bot.say(chat, "cualquiera" if es else "any", lang)  # typed
         assert f"Drama · {'Películas' if es else 'Movies'} · Netflix" in found.text
         assert f"{drama.total} {'títulos' if es else 'titles'}" in found.text
         assert len(numbered(found)) == 10
@@ -183,4 +188,87 @@ async def test_browse_menu_pages_and_a_typed_year_in_telegram(data_dir: Path, la
         assert ("¿De qué año?" if es else "Which year?") in asked.text
         [answer] = await bot.say(chat, str(year), lang)
         assert f"Netflix {'en' if es else 'in'} {year}" in answer.text, answer.text
+        assert bot.commands.stats.errors == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_a_number_after_recommend_is_a_title_and_an_id_with_a_title_a_user(
+    data_dir: Path, lang: str
+) -> None:
+    """Issue 22: `/recommend 13` is a title called 13 (none is), not "Which title for user
+    13?", although the demo ratings have a user 13; `/recommend 13 dark river` is that user."""
+    command = "/recomendar" if lang == "es" else "/recommend"
+    async with running_bot(data_dir) as bot:
+        chat = 3600
+        [lone] = await bot.say(chat, f"{command} 13", lang)
+        assert ("No encuentro ningún título parecido a «13»", "I can't find any title like “13”")[
+            lang == "en"
+        ] in lone.text, lone.text
+        assert "13?" not in lone.text and not forced_reply(lone)
+        # asked back, the typed number is the title too
+        await bot.say(chat, command, lang)
+        [typed] = await bot.say(chat, "13", lang)
+        assert typed.text == lone.text
+        [user] = await bot.say(chat, f"{command} 13 dark river", lang)
+        assert user.text.startswith(("Usuario 13 y", "User 13 and")[lang == "en"]), user.text
+        assert bot.commands.stats.errors == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_browse_menu_decade_year_and_minimum_score_tapped_and_typed(
+    data_dir: Path, lang: str
+) -> None:
+    """Issue 22: year or decade and minimum score from the menu's buttons, each question also
+    answered by typing; the buttons edit the message in place."""
+    es = lang == "es"
+    async with running_bot(data_dir) as bot:
+        catalog = bot.commands.catalog
+        chat = 3950
+        [menu] = await bot.say(chat, "/explorar" if es else "/browse", lang)
+        [kind] = await bot.press(chat, menu.message_id, button_data(menu, "Hulu"), lang)
+        both = "Ambas" if es else "Both"
+        await bot.press(chat, menu.message_id, button_data(kind, both), lang)
+        [decade] = await bot.say(chat, "cualquiera" if es else "any", lang)  # any genre, typed
+        years = catalog.browse_years(catalog.browse(platform="hulu").query)
+        newest = max(years) - max(years) % 10
+        # the decades offered are those with Hulu titles, newest first; press the newest
+        first = last_keyboard(decade)[0][0]
+        assert first["text"] == (f"Años {newest}" if es else f"{newest}s")
+        [year] = await bot.press(chat, decade.message_id, first["callback_data"], lang)
+        assert year.method == "editMessageText"
+        asked = f"¿Qué año de la década de {newest}?" if es else f"Which year of the {newest}s?"
+        assert asked in year.text
+        shown = [int(b["text"]) for row in last_keyboard(year) for b in row if b["text"].isdigit()]
+        assert shown == [y for y in sorted(years, reverse=True) if y >= newest]
+        [score] = await bot.say(chat, str(shown[-1]), lang)  # a year of it, typed
+        label = "4★ o más" if es else "4★ or more"
+        [found] = await bot.press(chat, score.message_id, button_data(score, label), lang)
+        expected = catalog.browse(platform="hulu", year=shown[-1], min_score=4)
+        assert f"Hulu · {shown[-1]} · {label}" in found.text, found.text
+        if expected.total:
+            assert f"{expected.total} {'título' if es else 'title'}" in found.text
+        else:
+            assert ("Nada coincide" if es else "Nothing matches") in found.text
+        assert bot.commands.stats.errors == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_stars_typed_under_a_rating_card_rate_it(data_dir: Path, lang: str) -> None:
+    """Issue 22: "How would you rate it?" takes typed stars as its buttons do; a typed "4" was
+    a title search ("N titles match “4”")."""
+    es = lang == "es"
+    async with running_bot(data_dir) as bot:
+        chat = 3980
+        [card] = await bot.say(chat, "/puntuar" if es else "/rate", lang)
+        title = card.text.split(" (", 1)[0]
+        [saved] = await bot.say(chat, "4", lang)
+        assert saved.method == "sendMessage"  # a typed answer edits nothing
+        assert saved.text.startswith(f"{'Guardado' if es else 'Saved'}: {title} (")
+        assert "★★★★." in saved.text and "coincid" not in saved.text and "match" not in saved.text
+        [skipped] = await bot.say(chat, "saltar" if es else "skip", lang)
+        assert skipped.text.startswith("Saltado: " if es else "Skipped: ")
+        assert list(bot.commands.store.ratings(chat).values()) == [4.0]
+        # other words are a title search, as without the question
+        [search] = await bot.say(chat, "frozen", lang)
+        assert ("títulos coinciden" if es else "titles match") in search.text
         assert bot.commands.stats.errors == 0
