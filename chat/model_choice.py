@@ -7,6 +7,7 @@ trainer newer than this reader) is shown as written, marked as the trainer's own
 
 from __future__ import annotations
 
+import ast
 import re
 
 from locales import number
@@ -56,8 +57,8 @@ def _said(lang: str, key: str, values: dict[str, str]) -> Html:
         return number(lang, float(values[name]), digits)
 
     if key == "why_svd_won":
-        return t(lang, key, params=values["params"], rmse=num("rmse", 4), gain=num("gain", 1),
-                 base=num("base", 4))  # fmt: skip
+        return t(lang, key, params=_params(lang, values["params"]), rmse=num("rmse", 4),
+                 gain=num("gain", 1), base=num("base", 4))  # fmt: skip
     if key == "why_baseline":
         best = (
             t(lang, "why_best_svd", rmse=num("rmse", 4))
@@ -69,3 +70,27 @@ def _said(lang: str, key: str, values: dict[str, str]) -> Html:
         return t(lang, key, master=values["master"], rank=values["rank"], reg=num("reg", 2),
                  iters=values["iters"])  # fmt: skip
     return t(lang, key)
+
+
+# Surprise's names for the SVD's settings, said in words; any other key is shown as written.
+_PARAM_WORDS = {"n_factors": "param_factors", "n_epochs": "param_epochs", "lr_all": "param_lr",
+                "reg_all": "param_reg"}  # fmt: skip
+
+
+def _params(lang: str, text: str) -> str:
+    """ "{'n_factors': 20, 'lr_all': 0.01}" (what the trainer writes) as "20 factors, learning
+    rate 0.01"; any other text as written."""
+    try:
+        params = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    if not isinstance(params, dict):
+        return text
+    parts = []
+    for name, value in params.items():
+        # as many decimals as the trainer wrote (0.01, not 0.0100), in the language's signs
+        decimals = len(repr(value).partition(".")[2]) if isinstance(value, float) else 0
+        shown = number(lang, value, decimals) if isinstance(value, int | float) else str(value)
+        key = _PARAM_WORDS.get(str(name))
+        parts.append(str(t(lang, key, value=shown)) if key else f"{name} {shown}")
+    return "(" + ", ".join(parts) + ")"

@@ -144,6 +144,11 @@ async def test_status_names_platforms_and_commands_as_people_write_them(
             "same folds, so the model serves BaselineOnly's user and title effects (no factors)",
             "el mejor SVD (0,9012) no mejoró a BaselineOnly (0,8901) en un 0,5 % o más",
         ),
+        (
+            "SVD {'n_factors': 20, 'n_epochs': 40, 'lr_all': 0.01, 'reg_all': 0.1} had the lowest "
+            "validation RMSE, 0.9018, 3.9% below BaselineOnly's 0.9383 on the same folds",
+            "SVD (20 factores, 40 épocas, tasa de aprendizaje 0,01, regularización 0,1) tuvo",
+        ),
         ("a reason of another shape", "a reason of another shape (en palabras del entrenamiento"),
     ],
 )
@@ -151,7 +156,21 @@ def test_every_shape_of_the_trainers_reason_in_spanish(why: str, es: str) -> Non
     from chat.model_choice import chosen_reason
 
     assert es in chosen_reason("es", why)
-    assert chosen_reason("en", why).startswith(why.split(" (")[0][:20])
+    assert chosen_reason("en", why).startswith(why.split(" (")[0][:20].split(" {")[0])
+    if "{" in why:  # the dictionary the trainer writes: Surprise's names said in words
+        assert "n_factors" not in chosen_reason("en", why)
+
+
+def test_the_chosen_svd_reads_in_words_in_english() -> None:
+    """Seen on /estado: "Elegido: SVD {'n_factors': 20, …}", a raw dictionary."""
+    from chat.model_choice import chosen_reason
+
+    why = (
+        "SVD {'n_factors': 20, 'n_epochs': 40, 'lr_all': 0.01, 'reg_all': 0.1} had the lowest "
+        "validation RMSE, 0.9018, 3.9% below BaselineOnly's 0.9383 on the same folds"
+    )
+    said = str(chosen_reason("en", why))
+    assert "SVD (20 factors, 40 epochs, learning rate 0.01, regularisation 0.1) had" in said
 
 
 def test_spanish_sentences_write_decimals_with_a_comma() -> None:
