@@ -13,7 +13,8 @@ barely move horror in a list (tests/model/test_model_demo.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -62,8 +63,8 @@ def boost_table(
                 {titles[j]: float(v) for j, v in zip(order[:g], vals[:g], strict=True)}
             )
             base = rec.global_mean + vector.bias + rec.bi[test] + rec.qi[test] @ vector.factors
-            lift = rec._lift(vector, boost=1.0)
-            part = lift[test] if lift is not None else np.zeros(len(test))
+            lift = rec._lift(vector, boost=1.0, rows=test)
+            part = lift if lift is not None else np.zeros(len(test))
             for b in BOOSTS:
                 est[(b, g)].append(base + b * part)
     if not true:
@@ -126,12 +127,19 @@ def choose_on_held_out(
     choice: hybrid.Choice,
     fold_in: dict[str, Any],
     seed: int = 0,
+    log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """train's choice: the model fitted without the held-out people (the fold-in choice's, so
-    no extra fit) made the hybrid `choice` describes, with the chosen fold-in, then
-    `choose_boost` on those people. Changes `held.algo` (the hybrid's values written in)."""
+    no extra SVD fit; the ridge map is fitted once more) made the hybrid `choice` describes,
+    with the chosen fold-in, then `choose_boost` on those people. Changes `held.algo` (the
+    hybrid's values written in)."""
+    started = time.perf_counter()
     applied = hybrid.apply(held.algo, held.trainset, content, choice)
     part = hybrid.artifact_part(applied, content, choice)
     body = payload(held.algo, held.trainset, fold_in.get("reg"), fold_in.get("method", "prior"),
                    applied.extra_ids, part)  # fmt: skip
-    return choose_boost(Recommender(body, {}), people_of(held.test), seed)
+    out = choose_boost(Recommender(body, {}), people_of(held.test), seed)
+    out["seconds"] = round(time.perf_counter() - started, 2)
+    log(f"content boost: {out['value']:g} chosen on {held.people} held-out people"
+        f" ({out['chosen_by']}) in {out['seconds']:.0f} s")  # fmt: skip
+    return out

@@ -67,9 +67,9 @@ def _scores(
         out[known] += model.bi[j]
         return out
     out[known] += model.bi[j] + model.qi[j] @ vector.factors
-    lift = model._lift(vector, boost=boost)
+    lift = model._lift(vector, boost=boost, rows=j)
     if lift is not None:
-        out[known] += lift[j]
+        out[known] += lift
     return out
 
 

@@ -193,14 +193,17 @@ class Recommender(Factors):
             float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii, residual
         )
 
-    def _lift(self, vector: UserVector, boost: float | None = None) -> np.ndarray | None:
+    def _lift(
+        self, vector: UserVector, boost: float | None = None, rows: np.ndarray | None = None
+    ) -> np.ndarray | None:
         """The hybrid's content neighbourhood of a folded-in person (model/similarity.py) times
-        the boost train chose (`boost` overrides it), or None for a model without content
-        features or with boost 0."""
+        the boost train chose (`boost` overrides it), for every title or for the title indices
+        `rows`; None for a model without content features or with boost 0."""
         strength = self.boost if boost is None else boost
         if self._content_unit is None or not len(vector.residual) or strength == 0:
             return None
-        lift = similarity.content_lift(self._content_unit, vector.seen, vector.residual)
+        unit = self._content_unit
+        lift = similarity.content_lift(unit, vector.seen, vector.residual, rows)
         return lift if strength == 1 else strength * lift
 
     def predict_for(self, vector: UserVector, title_id: str) -> Prediction:

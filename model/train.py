@@ -125,9 +125,12 @@ def train(
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
         boost = (
-            boost_choice.choose_on_held_out(held, content, choice, fold_in)
+            boost_choice.choose_on_held_out(held, content, choice, fold_in, log=log)
             if held is not None
-            else {"value": boost_choice.DEFAULT_BOOST, "chosen_by": "default: not searched"}
+            else {
+                "value": boost_choice.DEFAULT_BOOST,
+                "chosen_by": "default: no held-out fit (--no-search or --fold-in-reg)",
+            }
         )
         applied = hybrid.apply(algo, trainset, content, choice)
         extra = applied.extra_ids
