@@ -218,8 +218,9 @@ def study(
 
 
 def render(name: str, res: dict[str, dict[str, float]]) -> str:
+    splits, ratings = int(res["_"]["splits"]), int(res["_"]["test ratings"])
     lines = [
-        f"{name}: {res['_']['splits']:,} person-splits, {res['_']['test ratings']:,} test ratings",
+        f"{name}: {splits:,} person-splits, {ratings:,} test ratings",
         "",
         "| rule | RMSE | vs random popular | NDCG@10 | vs random popular | shown for 5 |",
         "|---|---|---|---|---|---|",
