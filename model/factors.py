@@ -79,6 +79,9 @@ class Factors:
         self._unit: sp.csr_matrix | None = None
         self.title_counts = rated
         self.hybrid: dict[str, float] = {}
+        # how much of the content neighbourhood a folded-in person's scores get (docs/model.md
+        # "A newcomer counts from the first rating"); chosen by train on held-out people
+        self.boost = 0.0
         if part is None:
             return
         features = part["features"]  # newline-joined names (split on first use)
@@ -95,7 +98,13 @@ class Factors:
         if counts.shape != (n,):
             raise ModelError("the model's content part does not fit its titles")
         self._features, self.content, self.title_counts = features, x, counts
-        self.hybrid = {"alpha": float(part["alpha"]), "shrink": float(part["shrink"])}
+        # an artifact from before the choice added its neighbourhood at full strength
+        self.boost = float(part.get("boost", 1.0))
+        self.hybrid = {
+            "alpha": float(part["alpha"]),
+            "shrink": float(part["shrink"]),
+            "boost": self.boost,
+        }
 
     @property
     def content_features(self) -> list[str]:

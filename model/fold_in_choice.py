@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,28 +46,33 @@ def baseline_as_svd(trainset: CompactTrainset) -> SVD:
     return algo
 
 
-def choose_fold_in(
+@dataclass
+class HeldOut:
+    """A model fitted without some people, and those people's ratings: what the fold-in choice
+    (and train's content-boost choice, model/boost_choice.py) scores candidates on."""
+
+    algo: SVD
+    trainset: CompactTrainset
+    body: dict[str, Any]  # the artifact payload of `algo` (fold-in prior, calibration)
+    test: Ratings  # the held-out people's ratings
+    people: int
+    rng: np.random.Generator  # the one that chose them, to draw each person's order next
+
+
+def fit_held_out(
     ratings: Ratings,
     params: SVDParams,
     baseline: bool = False,
     n_users: int = 300,
     seed: int = 0,
     log: Callable[[str], None] = _quiet,
-    nested: bool = False,
-) -> dict[str, Any]:
-    """The fold-in regulariser that predicts held-out people best on this data.
-
-    People with more than 25 ratings are held out of training; for each, 3/5/10/20 of their
-    ratings are folded in with every candidate and the RMSE is taken on their other ratings;
-    the candidate with the lowest mean RMSE over those four sizes wins. Returns the choice
-    ("method", "reg") and the table. With `nested` the choice is made on half of the held-out
-    people and the table is the other half's, so the reported RMSE did not pick the winner.
-    """
-    given = FOLD_IN_GIVEN
+) -> HeldOut | None:
+    """Up to `n_users` people with more than 25 ratings held out, the model fitted on the rest;
+    None when there are too few such people."""
     counts = pd.Series(ratings.users).value_counts()
-    eligible = counts.index[counts > max(given) + 5].to_numpy()
+    eligible = counts.index[counts > max(FOLD_IN_GIVEN) + 5].to_numpy()
     if len(eligible) < 10 or len(counts) - min(n_users, len(eligible) // 2) < 2:
-        return {"method": "prior", "reg": None, "users": 0, "rmse": {}, "note": "too few people"}
+        return None
     rng = np.random.default_rng(seed)
     chosen = rng.choice(eligible, size=min(n_users, len(eligible) // 2), replace=False)
     held = np.isin(ratings.users, chosen)
@@ -79,6 +85,36 @@ def choose_fold_in(
     algo = baseline_as_svd(ts) if baseline else params.algo().fit(ts)
     ts.on_epoch = None
     body = payload(algo, ts)
+    test = ratings.subset(np.flatnonzero(held))
+    return HeldOut(algo, ts, body, test, len(chosen), rng)
+
+
+def choose_fold_in(
+    ratings: Ratings,
+    params: SVDParams,
+    baseline: bool = False,
+    n_users: int = 300,
+    seed: int = 0,
+    log: Callable[[str], None] = _quiet,
+    nested: bool = False,
+    held: HeldOut | None = None,
+) -> dict[str, Any]:
+    """The fold-in regulariser that predicts held-out people best on this data.
+
+    People with more than 25 ratings are held out of training (`fit_held_out`, or `held` when
+    given); for each, 3/5/10/20 of their ratings are folded in with every candidate and the RMSE
+    is taken on their other ratings; the candidate with the lowest mean RMSE over those four
+    sizes wins. Returns the choice ("method", "reg") and the table. With `nested` the choice is
+    made on half of the held-out people and the table is the other half's, so the reported RMSE
+    did not pick the winner.
+    """
+    given = FOLD_IN_GIVEN
+    if held is None:
+        held = fit_held_out(ratings, params, baseline, n_users, seed, log)
+    if held is None:
+        return {"method": "prior", "reg": None, "users": 0, "rmse": {}, "note": "too few people"}
+    ticker = Ticker(log, "fold-in choice")
+    algo, body, test, rng = held.algo, held.body, held.test, held.rng
     mse = body["fold_in_reg"]
     k = algo.qi.shape[1]
     cands: dict[str, tuple[str, float, np.ndarray, np.ndarray]] = {}
@@ -97,7 +133,6 @@ def choose_fold_in(
             {**body, "fold_in_reg": lam, "prior_mean": m, "prior_precision": prec}, {}
         )
     any_rec = next(iter(recs.values()))
-    test = ratings.subset(np.flatnonzero(held))
     names = ["baseline", *cands]
     # squared errors per half of the held-out people (0: choose, 1: report, when nested)
     sq: dict[int, dict[str, dict[int, list[float]]]] = {
@@ -145,7 +180,7 @@ def choose_fold_in(
     best = min(cands, key=score)
     method, lam, _, _ = cands[best]
     log(
-        f"fold-in: {best} chosen on {len(chosen)} held-out people"
+        f"fold-in: {best} chosen on {held.people} held-out people"
         + (" (half; RMSE on the other half)" if nested else "")
         + ": "
         + ", ".join(f"given {g}: {report[best][g]:.4f}" for g in given if report[best][g])
@@ -157,7 +192,7 @@ def choose_fold_in(
         "method": method,
         "reg": float(lam),
         "label": best,
-        "users": len(chosen),
+        "users": held.people,
         "given": list(given),
         "nested": nested,
         "rmse": table_out,

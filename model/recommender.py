@@ -193,12 +193,18 @@ class Recommender(Factors):
             float(x[0]), x[1:].copy(), tuple(used), tuple(ignored), user_id, ii, residual
         )
 
-    def _lift(self, vector: UserVector) -> np.ndarray | None:
-        """The hybrid's content neighbourhood of a folded-in person (model/similarity.py), or
-        None for a model without content features."""
-        if self._content_unit is None or not len(vector.residual):
+    def _lift(
+        self, vector: UserVector, boost: float | None = None, rows: np.ndarray | None = None
+    ) -> np.ndarray | None:
+        """The hybrid's content neighbourhood of a folded-in person (model/similarity.py) times
+        the boost train chose (`boost` overrides it), for every title or for the title indices
+        `rows`; None for a model without content features or with boost 0."""
+        strength = self.boost if boost is None else boost
+        if self._content_unit is None or not len(vector.residual) or strength == 0:
             return None
-        return similarity.content_lift(self._content_unit, vector.seen, vector.residual)
+        unit = self._content_unit
+        lift = similarity.content_lift(unit, vector.seen, vector.residual, rows)
+        return lift if strength == 1 else strength * lift
 
     def predict_for(self, vector: UserVector, title_id: str) -> Prediction:
         """predict() for a folded-in user; with no usable ratings it is the unknown-user case."""
@@ -283,15 +289,19 @@ class Recommender(Factors):
     # ---- onboarding ----------------------------------------------------------------------
 
     def onboarding(self, n: int = 10, exclude: Iterable[str] = ()) -> list[str]:
-        """The titles to ask a newcomer to rate first, best first, leaving out `exclude`:
-        well known, disputed and spread across tastes (model/onboarding.py), then the most
-        rated. Titles nobody rated are never offered."""
+        """The titles to ask a newcomer to rate first, best first, leaving out `exclude`: well
+        known and what fold-in learns most from, so spread across tastes (model/onboarding.py),
+        then the most rated. Titles nobody rated are never offered."""
         if self._onboarding is None:
-            vectors: np.ndarray | sp.csr_matrix = self.qi
-            if self.qi.shape[1] == 0:  # no factors: spread by content, else popularity alone
+            if self.qi.shape[1]:  # what fold-in learns most from, with its own prior
+                prior = self.fold_in_reg * self.prior_precision
+                order = onboarding.informative_order(self.title_counts, self.qi, prior)
+            else:  # no factors: spread by content, else popularity alone
                 content = self._content_unit
-                vectors = content if content is not None else np.ones((len(self.title_ids), 1))
-            order = onboarding.informative_order(self.title_counts, vectors)
+                vectors: np.ndarray | sp.csr_matrix = (
+                    content if content is not None else np.ones((len(self.title_ids), 1))
+                )
+                order = onboarding.spread_order(self.title_counts, vectors)
             rest = np.argsort(-self.title_counts, kind="stable")
             rest = rest[self.title_counts[rest] > 0]
             self._onboarding = list(dict.fromkeys([*order, *rest.tolist()]))

@@ -110,17 +110,69 @@ def render_hybrid(h: dict[str, Any]) -> list[str]:
         "| given | model | RMSE | NDCG@10 | top-10 coverage |",
         "|---|---|---|---|---|",
     ]
-    for given, by_model in h["new_people"].items():
+    people = h["new_people"]
+    for given, by_model in people.items():
+        if not given.startswith("given "):
+            continue
         for name, m in by_model.items():
             cov = f"{100 * m['coverage']:.1f}%" if "coverage" in m else "-"
             lines.append(f"| {given} | {name} | {m['rmse']:.4f} | {m['ndcg@10']:.4f} | {cov} |")
+    if "boost" in people:
+        bo = people["boost"]
+        lines += [
+            "",
+            f"({people.get('people', '?')} people; the content boost's strength"
+            f" **{bo['value']:g}** was chosen on {bo['people']} others, by NDCG@10 averaged"
+            " over given 1/3/5:)",
+            "",
+        ]
+        lines += render_boost_table(bo["table"], bo["value"])
     ob = h["onboarding"]
-    lines += ["", f"**Onboarding** ({ob['people']} people, given 5, the hybrid):", ""]
-    if "onboarding order" in ob:
-        lines += ["| the 5 rated | RMSE | NDCG@10 |", "|---|---|---|"]
-        for name in ("onboarding order", "random popular"):
-            lines.append(f"| {name} | {ob[name]['rmse']:.4f} | {ob[name]['ndcg@10']:.4f} |")
+    lines += [
+        "",
+        f"**Onboarding** ({ob['people']} people, {ob.get('splits', 0)} answerable/test splits;"
+        f" each way of asking walks down its order until 5 titles are answered; scored with"
+        f" the content boost {ob.get('boost', 0):g}; ± is the bootstrap standard error of the"
+        " difference from random popular):",
+        "",
+    ]
+    if "random popular" in ob:
+        lines += [
+            "| the 5 answered | RMSE | vs random popular | NDCG@10 | vs random popular |"
+            " titles shown for 5 answers |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name in (k for k in ob if isinstance(ob[k], dict)):
+            m = ob[name]
+            d_rmse = (
+                f"{m['rmse_vs_random']:+.4f} ± {m['rmse_vs_random_se']:.4f}"
+                if "rmse_vs_random" in m
+                else "-"
+            )
+            d_ndcg = (
+                f"{m['ndcg_vs_random']:+.4f} ± {m['ndcg_vs_random_se']:.4f}"
+                if "ndcg_vs_random" in m
+                else "-"
+            )
+            lines.append(
+                f"| {name} | {m['rmse']:.4f} | {d_rmse} | {m['ndcg@10']:.4f} | {d_ndcg} |"
+                f" {m['asks']:.1f} |"
+            )
     lines.append("")
+    return lines
+
+
+def render_boost_table(table: dict[str, Any], chosen: float) -> list[str]:
+    """The content boost's validation table: RMSE / NDCG@10 per strength and size."""
+    sizes = list(next(iter(table.values()))) if table else []
+    lines = [
+        "| content boost | " + " | ".join(f"{g}: RMSE / NDCG@10" for g in sizes) + " |",
+        "|---" * (len(sizes) + 1) + "|",
+    ]
+    for b, by_size in table.items():
+        label = f"**{b}** (chosen)" if float(b) == chosen else b
+        cells = [f"{m['rmse']:.4f} / {m['ndcg@10']:.4f}" for m in by_size.values()]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -187,6 +239,15 @@ def render_selection(meta: dict[str, Any]) -> str:
         lines += render_fold_in(f)
     elif f:
         lines += [f"Fold-in: {f.get('method')} with reg {f.get('reg')} ({f.get('chosen_by')}).", ""]
+    boost = (meta.get("hybrid") or {}).get("boost")
+    if boost:
+        lines += [
+            f"Content boost for newcomers' lists: **{boost['value']:g}**"
+            f" ({boost.get('chosen_by', '?')}).",
+            "",
+        ]
+        if boost.get("table"):
+            lines += [*render_boost_table(boost["table"], boost["value"]), ""]
     return "\n".join(lines)
 
 

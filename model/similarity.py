@@ -129,19 +129,23 @@ NEIGHBOUR_SHRINK = 1.0
 MAX_NEIGHBOURS = 100
 
 
-def content_lift(unit: sp.csr_matrix, seen: np.ndarray, residual: np.ndarray) -> np.ndarray:
-    """Per title: what the person said of the titles most like it, in rating units,
+def content_lift(
+    unit: sp.csr_matrix, seen: np.ndarray, residual: np.ndarray, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Per title (or per title of `rows`): what the person said of the titles most like it, in
+    rating units,
 
         lift_j = Σ_r s_jr · res_r / (Σ_r |s_jr| + NEIGHBOUR_SHRINK),  s = content cosine,
 
     `res_r` the person's rating minus the title's average: one 5-star horror film lifts
     horror, one 1-star musical lowers musicals. Rated titles get a lift too (they are left out
     of lists anyway)."""
+    target = unit if rows is None else unit[rows]
     if len(seen) == 0:
-        return np.zeros(unit.shape[0])
+        return np.zeros(target.shape[0])
     seen, residual = seen[-MAX_NEIGHBOURS:], residual[-MAX_NEIGHBOURS:]
     # sparse x dense (features x m): one pass over the matrix; sparse x sparse took 10-30 ms
-    sims = np.asarray(unit @ unit[seen].T.toarray(), dtype=np.float64)
+    sims = np.asarray(target @ unit[seen].T.toarray(), dtype=np.float64)
     np.maximum(sims, 0.0, out=sims)
     lift: np.ndarray = (sims @ residual) / (sims.sum(axis=1) + NEIGHBOUR_SHRINK)
     return lift

@@ -17,12 +17,12 @@ import numpy as np
 import surprise
 from surprise import SVD
 
-from model import hybrid, tune
+from model import boost_choice, hybrid, tune
 from model.artifact import FORMAT, FORMAT_VERSION
 from model.artifact_write import payload, save
 from model.content import CONTENT_FILE, ContentError, ContentFeatures, read_content
 from model.data import Ratings, read_ratings
-from model.fold_in_choice import baseline_as_svd, choose_fold_in
+from model.fold_in_choice import baseline_as_svd, choose_fold_in, fit_held_out
 from model.report import write_model_report
 from model.svd import SVDParams, fit
 from model.trainset import CompactTrainset
@@ -104,13 +104,15 @@ def train(
         algo = baseline_as_svd(trainset)
     t_fit = time.perf_counter() - t1
     fold_in: dict[str, Any] = {"method": "prior", "reg": fold_in_reg, "chosen_by": "default"}
+    held = None  # the fold-in choice's fit without some people; the content boost reuses it
     if fold_in_reg is not None:
         fold_in["chosen_by"] = "--fold-in-reg"
     elif search:
         # Half the search's sample: the fold-in choice fits the model once more, and at 11M a
         # second 1M-rating fit plus 300 people x 11 candidates took about 1.5 minutes.
         sample = tune.sample_people(ratings, max_search // 2, 1)
-        fold_in = choose_fold_in(sample, sel.params, baseline=sel.chosen != "SVD", seed=0, log=log)
+        held = fit_held_out(sample, sel.params, baseline=sel.chosen != "SVD", seed=0, log=log)
+        fold_in = choose_fold_in(sample, sel.params, seed=0, log=log, held=held)
         fold_in["chosen_by"] = "held-out people"
     t2 = time.perf_counter()
     content, hybrid_meta = _content_for(data_dir / "processed" / CONTENT_FILE, trainset)
@@ -122,12 +124,21 @@ def train(
             choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
+        boost = (
+            boost_choice.choose_on_held_out(held, content, choice, fold_in, log=log)
+            if held is not None
+            else {
+                "value": boost_choice.DEFAULT_BOOST,
+                "chosen_by": "default: no held-out fit (--no-search or --fold-in-reg)",
+            }
+        )
         applied = hybrid.apply(algo, trainset, content, choice)
         extra = applied.extra_ids
-        part = hybrid.artifact_part(applied, content, choice)
+        part = {**hybrid.artifact_part(applied, content, choice), "boost": boost["value"]}
         hybrid_meta = {
             "used": True,
             **choice.as_dict(),
+            "boost": boost,
             "content_titles": len(extra),
             "features": len(content.features),
         }

@@ -171,7 +171,7 @@ async def test_rating_flow_and_foryou(commands: Commands) -> None:
 async def test_rate_offers_the_most_informative_title_not_yet_seen(
     commands: Commands, catalog: Catalog
 ) -> None:
-    # the model's onboarding order (well known, spread across tastes; model/onboarding.py)
+    # the model's onboarding order (well known, what fold-in learns most from; model/onboarding.py)
     first, second, third = (ref.id for ref in catalog.to_rate(3))
     [reply] = await text(commands, EN, "/rate")
     assert reply.keyboard[0][0].data == f"v1|rt|{first}|1|u{EN.user_id}"

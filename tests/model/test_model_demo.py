@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from etl.__main__ import main as etl_main
 from etl.demo import main as demo_main
 from model import Recommender
 from model.__main__ import main as model_main
+from model.boost_choice import BOOSTS, best_boost
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +29,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
     return d, titles
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21 regression, open: since the demo ratings tie taste to directors and "
-    "countries as well as genre keys, a horror fan's fold-in no longer lifts horror into the "
-    "top 3 genres (documentary, fantasy, science fiction lead); see the issue 21 note",
-)
-def test_horror_fan_folds_in_closer_to_horror(demo: tuple[Path, pd.DataFrame]) -> None:
+def test_a_horror_fans_list_holds_more_horror_than_the_global_list(
+    demo: tuple[Path, pd.DataFrame],
+) -> None:
+    """Three horror films at 5 stars and three other titles at 1: what a person expects is more
+    horror in /foryou than in the list for someone the model knows nothing of, and horror higher
+    in their ranking. (Before: "horror among the three genres fold-in lifts most", which the
+    demo ratings no longer promise: taste follows directors and countries as well as genres, so
+    the horror films' directors and countries lift other genres too.)"""
     d, titles = demo
     kinds = dict(zip(titles["id"], titles["type"], strict=True))
     rec = Recommender.load(d / "models", title_kinds=kinds)
@@ -41,36 +44,50 @@ def test_horror_fan_folds_in_closer_to_horror(demo: tuple[Path, pd.DataFrame]) -
         t: [g.strip() for g in (lst or "").split(",") if g.strip()]
         for t, lst in zip(titles["id"], titles["listed_in"], strict=True)
     }
-    horror = [t for t in rec.title_ids if genres.get(t) == ["horror"]]
-    if len(horror) < 5:
-        horror = [t for t in rec.title_ids if "horror" in genres.get(t, [])]
-    liked = horror[:8]
-    others = [t for t in rec.title_ids if "horror" not in genres.get(t, [])][:8]
-    vector = rec.fold_in({**dict.fromkeys(liked, 5.0), **dict.fromkeys(others, 2.0)})
-    # Horror at 5 stars against other titles at 2. On real-like data taste is modest next to
-    # the person's and the titles' biases (issue 12), so the test looks at the taste part, the
-    # factors' lift per genre, rather than at the overall estimates.
-    lift: dict[str, list[float]] = {}
-    for t in rec.title_ids:
-        if t in liked or t in others:
-            continue
-        x = float(rec.qi[rec._title_index[t]] @ vector.factors)
-        for g in genres.get(t, []):
-            lift.setdefault(g, []).append(x)
-    means = {g: float(np.mean(v)) for g, v in lift.items() if len(v) >= 10}
-    ranked = sorted(means, key=means.get, reverse=True)
-    assert "horror" in ranked[:3], [(g, round(means[g], 3)) for g in ranked[:5]]
-    assert means["horror"] > 0 > min(means.values())
-    # The lists themselves are led by the titles' own effects (as on real data), but horror
-    # moves up the fan's ranking compared with the ranking for someone the model knows nothing of.
-    everyone = rec.fold_in({})
+
+    def horror(t: str) -> bool:
+        return "horror" in genres.get(t, [])
+
+    liked = [t for t in rec.title_ids if genres.get(t) == ["horror"]][:3]
+    if len(liked) < 3:
+        liked = [t for t in rec.title_ids if horror(t)][:3]
+    disliked = [t for t in rec.title_ids if not horror(t)][:3]
+    rated = liked + disliked
+    fan = rec.fold_in({**dict.fromkeys(liked, 5.0), **dict.fromkeys(disliked, 1.0)})
+    nobody = rec.fold_in({})
     n = len(rec.title_ids)
+    mine = [s.title_id for s in rec.top_n_for(fan, n, exclude=rated)]
+    everyone = [s.title_id for s in rec.top_n_for(nobody, n, exclude=rated)]
+    # /foryou's first two pages
+    assert sum(map(horror, mine[:20])) > sum(map(horror, everyone[:20])), rec.boost
+    # the whole ranking: horror moves up (with boost 0.25, 465 against 605 here)
+    rank_mine = np.mean([k for k, t in enumerate(mine) if horror(t)])
+    rank_all = np.mean([k for k, t in enumerate(everyone) if horror(t)])
+    assert rank_mine < 0.9 * rank_all, (rank_mine, rank_all)
+    # fold-in itself, before any content boost: the fan's factors favour horror titles over
+    # the others (the taste part; the lists are led by titles' own effects, as on real data)
+    lift = rec.qi @ fan.factors
+    other = [rec._title_index[t] for t in rec.title_ids if t not in rated and not horror(t)]
+    scary = [rec._title_index[t] for t in rec.title_ids if t not in rated and horror(t)]
+    assert lift[scary].mean() > max(0.0, lift[other].mean())
 
-    def horror_rank(v: object) -> float:
-        order = [s.title_id for s in rec.top_n_for(v, n, exclude=liked + others)]  # type: ignore[arg-type]
-        return float(np.mean([k for k, t in enumerate(order) if "horror" in genres.get(t, [])]))
 
-    assert horror_rank(vector) < 0.95 * horror_rank(everyone)  # 673 against 741 here
+def test_the_content_boost_was_chosen_on_held_out_people(
+    demo: tuple[Path, pd.DataFrame],
+) -> None:
+    """svd.json says which boost train chose and the table it chose on; the model serves it."""
+    d, _ = demo
+    boost = json.loads((d / "models" / "svd.json").read_text())["hybrid"]["boost"]
+    assert boost["chosen_by"].startswith("held-out people") and boost["people"] > 50
+    assert boost["value"] == best_boost(boost["table"]) > 0
+    assert set(boost["table"]) == {f"{b:g}" for b in BOOSTS}
+    ndcg = {
+        float(b): np.mean([m["ndcg@10"] for m in by.values()]) for b, by in boost["table"].items()
+    }
+    assert ndcg[boost["value"]] == max(v for b, v in ndcg.items() if b > 0)
+    assert Recommender.load(d / "models").boost == boost["value"]
+    # the figures are measured, not written down: each size and strength its own
+    assert len({m["rmse"] for by in boost["table"].values() for m in by.values()}) == 15
 
 
 def test_demo_model_matches_catalogue_and_predicts(demo: tuple[Path, pd.DataFrame]) -> None:

@@ -13,8 +13,9 @@ import pytest
 import scipy.sparse as sp
 
 from etl.content import write_content
-from model import Recommender, hybrid
+from model import Recommender, hybrid, onboarding
 from model.artifact import MODEL_FILE
+from model.boost_choice import BOOSTS, best_boost
 from model.content import read_content
 from model.data import ratings_from_frame
 from model.hybrid_eval import evaluate_hybrid
@@ -178,39 +179,74 @@ def test_a_newcomer_counts_from_the_first_rating(
     assert leaned >= len(GENRES) - 1
 
 
-def test_onboarding_asks_well_known_titles_spread_across_tastes(
+def test_onboarding_asks_well_known_titles_that_teach_fold_in_most(
     trained: tuple[Path, list[str]], synth: Synthetic
 ) -> None:
     data, new = trained
     rec = Recommender.load(data / "models")
-    first = rec.onboarding(6)
+    first = rec.onboarding(10)
     counts = dict(zip(rec.title_ids, rec.title_counts.tolist(), strict=True))
     rated = sorted(c for c in counts.values() if c > 0)
     assert all(counts[t] >= rated[len(rated) // 2] for t in first)  # well known
-    assert len({synth.genre_of[t] for t in first}) >= 4  # spread: the 6 most rated span fewer
-    most_rated = sorted(counts, key=lambda t: -counts[t])[:6]
-    assert len({synth.genre_of[t] for t in first}) > len({synth.genre_of[t] for t in most_rated})
+    # what fold-in learns: the log-determinant of its posterior precision after the answers
+    prior = rec.fold_in_reg * rec.prior_precision
+
+    def learnt(titles: list[str]) -> float:
+        z = np.array([np.r_[1.0, rec.qi[rec._inner_title(t)]] for t in titles])
+        return float(np.linalg.slogdet(prior + z.T @ z)[1])
+
+    most_rated = sorted(counts, key=lambda t: -counts[t])
+    assert first != most_rated[:10]
+    for n in (5, 10):
+        assert learnt(first[:n]) > learnt(most_rated[:n])
     assert not set(new) & set(rec.onboarding(len(rec.title_ids)))  # nobody rated those
     assert rec.onboarding(3, exclude=first[:2]) == first[2:5]
 
 
+def test_onboarding_spreads_across_tastes_and_skips_the_obscure() -> None:
+    """Hand-made: the ten most rated titles are all of one taste (factor axis 0), two other
+    tastes are a little less rated, and one obscure title has the longest factor vector. The
+    first questions cover all three tastes (the most rated alone never would) and never the
+    obscure title (almost nobody could answer it)."""
+    rng = np.random.default_rng(0)
+    axis = np.repeat([0, 1, 2], [10, 5, 5])
+    qi = np.eye(3)[axis] + rng.normal(0, 0.05, (20, 3))
+    counts = np.r_[np.arange(1000, 990, -1), np.full(10, 700)]
+    qi, counts = np.vstack([qi, [0.0, 0.0, 5.0]]), np.r_[counts, 3]
+    prior = np.diag([4.0, 2.0, 2.0, 2.0])  # fold-in's reg x P: bias and three factors
+    order = onboarding.informative_order(counts, qi, prior, length=6)
+    assert {int(axis[j]) for j in order[:4] if j < 20} == {0, 1, 2}
+    assert 20 not in onboarding.informative_order(counts, qi, prior, length=15)
+    assert set(np.argsort(-counts, kind="stable")[:6].tolist()) <= set(range(10))
+
+
 def test_evaluate_reports_what_content_adds(tmp_path: Path) -> None:
     """`model evaluate`'s hybrid part: new titles against mean + person bias (scored on titles
-    that did not choose the ridge strength), new people given 1/3/5, onboarding; rendered."""
+    that did not choose the ridge strength), new people given 1/3/5 with the content boost
+    chosen on other people, onboarding against the most rated and random popular; rendered."""
     synth = generate(n_users=800, n_titles=600, n_ratings=40000, seed=5)
     _content(synth, tmp_path / "content.npz")
     content = read_content(tmp_path / "content.npz")
-    out = evaluate_hybrid(ratings_from_frame(synth.frame), PARAMS, content, n_people=60)
+    out = evaluate_hybrid(ratings_from_frame(synth.frame), PARAMS, content, n_people=120)
     nt = out["new_titles"]
     assert nt["rmse_hybrid"] < nt["rmse_mean_person_bias"] and nt["improvement"] > 0.01
-    assert set(out["new_people"]) == {"given 1", "given 3", "given 5"}
-    for by_model in out["new_people"].values():
-        assert set(by_model) == {
-            "fold-in, plain SVD", "fold-in, hybrid", "hybrid + content neighbourhood"
-        }  # fmt: skip
+    people = out["new_people"]
+    boost = people["boost"]
+    assert boost["value"] == best_boost(boost["table"]) and boost["people"] == 60
+    assert set(boost["table"]) == {f"{b:g}" for b in BOOSTS}
+    boosted = f"hybrid + content boost {boost['value']:g}"
+    for k in (1, 3, 5):
+        by_model = people[f"given {k}"]
+        assert set(by_model) == {"fold-in, plain SVD", "fold-in, hybrid", boosted}
         assert all(0 < m["rmse"] < 2 and 0 < m["ndcg@10"] <= 1 for m in by_model.values())
-    assert all(0 < m["coverage"] <= 1 for m in out["new_people"]["given 5"].values())
-    assert out["onboarding"]["people"] > 20
+    assert all(0 < m["coverage"] <= 1 for m in people["given 5"].values())
+    ob = out["onboarding"]
+    assert ob["people"] == 120 and ob["splits"] > 100 and ob["boost"] == boost["value"]
+    assert set(ob) >= {"/rate's order", "most popular", "random popular"}
+    for name in ("/rate's order", "most popular"):
+        assert ob[name]["rmse_vs_random_se"] > 0 and ob[name]["ndcg_vs_random_se"] > 0
+        assert ob[name]["asks"] < ob["random popular"]["asks"]  # well-known titles first
     text = "\n".join(render_hybrid(json.loads(json.dumps(out))))
-    assert "New titles" in text and "| given 3 | hybrid + content neighbourhood |" in text
-    assert "| onboarding order |" in text and "| random popular |" in text
+    assert "New titles" in text and f"| given 3 | {boosted} |" in text
+    assert "| /rate's order |" in text and "| random popular |" in text
+    assert f"**{boost['value']:g}** (chosen)" in text
