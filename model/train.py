@@ -113,24 +113,10 @@ def train(
         fold_in = choose_fold_in(sample, sel.params, baseline=sel.chosen != "SVD", seed=0, log=log)
         fold_in["chosen_by"] = "held-out people"
     t2 = time.perf_counter()
-    content, hybrid_meta = _content_for(data_dir / "processed" / CONTENT_FILE, trainset)
-    extra: list[str] = []
-    part = None
-    if content is not None:
-        if search:
-            sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
-            choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
-        else:
-            choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
-        applied = hybrid.apply(algo, trainset, content, choice)
-        extra = applied.extra_ids
-        part = hybrid.artifact_part(applied, content, choice)
-        hybrid_meta = {
-            "used": True,
-            **choice.as_dict(),
-            "content_titles": len(extra),
-            "features": len(content.features),
-        }
+    fitter = _fitter(sel) if search else None
+    extra, part, hybrid_meta = with_content(
+        data_dir, ratings, algo, trainset, fitter, log, fitted_with=f"surprise {sel.chosen}"
+    )
     t_hybrid = time.perf_counter() - t2
     body = payload(algo, trainset, fold_in.get("reg"), fold_in.get("method", "prior"), extra, part)
     fold_in["reg"] = body["fold_in_reg"]
@@ -225,7 +211,42 @@ def _content_for(
     return content, {"used": True}
 
 
-def _fitter(sel: tune.Selection) -> Callable[[Ratings], tuple[SVD, CompactTrainset]]:
+Fitter = Callable[[Ratings], tuple[SVD, CompactTrainset]]
+
+
+def with_content(
+    data_dir: Path,
+    ratings: Ratings,
+    algo: SVD,
+    trainset: CompactTrainset,
+    fitter: Fitter | None,
+    log: Callable[[str], None],
+    fitted_with: str = "",
+) -> tuple[list[str], dict[str, Any] | None, dict[str, Any]]:
+    """The hybrid part of a trained model, for either engine: (titles nobody rated appended to
+    `algo`, the artifact's `content` part or None, svd.json's `hybrid`). `fitter` fits the
+    engine's own model on the choice's sample (model/hybrid.py `choose`); None (no search)
+    keeps the default ridge strength and the learned values. Writes into `algo.bi`/`qi`."""
+    content, meta = _content_for(Path(data_dir) / "processed" / CONTENT_FILE, trainset)
+    if content is None:
+        return [], None, meta
+    if fitter is not None:
+        sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
+        choice = hybrid.choose(sample, fitter, content, seed=0, log=log)
+    else:
+        choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
+    applied = hybrid.apply(algo, trainset, content, choice)
+    meta = {
+        "used": True,
+        **choice.as_dict(),
+        "chosen_with": fitted_with if fitter is not None else None,
+        "content_titles": len(applied.extra_ids),
+        "features": len(content.features),
+    }
+    return applied.extra_ids, hybrid.artifact_part(applied, content, choice), meta
+
+
+def _fitter(sel: tune.Selection) -> Fitter:
     """Fits the shipped kind of model (SVD with the chosen parameters, or BaselineOnly as SVD)
     on some ratings, for the hybrid's choice."""
 
