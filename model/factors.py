@@ -12,6 +12,7 @@ from typing import Any, Self
 import numpy as np
 import scipy.sparse as sp
 
+from model import similarity
 from model.artifact import MIN_TITLE_COVERAGE, ModelError, arrays_fit, read_artifact
 from model.similarity import weighted_unit
 
@@ -65,21 +66,23 @@ class Factors:
             self.title_coverage = self.coverage(title_kinds.keys())
         self._masks: dict[tuple[str | None, str | None], np.ndarray | None] = {}
         self._load_content(payload.get("content"))
-        # title -> its raters (the seen index transposed), built on the first /similar
-        self._raters: tuple[np.ndarray, np.ndarray] | None = None
+        # title -> its raters (the seen index transposed), memory-mapped from the file training
+        # wrote (model/artifact.py); None for a model without it: /similar then scans
+        self._raters = self._raters_index(payload)
         self._onboarding: list[int] | None = None  # /rate's order, built on first use
 
     def _load_content(self, part: Mapping[str, Any] | None) -> None:
-        """The hybrid's part (model/hybrid.py). A model trained before it (or on Spark) has
-        none and is served as it was: factor-only /similar, no reasons."""
+        """The hybrid's part (model/hybrid.py). A model trained before it (or without a
+        content.npz) has none and is served as it was: factor-only /similar, no reasons."""
         n = len(self.title_ids)
-        rated = np.bincount(self.seen_items.astype(np.int64), minlength=n)
         self._features: str | list[str] = []
         self.content: sp.csr_matrix | None = None
         self._unit: sp.csr_matrix | None = None
-        self.title_counts = rated
         self.hybrid: dict[str, float] = {}
         if part is None:
+            # counted here only without the part (which carries them): at 11M ratings the
+            # count took 30-50 ms of every load
+            self.title_counts = np.bincount(self.seen_items, minlength=n)
             return
         features = part["features"]  # newline-joined names (split on first use)
         n_features = features.count("\n") + 1 if features else 0
@@ -96,6 +99,26 @@ class Factors:
             raise ModelError("the model's content part does not fit its titles")
         self._features, self.content, self.title_counts = features, x, counts
         self.hybrid = {"alpha": float(part["alpha"]), "shrink": float(part["shrink"])}
+
+    def _raters_index(self, payload: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(indptr, people) of the raters file when it fits this model's seen index, else None
+        (an older model, or a file that is not this one's: serving falls back to the scan)."""
+        users = payload.get("raters_users")
+        indptr = payload.get("raters_indptr")
+        if users is None or indptr is None:
+            return None
+        indptr = np.asarray(indptr, dtype=np.int64)
+        n = len(self.seen_items)
+        if indptr.shape != (len(self.title_ids) + 1,) or indptr[-1] != n or users.shape != (n,):
+            return None
+        return indptr, users
+
+    def raters(self, i: int) -> np.ndarray:
+        """The people (inner ids, in order) who rated title i in training."""
+        if self._raters is None:
+            return similarity.raters_by_scan(i, self.seen_indptr, self.seen_items)
+        indptr, users = self._raters
+        return users[indptr[i] : indptr[i + 1]]
 
     @property
     def content_features(self) -> list[str]:

@@ -306,13 +306,8 @@ class Recommender(Factors):
         return out
 
     def _co_rated(self, i: int) -> np.ndarray:
-        if self._raters is None:
-            self._raters = similarity.transpose_index(
-                self.seen_indptr, self.seen_items, len(self.title_ids)
-            )
-        t_indptr, t_users = self._raters
         return similarity.co_rated(
-            i, t_indptr, t_users, self.seen_indptr, self.seen_items, len(self.title_ids)
+            i, self.raters(i), self.seen_indptr, self.seen_items, len(self.title_ids)
         )
 
 
