@@ -99,6 +99,15 @@ class Factors:
             raise ModelError("the model's content part does not fit its titles")
         self._features, self.content, self.title_counts = features, x, counts
         self.hybrid = {"alpha": float(part["alpha"]), "shrink": float(part["shrink"])}
+        unit = part.get("unit_data")  # absent from models trained before it: built at first use
+        if (
+            unit is not None
+            and part.get("unit_weights") == similarity.BLOCK_WEIGHTS
+            and len(unit) == x.nnz
+        ):
+            self._unit = sp.csr_matrix(
+                (np.asarray(unit, dtype=np.float32), x.indices, x.indptr), shape=x.shape
+            )
 
     def _raters_index(self, payload: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
         """(indptr, people) of the raters file when it fits this model's seen index, else None
@@ -129,9 +138,10 @@ class Factors:
 
     @property
     def _content_unit(self) -> sp.csr_matrix | None:
-        """The content rows weighted and unit length (model/similarity.py), built on the first
-        /similar or newcomer's list: at load it cost 0.2 s that a catalogue reload need not pay.
-        Two threads may both build it; the result is the same and the assignment atomic."""
+        """The content rows weighted and unit length (model/similarity.py): stored by training
+        (model/hybrid.py `artifact_part`); built on the first /similar or newcomer's list for a
+        model trained before that or with other block weights (50 ms at the real titles). Two
+        threads may both build it; the result is the same and the assignment atomic."""
         if self._unit is None and self.content is not None:
             self._unit = weighted_unit(self.content, self.content_features)
         return self._unit

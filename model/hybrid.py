@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import Ridge
 from surprise import SVD
 
+from model import similarity
 from model.content import ContentFeatures
 from model.data import Ratings
 from model.trainset import CompactTrainset
@@ -224,6 +225,10 @@ def apply(
 def artifact_part(applied: Applied, content: ContentFeatures, choice: Choice) -> dict[str, Any]:
     """The artifact's `content` entry: plain arrays and lists only (the safe unpickler)."""
     x = sp.csr_matrix(applied.features, dtype=np.float32)
+    # /similar's weighted unit rows (model/similarity.py): the same sparsity as x, so only their
+    # values; the first /similar (and newcomer's list) of every process built them, 50 ms at the
+    # real titles. With the weights they were built with: other weights rebuild them at first use.
+    unit = similarity.weighted_unit(x, content.features)
     return {
         "counts": applied.counts.astype(np.int32),
         # one newline-joined string: 36k str objects took ~50 ms of every model load to unpickle
@@ -231,6 +236,8 @@ def artifact_part(applied: Applied, content: ContentFeatures, choice: Choice) ->
         "data": x.data,
         "indices": x.indices.astype(np.int32),
         "indptr": x.indptr.astype(np.int64),
+        "unit_data": unit.data.astype(np.float32),
+        "unit_weights": dict(similarity.BLOCK_WEIGHTS),
         "alpha": choice.alpha,
         "shrink": choice.shrink,
     }
