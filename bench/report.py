@@ -38,6 +38,27 @@ class Row:
     met: bool | None = None  # None: informative figure without a target
 
 
+def merged(area: str, rows: list[Row]) -> list[Row]:
+    """The area's stored rows with these rows replacing theirs (same figure) in place and new
+    ones added: for areas measured in separate runs (sizes, engines)."""
+    path = RESULTS_DIR / f"{area}.json"
+    try:
+        old = [Row(**r) for r in json.loads(path.read_text())["rows"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        old = []
+    new = {r.figure: r for r in rows}
+    kept = [new.pop(r.figure, r) for r in old]
+    return kept + list(new.values())
+
+
+def stored_notes(area: str) -> str:
+    """The notes stored for an area ("" when none)."""
+    try:
+        return str(json.loads((RESULTS_DIR / f"{area}.json").read_text()).get("notes", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
 def machine() -> str:
     """One line naming the machine, so numbers are never read without it."""
     cpu = platform.processor() or platform.machine()
