@@ -54,7 +54,8 @@ class Factors:
         self._title_index = {t: k for k, t in enumerate(self.title_ids)}
         # float32 copies for ranking: with 100 factors the float64 product over 23k titles was
         # most of top_n's time; candidates are then re-scored exactly in float64 (see _best).
-        self._qi32 = np.ascontiguousarray(self.qi, dtype=np.float32)
+        # Factors x titles: the product's loop runs along the titles (ranking.scores_t).
+        self._qi32t = np.ascontiguousarray(self.qi.T, dtype=np.float32)
         self._bi32 = self.bi.astype(np.float32)
         norms = np.linalg.norm(self.qi, axis=1, keepdims=True)
         self._qi_unit = self.qi / np.where(norms > 0, norms, 1.0)

