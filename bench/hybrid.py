@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.report import ROOT, Row, merged, stored_notes, write_results
+from bench.report import ROOT, Row, merged, stored_notes, stored_rows, write_results
 
 REAL_TITLES = ROOT.parent / "shared" / "data" / "raw" / "titles"
 WELL_KNOWN = (
@@ -43,6 +43,8 @@ WELL_KNOWN = (
     "the crown", "the office", "moana", "ozark", "the godfather",
 )  # fmt: skip
 ROUNDS = 5  # child processes per variant, alternating
+SPARK = "Spark engine: "  # the figures of `--engine spark` runs, kept by the Surprise runs
+SPARK_NOTES = "\n\nSpark engine"
 _TRAINED = "bench-train.json"  # the bench's own note of a training: wall time, load average
 
 # A fresh process: load (the model alone, or the catalogue), then the first /similar.
@@ -89,7 +91,7 @@ def _train(data: Path, budget: int, engine: str, driver_memory: str | None) -> t
     subprocess.run(cmd, check=True, cwd=ROOT)
     wall = time.perf_counter() - started
     print(f"train ({engine}): {wall:.0f} s", file=sys.stderr)
-    load = f"{before} before, {_load()} after; trained {time.strftime('%Y-%m-%d %H:%M')}"
+    load = f"{before} before, {_load()} after; finished {time.strftime('%Y-%m-%d %H:%M')}"
     (data / "models" / _TRAINED).write_text(json.dumps({"wall": wall, "load": load}))
     return wall, load
 
@@ -295,15 +297,15 @@ def spark_rows(data: Path, base: Path, size: int, train: bool, driver: str | Non
     best, fallback = nt.get(f"alpha {h.get('alpha', 0):g}"), nt.get("mean + person bias")
     jvm = (meta.get("jvm_rss_mb") or 0) / 1024
     return [
-        Row(f"train --engine spark with content, {size:,} ratings", "≤ 10 min at 11M",
+        Row(f"{SPARK}train --engine spark with content, {size:,} ratings", "≤ 10 min at 11M",
             f"{wall:.0f} s wall: read {s['read']:.0f} s, Spark start {s['spark_start']:.0f} s,"
             f" biases + ALS {s['fit']:.0f} s, hybrid {s.get('hybrid', 0):.0f} s (its choice:"
             f" one more ALS fit on {h.get('ratings', 0):,} ratings, the ridges); {load}",
             wall <= 600 if size >= 11_000_000 else None),
-        Row("train --engine spark memory", "< 4 GiB at 11M",
+        Row(f"{SPARK}train --engine spark memory", "< 4 GiB at 11M",
             f"Python driver {meta['peak_rss_mb'] / 1024:.2f} GiB peak, JVM {jvm:.2f} GiB at the"
             f" end of the ALS fit (driver memory {meta['spark']['driver_memory']})", None),
-        Row("Spark: new-title RMSE (its choice, held-out titles)", "below mean + person bias",
+        Row(f"{SPARK}new-title RMSE (its choice, held-out titles)", "below mean + person bias",
             f"{best:.4f} vs {fallback:.4f} ({100 * (1 - best / fallback):+.1f}%); chosen ridge"
             f" {h.get('alpha')}, K {h.get('shrink')}" if best and fallback else "-",
             bool(best and fallback and best < fallback)),
@@ -319,7 +321,10 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--no-train", action="store_true", help="reuse the trained models")
     ap.add_argument("--spark-driver-memory", default=None)
     ap.add_argument(
-        "--before", type=Path, default=None, help="a checkout of the code to compare load with"
+        "--before",
+        type=Path,
+        default=None,
+        help="a checkout of earlier code (a folder named after its commit) to compare with",
     )
     args = ap.parse_args(argv)
     if not REAL_TITLES.is_dir():
@@ -329,9 +334,9 @@ def main(argv: list[str]) -> None:
     data = _prepare(base, args.size)
     if args.engine == "spark":
         rows = spark_rows(data, base, args.size, not args.no_train, args.spark_driver_memory)
-        notes = stored_notes("hybrid").split("\n\nSpark engine")[0]
+        notes = stored_notes("hybrid").split(SPARK_NOTES)[0]
         notes += (
-            f"\n\nSpark engine (`bench hybrid --engine spark`, {time.strftime('%Y-%m-%d')}):"
+            f"{SPARK_NOTES} (`bench hybrid --engine spark`, {time.strftime('%Y-%m-%d %H:%M')}):"
             " `train --engine spark` on the same ratings and content.npz, local[2]; the hybrid"
             " is chosen with ALS fits (svd.json `hybrid.chosen_with`). The 2 cores were shared"
             " with other work (load average in the row)."
@@ -417,7 +422,8 @@ def main(argv: list[str]) -> None:
             ", ".join(f"{k} {v}" for k, v in shares.items()), met_share),
     ]  # fmt: skip
     before = (
-        f' "before" is the code of {args.before.name} (`--before`) serving the same model.'
+        f' "before" is the code in {args.before.name} (`--before`: the tree of the commit it names)'
+        " serving the same model."
         if args.before is not None
         else ""
     )
@@ -434,7 +440,9 @@ def main(argv: list[str]) -> None:
         " content part is left out by copying the artifact without it. The machine's 2 cores"
         " were shared with other work: wall tails are upper bounds (load averages in the rows)."
     )
-    write_results("hybrid", rows, notes)
+    spark = [r for r in stored_rows("hybrid") if r.figure.startswith(SPARK)]
+    spark_notes = stored_notes("hybrid").partition(SPARK_NOTES)
+    write_results("hybrid", rows + spark, notes + "".join(spark_notes[1:]))
     print("\n".join(f"{r.figure}: {r.measured}" for r in rows))
 
 

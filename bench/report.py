@@ -41,14 +41,18 @@ class Row:
 def merged(area: str, rows: list[Row]) -> list[Row]:
     """The area's stored rows with these rows replacing theirs (same figure) in place and new
     ones added: for areas measured in separate runs (sizes, engines)."""
-    path = RESULTS_DIR / f"{area}.json"
-    try:
-        old = [Row(**r) for r in json.loads(path.read_text())["rows"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        old = []
+    old = stored_rows(area)
     new = {r.figure: r for r in rows}
     kept = [new.pop(r.figure, r) for r in old]
     return kept + list(new.values())
+
+
+def stored_rows(area: str) -> list[Row]:
+    """The rows stored for an area ([] when none)."""
+    try:
+        return [Row(**r) for r in json.loads((RESULTS_DIR / f"{area}.json").read_text())["rows"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def stored_notes(area: str) -> str:
