@@ -73,6 +73,10 @@ print(json.dumps({"load": load, "load_cpu": cpu, "first": first, "rss_load": loa
 """
 
 
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
 def _load() -> str:
     return "load " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -92,7 +96,7 @@ def _train(data: Path, budget: int, engine: str, driver_memory: str | None) -> t
     subprocess.run(cmd, check=True, cwd=ROOT)
     wall = time.perf_counter() - started
     print(f"train ({engine}): {wall:.0f} s", file=sys.stderr)
-    load = f"{before} before, {_load()} after; finished {time.strftime('%Y-%m-%d %H:%M')}"
+    load = f"{before} before, {_load()} after; finished {_now()}"
     (data / "models" / _TRAINED).write_text(json.dumps({"wall": wall, "load": load}))
     return wall, load
 
@@ -313,7 +317,7 @@ def spark_rows(data: Path, base: Path, size: int, train: bool, driver: str | Non
             f" biases + ALS {s['fit']:.0f} s, hybrid {s.get('hybrid', 0):.0f} s (its choice:"
             f" one more ALS fit on {h.get('ratings', 0):,} ratings, the ridges); {load}",
             wall <= 600 if size >= 11_000_000 else None),
-        Row(f"{SPARK}train --engine spark memory", "< 4 GiB at 11M",
+        Row(f"{SPARK}train --engine spark memory (driver and JVM are two processes)", "",
             f"Python driver {meta['peak_rss_mb'] / 1024:.2f} GiB peak, JVM {jvm:.2f} GiB at the"
             f" end of the ALS fit (driver memory {meta['spark']['driver_memory']})", None),
         Row(f"{SPARK}new-title RMSE (its choice, held-out titles)", "below mean + person bias",
@@ -347,7 +351,7 @@ def main(argv: list[str]) -> None:
         rows = spark_rows(data, base, args.size, not args.no_train, args.spark_driver_memory)
         notes = stored_notes("hybrid").split(SPARK_NOTES)[0]
         notes += (
-            f"{SPARK_NOTES} (`bench hybrid --engine spark`, {time.strftime('%Y-%m-%d %H:%M')}):"
+            f"{SPARK_NOTES} (`bench hybrid --engine spark`, {_now()}):"
             " `train --engine spark` on the same ratings and content.npz, local[2]; the hybrid"
             " is chosen with ALS fits (svd.json `hybrid.chosen_with`). The 2 cores were shared"
             " with other work (load average in the row)."
@@ -439,7 +443,8 @@ def main(argv: list[str]) -> None:
         else ""
     )
     notes = (
-        f"Real titles ({len(rec.title_ids):,} in the model, {h.get('content_titles', 0):,} of"
+        f"Measured {_now()} (training: its row). Real titles"
+        f" ({len(rec.title_ids):,} in the model, {h.get('content_titles', 0):,} of"
         f" them nobody rated) with {args.size:,} demo ratings; chosen: {meta['algorithm']}"
         f" {meta['params'].get('n_factors')} factors, ridge strength {h.get('alpha')}, K"
         f" {h.get('shrink')}. The hybrid's training cost is one more fit on at most 1M ratings"
