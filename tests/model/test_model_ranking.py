@@ -33,6 +33,7 @@ def test_percentiles_of_exactly_rescored_pages_and_of_nothing(exact: bool) -> No
     exclude = np.argsort(-raw)[:40]  # the best titles are seen: many scores above the page
     rescore = (lambda j: raw[j].astype(np.float64) + 1e-9) if exact else None
     idx, vals, pct = best(raw.copy(), 10, None, exclude, rescore)
+    assert len(idx) == 10 and not set(idx.tolist()) & set(exclude.tolist())
     cast = vals.astype(np.float32)
     direct = [100.0 * np.count_nonzero(raw <= v) / len(raw) for v in cast]
     assert pct.tolist() == pytest.approx(direct) and max(direct) < 100.0  # titles above it
