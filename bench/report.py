@@ -38,6 +38,31 @@ class Row:
     met: bool | None = None  # None: informative figure without a target
 
 
+def merged(area: str, rows: list[Row]) -> list[Row]:
+    """The area's stored rows with these rows replacing theirs (same figure) in place and new
+    ones added: for areas measured in separate runs (sizes, engines)."""
+    old = stored_rows(area)
+    new = {r.figure: r for r in rows}
+    kept = [new.pop(r.figure, r) for r in old]
+    return kept + list(new.values())
+
+
+def stored_rows(area: str) -> list[Row]:
+    """The rows stored for an area ([] when none)."""
+    try:
+        return [Row(**r) for r in json.loads((RESULTS_DIR / f"{area}.json").read_text())["rows"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def stored_notes(area: str) -> str:
+    """The notes stored for an area ("" when none)."""
+    try:
+        return str(json.loads((RESULTS_DIR / f"{area}.json").read_text()).get("notes", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
 def machine() -> str:
     """One line naming the machine, so numbers are never read without it."""
     cpu = platform.processor() or platform.machine()

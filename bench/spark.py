@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from bench.model import TITLES, prepare, serving
-from bench.report import RESULTS_DIR, ROOT, Row, write_results
+from bench.report import ROOT, Row, merged, write_results
 from model.spark_als import ALSParams
 
 WORK = ROOT / "data" / "bench" / "spark"
@@ -154,18 +154,5 @@ def main(argv: list[str]) -> int:
         " same shape. Each size is a separate run (`--size`); the date above is the latest. The"
         " machine's 2 cores were shared with other work during the runs."
     )
-    write_results("spark", _merged(rows), notes)
+    write_results("spark", merged("spark", rows), notes)
     return 0
-
-
-def _merged(rows: list[Row]) -> list[Row]:
-    """The stored rows with this run's figures replacing theirs in place and new ones added:
-    runs at 1M and 11M, or with --no-cv, are separate (the 11M one takes most of an hour)."""
-    path = RESULTS_DIR / "spark.json"
-    try:
-        old = [Row(**r) for r in json.loads(path.read_text())["rows"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        old = []
-    new = {r.figure: r for r in rows}
-    kept = [new.pop(r.figure, r) for r in old]
-    return kept + list(new.values())

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from surprise import SVD
 
-from model.artifact import FORMAT, FORMAT_VERSION, META_FILE, MODEL_FILE
+from model.artifact import FORMAT, FORMAT_VERSION, META_FILE, MODEL_FILE, RATERS_FILE
+from model.similarity import transpose_index
 from model.trainset import CompactTrainset
 
 
@@ -97,6 +98,8 @@ def payload(
         prior_mean, prior_precision = user_prior(algo)
     algo.trainset = None  # the ratings themselves never go into the model file
     indptr, seen = trainset.seen_csr()
+    n_titles = trainset.n_items + len(extra_title_ids or ())
+    raters_indptr, raters_users = transpose_index(indptr, seen, n_titles)
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -108,6 +111,9 @@ def payload(
         "title_ids": trainset.item_raw.tolist() + list(extra_title_ids or ()),
         "seen_indptr": indptr,
         "seen_items": seen,
+        # /similar's co-raters: the indptr here, the people in RATERS_FILE (`save` splits them)
+        "raters_indptr": raters_indptr,
+        "raters_users": raters_users,
         "fold_in_reg": float(train_mse if fold_in_reg is None else fold_in_reg),
         "fold_in_method": fold_in_method,
         "calibration": calib,
@@ -115,17 +121,21 @@ def payload(
         "prior_precision": prior_precision,
         "train_rmse": float(np.sqrt(train_mse)),
         "train_mae": float(np.mean(np.abs(err))),
-        # None: a model without the hybrid (no content.npz, Spark, or an older training)
+        # None: a model without the hybrid (no content.npz, or an older training)
         "content": content,
     }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes | np.ndarray) -> None:
+    """Write bytes (or an array as .npy) to a temporary file beside `path`, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, np.ndarray):
+                np.lib.format.write_array(f, data, allow_pickle=False)
+            else:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; the serving process may be another user
@@ -136,11 +146,25 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def save(models_dir: Path, body: dict[str, Any], metadata: dict[str, Any]) -> tuple[Path, Path]:
-    """Write svd.pkl then svd.json, each atomically; both carry the same model_id."""
+    """Write the raters file, svd.pkl, then svd.json, each atomically; all carry the same
+    model_id. Raters files of earlier trainings are removed last (a process serving one keeps
+    its mapping: the file is unlinked, not overwritten)."""
     metadata = {**metadata, "model_id": body["model_id"]}
     pkl = models_dir / MODEL_FILE
     meta = models_dir / META_FILE
+    body = dict(body)
+    users = body.pop("raters_users", None)
+    raters = None
+    if users is not None:
+        raters = models_dir / RATERS_FILE.format(model_id=body["model_id"])
+        _atomic_write(raters, np.ascontiguousarray(users, dtype=np.int32))
+        body["raters_file"] = raters.name
     _atomic_write(pkl, pickle.dumps(body, protocol=5))
     metadata["model_file_bytes"] = pkl.stat().st_size
+    if raters is not None:
+        metadata["raters_file_bytes"] = raters.stat().st_size
     _atomic_write(meta, (json.dumps(metadata, indent=2) + "\n").encode())
+    for old in models_dir.glob(RATERS_FILE.format(model_id="*")):
+        if old != raters:
+            old.unlink(missing_ok=True)
     return pkl, meta

@@ -12,6 +12,7 @@ from typing import Any, Self
 import numpy as np
 import scipy.sparse as sp
 
+from model import similarity
 from model.artifact import MIN_TITLE_COVERAGE, ModelError, arrays_fit, read_artifact
 from model.similarity import weighted_unit
 
@@ -53,7 +54,8 @@ class Factors:
         self._title_index = {t: k for k, t in enumerate(self.title_ids)}
         # float32 copies for ranking: with 100 factors the float64 product over 23k titles was
         # most of top_n's time; candidates are then re-scored exactly in float64 (see _best).
-        self._qi32 = np.ascontiguousarray(self.qi, dtype=np.float32)
+        # Factors x titles: the product's loop runs along the titles (ranking.scores_t).
+        self._qi32t = np.ascontiguousarray(self.qi.T, dtype=np.float32)
         self._bi32 = self.bi.astype(np.float32)
         norms = np.linalg.norm(self.qi, axis=1, keepdims=True)
         self._qi_unit = self.qi / np.where(norms > 0, norms, 1.0)
@@ -65,24 +67,26 @@ class Factors:
             self.title_coverage = self.coverage(title_kinds.keys())
         self._masks: dict[tuple[str | None, str | None], np.ndarray | None] = {}
         self._load_content(payload.get("content"))
-        # title -> its raters (the seen index transposed), built on the first /similar
-        self._raters: tuple[np.ndarray, np.ndarray] | None = None
+        # title -> its raters (the seen index transposed), memory-mapped from the file training
+        # wrote (model/artifact.py); None for a model without it: /similar then scans
+        self._raters = self._raters_index(payload)
         self._onboarding: list[int] | None = None  # /rate's order, built on first use
 
     def _load_content(self, part: Mapping[str, Any] | None) -> None:
-        """The hybrid's part (model/hybrid.py). A model trained before it (or on Spark) has
-        none and is served as it was: factor-only /similar, no reasons."""
+        """The hybrid's part (model/hybrid.py). A model trained before it (or without a
+        content.npz) has none and is served as it was: factor-only /similar, no reasons."""
         n = len(self.title_ids)
-        rated = np.bincount(self.seen_items.astype(np.int64), minlength=n)
         self._features: str | list[str] = []
         self.content: sp.csr_matrix | None = None
         self._unit: sp.csr_matrix | None = None
-        self.title_counts = rated
         self.hybrid: dict[str, float] = {}
         # how much of the content neighbourhood a folded-in person's scores get (docs/model.md
         # "A newcomer counts from the first rating"); chosen by train on held-out people
         self.boost = 0.0
         if part is None:
+            # counted here only without the part (which carries them): at 11M ratings the
+            # count took 30-50 ms of every load
+            self.title_counts = np.bincount(self.seen_items, minlength=n)
             return
         features = part["features"]  # newline-joined names (split on first use)
         n_features = features.count("\n") + 1 if features else 0
@@ -105,6 +109,35 @@ class Factors:
             "shrink": float(part["shrink"]),
             "boost": self.boost,
         }
+        unit = part.get("unit_data")  # absent from models trained before it: built at first use
+        if (
+            unit is not None
+            and part.get("unit_weights") == similarity.BLOCK_WEIGHTS
+            and len(unit) == x.nnz
+        ):
+            self._unit = sp.csr_matrix(
+                (np.asarray(unit, dtype=np.float32), x.indices, x.indptr), shape=x.shape
+            )
+
+    def _raters_index(self, payload: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(indptr, people) of the raters file when it fits this model's seen index, else None
+        (an older model, or a file that is not this one's: serving falls back to the scan)."""
+        users = payload.get("raters_users")
+        indptr = payload.get("raters_indptr")
+        if users is None or indptr is None:
+            return None
+        indptr = np.asarray(indptr, dtype=np.int64)
+        n = len(self.seen_items)
+        if indptr.shape != (len(self.title_ids) + 1,) or indptr[-1] != n or users.shape != (n,):
+            return None
+        return indptr, users
+
+    def raters(self, i: int) -> np.ndarray:
+        """The people (inner ids, in order) who rated title i in training."""
+        if self._raters is None:
+            return similarity.raters_by_scan(i, self.seen_indptr, self.seen_items)
+        indptr, users = self._raters
+        return users[indptr[i] : indptr[i + 1]]
 
     @property
     def content_features(self) -> list[str]:
@@ -115,9 +148,10 @@ class Factors:
 
     @property
     def _content_unit(self) -> sp.csr_matrix | None:
-        """The content rows weighted and unit length (model/similarity.py), built on the first
-        /similar or newcomer's list: at load it cost 0.2 s that a catalogue reload need not pay.
-        Two threads may both build it; the result is the same and the assignment atomic."""
+        """The content rows weighted and unit length (model/similarity.py): stored by training
+        (model/hybrid.py `artifact_part`); built on the first /similar or newcomer's list for a
+        model trained before that or with other block weights (50 ms at the real titles). Two
+        threads may both build it; the result is the same and the assignment atomic."""
         if self._unit is None and self.content is not None:
             self._unit = weighted_unit(self.content, self.content_features)
         return self._unit

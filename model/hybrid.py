@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import Ridge
 from surprise import SVD
 
+from model import similarity
 from model.content import ContentFeatures
 from model.data import Ratings
 from model.trainset import CompactTrainset
@@ -141,6 +142,7 @@ def choose(
         return u[keep], sub.ratings[keep].astype(np.float64), keep, items
 
     choice = Choice(ratings=len(ratings), held_titles=len(held))
+    maps: dict[float, Ridge] = {}  # per ridge strength; the chosen one serves the K choice too
     # New titles: the map's values against the mean + person bias fallback.
     u_new, r_new, _, items_new = pairs(new_rows)
     if len(r_new):
@@ -150,7 +152,8 @@ def choose(
         base = mu + np.asarray(algo.bu)[u_new]
         choice.new_title_rmse["mean + person bias"] = _rmse(base, r_new, scale)
         for alpha in ALPHAS:
-            pred = predict(fit_map(x_train, y, counts, alpha), x_new)
+            maps[alpha] = fit_map(x_train, y, counts, alpha)
+            pred = predict(maps[alpha], x_new)
             est = base + pred[j, 0] + np.einsum("ij,ij->i", np.asarray(algo.pu)[u_new], pred[j, 1:])
             got = choice.new_title_rmse[f"alpha {alpha:g}"] = _rmse(est, r_new, scale)
             log(f"hybrid: new titles, ridge alpha {alpha:g}: RMSE {got:.4f}")
@@ -167,7 +170,10 @@ def choose(
     i_w = np.fromiter((item_at.get(t, -1) for t in items_w), dtype=np.int64, count=len(items_w))
     ok = i_w >= 0
     u_w, r_w, i_w = u_w[ok], r_w[ok], i_w[ok]
-    pred_all = predict(fit_map(x_train, y, counts, choice.alpha), x_train)
+    ridge = (
+        maps[choice.alpha] if choice.alpha in maps else fit_map(x_train, y, counts, choice.alpha)
+    )
+    pred_all = predict(ridge, x_train)
     base_w = mu + np.asarray(algo.bu)[u_w]
     pu_w = np.asarray(algo.pu)[u_w]
     for k in SHRINKS:
@@ -224,6 +230,10 @@ def apply(
 def artifact_part(applied: Applied, content: ContentFeatures, choice: Choice) -> dict[str, Any]:
     """The artifact's `content` entry: plain arrays and lists only (the safe unpickler)."""
     x = sp.csr_matrix(applied.features, dtype=np.float32)
+    # /similar's weighted unit rows (model/similarity.py): the same sparsity as x, so only their
+    # values; the first /similar (and newcomer's list) of every process built them, 50 ms at the
+    # real titles. With the weights they were built with: other weights rebuild them at first use.
+    unit = similarity.weighted_unit(x, content.features)
     return {
         "counts": applied.counts.astype(np.int32),
         # one newline-joined string: 36k str objects took ~50 ms of every model load to unpickle
@@ -231,6 +241,8 @@ def artifact_part(applied: Applied, content: ContentFeatures, choice: Choice) ->
         "data": x.data,
         "indices": x.indices.astype(np.int32),
         "indptr": x.indptr.astype(np.int64),
+        "unit_data": unit.data.astype(np.float32),
+        "unit_weights": dict(similarity.BLOCK_WEIGHTS),
         "alpha": choice.alpha,
         "shrink": choice.shrink,
     }

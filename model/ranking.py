@@ -18,6 +18,14 @@ def scores(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return product
 
 
+def scores_t(matrix_t: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """`scores` over the transposed matrix (factors x titles, C-contiguous): einsum's loop then
+    runs along the titles, 0.09 ms instead of 0.16 at 20 factors and 0.24 instead of 0.28 at 50
+    over 23k titles (float32), a third to a sixth of top_n's CPU time."""
+    product: np.ndarray = np.einsum("j,ji->i", vector, matrix_t)
+    return product
+
+
 def top_indices(raw: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest finite values of raw, best first, equal values in index order.
 
@@ -99,9 +107,16 @@ def best(
         ex = exact(cand)
         keep = np.lexsort((cand, -ex))[:n]
         idx, vals = cand[keep], ex[keep]
-    if len(vals) <= 64:
-        below = np.count_nonzero(full[None, :] <= vals[:, None].astype(full.dtype), axis=1)
-    else:
-        # a deep page (/top?offset=5000): one sort, not a titles x n table (23k x 5k bytes)
-        below = np.searchsorted(np.sort(full), vals.astype(full.dtype), side="right")
-    return idx, vals, 100.0 * below / len(full)
+    return idx, vals, 100.0 * at_or_below(full, vals.astype(full.dtype)) / len(full)
+
+
+def at_or_below(full: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """How many of `full` are <= each of `vals`: those <= the lowest of vals, plus a sort of only
+    the scores above it (the page's own titles and the few ranked above them). A titles x n
+    comparison table was 0.1 ms of top_n's 0.45 (a fifth), and a deep page sorted every score."""
+    if len(vals) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = vals.min()
+    above = np.sort(full[full > low])
+    counts: np.ndarray = np.count_nonzero(full <= low) + np.searchsorted(above, vals, "right")
+    return counts

@@ -29,6 +29,7 @@ from model.factors import Factors
 from model.fold_in import solve, split_known
 from model.ranking import best, filter_mask
 from model.ranking import scores as _scores
+from model.ranking import scores_t as _scores_t
 from model.ranking import top_indices as _top_indices
 from model.reasons import explain
 
@@ -151,7 +152,7 @@ class Recommender(Factors):
             return self._best(self.global_mean + self.bi, n, None, platform, kind)
         base = self.global_mean + float(self.bu[u])
         pu = self.pu[u]
-        raw = np.float32(base) + self._bi32 + _scores(self._qi32, pu.astype(np.float32))
+        raw = np.float32(base) + self._bi32 + _scores_t(self._qi32t, pu.astype(np.float32))
         seen = self.seen_items[self.seen_indptr[u] : self.seen_indptr[u + 1]]
         return self._best(raw, n, seen.astype(np.int64), platform, kind, self._exact(base, pu))
 
@@ -235,7 +236,7 @@ class Recommender(Factors):
         if vector.n_ratings:
             base = self.global_mean + vector.bias
             f32 = vector.factors.astype(np.float32)
-            raw = np.float32(base) + self._bi32 + _scores(self._qi32, f32)
+            raw = np.float32(base) + self._bi32 + _scores_t(self._qi32t, f32)
             lift = self._lift(vector)
             exact = self._exact(base, vector.factors, lift)
             if lift is not None:
@@ -316,13 +317,8 @@ class Recommender(Factors):
         return out
 
     def _co_rated(self, i: int) -> np.ndarray:
-        if self._raters is None:
-            self._raters = similarity.transpose_index(
-                self.seen_indptr, self.seen_items, len(self.title_ids)
-            )
-        t_indptr, t_users = self._raters
         return similarity.co_rated(
-            i, t_indptr, t_users, self.seen_indptr, self.seen_items, len(self.title_ids)
+            i, self.raters(i), self.seen_indptr, self.seen_items, len(self.title_ids)
         )
 
 

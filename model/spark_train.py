@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from surprise import SVD
 
 from model import spark_als, tune
 from model.artifact_write import payload, save
@@ -23,7 +24,7 @@ from model.recommender import FORMAT, FORMAT_VERSION, META_FILE
 from model.report import write_model_report
 from model.spark_als import ALSParams
 from model.svd import SVDParams
-from model.train import peak_rss_mb
+from model.train import Fitter, peak_rss_mb, with_content
 from model.trainset import CompactTrainset
 
 ALGORITHM = "Spark ALS (pyspark.ml, explicit) on BaselineOnly residuals"
@@ -74,7 +75,15 @@ def train_spark(
         algo, _ = spark_als.fit(spark, trainset, params)
         t_fit = time.perf_counter() - t2
         jvm_mb = spark_als.jvm_rss_mb()
-    body = payload(algo, trainset, fold_in_reg, "prior")
+        # The hybrid's choice fits ALS once more (same parameters) on its sample: the map is
+        # chosen for the factors this engine learns, as `train` does with Surprise's.
+        t3 = time.perf_counter()
+        extra, part, hybrid_meta = with_content(
+            data_dir, ratings, algo, trainset, _als_fitter(spark, params), log,
+            fitted_with="Spark ALS",
+        )  # fmt: skip
+        t_hybrid = time.perf_counter() - t3
+    body = payload(algo, trainset, fold_in_reg, "prior", extra, part)
     why = _why(params, master)
     metadata: dict[str, Any] = {
         "format": FORMAT,
@@ -97,12 +106,14 @@ def train_spark(
             "titles": trainset.n_items,
             "skipped": ratings.skipped,
         },
+        "hybrid": hybrid_meta,
         "global_mean": trainset.global_mean,
         "rating_scale": list(trainset.rating_scale),
         "seconds": {
             "read": round(t_read, 2),
             "spark_start": round(t_start, 2),
             "fit": round(t_fit, 2),
+            "hybrid": round(t_hybrid, 2),
         },
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "jvm_rss_mb": jvm_mb,
@@ -126,6 +137,17 @@ def train_spark(
 
     write_model_report(data_dir)
     return metadata
+
+
+def _als_fitter(spark: Any, params: ALSParams) -> Fitter:
+    """Fits Spark's ALS (biases, then ALS on the residuals) on some ratings, for the hybrid."""
+
+    def fit_one(r: Ratings) -> tuple[SVD, CompactTrainset]:
+        ts = CompactTrainset(r)
+        algo, _ = spark_als.fit(spark, ts, params)
+        return algo, ts
+
+    return fit_one
 
 
 def _cv_for(data_dir: Path, fingerprint: str, params: ALSParams) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ from model.artifact import FORMAT, FORMAT_VERSION
 from model.artifact_write import payload, save
 from model.content import CONTENT_FILE, ContentError, ContentFeatures, read_content
 from model.data import Ratings, read_ratings
-from model.fold_in_choice import baseline_as_svd, choose_fold_in, fit_held_out
+from model.fold_in_choice import HeldOut, baseline_as_svd, choose_fold_in, fit_held_out
 from model.report import write_model_report
 from model.svd import SVDParams, fit
 from model.trainset import CompactTrainset
@@ -115,33 +115,11 @@ def train(
         fold_in = choose_fold_in(sample, sel.params, seed=0, log=log, held=held)
         fold_in["chosen_by"] = "held-out people"
     t2 = time.perf_counter()
-    content, hybrid_meta = _content_for(data_dir / "processed" / CONTENT_FILE, trainset)
-    extra: list[str] = []
-    part = None
-    if content is not None:
-        if search:
-            sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
-            choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
-        else:
-            choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
-        boost = (
-            boost_choice.choose_on_held_out(held, content, choice, fold_in, log=log)
-            if held is not None
-            else {
-                "value": boost_choice.DEFAULT_BOOST,
-                "chosen_by": "default: no held-out fit (--no-search or --fold-in-reg)",
-            }
-        )
-        applied = hybrid.apply(algo, trainset, content, choice)
-        extra = applied.extra_ids
-        part = {**hybrid.artifact_part(applied, content, choice), "boost": boost["value"]}
-        hybrid_meta = {
-            "used": True,
-            **choice.as_dict(),
-            "boost": boost,
-            "content_titles": len(extra),
-            "features": len(content.features),
-        }
+    fitter = _fitter(sel) if search else None
+    extra, part, hybrid_meta = with_content(
+        data_dir, ratings, algo, trainset, fitter, log, fitted_with=f"surprise {sel.chosen}",
+        held=held, fold_in=fold_in,
+    )  # fmt: skip
     t_hybrid = time.perf_counter() - t2
     body = payload(algo, trainset, fold_in.get("reg"), fold_in.get("method", "prior"), extra, part)
     fold_in["reg"] = body["fold_in_reg"]
@@ -236,7 +214,56 @@ def _content_for(
     return content, {"used": True}
 
 
-def _fitter(sel: tune.Selection) -> Callable[[Ratings], tuple[SVD, CompactTrainset]]:
+Fitter = Callable[[Ratings], tuple[SVD, CompactTrainset]]
+
+
+def with_content(
+    data_dir: Path,
+    ratings: Ratings,
+    algo: SVD,
+    trainset: CompactTrainset,
+    fitter: Fitter | None,
+    log: Callable[[str], None],
+    fitted_with: str = "",
+    held: HeldOut | None = None,
+    fold_in: dict[str, Any] | None = None,
+) -> tuple[list[str], dict[str, Any] | None, dict[str, Any]]:
+    """The hybrid part of a trained model, for either engine: (titles nobody rated appended to
+    `algo`, the artifact's `content` part or None, svd.json's `hybrid`). `fitter` fits the
+    engine's own model on the choice's sample (model/hybrid.py `choose`); None (no search)
+    keeps the default ridge strength and the learned values. The content boost is chosen on
+    `held` (the fold-in choice's fit without some people) when there is one, else the default.
+    Writes into `algo.bi`/`qi`."""
+    content, meta = _content_for(Path(data_dir) / "processed" / CONTENT_FILE, trainset)
+    if content is None:
+        return [], None, meta
+    if fitter is not None:
+        sample = tune.sample_people(ratings, hybrid.MAX_RATINGS, 2)
+        choice = hybrid.choose(sample, fitter, content, seed=0, log=log)
+    else:
+        choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
+    boost = (
+        boost_choice.choose_on_held_out(held, content, choice, fold_in or {}, log=log)
+        if held is not None
+        else {
+            "value": boost_choice.DEFAULT_BOOST,
+            "chosen_by": "default: no held-out fit (--no-search, --fold-in-reg or Spark)",
+        }
+    )
+    applied = hybrid.apply(algo, trainset, content, choice)
+    meta = {
+        "used": True,
+        **choice.as_dict(),
+        "chosen_with": fitted_with if fitter is not None else None,
+        "boost": boost,
+        "content_titles": len(applied.extra_ids),
+        "features": len(content.features),
+    }
+    part = {**hybrid.artifact_part(applied, content, choice), "boost": boost["value"]}
+    return applied.extra_ids, part, meta
+
+
+def _fitter(sel: tune.Selection) -> Fitter:
     """Fits the shipped kind of model (SVD with the chosen parameters, or BaselineOnly as SVD)
     on some ratings, for the hybrid's choice."""
 

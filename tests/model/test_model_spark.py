@@ -28,6 +28,8 @@ from model.spark_als import ALSParams, SparkUnavailable
 from model.svd import SVDParams
 from model.synthetic import generate, write_parquet
 from model.trainset import CompactTrainset
+from tests.model.test_model_hybrid import N_NEW
+from tests.model.test_model_hybrid import _content as write_content_of
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_java = pytest.mark.skipif(
@@ -261,3 +263,50 @@ def test_spark_submit_runs_the_same_command_with_its_master(split, tmp_path) -> 
     assert "on local[1]" in meta["why"]
     rec = Recommender.load(out / "models")
     assert rec.qi.shape[1] == 5 and len(rec.top_n(int(split[1][0]), 3)) == 3
+
+
+@needs_java
+@pytest.mark.slow
+def test_spark_training_gets_the_hybrid_and_new_titles_are_served_from_content(
+    tmp_path: Path,
+) -> None:
+    """train --engine spark beside a content.npz: the ridge strength is chosen with ALS fits
+    (svd.json says so), titles nobody rated join the model with values from their content, and
+    a genre's fans are predicted to like its new titles more than the others' (without the
+    hybrid those titles are unknown and every one of them scores mean + person bias)."""
+    from model.content import read_content
+    from model.spark_train import train_spark
+
+    synth = generate(n_users=400, n_titles=200, n_ratings=14000, seed=5)
+    data = tmp_path / "data"
+    write_parquet(synth.frame, data / "processed" / "ratings.parquet")
+    new = write_content_of(synth, data / "processed" / "content.npz")
+    meta = train_spark(data, SMALL, driver_memory="1g", log=lambda _: None)
+    h = meta["hybrid"]
+    assert h["used"] is True and h["chosen_with"] == "Spark ALS"
+    assert h["content_titles"] == N_NEW and h["content_helps"] is True
+    assert h["new_title_rmse"][f"alpha {h['alpha']:g}"] < h["new_title_rmse"]["mean + person bias"]
+    assert meta["seconds"]["hybrid"] > 0
+    rec = Recommender.load(data / "models")
+    assert rec.has_content and all(rec.knows_title(t) for t in new)
+    assert (rec.title_counts[[rec._inner_title(t) for t in new]] == 0).all()
+    content = read_content(data / "processed" / "content.npz")
+    genre_of_new = {
+        t: content.features[content.matrix[content.ids.index(t)].indices[0]] for t in new
+    }
+    frame = synth.frame.assign(genre=synth.frame.movieId.map(synth.genre_of))
+    dev = frame.rating - frame.groupby("userId").rating.transform("mean")
+    fans = frame.assign(dev=dev).groupby(["userId", "genre"]).dev.mean().unstack()
+    hits = []
+    for g in fans.columns:
+        for u in fans[g].nlargest(10).index:
+            own = [rec.predict(int(u), t).raw for t in new if genre_of_new[t] == f"genre:{g}"]
+            rest = [rec.predict(int(u), t).raw for t in new if genre_of_new[t] != f"genre:{g}"]
+            hits.append(np.mean(own) > np.mean(rest))
+    assert np.mean(hits) > 0.7
+    # top-N and a newcomer's list reach the new titles too
+    assert any(s.title_id in new for u in range(1, 60) for s in rec.top_n(u, 20))
+    g0 = next(iter(genre_of_new.values()))
+    liked = [t for t in rec.title_ids if f"genre:{synth.genre_of.get(t)}" == g0][:3]
+    vec = rec.fold_in(dict.fromkeys(liked, 5.0))
+    assert any(s.title_id in new for s in rec.top_n_for(vec, 30))
