@@ -8,7 +8,7 @@ docs/architecture.md; docs/model.md explains the choices.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import SupportsIndex, SupportsInt
 
 import numpy as np
@@ -286,6 +286,42 @@ class Recommender(Factors):
             for j in idx
         ]
 
+    def shared_with(self, title_id: str, liked: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
+        """Which of `liked` (titles a person rated high, best first) `title_id` is really like,
+        and what they share, most specific first ("same_director", "same_cast",
+        "same_genre:<key>"), else None. Only nameable content counts: on the real titles with
+        demo ratings the factor cosine barely tells (pairs above 0.3 share a genre 53 % of the
+        time, random pairs 27 %; docs/model.md), so it never makes a "because you liked"."""
+        j = self._inner_title(title_id)
+        if j is None or self.content is None:
+            return None
+        best: tuple[int, int, str, tuple[str, ...]] | None = None
+        for rank, liked_id in enumerate(liked):
+            i = self._inner_title(liked_id)
+            if i is None or i == j:
+                continue
+            why = similarity.reasons(i, j, self.content, self.content_features, 0.0, 0.0)
+            if not why:
+                continue
+            weight = max(_SPECIFIC.get(w.split(":", 1)[0], 0) for w in why)
+            key = (weight, -rank, liked_id, why)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        return None if best is None else (best[2], best[3])
+
+    def score_parts(self, vector: UserVector, title_id: str) -> tuple[float, float]:
+        """(the title's part, the person's part) of a folded-in person's score above the mean:
+        the title bias, and the factors' product plus the content lift. Which one lifts a title
+        onto someone's list says whether it is there for being liked by all or for them."""
+        i = self._inner_title(title_id)
+        if i is None or not vector.n_ratings:
+            return (0.0 if i is None else float(self.bi[i])), 0.0
+        mine = float(np.dot(self.qi[i], vector.factors))
+        lift = self._lift(vector, rows=np.asarray([i]))
+        if lift is not None:
+            mine += float(lift[0])
+        return float(self.bi[i]), mine
+
     # ---- onboarding ----------------------------------------------------------------------
 
     def onboarding(self, n: int = 10, exclude: Iterable[str] = ()) -> list[str]:
@@ -324,6 +360,10 @@ class Recommender(Factors):
         return similarity.co_rated(
             i, t_indptr, t_users, self.seen_indptr, self.seen_items, len(self.title_ids)
         )
+
+
+# How specific a shared trait is: a director outranks a cast member, both outrank a genre.
+_SPECIFIC = {"same_director": 3, "same_cast": 2, "same_genre": 1}
 
 
 def _as_int(user_id: object) -> int:
