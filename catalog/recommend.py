@@ -124,25 +124,25 @@ def with_reasons(
     vector: UserVector,
 ) -> list[RecommendedTitle]:
     """Each item with a reason that is true and telling: "liked" with the person's highly
-    rated title it shares a director, cast member or telling genre with (`because`, and what
-    they share in `reasons`); else "similar_taste" when the person's part of the score (factors
+    rated title it is really like (a shared director or cast member, or a telling genre and
+    close by content: model Recommender.liked_reasons), with what they share in `reasons`; else "similar_taste" when the person's part of the score (factors
     and content lift) outweighs the title's bias, "popular" when the bias does. Models without
     these answers (test doubles) give no reason."""
-    shared_with = getattr(model, "shared_with", None)
+    liked_reasons = getattr(model, "liked_reasons", None)
     score_parts = getattr(model, "score_parts", None)
-    if not items or shared_with is None or score_parts is None:
+    if not items or liked_reasons is None or score_parts is None:
         return items
     if getattr(vector, "n_ratings", 0) == 0:
         # nothing usable rated: the ranking is the title bias alone
         return [replace(x, reason_code="popular") for x in items]
     liked = [
         t
-        for t, r in sorted(ratings.items(), key=lambda tr: -tr[1])
+        for t, r in sorted(ratings.items(), key=lambda tr: (-tr[1], tr[0]))
         if r >= LIKED_RATING and t in rows.row_of_id
     ]
+    shared = liked_reasons([x.title.id for x in items], liked) if liked else [None] * len(items)
     out = []
-    for x in items:
-        found = shared_with(x.title.id, liked) if liked else None
+    for x, found in zip(items, shared, strict=True):
         if found is not None:
             ref = rows.refs[rows.row_of_id[found[0]]]
             out.append(replace(x, reason_code="liked", because=ref, reasons=tuple(found[1])))
