@@ -125,9 +125,10 @@ def with_reasons(
 ) -> list[RecommendedTitle]:
     """Each item with a reason that is true and telling: "liked" with the person's highly
     rated title it is really like (a shared director or cast member, or a telling genre and
-    close by content: model Recommender.liked_reasons), with what they share in `reasons`; else "similar_taste" when the person's part of the score (factors
-    and content lift) outweighs the title's bias, "popular" when the bias does. Models without
-    these answers (test doubles) give no reason."""
+    close by content: Recommender.liked_reasons), what they share in `reasons`; else
+    "similar_taste" when the person's part of the score (factors and content lift) outweighs
+    the title's bias, "popular" when the bias does. Models without these answers (test
+    doubles) give no reason."""
     liked_reasons = getattr(model, "liked_reasons", None)
     score_parts = getattr(model, "score_parts", None)
     if not items or liked_reasons is None or score_parts is None:

@@ -57,13 +57,16 @@ def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> lis
     stars, shares = _figures(lang, items)
     alike_stars = len(items) > 1 and len(set(stars)) == 1 and stars[0] is not None
     alike_share = len(items) > 1 and len(set(shares)) == 1 and shares[0] is not None
-    common = [x for x, alike in ((stars[0], alike_stars), (shares[0], alike_share)) if alike]
-    lines = [t(lang, "picks_alike", n=len(items), figure=" · ".join(common))] if common else []
+    common = [x for x, alike in ((stars[0], alike_stars), (shares[0], alike_share)) if alike and x]
+    lines: list[str] = []
+    if common:
+        lines.append(t(lang, "picks_alike", n=len(items), figure=" · ".join(common)))
     for i, item in enumerate(items, start=start + 1):
         line = f"{i}. {title_ref(lang, item.title)}"
         if item.predicted is not None:
-            own = [x for x, alike in ((stars[i - start - 1], alike_stars),
-                                      (shares[i - start - 1], alike_share)) if x and not alike]  # fmt: skip
+            k = i - start - 1
+            parts = ((stars[k], alike_stars), (shares[k], alike_share))
+            own = [x for x, alike in parts if x and not alike]
             if own:
                 line += f" — {' · '.join(own)}"
         elif item.estimate is not None:

@@ -90,7 +90,9 @@ async def test_foryou_figures_discriminate_and_say_why(
     lines = text.split("\n")
     picked = [k for k, line in enumerate(lines) if FIGURE.search(line)]
     reasons = [lines[k + 1].strip() for k in picked]
-    plain = {plain_text(picks.because(person.lang, x) or "") for x in catalog.for_ratings(ratings, n=10)}
+    plain = {
+        plain_text(picks.because(person.lang, x) or "") for x in catalog.for_ratings(ratings, n=10)
+    }
     assert set(reasons) <= plain, text
     for line in reasons:
         if line.startswith(BECAUSE[person.lang]):
