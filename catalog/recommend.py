@@ -141,16 +141,17 @@ def with_reasons(
         for t, r in sorted(ratings.items(), key=lambda tr: (-tr[1], tr[0]))
         if r >= LIKED_RATING and t in rows.row_of_id
     ]
-    shared = liked_reasons([x.title.id for x in items], liked) if liked else [None] * len(items)
+    ids = [x.title.id for x in items]
+    shared = liked_reasons(ids, liked) if liked else [None] * len(items)
+    parts = score_parts(vector, ids)
     out = []
-    for x, found in zip(items, shared, strict=True):
+    for x, found, (theirs, mine) in zip(items, shared, parts, strict=True):
         if found is not None:
             ref = rows.refs[rows.row_of_id[found[0]]]
             out.append(replace(x, reason_code="liked", because=ref, reasons=tuple(found[1])))
-            continue
-        theirs, mine = score_parts(vector, x.title.id)
-        code = "similar_taste" if mine >= theirs else "popular"
-        out.append(replace(x, reason_code=code))
+        else:
+            code = "similar_taste" if mine >= theirs else "popular"
+            out.append(replace(x, reason_code=code))
     return out
 
 

@@ -302,42 +302,58 @@ class Recommender(Factors):
         unit = self._content_unit
         if unit is None or self.content is None:
             return out
-        picks = [(k, self._inner_title(t)) for k, t in enumerate(title_ids)]
+        x, features = self.content, self.content_features
+        picks = [(k, j) for k, j in enumerate(map(self._inner_title, title_ids)) if j is not None]
+        columns = {j: set(x.indices[x.indptr[j] : x.indptr[j + 1]].tolist()) for _, j in picks}
         # per pick: (how specific, content cosine, -rank, liked id, reasons), the largest wins
         best: dict[int, tuple[int, float, int, str, tuple[str, ...]]] = {}
-        for rank, liked_id in enumerate(liked[:LIKED_READ]):
-            i = self._inner_title(liked_id)
-            if i is None:
-                continue
-            cos = np.asarray((unit @ unit[i].T).todense()).ravel()
-            nth = len(cos) - max(1, int(CLOSE_SHARE * len(cos)))
-            near = np.partition(cos, nth)[nth]  # the cosine of the CLOSE_SHARE boundary
+        read = [(t, i) for t in liked[:LIKED_READ] if (i := self._inner_title(t)) is not None]
+        if not read or not picks:
+            return out
+        # every title's content cosine to each liked title, in one pass over the matrix
+        all_cos = unit @ unit[[i for _, i in read]].T.toarray()
+        nth = len(all_cos) - max(1, int(CLOSE_SHARE * len(all_cos)))
+        # the cosine of each liked title's CLOSE_SHARE boundary
+        nears = np.partition(all_cos, nth, axis=0)[nth]
+        for rank, (liked_id, i) in enumerate(read):
+            cos, near = all_cos[:, rank], nears[rank]
+            lo, hi = x.indptr[i], x.indptr[i + 1]
+            weight = dict(zip(x.indices[lo:hi].tolist(), x.data[lo:hi].tolist(), strict=True))
             for k, j in picks:
-                if j is None or j == i:
+                if j == i or cos[j] <= 0:  # nothing in common (content weights are >= 0)
                     continue
-                why = similarity.reasons(i, j, self.content, self.content_features, 0.0, 0.0)
-                weight = max((_SPECIFIC.get(w.split(":", 1)[0], 0) for w in why), default=0)
-                if weight == 0 or (weight == 1 and cos[j] < near):
+                why = similarity.shared_reasons(weight.keys() & columns[j], weight, features)
+                specific = max((_SPECIFIC.get(w.split(":", 1)[0], 0) for w in why), default=0)
+                if specific == 0 or (specific == 1 and cos[j] < near):
                     continue
-                key = (weight, float(cos[j]), -rank, liked_id, why)
+                key = (specific, float(cos[j]), -rank, liked_id, why)
                 if k not in best or key[:3] > best[k][:3]:
                     best[k] = key
         for k, (*_, liked_id, why) in best.items():
             out[k] = (liked_id, why)
         return out
 
-    def score_parts(self, vector: UserVector, title_id: str) -> tuple[float, float]:
-        """(the title's part, the person's part) of a folded-in person's score above the mean:
-        the title bias, and the factors' product plus the content lift. Which one lifts a title
-        onto someone's list says whether it is there for being liked by all or for them."""
-        i = self._inner_title(title_id)
-        if i is None or not vector.n_ratings:
-            return (0.0 if i is None else float(self.bi[i])), 0.0
-        mine = float(np.dot(self.qi[i], vector.factors))
-        lift = self._lift(vector, rows=np.asarray([i]))
-        if lift is not None:
-            mine += float(lift[0])
-        return float(self.bi[i]), mine
+    def score_parts(
+        self, vector: UserVector, title_ids: Sequence[str]
+    ) -> list[tuple[float, float]]:
+        """Per title, (the title's part, the person's part) of a folded-in person's score above
+        the mean: the title bias, and the factors' product plus the content lift. Which one
+        lifts a title onto someone's list says whether it is there for being liked by all or
+        for them. An unknown title: (0, 0)."""
+        known = [(k, j) for k, j in enumerate(map(self._inner_title, title_ids)) if j is not None]
+        out = [(0.0, 0.0)] * len(title_ids)
+        if not known:
+            return out
+        rows = np.asarray([j for _, j in known], dtype=np.int64)
+        mine = np.zeros(len(rows))
+        if vector.n_ratings:
+            mine = self.qi[rows] @ vector.factors
+            lift = self._lift(vector, rows=rows)
+            if lift is not None:
+                mine = mine + lift
+        for (k, j), m in zip(known, mine.tolist(), strict=True):
+            out[k] = (float(self.bi[j]), float(m))
+        return out
 
     # ---- onboarding ----------------------------------------------------------------------
 

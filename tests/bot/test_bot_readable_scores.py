@@ -129,7 +129,7 @@ async def test_because_you_liked_only_for_a_title_really_like_it(catalog: Catalo
                 assert np.mean(cos > cos[j]) < 0.05, item
         else:
             assert item.because is None and not item.reasons
-            theirs, mine = model.score_parts(vector, item.title.id)
+            [(theirs, mine)] = model.score_parts(vector, [item.title.id])
             assert item.reason_code == ("similar_taste" if mine >= theirs else "popular")
 
 
