@@ -296,8 +296,8 @@ class Recommender(Factors):
         Really like: a shared director or cast member, or a shared telling genre with the title
         among the CLOSE_SHARE of the catalogue nearest the liked one by content. A genre alone
         is not enough: half the catalogue is "also drama". The factor cosine never counts: on
-        the real titles with demo ratings it barely tells (pairs above 0.3 share a genre 53 % of
-        the time, random pairs 27 %; docs/model.md)."""
+        the real titles with demo ratings it barely tells (pairs above 0.3 share something
+        nameable 53 % of the time, random pairs 27 %; bench/liked_reasons.py)."""
         out: list[tuple[str, tuple[str, ...]] | None] = [None] * len(title_ids)
         unit = self._content_unit
         if unit is None or self.content is None:
