@@ -77,8 +77,6 @@ class Catalog:
         self.recommender = recommender
         self.model_error = model_error
         self.threshold = threshold
-        # The model's title id -> row of its arrays, built on the first "because you liked".
-        self._title_index: tuple[RecommenderModel, dict[str, int]] | None = None
         # The model's titles as served, for the totals of /top and /similar pages.
         self._ranked: tuple[RecommenderModel, RankedTitles] | None = None
         # answers asked again: similar lists (each page, each card), search pages (same words)
@@ -443,8 +441,7 @@ class Catalog:
         vector = model.fold_in(self._known(given))
         scored = model.top_n_for(vector, count + 10, platform=p, kind=k, exclude=given.keys())
         items = scored_titles(self.index.rows, scored, count, _n_titles(model))
-        index = self._model_title_index(model)
-        return with_reasons(self.index.rows, items, model, index, given, vector)
+        return with_reasons(self.index.rows, items, model, given, vector)
 
     def recommend_for_ratings(self, ratings: Mapping[str, float], title: object) -> Recommendation:
         """`recommend` for someone known only by the ratings given (user_id is None)."""
@@ -457,14 +454,6 @@ class Catalog:
     def _known(self, ratings: dict[str, float]) -> dict[str, float]:
         # A stored rating of a title that a reload dropped must not break the user's list.
         return {t: r for t, r in ratings.items() if t in self.index.rows.row_of_id}
-
-    def _model_title_index(self, model: RecommenderModel) -> dict[str, int]:
-        """Title id -> row of the model's arrays, built once per loaded model."""
-        cached = self._title_index
-        if cached is None or cached[0] is not model:
-            cached = (model, {t: i for i, t in enumerate(getattr(model, "title_ids", ()))})
-            self._title_index = cached
-        return cached[1]
 
     # ---------------------------------------------------------------- browsing
 

@@ -120,40 +120,38 @@ def with_reasons(
     rows: TitleRows,
     items: list[RecommendedTitle],
     model: RecommenderModel,
-    title_index: Mapping[str, int],
     ratings: Mapping[str, float],
     vector: UserVector,
 ) -> list[RecommendedTitle]:
-    """Each item with why it is recommended: the person's highly rated title closest to it
-    in the model's factor space (cosine of title factors, as `similar` ranks), else a
-    plain reason. Models without factor arrays (test doubles) get no reason."""
-    qi = getattr(model, "qi", None)
-    if not items or qi is None or getattr(qi, "ndim", 0) != 2:
+    """Each item with a reason that is true and telling: "liked" with the person's highly
+    rated title it is really like (a shared director or cast member, or a telling genre and
+    close by content: Recommender.liked_reasons), what they share in `reasons`; else
+    "similar_taste" when the person's part of the score (factors and content lift) outweighs
+    the title's bias, "popular" when the bias does. Models without these answers (test
+    doubles) give no reason."""
+    liked_reasons = getattr(model, "liked_reasons", None)
+    score_parts = getattr(model, "score_parts", None)
+    if not items or liked_reasons is None or score_parts is None:
         return items
-    if qi.shape[1] == 0 or getattr(vector, "n_ratings", 0) == 0:
-        # A baseline model (or nothing usable rated) ranks by title bias alone.
+    if getattr(vector, "n_ratings", 0) == 0:
+        # nothing usable rated: the ranking is the title bias alone
         return [replace(x, reason_code="popular") for x in items]
     liked = [
-        (t, title_index[t])
-        for t, r in sorted(ratings.items(), key=lambda tr: -tr[1])
-        if r >= LIKED_RATING and t in title_index and t in rows.row_of_id
+        t
+        for t, r in sorted(ratings.items(), key=lambda tr: (-tr[1], tr[0]))
+        if r >= LIKED_RATING and t in rows.row_of_id
     ]
-    if not liked:
-        return [replace(x, reason_code="similar_taste") for x in items]
-    liked_unit = _unit(qi[[i for _, i in liked]])
+    ids = [x.title.id for x in items]
+    shared = liked_reasons(ids, liked) if liked else [None] * len(items)
+    parts = score_parts(vector, ids)
     out = []
-    for x in items:
-        j = title_index.get(x.title.id)
-        if j is None:
-            out.append(replace(x, reason_code="similar_taste"))
-            continue
-        cos = liked_unit @ _unit(qi[[j]])[0]
-        best = int(np.argmax(cos))  # ties: the higher rated (liked is sorted by rating)
-        if cos[best] > 0:
-            ref = rows.refs[rows.row_of_id[liked[best][0]]]
-            out.append(replace(x, reason_code="liked", because=ref))
+    for x, found, (theirs, mine) in zip(items, shared, parts, strict=True):
+        if found is not None:
+            ref = rows.refs[rows.row_of_id[found[0]]]
+            out.append(replace(x, reason_code="liked", because=ref, reasons=tuple(found[1])))
         else:
-            out.append(replace(x, reason_code="similar_taste"))
+            code = "similar_taste" if mine >= theirs else "popular"
+            out.append(replace(x, reason_code=code))
     return out
 
 
@@ -165,11 +163,6 @@ def _finite(x: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return f if np.isfinite(f) else None
-
-
-def _unit(m: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms > 0, norms, 1.0)
 
 
 def _reason_with_title(reason: str, ref: TitleRef) -> str:

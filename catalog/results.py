@@ -215,12 +215,14 @@ class RecommendedTitle:
     predicted: float | None = None  # expected rating, never reaching 5.0
     top_percent: float | None = None  # share (0..100] of the model's titles predicted as high
     # for_ratings only: why this title. "liked": `because` is the person's highly rated title
-    # whose factors point most the same way; "similar_taste": factors but no such title;
-    # "popular": no factors to go on (baseline model or no usable ratings).
+    # it is really like (what they share in `reasons`; Recommender.liked_reasons); else
+    # "similar_taste" when the person's part of the score outweighs the title's bias, "popular"
+    # when the bias does (or no factors or usable ratings to go on).
     reason_code: str | None = None
     because: TitleRef | None = None
-    # similar only, from a hybrid model: why it is like the title asked about, as codes front
-    # ends word ("same_director", "same_cast", "same_genre:<key>", "co_rated"; model/similarity.py)
+    # similar (and for_ratings' "liked"), from a hybrid model: why it is like the title asked
+    # about (or `because`), as codes front ends word ("same_director", "same_cast",
+    # "same_genre:<key>", "co_rated"; model/similarity.py)
     reasons: tuple[str, ...] = ()
 
 

@@ -51,11 +51,24 @@ def reason(lang: str, r: Recommendation) -> Html:
 
 
 def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> list[str]:
-    lines = []
+    """A page's lines. A figure every pick shares ("4.9★", "top 1%": a newcomer who gave two
+    5★ gets ten such picks) is said once above them: repeated ten times it tells nothing, and
+    each line keeps only what sets it apart (its stars when they differ, and its reason)."""
+    stars, shares = _figures(lang, items)
+    alike_stars = len(items) > 1 and len(set(stars)) == 1 and stars[0] is not None
+    alike_share = len(items) > 1 and len(set(shares)) == 1 and shares[0] is not None
+    common = [x for x, alike in ((stars[0], alike_stars), (shares[0], alike_share)) if alike and x]
+    lines: list[str] = []
+    if common:
+        lines.append(t(lang, "picks_alike", n=len(items), figure=" · ".join(common)))
     for i, item in enumerate(items, start=start + 1):
         line = f"{i}. {title_ref(lang, item.title)}"
         if item.predicted is not None:
-            line += f" — {figure(lang, item.predicted, item.top_percent)}"
+            k = i - start - 1
+            parts = ((stars[k], alike_stars), (shares[k], alike_share))
+            own = [x for x, alike in parts if x and not alike]
+            if own:
+                line += f" — {' · '.join(own)}"
         elif item.estimate is not None:
             line += f" — {number(lang, item.estimate, 1)}★"
         elif item.similarity is not None:
@@ -67,12 +80,18 @@ def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> lis
     return lines
 
 
-def figure(lang: str, predicted: float, top_percent: float | None) -> str:
-    """ "4.8★ · top 1%": the expected rating and the share of titles ranked as high."""
-    text = f"{number(lang, predicted, 1)}★"
-    if top_percent is not None:
-        text += f" · {t(lang, 'top_share', share=top_share(lang, top_percent))}"
-    return text
+def _figures(
+    lang: str, items: Sequence[RecommendedTitle]
+) -> tuple[list[str | None], list[str | None]]:
+    """Each pick's stars ("4.9★") and top share ("top 1%") as shown; None where it has none."""
+    stars: list[str | None] = []
+    shares: list[str | None] = []
+    for item in items:
+        p, top = item.predicted, item.top_percent
+        stars.append(f"{number(lang, p, 1)}★" if p is not None else None)
+        shown = t(lang, "top_share", share=top_share(lang, top)) if top is not None else None
+        shares.append(shown if p is not None else None)
+    return stars, shares
 
 
 def top_share(lang: str, value: float) -> str:
@@ -87,7 +106,10 @@ def because(lang: str, item: RecommendedTitle) -> Html | None:
         # Cut like a button label: a page of ten must stay within one Telegram message.
         name = item.because.title
         name = name if len(name) <= 60 else name[:59] + "…"
-        return t(lang, "because_liked", title=bold(clip(name, LIST_TITLE_MAX)))
+        liked = t(lang, "because_liked", title=bold(clip(name, LIST_TITLE_MAX)))
+        shared = [w for w in (similar_reason(lang, c) for c in item.reasons[:2]) if w]
+        # what the two share, so the reason can be checked: "… · same director"
+        return Html(" · ".join([liked, *shared]))
     if item.reason_code in ("similar_taste", "popular"):
         return t(lang, f"because_{item.reason_code}")
     words = [w for w in (similar_reason(lang, code) for code in item.reasons[:3]) if w]

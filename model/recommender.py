@@ -8,7 +8,7 @@ docs/architecture.md; docs/model.md explains the choices.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import SupportsIndex, SupportsInt
 
 import numpy as np
@@ -287,6 +287,75 @@ class Recommender(Factors):
             for j in idx
         ]
 
+    def liked_reasons(
+        self, title_ids: Sequence[str], liked: Sequence[str]
+    ) -> list[tuple[str, tuple[str, ...]] | None]:
+        """Per title of `title_ids`: which of `liked` (titles a person rated high, best first;
+        the first LIKED_READ) it is really like, and what they share, most specific first
+        ("same_director", "same_cast", "same_genre:<key>"); else None.
+
+        Really like: a shared director or cast member, or a shared telling genre with the title
+        among the CLOSE_SHARE of the catalogue nearest the liked one by content. A genre alone
+        is not enough: half the catalogue is "also drama". The factor cosine never counts: on
+        the real titles with demo ratings it barely tells (pairs above 0.3 share something
+        nameable 53 % of the time, random pairs 27 %; bench/liked_reasons.py)."""
+        out: list[tuple[str, tuple[str, ...]] | None] = [None] * len(title_ids)
+        unit = self._content_unit
+        if unit is None or self.content is None:
+            return out
+        x, features = self.content, self.content_features
+        picks = [(k, j) for k, j in enumerate(map(self._inner_title, title_ids)) if j is not None]
+        columns = {j: set(x.indices[x.indptr[j] : x.indptr[j + 1]].tolist()) for _, j in picks}
+        # per pick: (how specific, content cosine, -rank, liked id, reasons), the largest wins
+        best: dict[int, tuple[int, float, int, str, tuple[str, ...]]] = {}
+        read = [(t, i) for t in liked[:LIKED_READ] if (i := self._inner_title(t)) is not None]
+        if not read or not picks:
+            return out
+        # every title's content cosine to each liked title, in one pass over the matrix
+        all_cos = unit @ unit[[i for _, i in read]].T.toarray()
+        nth = len(all_cos) - max(1, int(CLOSE_SHARE * len(all_cos)))
+        # the cosine of each liked title's CLOSE_SHARE boundary
+        nears = np.partition(all_cos, nth, axis=0)[nth]
+        for rank, (liked_id, i) in enumerate(read):
+            cos, near = all_cos[:, rank], nears[rank]
+            lo, hi = x.indptr[i], x.indptr[i + 1]
+            weight = dict(zip(x.indices[lo:hi].tolist(), x.data[lo:hi].tolist(), strict=True))
+            for k, j in picks:
+                if j == i or cos[j] <= 0:  # nothing in common (content weights are >= 0)
+                    continue
+                why = similarity.shared_reasons(weight.keys() & columns[j], weight, features)
+                specific = max((_SPECIFIC.get(w.split(":", 1)[0], 0) for w in why), default=0)
+                if specific == 0 or (specific == 1 and cos[j] < near):
+                    continue
+                key = (specific, float(cos[j]), -rank, liked_id, why)
+                if k not in best or key[:3] > best[k][:3]:
+                    best[k] = key
+        for k, (*_, liked_id, why) in best.items():
+            out[k] = (liked_id, why)
+        return out
+
+    def score_parts(
+        self, vector: UserVector, title_ids: Sequence[str]
+    ) -> list[tuple[float, float]]:
+        """Per title, (the title's part, the person's part) of a folded-in person's score above
+        the mean: the title bias, and the factors' product plus the content lift. Which one
+        lifts a title onto someone's list says whether it is there for being liked by all or
+        for them. An unknown title: (0, 0)."""
+        known = [(k, j) for k, j in enumerate(map(self._inner_title, title_ids)) if j is not None]
+        out = [(0.0, 0.0)] * len(title_ids)
+        if not known:
+            return out
+        rows = np.asarray([j for _, j in known], dtype=np.int64)
+        mine = np.zeros(len(rows))
+        if vector.n_ratings:
+            mine = self.qi[rows] @ vector.factors
+            lift = self._lift(vector, rows=rows)
+            if lift is not None:
+                mine = mine + lift
+        for (k, j), m in zip(known, mine.tolist(), strict=True):
+            out[k] = (float(self.bi[j]), float(m))
+        return out
+
     # ---- onboarding ----------------------------------------------------------------------
 
     def onboarding(self, n: int = 10, exclude: Iterable[str] = ()) -> list[str]:
@@ -320,6 +389,16 @@ class Recommender(Factors):
         return similarity.co_rated(
             i, self.raters(i), self.seen_indptr, self.seen_items, len(self.title_ids)
         )
+
+
+# "Really like" by content: among this share of the catalogue nearest the liked title (closer
+# than 19 titles in 20); and the liked titles read for it, highest rated first.
+CLOSE_SHARE = 0.05
+LIKED_READ = 20
+
+
+# How specific a shared trait is: a director outranks a cast member, both outrank a genre.
+_SPECIFIC = {"same_director": 3, "same_cast": 2, "same_genre": 1}
 
 
 def _as_int(user_id: object) -> int:

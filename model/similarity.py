@@ -14,6 +14,8 @@ Reason codes (front ends word them): "same_director", "same_cast", "same_genre:<
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -111,19 +113,30 @@ def reasons(
 ) -> tuple[str, ...]:
     """Why j is like i, most specific first: a shared director, cast member, the rarest shared
     genre worth naming, and "co_rated" when many people rated both and their ratings agree."""
-    row_i, row_j = x[i], x[j]
-    shared = set(row_i.indices.tolist()) & set(row_j.indices.tolist())
-    weight = dict(zip(row_i.indices.tolist(), row_i.data.tolist(), strict=True))
+    row_i = x.indices[x.indptr[i] : x.indptr[i + 1]].tolist()
+    weight = dict(zip(row_i, x.data[x.indptr[i] : x.indptr[i + 1]].tolist(), strict=True))
+    shared = weight.keys() & set(x.indices[x.indptr[j] : x.indptr[j + 1]].tolist())
+    return shared_reasons(shared, weight, features, co, factor_cos)
+
+
+def shared_reasons(
+    shared: Iterable[int],
+    weight: Mapping[int, float],
+    features: list[str],
+    co: float = 0.0,
+    factor_cos: float = 0.0,
+) -> tuple[str, ...]:
+    """`reasons` from the content columns two titles share and one title's weights of them."""
     out: list[str] = []
-    names = [features[c] for c in shared]
-    if any(n.startswith("director:") for n in names):
+    names = [(c, features[c]) for c in shared]
+    if any(n.startswith("director:") for _, n in names):
         out.append("same_director")
-    if any(n.startswith("cast:") for n in names):
+    if any(n.startswith("cast:") for _, n in names):
         out.append("same_cast")
     genres = [
-        (weight[c], features[c].split(":", 1)[1])
-        for c in shared
-        if features[c].startswith("genre:") and is_telling(features[c].split(":", 1)[1])
+        (weight[c], n.split(":", 1)[1])
+        for c, n in names
+        if n.startswith("genre:") and is_telling(n.split(":", 1)[1])
     ]
     if genres:
         out.append(f"same_genre:{max(genres)[1]}")

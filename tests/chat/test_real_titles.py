@@ -9,11 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from catalog.core import Catalog
 from catalog.holder import CatalogHolder
 from chat.commands import Commands
+from locales import number
+from model import similarity
 from people import sqlite_store
 from tests.chat.conftest import console
 
@@ -98,3 +101,80 @@ async def test_words_that_are_a_browse_browse(
         .splitlines()[1]
         .startswith(f"Drama: {total:,}".replace(",", "." if lang == "es" else ","))
     )
+
+
+# Issue 21 item 4 as a stranger meets it: two 5-star ratings through /rate's buttons, then /foryou.
+FORYOU = {"en": ("/rate", "/foryou"), "es": ("/puntuar", "/parati")}
+BECAUSE = {"en": "because you liked ", "es": "porque te gustó "}
+STARS = re.compile(r"(\d[.,]\d)★")
+SHARE = {"en": re.compile(r"top \d+%"), "es": re.compile(r"entre el \d+\u00a0?% mejor")}
+
+
+async def _two_fives_then_foryou(real: Commands, lang: str) -> tuple[str, dict[str, float]]:
+    rate, foryou = FORYOU[lang]
+    out = await console(real, lang, rate, "5", "5", foryou)
+    person = 5 if lang == "es" else 6
+    ratings = dict(real.store.ratings(person))
+    assert len(ratings) == 2 and set(ratings.values()) == {5.0}
+    return out[-1], ratings
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_because_you_liked_only_where_the_two_are_alike(
+    real: Commands, real_catalog: Catalog, lang: str
+) -> None:
+    """No "because you liked X" under a pick that shares nothing nameable with X: the two share
+    a director or cast member, or a telling genre with the pick among the 5 % of titles nearest
+    X by content, and the line says which. The old rule (factor cosine above 0) put one under
+    nearly every pick."""
+    text, ratings = await _two_fives_then_foryou(real, lang)
+    rec = real_catalog.recommender
+    assert rec is not None and rec.content is not None
+    unit = rec._content_unit
+    index = {t: i for i, t in enumerate(rec.title_ids)}
+    items = real_catalog.for_ratings(ratings, n=10)
+    lines = text.split("\n")
+    picked = [k for k, line in enumerate(lines) if re.match(r"\d+\. ", line)]
+    assert len(picked) == 10, text
+    assert all(
+        lines[k].split(". ", 1)[1].startswith(x.title.title)
+        for k, x in zip(picked, items, strict=True)
+    ), text  # the page is the catalogue's list
+    said = 0
+    for k, item in zip(picked, items, strict=True):
+        reason = lines[k + 1].strip()
+        if not reason.startswith(BECAUSE[lang]):
+            assert item.reason_code in ("popular", "similar_taste"), reason
+            continue
+        said += 1
+        name, *shared = reason.removeprefix(BECAUSE[lang]).split(" · ")
+        liked = [t for t in ratings if real_catalog.title(t).title == name]  # type: ignore[union-attr]
+        assert liked and shared, reason  # a title they rated, and what the two share
+        i, j = index[liked[0]], index[item.title.id]
+        why = similarity.reasons(i, j, rec.content, rec.content_features, 0.0, 0.0)
+        assert why, reason
+        if not {"same_director", "same_cast"} & set(why):
+            cos = (unit @ unit[i].T).toarray().ravel()
+            assert np.mean(cos > cos[j]) < 0.05, (reason, float(np.mean(cos > cos[j])))
+    assert said < 10  # not under every pick
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_foryou_figures_say_once_what_every_pick_shares(
+    real: Commands, real_catalog: Catalog, lang: str
+) -> None:
+    """After two 5-star ratings the fold-in's estimates all sit near 5: a figure every pick
+    shares ("4.9★", "top 1%") is said once above the list, and a line's stars differ from
+    another's exactly when the estimates shown would."""
+    text, ratings = await _two_fives_then_foryou(real, lang)
+    items = real_catalog.for_ratings(ratings, n=10)
+    expected = [number(lang, x.predicted, 1) for x in items if x.predicted is not None]
+    assert len(expected) == 10
+    shares = SHARE[lang].findall(text)
+    assert len(shares) in (1, 10) and (len(shares) == 1) == (len(set(shares)) == 1), text
+    lines = [line for line in text.split("\n") if re.match(r"\d+\. ", line)]
+    shown = [STARS.findall(line) for line in lines]
+    if len(set(expected)) == 1:  # all alike: once, above the list, not on each line
+        assert all(not s for s in shown) and STARS.findall(text) == [expected[0]], text
+    else:
+        assert [s[0] for s in shown] == expected, text
