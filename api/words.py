@@ -4,9 +4,11 @@ reason, and every error's `detail` (by the QueryError's code and params, never i
 
 from __future__ import annotations
 
+from typing import get_args
+
 import locales
 from catalog import AmbiguousTitle, QueryError, Recommendation
-from catalog.errors import QUERY_ERROR_CODES
+from catalog.errors import QUERY_ERROR_CODES, ModelProblemCode
 from domain.vocabulary import PLATFORM_LETTERS, YearMeaning
 
 DOMAIN = "api"
@@ -64,6 +66,12 @@ OTHER_ERROR_KEYS = (
     "error_method_not_allowed",
     "error_model_unavailable",
     "error_internal",
+    "error_forbidden",
+    "error_unauthorized",
+    "error_reload_failed",
+    "error_give",
+    # the 503's reason, one per catalog.errors.ModelProblemCode
+    *(f"model_{code}" for code in get_args(ModelProblemCode)),
 )
 
 

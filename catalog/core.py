@@ -19,7 +19,7 @@ from catalog import browse, titles
 from catalog import validate as v
 from catalog.browse import BrowsePage, BrowseQuery, BrowseTable
 from catalog.content import ContentSimilarity
-from catalog.errors import ModelUnavailable
+from catalog.errors import ModelProblem, ModelUnavailable
 from catalog.index import CatalogIndex
 from catalog.loading import RecommenderLoader, load_catalog
 from catalog.memo import Memo
@@ -71,11 +71,14 @@ class Catalog:
         recommender: RecommenderModel | None,
         model_error: str | None,
         threshold: float,
+        model_problem: ModelProblem | None = None,
     ) -> None:
         self.index = index
         self.info = info
         self.recommender = recommender
         self.model_error = model_error
+        # model_error's parts (a code, the folder, the loader's error) for front ends to word
+        self.model_problem = model_problem
         self.threshold = threshold
         # The model's title id -> row of its arrays, built on the first "because you liked".
         self._title_index: tuple[RecommenderModel, dict[str, int]] | None = None
@@ -108,7 +111,12 @@ class Catalog:
         """
         loaded = load_catalog(Path(data_dir), float(threshold), recommender_loader)
         return cls(
-            loaded.index, loaded.info, loaded.recommender, loaded.model_error, float(threshold)
+            loaded.index,
+            loaded.info,
+            loaded.recommender,
+            loaded.model_error,
+            float(threshold),
+            loaded.model_problem,
         )
 
     # ---------------------------------------------------------------- the four questions
@@ -285,7 +293,8 @@ class Catalog:
 
     def _model(self) -> RecommenderModel:
         if self.recommender is None:
-            raise ModelUnavailable(self.model_error or "no recommendation model is loaded")
+            problem = self.model_problem or ModelProblem("no_model")
+            raise ModelUnavailable(self.model_error or str(problem), problem)
         return self.recommender
 
     def _ref(self, title: object) -> TitleRef:
