@@ -5,6 +5,7 @@ route, readable docs, and 409 for an ambiguous title on the real catalogue."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -18,10 +19,12 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
+from api import words
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog import Catalog, CatalogHolder
-from domain.genres import genre_keys
+from domain.genres import GENRES, genre_keys, genre_name
+from domain.vocabulary import LANGUAGES
 from tests.api_helpers import build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -336,6 +339,73 @@ def test_a_shows_year_is_worded_as_its_platform_means_it(client: TestClient) -> 
     names = get(client, "/titles", limit=20, lang="es")["items"]
     assert any(n["genre_names"] != get(client, "/titles", limit=20)["items"][k]["genre_names"]
                for k, n in enumerate(names))  # fmt: skip
+
+
+# The reasons' words, written here rather than read from locales/ (genres by their names).
+REASON_WORDS = {
+    "en": {"same_director": "same director", "same_cast": "same cast",
+           "co_rated": "people who liked it liked this", "same_genre": "also {}"},
+    "es": {"same_director": "mismo director", "same_cast": "mismo reparto",
+           "co_rated": "a quien le gustó, le gustó esta", "same_genre": "también {}"},
+}  # fmt: skip
+
+
+def _reason_words(lang: str, code: str) -> str:
+    kind, _, genre = code.partition(":")
+    return REASON_WORDS[lang][kind].format(genre_name(genre, lang).lower())
+
+
+def test_similar_items_carry_their_reasons_in_the_answers_language(
+    client: TestClient, cat: Catalog
+) -> None:
+    """Issue 21 item 3 in the API: each similar title says why, in the request's language, and
+    what it says is true of the two titles (read from the catalogue's own fields)."""
+    named = 0
+    for title in cat.popular(5):
+        en = get(client, "/similar", title=title.id, n=20)["items"]
+        es = get(client, "/similar", title=title.id, n=20, lang="es")["items"]
+        spanish_header = {"Accept-Language": "es-AR,es;q=0.8"}
+        params = {"title": title.id, "n": 20}
+        header = client.get("/similar", params=params, headers=spanish_header).json()["items"]
+        assert header == es
+        want = cat.similar(title.id, 20)
+        assert [x["title"]["id"] for x in en] == [x.title.id for x in want]
+        asked = cat.title(title.id)
+        assert asked is not None
+        for item, expected, spanish in zip(en, want, es, strict=True):
+            assert item["reason_codes"] == list(expected.reasons) == spanish["reason_codes"]
+            assert item["reasons"] == [_reason_words("en", c) for c in item["reason_codes"]]
+            assert spanish["reasons"] == [_reason_words("es", c) for c in item["reason_codes"]]
+            other = cat.title(item["title"]["id"])
+            assert other is not None
+            for code in item["reason_codes"]:
+                named += 1
+                if code == "same_director":
+                    assert _names(asked.director) & _names(other.director), code
+                elif code == "same_cast":
+                    assert set(asked.cast) & set(other.cast), code
+                elif code.startswith("same_genre:"):
+                    key = code.split(":", 1)[1]
+                    assert key in genre_keys(asked.listed_in) and key in genre_keys(
+                        other.listed_in
+                    )  # fmt: skip
+    assert named > 0  # the demo model gives reasons: an empty list everywhere would pass above
+
+
+def _names(text: str | None) -> set[str]:
+    return {p.strip() for p in (text or "").split(",") if p.strip()}
+
+
+def test_similar_reasons_are_the_bots_words() -> None:
+    """The API and the bot say the same reason the same way, for every genre, in both languages."""
+    from chat.picks import similar_reason as bot_reason
+
+    codes = ["same_director", "same_cast", "co_rated", *(f"same_genre:{g}" for g in GENRES)]
+    for lang in LANGUAGES:
+        for code in codes:
+            said = bot_reason(lang, code)
+            assert said is not None and html.unescape(said) == words.similar_reason(lang, code)
+    assert words.similar_reason("en", "no_such_code") is None
 
 
 # ---------------------------------------------------------------- HEAD, docs
