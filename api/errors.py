@@ -65,11 +65,12 @@ BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
 }
 
 # The catalogue's argument names that an endpoint calls otherwise: /score_count's `scored` is
-# the catalogue's score, /search's `q` the text it searches for.
+# the catalogue's score, /search's `q` the text it searches for, /director's `name` the director.
 _ALSO_CALLED: dict[str, tuple[str, ...]] = {
     "score": ("scored",),
     "title": ("q",),
     "search_text": ("q",),
+    "director": ("name",),
 }
 
 
@@ -143,6 +144,12 @@ def no_such_title_id(title_id: str, lang: LangKey = "en") -> ApiError:
     return ApiError(
         404, "not_found", detail, "title_id", accepted_text(lang, "title_id_search"), lang=lang
     )
+
+
+def no_such_director(name: str, lang: LangKey = "en") -> ApiError:
+    """/director: no director's name holds the words."""
+    detail = words.detail(lang, "error_no_director", value=words.shown_value(name))
+    return ApiError(404, "not_found", detail, "name", lang=lang)
 
 
 def model_unavailable(problem: ModelProblem, lang: LangKey = "en") -> ApiError:

@@ -425,6 +425,33 @@ class TitlesOut(BaseModel):
     items: list[BrowseTitle] = Field(description="At most `limit` titles in the sort order")
 
 
+class DirectorOut(BaseModel):
+    """The titles a director made, per platform; or, when the words name several directors,
+    their names to ask again with."""
+
+    query: str = Field(description="The name as received")
+    director: str | None = Field(
+        description="The director, as the data writes the name; null when the words name "
+        "several directors (see `candidates`)",
+        examples=["Martin Scorsese"],
+    )
+    candidates: list[str] = Field(
+        description="When the words name several directors: their names, most titles first "
+        "(at most 8); ask again with one. Empty when `director` is set",
+        examples=[["Martin Scorsese", "Martin Campbell"]],
+    )
+    per_platform: dict[str, int] = Field(
+        description="The director's titles per platform, over every page",
+        examples=[{"netflix": 5, "amazon": 2}],
+    )
+    total: int = Field(description="The director's titles, over every page", examples=[7])
+    offset: int = Field(description="Where this page starts", examples=[0])
+    titles: list[TitleRef] = Field(
+        description="At most `limit` titles, by platform (amazon, disney, hulu, netflix), "
+        "newest first within one"
+    )
+
+
 class ErrorOut(BaseModel):
     """Every error answer: what was wrong and what is accepted."""
 

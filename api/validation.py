@@ -26,6 +26,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "user_id": v.parse_user_id,
     "title": v.parse_text,
     "q": lambda x: v.parse_text(x, "search text"),
+    "name": lambda x: v.parse_text(x, "director"),
     "n": lambda x: v.parse_limit(x, "n"),
     "limit": v.parse_limit,
     "kind": v.parse_kind,

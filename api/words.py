@@ -77,6 +77,7 @@ OTHER_ERROR_KEYS = (
     "error_missing",
     "error_invalid_parameter",
     "error_no_such_title_id",
+    "error_no_director",
     "error_no_endpoint",
     "error_method_not_allowed",
     "error_model_unavailable",
