@@ -258,13 +258,126 @@ def test_numbers_are_rounded_for_reading(client: TestClient, cat: Catalog) -> No
         assert t["score"] is None or _decimals(t["score"]) <= 2
 
 
+def _floats(node: object, path: str = "") -> Iterator[tuple[str, float]]:
+    if isinstance(node, float):
+        yield path, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _floats(v, f"{path}/{k}")
+    elif isinstance(node, list):
+        for v in node:
+            yield from _floats(v, path)
+
+
+def test_every_number_of_every_answer_is_rounded(client: TestClient, cat: Catalog) -> None:
+    """Every GET route's answer, walked: no float with more than 2 decimals, but a top share
+    (2 significant digits: "top 0.0071 %") and /health's model block (the trainer's own
+    parameters, such as a learning rate of 0.005, are not for rounding)."""
+    spec = client.get("/openapi.json").json()
+    popular = cat.popular(1)[0]
+    args = {"q": popular.title.split()[0], "title": popular.id, "user_id": 1,
+            "platform": popular.platform, "year": popular.release_year, "scored": 3,
+            "name": "a", "title_id": popular.id}  # fmt: skip
+    seen = 0
+    for path, ops in spec["paths"].items():
+        if "get" not in ops:
+            continue
+        names = {p["name"] for p in ops["get"].get("parameters", []) if p.get("required")}
+        r = client.get(path.replace("{title_id}", popular.id),
+                       params={k: v for k, v in args.items() if k in names})  # fmt: skip
+        if r.status_code != 200 or not r.headers["content-type"].startswith("application/json"):
+            continue
+        for where, x in _floats(r.json()):
+            if path == "/health" and where.startswith("/model/"):
+                continue
+            seen += 1
+            if where.endswith("/top_percent"):
+                assert float(f"{x:.2g}") == x, (path, where, x)
+            else:
+                assert _decimals(x) <= 2, (path, where, x)
+    assert seen > 50
+
+
 @pytest.mark.parametrize(
-    ("url", "args"), [("/max_duration", {}), ("/count_platform", {}), ("/top", {"user_id": 1})]
-)
+    ("url", "args"),
+    [("/max_duration", {}), ("/count_platform", {}), ("/top", {"user_id": 1}),
+     ("/titles", {"kind": "movie"})],
+)  # fmt: skip
 def test_platform_all_is_every_platform(client: TestClient, url: str, args: dict) -> None:
     every = get(client, url, **args)
     assert get(client, url, platform="all", **args) == every
     assert get(client, url, platform="Todas", **args) == every
+
+
+# Lists in answers that are not pages: bounded by the data (ties, four platforms, a title's
+# own fields, at most 8 directors to choose from), or not a list of results (/health's files).
+NOT_PAGES = {
+    ("MaxDurationOut", "titles"), ("ActorOut", "tied"), ("CountPlatformOut", "per_platform"),
+    ("DirectorOut", "candidates"), ("HealthOut", "files"), ("TitleInfo", "cast"),
+    ("WhereToWatchItem", "platforms"), ("WhereToWatchItem", "offers"),
+    ("BrowseTitle", "genres"), ("BrowseTitle", "genre_names"),
+    ("SimilarTitle", "reason_codes"), ("SimilarTitle", "reasons"),
+}  # fmt: skip
+
+
+def test_every_list_of_results_is_a_page(client: TestClient) -> None:
+    """Item 9: every GET answer holding a list of results says `total` and `offset`, and its
+    route takes `offset` and `limit` (or `n`); the other lists are named in NOT_PAGES."""
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    paged = set()
+    for path, ops in spec["paths"].items():
+        if "get" not in ops:
+            continue
+        ref = ops["get"]["responses"]["200"]["content"].get("application/json", {})
+        name = ref.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        if not name:
+            continue
+        props = schemas[name].get("properties", {})
+        lists = [f for f, p in props.items() if "array" in str(p.get("type"))]
+        lists = [f for f in lists if (name, f) not in NOT_PAGES]
+        if not lists:
+            continue
+        params = {p["name"] for p in ops["get"].get("parameters", [])}
+        assert {"total", "offset"} <= set(props), (path, lists)
+        assert "offset" in params and ({"limit", "n"} & params), (path, params)
+        paged.add(path)
+    assert paged == {"/titles", "/search", "/where_to_watch", "/director", "/top", "/similar"}
+    # the exceptions are lists that exist (a renamed field does not leave a stale exception)
+    for model, field in NOT_PAGES:
+        assert "array" in str(schemas[model]["properties"][field].get("type")), (model, field)
+
+
+# Fields whose words follow the answer's language.
+WORDED = {"reason", "reasons", "year_label", "genre_names"}
+
+
+def test_every_answer_with_words_takes_lang(client: TestClient) -> None:
+    """Item 9: a route whose answer holds words (anywhere inside it) declares `lang` and says
+    the language in Content-Language."""
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+
+    def worded(name: str, seen: frozenset[str] = frozenset()) -> bool:
+        props = schemas[name].get("properties", {})
+        if WORDED & set(props):
+            return True
+        refs = set(re.findall(r'"#/components/schemas/(\w+)"', json.dumps(props))) - seen
+        return any(worded(r, seen | {name}) for r in refs)
+
+    routes = set()
+    for path, ops in spec["paths"].items():
+        if "get" not in ops:
+            continue
+        ref = ops["get"]["responses"]["200"]["content"].get("application/json", {})
+        name = ref.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        if name and worded(name):
+            assert "lang" in {p["name"] for p in ops["get"].get("parameters", [])}, path
+            routes.add(path)
+    assert {"/max_duration", "/titles", "/director", "/title/{title_id}", "/recommend", "/top",
+            "/similar"} <= routes  # fmt: skip
+    r = client.get("/director", params={"name": "a"}, headers={"Accept-Language": "es"})
+    assert r.headers["content-language"] == "es"
 
 
 # ---------------------------------------------------------------- language
@@ -441,6 +554,21 @@ def test_docs_are_readable(client: TestClient) -> None:
         for op in ops.values():
             for p in op.get("parameters", []):
                 assert "anyOf" not in p["schema"], p  # not "Year (integer) or Year (null)"
+
+    def unions(node: object) -> Iterator[list]:
+        if isinstance(node, dict):
+            if "anyOf" in node:
+                yield node["anyOf"]
+            for v in node.values():
+                yield from unions(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from unions(v)
+
+    # nor in the answers: an optional value is "integer or null"; only a nested object may
+    # stay "TitleRef or null" (ReDoc shows the object's fields)
+    for branches in unions(spec):
+        assert all("$ref" in b or b == {"type": "null"} for b in branches), branches
 
     def numbers(node: object, path: str) -> Iterator[tuple[str, dict]]:
         if isinstance(node, dict):
