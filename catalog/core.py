@@ -86,7 +86,9 @@ class Catalog:
         self._ranked: tuple[RecommenderModel, RankedTitles] | None = None
         # answers asked again: similar lists (each page, each card), search pages (same words)
         self._watch_pages: Memo[tuple[str, int, int], WatchPage] = Memo(WATCH_PAGES_KEPT)
-        self._similar_lists: Memo[tuple[str, int], tuple[RecommendedTitle, ...]] = Memo(
+        # title id -> the longest similar list computed for it, and whether it holds the whole
+        # ranking (shorter asks are its prefix: the ranking breaks ties by row)
+        self._similar_lists: Memo[str, tuple[tuple[RecommendedTitle, ...], bool]] = Memo(
             SIMILAR_LISTS_KEPT
         )
         # folded director name -> (the name as written, its rows); built on the first /director
@@ -368,8 +370,7 @@ class Catalog:
         want = min(start + count, total)
         if start >= want:
             return RankedPage(total, start, ())
-        found = self._similar_lists.get((ref.id, want), lambda: self._similar(ref, want))
-        return RankedPage(total, start, tuple(found[start:want]))
+        return RankedPage(total, start, self._similar_list(ref, want)[start:want])
 
     def _ranked_titles(self, model: RecommenderModel) -> RankedTitles:
         cached = self._ranked
@@ -385,7 +386,20 @@ class Catalog:
         (catalog/content.py), marked reason_code="content"."""
         count = v.parse_limit(n, "n")
         ref = self._ref(title)
-        return list(self._similar_lists.get((ref.id, count), lambda: self._similar(ref, count)))
+        return list(self._similar_list(ref, count))
+
+    def _similar_list(self, ref: TitleRef, want: int) -> tuple[RecommendedTitle, ...]:
+        """The first `want` titles like `ref` (fewer when the ranking holds fewer). One list per
+        title is kept, grown by doubling: walking every page of /similar computes the ranking
+        about twice over, not once per page (each page used to rank and explain every title
+        before it, and keep that list as well)."""
+        kept = self._similar_lists.find(ref.id)
+        if kept is not None and (len(kept[0]) >= want or kept[1]):
+            return kept[0][:want]
+        size = max(want, 2 * len(kept[0])) if kept is not None else want
+        found = self._similar(ref, size)
+        self._similar_lists.put(ref.id, (found, len(found) < size))
+        return found[:want]
 
     def _similar(self, ref: TitleRef, count: int) -> tuple[RecommendedTitle, ...]:
         model = self.recommender

@@ -89,7 +89,7 @@ SPANISH = [
      f"entre {v.YEAR_MIN} y {v.YEAR_MAX}"),
     (lambda: v.parse_score("7"), "scored no válido '7'; da un número de 0 a 5"),
     (lambda: v.parse_limit(0, "n"), "n no válido 0; da un número entero de 1 a 100"),
-    (lambda: v.parse_offset(-1), "offset no válido -1; da un número entero de 0 a 10000"),
+    (lambda: v.parse_offset(-1), "offset no válido -1; da un número entero de 0 a 100000"),
     (lambda: v.parse_user_id("x"), "id de usuario no válido 'x'"),
     (lambda: v.parse_text(" "), "title no válido ' '; da algún texto que buscar"),
     (lambda: v.parse_text("x" * 300), "title demasiado largo (300 caracteres)"),

@@ -78,3 +78,30 @@ def test_a_new_catalogue_keeps_nothing_of_the_old(catalog: Catalog) -> None:
     catalog.where_to_watch_page("the", 0, 10)
     other = Catalog.load(demo_data())
     assert len(other._watch_pages) == 0 and len(other._similar_lists) == 0
+
+
+def test_walking_similar_pages_grows_one_list_per_title(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page of /similar, 10 at a time: each page is the page computed fresh, and the
+    ranking is computed a few times (the kept list doubles), not once per page."""
+    fresh = Catalog.load(demo_data())  # its own memo
+    title = fresh.popular(1)[0]
+    ref = fresh._ref(title.id)
+    computed: list[int] = []
+    compute = fresh._similar
+
+    def counted(r: object, count: int) -> object:
+        computed.append(count)
+        return compute(r, count)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fresh, "_similar", counted)
+    total = fresh.similar_page(title.id, 10, 0).total
+    assert total > 200
+    pages = 0
+    for offset in range(0, total + 10, 10):
+        page = fresh.similar_page(title.id, 10, offset)
+        assert page.items == compute(ref, min(offset + 10, total))[offset:], offset
+        pages += 1
+    assert len(computed) <= total.bit_length() + 2 < pages // 4, computed
+    assert len(fresh._similar_lists) == 1
