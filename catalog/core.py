@@ -341,16 +341,18 @@ class Catalog:
         model = self._model()
         rated_ids = getattr(model, "rated_ids", None)  # test doubles may not say: none rated
         rated = rated_ids(uid) if rated_ids is not None else ()
-        total = self._ranked_titles(model).top_total(rated, p, k)
+        ranked = self._ranked_titles(model)
+        total = ranked.top_total(rated, p, k)
         want = min(start + count, total)
         if start >= want:
             return RankedPage(total, start, ())
-        ask = want + 10  # a few spare: the model may know ids the catalogue no longer carries
+        # spare for the ids the model knows and the catalogue does not serve: one call suffices
+        ask = want + ranked.unserved + 10
         while True:
             scored = model.top_n(uid, ask, platform=p, kind=k)
-            items = scored_titles(self.index.rows, scored, want, _n_titles(model))
-            if len(items) >= want or len(scored) < ask:
-                return RankedPage(total, start, tuple(items[start:want]))
+            items = scored_titles(self.index.rows, scored, want, _n_titles(model), start)
+            if len(items) >= want - start or len(scored) < ask:
+                return RankedPage(total, start, tuple(items))
             ask *= 2
 
     def similar_page(self, title: object, n: object = 10, offset: object = 0) -> RankedPage:
