@@ -21,7 +21,7 @@ from model import hybrid, tune
 from model.artifact import FORMAT, FORMAT_VERSION
 from model.artifact_write import payload, save
 from model.content import CONTENT_FILE, ContentError, ContentFeatures, read_content
-from model.data import Ratings, read_ratings
+from model.data import Heartbeat, Ratings, read_ratings
 from model.fold_in_choice import baseline_as_svd, choose_fold_in
 from model.report import write_model_report
 from model.svd import SVDParams, fit
@@ -122,7 +122,9 @@ def train(
             choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
-        applied = hybrid.apply(algo, trainset, content, choice)
+        with Heartbeat(log, "hybrid") as beat:
+            beat.doing("fitting the content map on every rated title")
+            applied = hybrid.apply(algo, trainset, content, choice)
         extra = applied.extra_ids
         part = hybrid.artifact_part(applied, content, choice)
         hybrid_meta = {
