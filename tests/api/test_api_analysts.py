@@ -547,6 +547,9 @@ def test_docs_are_readable(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     text = json.dumps(spec)
     assert not re.findall(r"[\w/-]+\.(?:py|md)\b", text)  # no repository paths
+    for page in ("/docs", "/redoc"):  # nor the pages around it
+        html_text = client.get(page).text
+        assert not re.findall(r"[\w/-]+\.(?:py|md)\b", html_text), page
     assert '"pattern"' not in text  # no raw regex
     for ops in spec["paths"].values():
         for op in ops.values():
