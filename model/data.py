@@ -281,10 +281,16 @@ class Heartbeat:
             hb.say("hybrid: new titles, ridge alpha 1: RMSE 1.0047")
     """
 
-    def __init__(self, log: Callable[[str], None], label: str, every: float | None = None) -> None:
+    def __init__(
+        self,
+        log: Callable[[str], None],
+        label: str,
+        what: str = "working",
+        every: float | None = None,
+    ) -> None:
         self.log, self.label = log, label
         self.every = PROGRESS_EVERY if every is None else every
-        self.what = "working"
+        self.what = what  # the step running until the first `doing`
         self.last = self.since = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"heartbeat {label}", daemon=True)

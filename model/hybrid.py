@@ -122,7 +122,7 @@ def choose(
     """The ridge strength (on new titles) and K (on rated titles), from one fit of the SVD on
     the ratings left after holding out all ratings of 10% of titles and a tenth of the rest.
     Says what it does at least every PROGRESS_EVERY seconds (`log`)."""
-    with Heartbeat(log, "hybrid") as beat:
+    with Heartbeat(log, "hybrid", "holding out the ratings of a tenth of the titles") as beat:
         return _choose(ratings, fit, content, seed, beat)
 
 

@@ -122,8 +122,7 @@ def train(
             choice = hybrid.choose(sample, _fitter(sel), content, seed=0, log=log)
         else:
             choice = hybrid.Choice(note="no search: default ridge strength, learned values kept")
-        with Heartbeat(log, "hybrid") as beat:
-            beat.doing("fitting the content map on every rated title")
+        with Heartbeat(log, "hybrid", "fitting the content map on every rated title"):
             applied = hybrid.apply(algo, trainset, content, choice)
         extra = applied.extra_ids
         part = hybrid.artifact_part(applied, content, choice)

@@ -67,7 +67,7 @@ def test_heartbeat_speaks_in_the_silences_of_long_work() -> None:
                 return
             time.sleep(0.01)
 
-    with Heartbeat(lines.append, "hybrid", every=0.01) as beat:
+    with Heartbeat(lines.append, "hybrid", "starting", every=0.01) as beat:
         beat.doing("fitting ridge alpha 1")
         wait_for(3)
         beat.doing("fitting ridge alpha 3")
@@ -95,7 +95,11 @@ def test_the_hybrid_choice_says_what_it_does_with_numbers_for_reading(
         return fit(r, SVDParams(n_factors=5, n_epochs=5), progress=False)
 
     hybrid.choose(ratings, fit_one, content, seed=0, log=lines.append)  # type: ignore[arg-type]
-    assert lines[0].startswith(f"hybrid: choosing the content map on {len(ratings):,} ratings")
+    start = f"hybrid: choosing the content map on {len(ratings):,} ratings"
+    first = next(k for k, ln in enumerate(lines) if ln.startswith(start))
+    # before it only the heartbeat, naming the step (never a bare "working")
+    assert all(ln.startswith("hybrid: holding out the ratings") for ln in lines[:first]), lines
+    assert not any("working" in ln for ln in lines), lines
     k_line = next(ln for ln in lines if ln.startswith("hybrid: rated titles, RMSE by K: "))
     # every figure with 4 decimals, not Python's 16 ("K 0: 0.8993", not 0.8993350953925926)
     figures = re.findall(r"\d+\.\d+", k_line)
