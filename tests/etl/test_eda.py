@@ -4,7 +4,6 @@ number a finding quotes matches a direct pandas computation over the processed f
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 import struct
@@ -553,17 +552,3 @@ def test_degenerate_findings_exist_in_both_languages() -> None:
     assert charts["anomalies"].findings["es"] == NO_ANOMALIES["es"]
     assert charts["durations"].findings["es"].startswith("La serie con más temporadas es z (3 ")
     assert "Amazon Prime Video (sin clasificación)" in charts["maturity"].findings["es"]
-
-
-def test_the_report_says_how_far_it_is(demo_dir, tmp_path, caplog) -> None:
-    """Issue 22 item 12: a line after every chart with the count, the time spent and an ETA
-    (a chart takes a second or two; the report up to a minute at full scale)."""
-    caplog.set_level(logging.INFO, logger="etl.eda")
-    _, charts = build_report(demo_dir, tmp_path / "eda.html")
-    lines = [r.getMessage() for r in caplog.records if r.name == "etl.eda"]
-    steps = [ln for ln in lines if " drawn, " in ln]
-    n = len(charts)
-    assert len(steps) == n > 5
-    for k, (line, chart) in enumerate(zip(steps, charts, strict=True), start=1):
-        assert re.fullmatch(rf"chart {k}/{n} {chart.name} drawn, [\d.]+ s, about \d+ s left",
-                            line), line  # fmt: skip
