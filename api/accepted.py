@@ -1,35 +1,77 @@
-"""What each parameter of the API accepts, in words: shown in error bodies and in /docs."""
+"""What each parameter of the API accepts, in words, in the answer's language: the `accepted`
+field of an error body (and, in English, the parameter descriptions of /docs).
+
+The sentences are locales/api.<lang>.po's `accepted_<parameter>`; the words they list (platform,
+kind and duration aliases, genre keys, the ranges) come from the vocabulary's tables and the
+catalogue's limits, so a new platform or alias needs no edit here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cache
+
+import locales
 from catalog import validate as v
 from domain.genres import GENRES
 from domain.vocabulary import (
     DURATION_TYPE_INFO,
     KIND_INFO,
     PLATFORM_INFO,
+    DurationType,
+    Kind,
+    Platform,
     accepted_words,
 )
 
-# The words come from the vocabulary's tables: a new platform or alias needs no edit here.
-PLATFORM_ACCEPTED = f"one of {accepted_words(PLATFORM_INFO.values())}; any case"
+DOMAIN = "api"  # locales/api.<lang>.po, as api/words.py
+
+# Every parameter with an `accepted_<name>` text; each route's parameters are among them
+# (tests/api/test_api_errors.py).
+PARAMETERS = (
+    "year", "platform", "duration_type", "scored", "user_id", "title", "q", "n", "limit",
+    "kind", "title_id", "offset", "genre", "decade", "min_score", "sort", "format", "lang",
+    "name",
+)  # fmt: skip
+# What an answer other than a parameter's asks for: an ambiguous title's `candidates`, an id
+# to find with /search, an unknown path, a method, the model, the admin token.
+OTHER = ("ambiguous", "title_id_search", "endpoints", "methods", "model", "token", "set_token")
+
+
+def _words(lang: str, records: Iterable[Platform | Kind | DurationType]) -> str:
+    """The vocabulary's accepted words with `lang`'s connecting words ("also", "for")."""
+    also = locales.text(DOMAIN, lang, "accepted_also")
+    alias = locales.text(DOMAIN, lang, "accepted_alias")
+    return accepted_words(records, also, alias)
+
+
+@cache
+def _fields(lang: str) -> dict[str, object]:
+    return {
+        "platforms": _words(lang, PLATFORM_INFO.values()),
+        "kinds": _words(lang, KIND_INFO.values()),
+        "durations": _words(lang, DURATION_TYPE_INFO.values()),
+        "genres": ", ".join(GENRES),
+        "year_min": v.YEAR_MIN,
+        "year_max": v.YEAR_MAX,
+        "score_min": f"{v.SCORE_MIN:g}",
+        "score_max": f"{v.SCORE_MAX:g}",
+        "limit_max": v.LIMIT_MAX,
+        "offset_max": v.OFFSET_MAX,
+    }
+
+
+def accepted(lang: str, name: str, **fields: object) -> str | None:
+    """What `name` (a parameter, or one of OTHER) accepts, in `lang`; None for a name with no
+    text (a parameter no route declares)."""
+    template = locales.messages(DOMAIN, lang).get(f"accepted_{name}")
+    if template is None:
+        return None
+    return template.format(**_fields(lang), **fields)
+
+
+# The English texts, for the parameter descriptions of /docs (api/params.py).
 ACCEPTED: dict[str, str] = {
-    "year": f"a release year, a whole number from {v.YEAR_MIN} to {v.YEAR_MAX}",
-    "platform": PLATFORM_ACCEPTED,
-    "duration_type": f"one of {accepted_words(DURATION_TYPE_INFO.values())}; any case",
-    "scored": "a number from 0 to 5 (the user rating scale), e.g. 3.5",
-    "user_id": "a non-negative whole number (a userId of the ratings)",
-    "title": "a title id such as 'ns123' or (part of) a title name",
-    "q": "some text to search for in title names (typos forgiven)",
-    "n": f"a whole number from 1 to {v.LIMIT_MAX}",
-    "limit": f"a whole number from 1 to {v.LIMIT_MAX}",
-    "kind": f"one of {accepted_words(KIND_INFO.values())}; any case",
-    "title_id": "a title id such as 'ns123': platform letter + show_id",
-    "offset": f"a whole number from 0 to {v.OFFSET_MAX} (0 = the first result)",
-    "genre": f"one of {', '.join(GENRES)}, a genre's name in English or Spanish, or a "
-    "platform's own label ('TV Comedies')",
-    "decade": "its first year, a multiple of 10: 1990 for the 1990s",
-    "sort": "'score' (best mean score first, few votes count less) or 'newest' (release year, "
-    "then date added)",
-    "words": "platform, type, genre, year or decade, minimum score (4+) and sort, in any order",
+    name: text for name in PARAMETERS if (text := accepted("en", name)) is not None
 }
+PLATFORM_ACCEPTED = ACCEPTED["platform"]

@@ -39,8 +39,9 @@ DESCRIPTION = (
     "parameter, 404 for an unknown platform or title, 409 when a title name is "
     "ambiguous (pick an id from `candidates`), 503 when a recommendation is asked for "
     "and no model is loaded. Lists are paged: `offset`, `limit` (or `n`) and the `total` "
-    "matching. Text fields (reasons, year wording, genre names) follow `lang` or the "
-    "Accept-Language header, English by default. Every GET answers HEAD too."
+    "matching. The words (reasons, a year in words, genre names, an error's `detail` and "
+    "`accepted`) follow `lang` or the Accept-Language header, English by default. Every GET "
+    "answers HEAD too."
 )
 
 

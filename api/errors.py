@@ -29,13 +29,13 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import words
-from api.accepted import ACCEPTED
+from api.accepted import accepted as accepted_text
 from api.language import LangKey, request_lang
 from api.schemas import ErrorName, ErrorOut, SearchHit
 from api.validation import reworded
-from catalog import AmbiguousTitle, ModelUnavailable, QueryError
+from catalog import AmbiguousTitle, ModelUnavailable, QueryError, ReloadError
 from catalog import SearchHit as CatalogSearchHit
-from catalog.errors import QueryErrorCode
+from catalog.errors import ModelProblem, QueryErrorCode
 from catalog.loading import CatalogLoadError
 
 log = logging.getLogger("api")
@@ -63,19 +63,20 @@ BY_CODE: dict[QueryErrorCode, tuple[int, ErrorName]] = {
     "invalid_sort": (422, "invalid_argument"),
     "unknown_word": (422, "invalid_argument"),
 }
-AMBIGUOUS_ACCEPTED = "one title id from `candidates`, or a more exact name"
 
 # The catalogue's argument names that an endpoint calls otherwise: /score_count's `scored` is
-# the catalogue's score, /search's `q` the text it searches for.
+# the catalogue's score, /search's `q` the text it searches for, /director's `name` the director.
 _ALSO_CALLED: dict[str, tuple[str, ...]] = {
     "score": ("scored",),
     "title": ("q",),
     "search_text": ("q",),
+    "director": ("name",),
 }
 
 
 class ApiError(Exception):
-    """An answer other than 200; rendered as ErrorOut."""
+    """An answer other than 200; rendered as ErrorOut. `detail` is already in `lang`;
+    `accepted`, when not given, is what `parameter` accepts, in `lang` too."""
 
     def __init__(
         self,
@@ -91,11 +92,13 @@ class ApiError(Exception):
         super().__init__(detail)
         self.status = status
         self.lang = lang  # the language of `detail`, sent as Content-Language
+        if accepted is None and parameter is not None:
+            accepted = accepted_text(lang or "en", parameter)
         self.body = ErrorOut(
             error=error,
             detail=detail,
             parameter=parameter,
-            accepted=accepted if accepted is not None else ACCEPTED.get(parameter or ""),
+            accepted=accepted,
             candidates=(
                 None
                 if candidates is None
@@ -107,14 +110,16 @@ class ApiError(Exception):
 
 def translate(e: QueryError, parameter: str | None, lang: LangKey = "en") -> ApiError:
     """The catalogue's QueryError as the API's answer, on the endpoint's `parameter`, its
-    `detail` in `lang` (api/words.py: by code and params, not from the English message)."""
+    `detail` and `accepted` in `lang` (api/words.py: by code and params, not from the English
+    message)."""
     status, error = BY_CODE[e.code]
     detail = words.error_detail(lang, e, parameter)
     if isinstance(e, AmbiguousTitle):
         return ApiError(
-            status, error, detail, parameter, AMBIGUOUS_ACCEPTED, candidates=e.candidates
-        )
-    return ApiError(status, error, detail, parameter)
+            status, error, detail, parameter, accepted_text(lang, "ambiguous"),
+            candidates=e.candidates, lang=lang,
+        )  # fmt: skip
+    return ApiError(status, error, detail, parameter, lang=lang)
 
 
 def parameter_of(arg: str, declared: Sequence[str] | None) -> str | None:
@@ -137,8 +142,23 @@ def no_such_title_id(title_id: str, lang: LangKey = "en") -> ApiError:
     """/title/{title_id}: the catalogue answers None for an id it does not carry."""
     detail = words.detail(lang, "error_no_such_title_id", value=words.shown_value(title_id))
     return ApiError(
-        404, "not_found", detail, "title_id",
-        "a title id such as 'ns123'; find ids with /search", lang=lang,
+        404, "not_found", detail, "title_id", accepted_text(lang, "title_id_search"), lang=lang
+    )
+
+
+def no_such_director(name: str, lang: LangKey = "en") -> ApiError:
+    """/director: no director's name holds the words."""
+    detail = words.detail(lang, "error_no_director", value=words.shown_value(name))
+    return ApiError(404, "not_found", detail, "name", lang=lang)
+
+
+def model_unavailable(problem: ModelProblem, lang: LangKey = "en") -> ApiError:
+    """503: why no model is served, worded in `lang` from the problem's code; the folder and
+    the loader's own error (program output) are quoted as they are."""
+    why = words.detail(lang, f"model_{problem.code}", folder=problem.folder, cause=problem.cause)
+    return ApiError(
+        503, "model_unavailable", words.detail(lang, "error_model_unavailable", why=why),
+        accepted=accepted_text(lang, "model"), lang=lang,
     )  # fmt: skip
 
 
@@ -159,17 +179,26 @@ def _http_error(request: Request, exc: StarletteHTTPException, lang: LangKey) ->
     if exc.status_code == 404:
         return ApiError(
             404, "not_found", words.detail(lang, "error_no_endpoint", value=repr(path)),
-            accepted="see /docs for the endpoints",
+            accepted=accepted_text(lang, "endpoints"), lang=lang,
         )  # fmt: skip
     if exc.status_code == 405:
         allow = (exc.headers or {}).get("Allow", "")
         detail = words.detail(lang, "error_method_not_allowed", method=request.method, path=path)
         return ApiError(
             405, "method_not_allowed", detail,
-            accepted=f"methods: {allow}" if allow else None, headers=exc.headers,
+            accepted=accepted_text(lang, "methods", allow=allow) if allow else None,
+            headers=exc.headers, lang=lang,
         )  # fmt: skip
     error: ErrorName = "invalid_argument" if exc.status_code < 500 else "internal_error"
-    return ApiError(exc.status_code, error, str(exc.detail), headers=exc.headers)
+    return ApiError(exc.status_code, error, str(exc.detail), headers=exc.headers, lang=lang)
+
+
+def reload_failed(exc: CatalogLoadError, version: str, lang: LangKey = "en") -> ApiError:
+    """503 for a refused reload: what keeps serving, in `lang`; why (a file, a column, the
+    loader's error) as the holder gave it."""
+    reason = exc.reason if isinstance(exc, ReloadError) else str(exc)
+    detail = words.detail(lang, "error_reload_failed", version=version, reason=reason)
+    return ApiError(503, "reload_failed", detail, lang=lang)
 
 
 def install(app: FastAPI) -> None:
@@ -184,27 +213,23 @@ def install(app: FastAPI) -> None:
         lang = request_lang(request)
         return _render(translate(exc, parameter_of(exc.arg, _declared(request)), lang), lang)
 
-    async def model_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        # why (the folder, the file) is the loader's own English: a path and an exception
+    async def no_model(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ModelUnavailable)
         lang = request_lang(request)
-        return _render(
-            ApiError(
-                503,
-                "model_unavailable",
-                words.detail(lang, "error_model_unavailable", why=exc),
-                accepted="the catalogue questions still answer; see /health for the model state",
-            ),
-            lang,
-        )
+        return _render(model_unavailable(exc.problem, lang), lang)
 
     async def load_error(request: Request, exc: Exception) -> JSONResponse:
-        return _render(ApiError(503, "reload_failed", str(exc)))
+        assert isinstance(exc, CatalogLoadError)
+        lang = request_lang(request)
+        holder = getattr(request.app.state, "holder", None)
+        version = holder.current.info.version if holder is not None else "?"
+        return _render(reload_failed(exc, version, lang), lang)
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         lang = request_lang(request)
         detail, parameter = reworded(exc, lang)
-        return _render(ApiError(422, "invalid_argument", detail, parameter), lang)
+        return _render(ApiError(422, "invalid_argument", detail, parameter, lang=lang), lang)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -214,11 +239,12 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         lang = request_lang(request)
-        return _render(ApiError(500, "internal_error", words.detail(lang, "error_internal")), lang)
+        detail = words.detail(lang, "error_internal")
+        return _render(ApiError(500, "internal_error", detail, lang=lang), lang)
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(QueryError, query_error)
-    app.add_exception_handler(ModelUnavailable, model_unavailable)
+    app.add_exception_handler(ModelUnavailable, no_model)
     app.add_exception_handler(CatalogLoadError, load_error)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http_error)

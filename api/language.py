@@ -58,8 +58,9 @@ async def get_lang(
     lang: Annotated[
         LangKey | None,
         Query(
-            description="Language of the text fields (reasons, year wording, genre names): "
-            "'en' or 'es'. Without it the Accept-Language header decides; default English"
+            description="Language of the words in the answer (reasons, a year in words, genre "
+            "names; an error's detail and what to send instead): 'en' or 'es'. Without it the "
+            "Accept-Language header decides; default English"
         ),
     ] = None,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,

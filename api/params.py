@@ -91,6 +91,14 @@ SearchText = Annotated[
     Query(json_schema_extra=NON_BLANK, max_length=TEXT_MAX, description=ACCEPTED["q"],
           examples=["stranger things"]),
 ]  # fmt: skip
+DirectorName = Annotated[
+    str,
+    NonBlank,
+    Query(json_schema_extra=NON_BLANK, max_length=TEXT_MAX,
+          description=f"Director: {ACCEPTED['name']}; accents and case aside, words in any "
+          "order. No director answers 404; words several directors share answer their names "
+          "in `candidates`", examples=["martin scorsese"]),
+]  # fmt: skip
 Limit = Annotated[int, Query(ge=1, le=v.LIMIT_MAX, description=f"At most: {ACCEPTED['limit']}")]
 UserId = Annotated[
     int,

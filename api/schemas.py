@@ -253,12 +253,28 @@ class SimilarTitle(Out):
     title: TitleRef = Field(description="A similar title")
     similarity: Rounded = Field(
         examples=[0.83],
-        description="basis 'ratings': cosine of the model's title factors, -1..1; basis "
-        "'content': the share of the title's genres, cast and director (idf-weighted) "
+        description="basis 'ratings': the model's similarity, -1..1 (the cosine of the "
+        "title factors, blended with the titles' content by how many people rated both); "
+        "basis 'content': the share of the title's genres, cast and director (idf-weighted) "
         "it shares, 0..1",
     )
     basis: Literal["ratings", "content"] = Field(
         description="'ratings' from the model; 'content' for a title nobody rated (or no model)"
+    )
+    reason_codes: list[str] = Field(
+        default_factory=list,
+        description="Why it is similar, most specific first: 'same_director', 'same_cast', "
+        "'same_genre:<genre key>' (the rarest genre both share worth naming), 'co_rated' "
+        "(many people rated both, and alike); the same in every language. Empty for basis "
+        "'content' (there the similarity is the share of genres, cast and director)",
+        examples=[["same_director", "same_genre:drama"]],
+    )
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="The same reasons in words, in the answer's language (lang, "
+        "Accept-Language), as the bot says them: 'same director', 'also drama', 'people who "
+        "liked it liked this'",
+        examples=[["same director", "also drama"]],
     )
 
 
@@ -407,6 +423,33 @@ class TitlesOut(BaseModel):
     total: int = Field(description="Titles matching the filters, over every page", examples=[238])
     offset: int = Field(description="Where this page starts", examples=[0])
     items: list[BrowseTitle] = Field(description="At most `limit` titles in the sort order")
+
+
+class DirectorOut(BaseModel):
+    """The titles a director made, per platform; or, when the words name several directors,
+    their names to ask again with."""
+
+    query: str = Field(description="The name as received")
+    director: str | None = Field(
+        description="The director, as the data writes the name; null when the words name "
+        "several directors (see `candidates`)",
+        examples=["Martin Scorsese"],
+    )
+    candidates: list[str] = Field(
+        description="When the words name several directors: their names, most titles first "
+        "(at most 8); ask again with one. Empty when `director` is set",
+        examples=[["Martin Scorsese", "Martin Campbell"]],
+    )
+    per_platform: dict[str, int] = Field(
+        description="The director's titles per platform, over every page",
+        examples=[{"netflix": 5, "amazon": 2}],
+    )
+    total: int = Field(description="The director's titles, over every page", examples=[7])
+    offset: int = Field(description="Where this page starts", examples=[0])
+    titles: list[TitleRef] = Field(
+        description="At most `limit` titles, by platform (amazon, disney, hulu, netflix), "
+        "newest first within one"
+    )
 
 
 class ErrorOut(BaseModel):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fastapi.exceptions import RequestValidationError
 
 from api import words
-from api.accepted import ACCEPTED
+from api.accepted import accepted
 from api.language import LangKey
 from catalog import QueryError, browse
 from catalog import validate as v
@@ -26,6 +26,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "user_id": v.parse_user_id,
     "title": v.parse_text,
     "q": lambda x: v.parse_text(x, "search text"),
+    "name": lambda x: v.parse_text(x, "director"),
     "n": lambda x: v.parse_limit(x, "n"),
     "limit": v.parse_limit,
     "kind": v.parse_kind,
@@ -46,8 +47,9 @@ def reworded(exc: RequestValidationError, lang: LangKey = "en") -> tuple[str, st
     value = first.get("input")
     if first.get("type") == "missing":
         detail = words.detail(lang, "error_missing", arg=name)
-        if name in ACCEPTED and lang == "en":  # what to send is English (the `accepted` field)
-            detail += f"; give {ACCEPTED[name]}"
+        what = accepted(lang, name or "")
+        if what is not None:
+            detail = words.detail(lang, "error_give", detail=detail, accepted=what)
         return detail, name
     parser = PARSERS.get(name or "")
     if parser is not None:
@@ -57,14 +59,15 @@ def reworded(exc: RequestValidationError, lang: LangKey = "en") -> tuple[str, st
             return words.error_detail(lang, e, name), name
         except Exception:  # a parser may choke on what FastAPI passed; fall through
             pass
-    if name in ACCEPTED:
+    what = accepted(lang, name or "")
+    if what is not None:
         # Our parser took what the schema refused (e.g. user_id '٣': Python reads Arabic-Indic
         # digits, pydantic does not): still our own words, never pydantic's "Input should be...".
-        label = name.replace("_", " ")
+        label = (name or "").replace("_", " ")
         shown = words.detail(
             lang, "error_invalid_parameter", arg=label, value=repr(str(value)[:50])
         )
-        return (f"{shown}; give {ACCEPTED[name]}" if lang == "en" else shown), name
+        return words.detail(lang, "error_give", detail=shown, accepted=what), name
     msg = first.get("msg", "invalid value")  # pydantic's English: a case no parser covers
     shown = words.detail(lang, "error_invalid_parameter", arg=name or "argument", value=repr(value))
     return f"{shown}: {msg}", name

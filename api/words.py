@@ -1,12 +1,16 @@
 """The API's text fields in the client's language (locales/api.<lang>.po): a show's year as its
 platform means it ("since 1989", "latest season 2019"; docs/data.md), a recommendation's
-reason, and every error's `detail` (by the QueryError's code and params, never its English)."""
+reason, a similar title's reasons, and every error's `detail` (by the QueryError's code and
+params, never its English)."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 import locales
 from catalog import AmbiguousTitle, QueryError, Recommendation
-from catalog.errors import QUERY_ERROR_CODES
+from catalog.errors import QUERY_ERROR_CODES, ModelProblemCode
+from domain.genres import genre_name
 from domain.vocabulary import PLATFORM_LETTERS, YearMeaning
 
 DOMAIN = "api"
@@ -32,6 +36,19 @@ def reason(lang: str, rec: Recommendation) -> str:
     why = locales.messages(DOMAIN, lang).get(f"why_{rec.reason_code}")
     text = locales.text(DOMAIN, lang, verdict).format(**values)
     return f"{text}; {why.format(**values)}" if why else text
+
+
+SIMILAR_REASONS = ("same_director", "same_cast", "co_rated")  # and "same_genre:<key>"
+
+
+def similar_reason(lang: str, code: str) -> str | None:
+    """One of /similar's reason codes (model/similarity.py) in words, as the bot says it:
+    "same director", "also drama", "people who liked it liked this"; None for a code we have
+    no words for."""
+    if code.startswith("same_genre:"):
+        genre = genre_name(code.split(":", 1)[1], lang).lower()
+        return locales.text(DOMAIN, lang, "reason_same_genre").format(genre=genre)
+    return locales.text(DOMAIN, lang, f"reason_{code}") if code in SIMILAR_REASONS else None
 
 
 # ---------------------------------------------------------------- error details
@@ -60,10 +77,17 @@ OTHER_ERROR_KEYS = (
     "error_missing",
     "error_invalid_parameter",
     "error_no_such_title_id",
+    "error_no_director",
     "error_no_endpoint",
     "error_method_not_allowed",
     "error_model_unavailable",
     "error_internal",
+    "error_forbidden",
+    "error_unauthorized",
+    "error_reload_failed",
+    "error_give",
+    # the 503's reason, one per catalog.errors.ModelProblemCode
+    *(f"model_{code}" for code in get_args(ModelProblemCode)),
 )
 
 

@@ -65,6 +65,14 @@ def _main(argv: list[str] | None) -> int:
         help="the Telegram bot only: without TELEGRAM_BOT_TOKEN stop with exit code 2 "
         "instead of starting the console chat (the container's `bot` command)",
     )
+    # The container checks this before it builds data on an empty volume (docker/entrypoint.sh):
+    # a missing token is said at once, not after minutes of ETL and training.
+    parser.add_argument(
+        "--check-settings",
+        action="store_true",
+        help="check the settings (with --telegram: that TELEGRAM_BOT_TOKEN is set; with "
+        "WEBHOOK_URL: its secret) and exit: 0 good, 2 not; loads no data",
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help="console language: es (default) or en")
     parser.add_argument(
         "--check",
@@ -118,6 +126,8 @@ def _main(argv: list[str] | None) -> int:
             log.critical("%s", e)
             print(f"cannot start: {e}", file=sys.stderr)
             return 2
+    if args.check_settings:
+        return 0
 
     try:
         holder = CatalogHolder(settings.data_dir, settings.recommend_threshold, blas_threads=1)

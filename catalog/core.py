@@ -19,7 +19,7 @@ from catalog import browse, titles
 from catalog import validate as v
 from catalog.browse import BrowsePage, BrowseQuery, BrowseTable
 from catalog.content import ContentSimilarity
-from catalog.errors import ModelUnavailable
+from catalog.errors import ModelProblem, ModelUnavailable
 from catalog.index import CatalogIndex
 from catalog.loading import RecommenderLoader, load_catalog
 from catalog.memo import Memo
@@ -71,17 +71,22 @@ class Catalog:
         recommender: RecommenderModel | None,
         model_error: str | None,
         threshold: float,
+        model_problem: ModelProblem | None = None,
     ) -> None:
         self.index = index
         self.info = info
         self.recommender = recommender
         self.model_error = model_error
+        # model_error's parts (a code, the folder, the loader's error) for front ends to word
+        self.model_problem = model_problem
         self.threshold = threshold
         # The model's titles as served, for the totals of /top and /similar pages.
         self._ranked: tuple[RecommenderModel, RankedTitles] | None = None
         # answers asked again: similar lists (each page, each card), search pages (same words)
         self._watch_pages: Memo[tuple[str, int, int], WatchPage] = Memo(WATCH_PAGES_KEPT)
-        self._similar_lists: Memo[tuple[str, int], tuple[RecommendedTitle, ...]] = Memo(
+        # title id -> the longest similar list computed for it, and whether it holds the whole
+        # ranking (shorter asks are its prefix: the ranking breaks ties by row)
+        self._similar_lists: Memo[str, tuple[tuple[RecommendedTitle, ...], bool]] = Memo(
             SIMILAR_LISTS_KEPT
         )
         # folded director name -> (the name as written, its rows); built on the first /director
@@ -106,7 +111,12 @@ class Catalog:
         """
         loaded = load_catalog(Path(data_dir), float(threshold), recommender_loader)
         return cls(
-            loaded.index, loaded.info, loaded.recommender, loaded.model_error, float(threshold)
+            loaded.index,
+            loaded.info,
+            loaded.recommender,
+            loaded.model_error,
+            float(threshold),
+            loaded.model_problem,
         )
 
     # ---------------------------------------------------------------- the four questions
@@ -283,7 +293,8 @@ class Catalog:
 
     def _model(self) -> RecommenderModel:
         if self.recommender is None:
-            raise ModelUnavailable(self.model_error or "no recommendation model is loaded")
+            problem = self.model_problem or ModelProblem("no_model")
+            raise ModelUnavailable(self.model_error or str(problem), problem)
         return self.recommender
 
     def _ref(self, title: object) -> TitleRef:
@@ -328,16 +339,18 @@ class Catalog:
         model = self._model()
         rated_ids = getattr(model, "rated_ids", None)  # test doubles may not say: none rated
         rated = rated_ids(uid) if rated_ids is not None else ()
-        total = self._ranked_titles(model).top_total(rated, p, k)
+        ranked = self._ranked_titles(model)
+        total = ranked.top_total(rated, p, k)
         want = min(start + count, total)
         if start >= want:
             return RankedPage(total, start, ())
-        ask = want + 10  # a few spare: the model may know ids the catalogue no longer carries
+        # spare for the ids the model knows and the catalogue does not serve: one call suffices
+        ask = want + ranked.unserved + 10
         while True:
             scored = model.top_n(uid, ask, platform=p, kind=k)
-            items = scored_titles(self.index.rows, scored, want, _n_titles(model))
-            if len(items) >= want or len(scored) < ask:
-                return RankedPage(total, start, tuple(items[start:want]))
+            items = scored_titles(self.index.rows, scored, want, _n_titles(model), start)
+            if len(items) >= want - start or len(scored) < ask:
+                return RankedPage(total, start, tuple(items))
             ask *= 2
 
     def similar_page(self, title: object, n: object = 10, offset: object = 0) -> RankedPage:
@@ -357,8 +370,7 @@ class Catalog:
         want = min(start + count, total)
         if start >= want:
             return RankedPage(total, start, ())
-        found = self._similar_lists.get((ref.id, want), lambda: self._similar(ref, want))
-        return RankedPage(total, start, tuple(found[start:want]))
+        return RankedPage(total, start, self._similar_list(ref, want)[start:want])
 
     def _ranked_titles(self, model: RecommenderModel) -> RankedTitles:
         cached = self._ranked
@@ -374,7 +386,20 @@ class Catalog:
         (catalog/content.py), marked reason_code="content"."""
         count = v.parse_limit(n, "n")
         ref = self._ref(title)
-        return list(self._similar_lists.get((ref.id, count), lambda: self._similar(ref, count)))
+        return list(self._similar_list(ref, count))
+
+    def _similar_list(self, ref: TitleRef, want: int) -> tuple[RecommendedTitle, ...]:
+        """The first `want` titles like `ref` (fewer when the ranking holds fewer). One list per
+        title is kept, grown by doubling: walking every page of /similar computes the ranking
+        about twice over, not once per page (each page used to rank and explain every title
+        before it, and keep that list as well)."""
+        kept = self._similar_lists.find(ref.id)
+        if kept is not None and (len(kept[0]) >= want or kept[1]):
+            return kept[0][:want]
+        size = max(want, 2 * len(kept[0])) if kept is not None else want
+        found = self._similar(ref, size)
+        self._similar_lists.put(ref.id, (found, len(found) < size))
+        return found[:want]
 
     def _similar(self, ref: TitleRef, count: int) -> tuple[RecommendedTitle, ...]:
         model = self.recommender

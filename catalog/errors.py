@@ -8,6 +8,7 @@ what a message needs (a range's min/max, accepted names); str(e) is the English 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, get_args
 
@@ -97,5 +98,32 @@ class AmbiguousTitle(QueryError):
         self.candidates: tuple[SearchHit, ...] = tuple(candidates)
 
 
+# Why no model is served, for front ends to word in a person's language (the API's 503).
+ModelProblemCode = Literal["no_models_folder", "model_not_loaded", "no_model"]
+
+
+@dataclass(frozen=True)
+class ModelProblem:
+    """Why no model is served: `code`, the models `folder`, and where loading failed the
+    loader's own error (`cause`, "UnpicklingError: ..." as raised: program output, quoted as
+    it is in every language). str() is the English sentence logs, /health and /status show."""
+
+    code: ModelProblemCode
+    folder: str = ""
+    cause: str | None = None
+
+    def __str__(self) -> str:
+        if self.code == "no_models_folder":
+            return f"no model: {self.folder} does not exist (run `python -m model train`)"
+        if self.code == "model_not_loaded":
+            return f"model not loaded from {self.folder}: {self.cause}"
+        return "no recommendation model is loaded"
+
+
 class ModelUnavailable(CatalogError):
-    """A recommendation was asked for but no model is loaded; the message says why."""
+    """A recommendation was asked for but no model is loaded; the message (and `problem`,
+    for front ends that word it themselves) says why."""
+
+    def __init__(self, message: str, problem: ModelProblem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or ModelProblem("no_model")

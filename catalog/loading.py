@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, ModelProblem
 from catalog.index import CatalogIndex, build_index
 from catalog.recommend import RecommenderModel
 from catalog.results import CatalogInfo, FileInfo
@@ -185,14 +185,14 @@ def load_recommender(
     threshold: float,
     kinds: Mapping[str, str],
     loader: RecommenderLoader | None,
-) -> tuple[RecommenderModel | None, str | None]:
+) -> tuple[RecommenderModel | None, ModelProblem | None]:
     """(recommender, None) or (None, why): a missing or broken model never stops the catalogue."""
     if not models_dir.is_dir():
-        return None, f"no model: {models_dir} does not exist (run `python -m model train`)"
+        return None, ModelProblem("no_models_folder", str(models_dir))
     try:
         return (loader or default_recommender_loader)(models_dir, threshold, kinds), None
     except Exception as e:  # ModelError, but also whatever a corrupt pickle or import throws
-        return None, f"model not loaded from {models_dir}: {type(e).__name__}: {e}"
+        return None, ModelProblem("model_not_loaded", str(models_dir), f"{type(e).__name__}: {e}")
 
 
 def model_fingerprint(models_dir: Path) -> tuple[str | None, dict[str, object]]:
@@ -232,7 +232,11 @@ class LoadedCatalog:
     index: CatalogIndex
     info: CatalogInfo
     recommender: RecommenderModel | None
-    model_error: str | None
+    model_problem: ModelProblem | None
+
+    @property
+    def model_error(self) -> str | None:
+        return None if self.model_problem is None else str(self.model_problem)
 
 
 def build_from_sources(sources: Sequence[Source]) -> tuple[CatalogIndex, int]:
@@ -293,7 +297,8 @@ def load_catalog(
     rows = index.rows
     kinds = dict(zip(rows.ids, rows.kind, strict=True))
     models_dir = data_dir / "models"
-    recommender, model_error = load_recommender(models_dir, threshold, kinds, recommender_loader)
+    recommender, model_problem = load_recommender(models_dir, threshold, kinds, recommender_loader)
+    model_error = None if model_problem is None else str(model_problem)
     model_version, model_summary = model_fingerprint(models_dir)
     files = tuple(s.info for s in sources)
     info = CatalogInfo(
@@ -310,7 +315,7 @@ def load_catalog(
         load_seconds=time.perf_counter() - started,
         as_of=_as_of(rows),
     )
-    return LoadedCatalog(index, info, recommender, model_error)
+    return LoadedCatalog(index, info, recommender, model_problem)
 
 
 def _as_of(rows: TitleRows) -> dt.date | None:

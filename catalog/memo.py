@@ -49,5 +49,25 @@ class Memo(Generic[K, V]):
                 self._answers.popitem(last=False)
         return value
 
+    def find(self, key: K) -> V | None:
+        """The answer kept for `key` (now the most recently used), or None."""
+        with self._lock:
+            found = self._answers.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self._answers.move_to_end(key)
+                self.hits += 1
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        """Keep `value` for `key`, replacing what was kept (a longer answer to the same
+        question)."""
+        with self._lock:
+            self._answers[key] = value
+            self._answers.move_to_end(key)
+            if len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
     def __len__(self) -> int:
         return len(self._answers)

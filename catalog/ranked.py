@@ -24,6 +24,8 @@ class RankedTitles:
         self.index = {t: i for i, t in enumerate(title_ids)}
         row = np.array([rows.row_of_id.get(t, -1) for t in title_ids], dtype=np.int64)
         self.served = row >= 0
+        # the model's titles the catalogue does not serve: the spare a page must ask for
+        self.unserved = int(np.count_nonzero(~self.served))
         # the model's own filters: a title id's first letter is its platform (model/ranking.py)
         self.letter = np.array([t[:1] for t in title_ids], dtype=object)
         kinds = np.asarray(rows.kind, dtype=object)

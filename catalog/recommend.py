@@ -69,13 +69,17 @@ def recommendation(user_id: int | None, ref: TitleRef, pred: Prediction) -> Reco
 
 
 def scored_titles(
-    rows: TitleRows, scored: Iterable[Scored], count: int, n_titles: int
+    rows: TitleRows, scored: Iterable[Scored], count: int, n_titles: int, start: int = 0
 ) -> list[RecommendedTitle]:
-    """The first `count` scored titles the catalogue serves, with their figures."""
+    """The first `count` scored titles the catalogue serves, with their figures; from the
+    `start`-th of them when given (a deep page builds only its own titles)."""
     out: list[RecommendedTitle] = []
+    skipped = 0
     for s in scored:
         row = rows.row_of_id.get(s.title_id)
-        if row is not None:
+        if row is not None and skipped < start:
+            skipped += 1
+        elif row is not None:
             predicted = _finite(getattr(s, "predicted", None))
             pct = _finite(getattr(s, "percentile", None))
             top = None
@@ -88,7 +92,7 @@ def scored_titles(
                     rows.refs[row], estimate=float(s.estimate), predicted=predicted, top_percent=top
                 )
             )
-        if len(out) == count:
+        if skipped + len(out) == count:
             break
     return out
 
@@ -156,6 +160,8 @@ def with_reasons(
 
 
 def _finite(x: object) -> float | None:
+    if isinstance(x, float | np.floating):  # the model's figures: no Protocol check (14 µs)
+        return float(x) if np.isfinite(x) else None
     if not isinstance(x, str | bytes | bytearray | SupportsFloat | SupportsIndex):
         return None  # nothing float() takes
     try:

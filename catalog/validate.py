@@ -38,7 +38,9 @@ SCORE_MIN, SCORE_MAX = 0.0, 5.0
 YEAR_MIN = 1850
 YEAR_MAX = dt.date.today().year + 5
 LIMIT_MAX = 100
-OFFSET_MAX = 10_000  # more than the titles one search can match (23k titles, ~22k names)
+# Past the last page of any list: /titles, /top and /similar page through every title of a
+# full-scale catalogue (23k), with room to grow; deeper costs no more than the whole ranking.
+OFFSET_MAX = 100_000
 TEXT_MAX = 200
 # One rule for user ids everywhere -- bot commands, callback data, the API: a whole number from
 # 0 to 2**63 - 1 (SQLite's INTEGER). Dataset userIds (int32) and Telegram ids (< 2**53) fit;

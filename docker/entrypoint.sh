@@ -83,8 +83,11 @@ cmd="${1:-bot}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
     # the Telegram bot only: a container has no terminal, so no token stops it with one line
-    # and exit 2 (python -m bot --telegram); `console` is the console chat (docker run -it)
-    bot) record_service bot; prepare; exec "$PYTHON" -m bot --telegram "$@" ;;
+    # and exit 2 (python -m bot --telegram), checked before `prepare` builds data on an empty
+    # volume (minutes); `console` is the console chat (docker run -it)
+    bot) record_service bot
+         "$PYTHON" -m bot --telegram --check-settings "$@"
+         prepare; exec "$PYTHON" -m bot --telegram "$@" ;;
     console) prepare; exec "$PYTHON" -m bot --console "$@" ;;
     api) record_service api; prepare; exec "$PYTHON" -m api "$@" ;;
     # `refresh serve` (the compose service), or `refresh run|list|rollback VERSION` by hand

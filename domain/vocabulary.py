@@ -282,10 +282,16 @@ def duration_type_key(text: object) -> str | None:
     return DURATION_TYPE_ALIASES.get(fold(text)) if isinstance(text, str) else None
 
 
-def accepted_words(records: Iterable[Platform | Kind | DurationType]) -> str:
+def accepted_words(
+    records: Iterable[Platform | Kind | DurationType],
+    also: str = "also {others}",
+    alias: str = "{words} for {key}",
+) -> str:
     """Every word a look-up accepts, for messages: "amazon, disney, hulu, netflix (also a, prime,
     ... for amazon; d, disney+, ... for disney; h for hulu; n for netflix)". Written from the
-    tables, so a new platform or alias is in every message without another edit."""
+    tables, so a new platform or alias is in every message without another edit. `also` and
+    `alias` are the connecting words in another language ("también {others}", "{words} para
+    {key}")."""
     keys: list[str] = []
     others: list[str] = []
     for r in records:
@@ -293,13 +299,13 @@ def accepted_words(records: Iterable[Platform | Kind | DurationType]) -> str:
         # one spelling per folded form: "pelicula" stands for "película" too
         seen: set[str] = set()
         words: list[str] = []
-        for alias in r.aliases:
-            if fold(alias) not in seen:
-                seen.add(fold(alias))
-                words.append(alias)
+        for a in r.aliases:
+            if fold(a) not in seen:
+                seen.add(fold(a))
+                words.append(a)
         if words:
-            others.append(f"{', '.join(words)} for {r.key}")
-    return ", ".join(keys) + (f" (also {'; '.join(others)})" if others else "")
+            others.append(alias.format(words=", ".join(words), key=r.key))
+    return ", ".join(keys) + (f" ({also.format(others='; '.join(others))})" if others else "")
 
 
 def platform_name(key: str, lang: str = "en") -> str:

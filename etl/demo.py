@@ -82,6 +82,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def say(line: str) -> None:
+    """A progress line on stderr (stdout keeps the one summary line)."""
+    print(f"etl.demo: {line}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.titles_from is None:
@@ -96,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         if not ids:
             print(f"etl.demo: error: no titles files in {args.titles_from}", file=sys.stderr)
             return 1
-    table = make_ratings(ids, genres, args.ratings, args.seed)
-    written = write_ratings(table, args.out / "ratings")
+    # Long work says what it does (issue 22): at full scale drawing takes ~15 s, writing ~15 s.
+    say(f"drawing {args.ratings:,} ratings for {len(ids):,} titles")
+    table = make_ratings(ids, genres, args.ratings, args.seed, say)
+    written = write_ratings(table, args.out / "ratings", say)
     # fewer than asked when the titles are too few (nobody rates more than 44% of them)
     print(
         f"etl.demo: {len(ids)} titles, {table.num_rows} ratings "

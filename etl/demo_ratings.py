@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -117,14 +118,22 @@ def _pick_titles(
     return users, titles
 
 
-def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> pa.Table:
+def make_ratings(
+    ids: list[str],
+    genres: list[list[str]],
+    n: int,
+    seed: int,
+    log: Callable[[str], None] | None = None,
+) -> pa.Table:
     """n (user, title) ratings that behave like real explicit ratings; no pair is rated twice.
 
     A latent score = user effect + title effect + a modest genre-taste part (users love one to
     three genres and dislike one) + noise, cut into half stars at the quantiles that give
     MovieLens' star shares. Sizes of the parts, activity and popularity follow the constants
-    above; tests/etl/test_etl_demo.py pins the resulting statistics and RMSE band.
+    above; tests/etl/test_etl_demo.py pins the resulting statistics and RMSE band. `log` hears
+    of each stage (at full scale the whole takes half a minute).
     """
+    say = log or (lambda _: None)
     rng = np.random.default_rng(seed + 1)
     n_titles = len(ids)
     n_users = max(2, n // RATINGS_PER_USER)
@@ -156,6 +165,7 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
             other_effect[other_at[g]] for g in tags
         ]
         content_effect[t] = float(np.mean(parts)) if parts else 0.0
+    say(f"titles' genres, directors and countries placed ({n_titles:,} titles)")
     p = rng.normal(0, 0.2, (n_users, FACTORS))
     common = np.argsort([-sum(g in gs for gs in plain[:5000]) for g in vocab])[
         : min(20, len(vocab))
@@ -181,8 +191,10 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
         POPULAR_IS_BETTER * log_pop + math.sqrt(1 - POPULAR_IS_BETTER**2) * own
     )
     user_bias = rng.normal(0, USER_SD, n_users)
+    say(f"tastes of {n_users:,} people drawn; picking what each rates")
     counts = _user_counts(n, n_users, max_count, rng)
     users, titles = _pick_titles(counts, popularity, rng)
+    say(f"{len(users):,} (person, title) pairs picked; scoring them")
     taste = np.einsum("ij,ij->i", p[users], q[titles])
     taste = (taste - taste.mean()) * math.sqrt(LOW_RANK_VAR) / (taste.std() or 1.0)
     latent = user_bias[users] + title_bias[titles] + taste + rng.normal(0, NOISE_SD, n)
@@ -191,8 +203,10 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
     ranks = np.empty(n, dtype=np.int64)
     ranks[np.argsort(latent, kind="stable")] = np.arange(n)
     halves = 1 + np.searchsorted(bounds, ranks, side="right")  # 1..10 = 0.5..5
+    say("scores cut into half stars at MovieLens' shares; ordering by person and time")
     stamps = rng.integers(TS_FROM, TS_TO, n)
     order = np.lexsort((stamps, users))
+    say("ordered; writing the title ids")
     rating_text = pa.array([f"{h / 2:.1f}" for h in range(11)])
     movie = pa.array(ids)
     # A handful of ratings point at titles that are not in the catalogue, as in the real files.
@@ -213,7 +227,11 @@ def make_ratings(ids: list[str], genres: list[list[str]], n: int, seed: int) -> 
     )
 
 
-def write_ratings(table: pa.Table, folder: Path) -> list[Path]:
+def write_ratings(
+    table: pa.Table, folder: Path, log: Callable[[str], None] | None = None
+) -> list[Path]:
+    """The ratings as the real files come (about 1.4M rows each); `log` hears of each file
+    written (at full scale eight, about three seconds each)."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("ratings_*.csv"):
         old.unlink()
@@ -232,6 +250,8 @@ def write_ratings(table: pa.Table, folder: Path) -> list[Path]:
                 ),
             )
         paths.append(path)
+        if log is not None:
+            log(f"wrote {path.name} ({k + 1}/{n_files})")
     # The marker the ETL reads to report these ratings as made up (etl/report.py).
     marker = {
         "generator": "python -m etl.demo",

@@ -28,7 +28,7 @@ from surprise import SVD
 
 from model import similarity
 from model.content import ContentFeatures
-from model.data import Ratings
+from model.data import Heartbeat, Ratings
 from model.trainset import CompactTrainset
 
 ALPHAS = (
@@ -121,12 +121,31 @@ def choose(
     log: Callable[[str], None] = lambda _: None,
 ) -> Choice:
     """The ridge strength (on new titles) and K (on rated titles), from one fit of the SVD on
-    the ratings left after holding out all ratings of 10% of titles and a tenth of the rest."""
+    the ratings left after holding out all ratings of 10% of titles and a tenth of the rest.
+    Says what it does at least every PROGRESS_EVERY seconds (`log`)."""
+    with Heartbeat(log, "hybrid", "holding out the ratings of a tenth of the titles") as beat:
+        return _choose(ratings, fit, content, seed, beat)
+
+
+def _choose(
+    ratings: Ratings,
+    fit: Callable[[Ratings], tuple[SVD, CompactTrainset]],
+    content: ContentFeatures,
+    seed: int,
+    beat: Heartbeat,
+) -> Choice:
+    log = beat.say
     started = time.perf_counter()
     train_rows, new_rows, held = split_new_titles(ratings, NEW_TITLE_SHARE, seed)
     rng = np.random.default_rng(seed + 1)
     warm = rng.random(len(train_rows)) < WARM_SHARE
     warm_rows, train_rows = np.sort(train_rows[warm]), np.sort(train_rows[~warm])
+    log(
+        f"hybrid: choosing the content map on {len(ratings):,} ratings: one fit without the "
+        f"ratings of {len(held):,} titles, then {len(ALPHAS)} ridge strengths and "
+        f"{len(SHRINKS)} shrinkages"
+    )
+    beat.doing("fitting the model without the held-out titles")
     algo, ts = fit(ratings.subset(train_rows))
     counts = np.bincount(ts.i_sorted, minlength=ts.n_items).astype(np.float64)
     x_train = content.rows_for(ts.item_raw.tolist())
@@ -152,6 +171,7 @@ def choose(
         base = mu + np.asarray(algo.bu)[u_new]
         choice.new_title_rmse["mean + person bias"] = _rmse(base, r_new, scale)
         for alpha in ALPHAS:
+            beat.doing(f"new titles, fitting ridge alpha {alpha:g}")
             maps[alpha] = fit_map(x_train, y, counts, alpha)
             pred = predict(maps[alpha], x_new)
             est = base + pred[j, 0] + np.einsum("ij,ij->i", np.asarray(algo.pu)[u_new], pred[j, 1:])
@@ -170,6 +190,7 @@ def choose(
     i_w = np.fromiter((item_at.get(t, -1) for t in items_w), dtype=np.int64, count=len(items_w))
     ok = i_w >= 0
     u_w, r_w, i_w = u_w[ok], r_w[ok], i_w[ok]
+    beat.doing(f"rated titles, fitting ridge alpha {choice.alpha:g}")
     ridge = (
         maps[choice.alpha] if choice.alpha in maps else fit_map(x_train, y, counts, choice.alpha)
     )
@@ -186,7 +207,8 @@ def choose(
     best_k = min(SHRINKS, key=lambda k: choice.warm_rmse[f"K {k:g}"])
     better = choice.warm_rmse[f"K {best_k:g}"] < plain * (1 - 5e-4)
     choice.shrink = best_k if better and choice.helps else 0.0
-    log(f"hybrid: rated titles, RMSE by K: {choice.warm_rmse}; chosen K {choice.shrink:g}")
+    by_k = ", ".join(f"{k}: {v:.4f}" for k, v in choice.warm_rmse.items())
+    log(f"hybrid: rated titles, RMSE by K: {by_k}; chosen K {choice.shrink:g}")
     choice.seconds = time.perf_counter() - started
     return choice
 

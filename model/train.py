@@ -21,7 +21,7 @@ from model import boost_choice, hybrid, tune
 from model.artifact import FORMAT, FORMAT_VERSION
 from model.artifact_write import payload, save
 from model.content import CONTENT_FILE, ContentError, ContentFeatures, read_content
-from model.data import Ratings, read_ratings
+from model.data import Heartbeat, Ratings, read_ratings
 from model.fold_in_choice import HeldOut, baseline_as_svd, choose_fold_in, fit_held_out
 from model.report import write_model_report
 from model.svd import SVDParams, fit
@@ -250,7 +250,8 @@ def with_content(
             "chosen_by": "default: no held-out fit (--no-search, --fold-in-reg or Spark)",
         }
     )
-    applied = hybrid.apply(algo, trainset, content, choice)
+    with Heartbeat(log, "hybrid", "fitting the content map on every rated title"):
+        applied = hybrid.apply(algo, trainset, content, choice)
     meta = {
         "used": True,
         **choice.as_dict(),

@@ -9,9 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse
 
+from api import words
+from api.accepted import accepted
 from api.deps import Cat, Holder, Settings, State
 from api.errors import ApiError
 from api.errors import responses as r
+from api.language import Lang, LangKey
 from api.schemas import FileInfo, HealthOut, ReloadOut
 from catalog import CatalogLoadError
 
@@ -51,16 +54,16 @@ def health(c: Cat, state: State, holder: Holder) -> HealthOut:
     )
 
 
-def _check_token(expected: str | None, given: str | None) -> None:
+def _check_token(expected: str | None, given: str | None, lang: LangKey) -> None:
     if expected is None:
         raise ApiError(
-            403, "forbidden", "reload is disabled: API_ADMIN_TOKEN is not set",
-            accepted="set API_ADMIN_TOKEN on the server and send it as X-Admin-Token",
+            403, "forbidden", words.detail(lang, "error_forbidden"),
+            accepted=accepted(lang, "set_token"), lang=lang,
         )  # fmt: skip
     if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(
-            401, "unauthorized", "missing or wrong X-Admin-Token header",
-            accepted="the value of API_ADMIN_TOKEN in the X-Admin-Token header",
+            401, "unauthorized", words.detail(lang, "error_unauthorized"),
+            accepted=accepted(lang, "token"), lang=lang,
         )  # fmt: skip
 
 
@@ -74,6 +77,7 @@ def reload(
     holder: Holder,
     settings: Settings,
     state: State,
+    lang: Lang,
     x_admin_token: Annotated[str | None, Header(description="Must equal API_ADMIN_TOKEN")] = None,
 ) -> ReloadOut:
     """Build a new catalogue from DATA_DIR and swap it in by one reference assignment;
@@ -83,7 +87,7 @@ def reload(
     model fails to load while a model is being served, the old catalogue and model keep
     serving and 503 `reload_failed` says why. With no model before either, the new data
     goes in and `status` is 'degraded'. Disabled (403) unless API_ADMIN_TOKEN is set."""
-    _check_token(settings.admin_token, x_admin_token)
+    _check_token(settings.admin_token, x_admin_token, lang)
     before = holder.current.info.version
     try:
         fresh = holder.reload()

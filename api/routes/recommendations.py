@@ -95,10 +95,11 @@ def top(
     summary="Titles like this one",
 )
 def similar(c: Cat, title: TitleArg, lang: Lang, n: N = 10, offset: Offset = 0) -> SimilarOut:
-    """Titles closest to the given one in the model's factor space (cosine similarity),
-    most similar first, `n` from `offset` with the `total` the ranking holds. A title nobody
-    rated has no factors (and without a model no title has): then titles sharing its genres,
-    cast and director, with basis "content"."""
+    """Titles most like the given one, most similar first, `n` from `offset` with the `total`
+    the ranking holds: the model's factors blended with what the titles are made of, by how
+    many people rated both, each with its reasons ("same director", "also drama", "people who
+    liked it liked this") in the answer's language. A title the model has no factors for (or
+    with no model) gets titles sharing its genres, cast and director, with basis "content"."""
     match = c.resolve_title(title)
     # A title that resolves is asked for by id (the answer names it); any other text goes to
     # the catalogue as is and it raises its own error: no model (503) before an ambiguous
@@ -115,6 +116,8 @@ def similar(c: Cat, title: TitleArg, lang: Lang, n: N = 10, offset: Offset = 0) 
                 title=TitleRef.model_validate(x.title, context=ctx),
                 similarity=x.similarity or 0.0,
                 basis="content" if x.reason_code == "content" else "ratings",
+                reason_codes=list(x.reasons),
+                reasons=[w for w in (words.similar_reason(lang, c) for c in x.reasons) if w],
             )
             for x in page.items
         ],

@@ -1,4 +1,5 @@
-"""Titles: browse the catalogue, search by name, where to watch, one title by id."""
+"""Titles: browse the catalogue, search by name, where to watch, a director's titles, one title
+by id."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from api.errors import responses as r
 from api.language import Lang
 from api.params import (
     Decade,
+    DirectorName,
     FormatArg,
     Genre,
     KindOpt,
@@ -31,9 +33,11 @@ from api.params import (
 from api.schemas import (
     BrowseFilters,
     BrowseTitle,
+    DirectorOut,
     SearchHit,
     SearchOut,
     TitleInfo,
+    TitleRef,
     TitlesOut,
     WhereToWatchItem,
     WhereToWatchOut,
@@ -180,6 +184,37 @@ def where_to_watch(
         total=page.total,
         offset=page.offset,
         results=[WhereToWatchItem.model_validate(w) for w in page.groups],
+    )
+
+
+@router.get(
+    "/director",
+    response_model=DirectorOut,
+    responses=r(404, 422),
+    summary="A director's titles",
+)
+def director(
+    c: Cat, name: DirectorName, lang: Lang, offset: Offset = 0, limit: Limit = 20
+) -> DirectorOut:
+    """The titles a director made, by platform and newest first, `limit` from `offset` with
+    the `total` and the count `per_platform`: the bot's /director. The name is compared
+    without accents or case, words in any order ("scorsese" finds Martin Scorsese when no other
+    director is called so); words several directors share answer `director: null` and their
+    names in `candidates`. No director answers 404."""
+    found = c.director(name)
+    if found.director is None and not found.candidates:
+        raise errors.no_such_director(found.query, lang)
+    return DirectorOut(
+        query=found.query,
+        director=found.director,
+        candidates=list(found.candidates),
+        per_platform={p: len(refs) for p, refs in found.by_platform().items()},
+        total=len(found.titles),
+        offset=offset,
+        titles=[
+            TitleRef.model_validate(t, context={"lang": lang})
+            for t in found.titles[offset : offset + limit]
+        ],
     )
 
 

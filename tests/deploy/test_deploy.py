@@ -342,6 +342,39 @@ def test_entrypoint_bot_without_token_stops_with_one_line(
     assert line.startswith("cannot start: TELEGRAM_BOT_TOKEN is not set"), line
 
 
+def test_entrypoint_bot_without_token_says_so_before_building_an_empty_volume(
+    tmp_path: Path,
+) -> None:
+    """On an empty volume (a bind mount) `bot` would generate demo data, run the ETL and train
+    for minutes, printing all of it, before the missing token stopped it: the settings are
+    checked first (python -m bot --telegram --check-settings), one line, nothing built."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    env = entrypoint_env(data_dir, LANG="C")
+    done = subprocess.run(
+        ["timeout", LIFETIME, str(ENTRYPOINT), "bot"],
+        input="/start\n", env=env, cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith("cannot start: TELEGRAM_BOT_TOKEN is not set"), line
+    assert list(data_dir.iterdir()) == []  # no demo data, ETL or model was made
+
+
+def test_check_settings_loads_nothing_and_says_whether_the_bot_can_start(tmp_path: Path) -> None:
+    """--check-settings: exit 2 and the one line without a token, 0 with one, and no data is
+    read either way (the data folder does not even exist)."""
+    env = entrypoint_env(tmp_path / "nothing-here", LANG="C", PYTHONPATH=str(ROOT))
+    args = [sys.executable, "-m", "bot", "--telegram", "--check-settings"]
+    refused = subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True,
+                             timeout=120)  # fmt: skip
+    assert refused.returncode == 2 and "TELEGRAM_BOT_TOKEN is not set" in refused.stderr
+    good = subprocess.run(args, env={**env, "TELEGRAM_BOT_TOKEN": "123:abc"}, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert good.returncode == 0 and good.stdout == good.stderr == "", good.stderr
+
+
 def test_python_m_bot_telegram_without_token_and_plain_bot_is_still_the_console(
     prepared: Path,
 ) -> None:

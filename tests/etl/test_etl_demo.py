@@ -213,3 +213,16 @@ def test_demo_ratings_rmse_band_at_make_run_size() -> None:
     assert 0.91 <= base <= 0.97, rmse
     assert 1.45 <= rmse["NormalPredictor"] / base <= 1.75, rmse
     assert 0.93 <= rmse["SVD"] / base <= 0.985, rmse
+
+
+def test_the_generator_says_what_it_does(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Issue 22 item 12: at full scale drawing 11M ratings takes half a minute; each stage says
+    so on stderr (the summary line stays alone on stdout)."""
+    assert demo_main(["--out", str(tmp_path), "--titles", "200", "--ratings", "3000"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("etl.demo: 200 titles, ") and len(out.splitlines()) == 1
+    lines = err.splitlines()
+    assert lines[0] == "etl.demo: drawing 3,000 ratings for 200 titles"
+    assert any(ln.startswith("etl.demo: tastes of ") for ln in lines), lines
+    assert any("(person, title) pairs picked" in ln for ln in lines), lines
+    assert lines[-1] == "etl.demo: wrote ratings_1.csv (1/1)"
