@@ -24,6 +24,7 @@ from . import features  # noqa: F401  (registers every command and button)
 from .args import Misplaced
 from .callbacks import PERSONAL, Callback, ExpiredMenu, decode
 from .chart_service import ChartService
+from .choices import chosen
 from .context import ECHO_MAX, Context, Holder, StoreUnavailable
 from .errors import explain, misplaced
 from .features.charts import chart_caption
@@ -73,6 +74,13 @@ class Commands(Context):
             if question is not None and question.state:
                 yield await self.typed_answer(person, question.state, text)
                 return
+            if question is not None and question.choices:
+                labels = [label for label, _ in question.choices]
+                index = chosen(labels, text)
+                if index is not None:  # "2", "the U.K. one": that button, pressed
+                    async for reply in self.on_button(person, question.choices[index][1]):
+                        yield replace(reply, edit=False)  # typed: a message of its own
+                    return
             asked = REGISTRY.commands.get(question.command) if question else None
             if question is not None and asked is not None:
                 command, rest = asked, text

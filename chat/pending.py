@@ -41,10 +41,13 @@ class Bounded(OrderedDict[K, V]):
 class Question:
     """A question asked in words ("Which title?": the answer goes to `command`), or with
     buttons (`state`: the callback data of the menu as asked, whose typed answer goes to the
-    registry's answer handler for its action, as a press of the matching button would)."""
+    registry's answer handler for its action, as a press of the matching button would), or a
+    "Which one?" (`choices`: each button's label and data; a typed reply naming exactly one
+    of them presses it, chat/choices.py, and any other is what it would have been unasked)."""
 
     command: str = ""  # the registry name of the command the answer goes to
     state: str = ""  # a button question: the callback data of the menu as it was asked
+    choices: tuple[tuple[str, str], ...] = ()  # a "Which one?": (label, data) per button
 
 
 class PendingQuestions:

@@ -35,7 +35,7 @@ async def rate(ctx: Context, person: Person, rest: str) -> Reply:
     if not match.candidates:
         return Reply(t(person.lang, "not_found", text=echo(rest)))
     return pick(
-        person.lang, rest, match.candidates, lambda c: encode("rq", c.id, owner=person.user_id)
+        ctx, person, rest, match.candidates, lambda c: encode("rq", c.id, owner=person.user_id)
     )
 
 

@@ -51,11 +51,11 @@ def for_user(ctx: Context, person: Person, user_id: int, title: str) -> Reply:
     # the title first: a name several titles carry is asked about, model or not
     match = ctx.catalog.resolve_title(title)
     if match.title is None and match.candidates:
-        return pick(person.lang, title, match.candidates, lambda c: encode("rec", user_id, c.id))
+        return pick(ctx, person, title, match.candidates, lambda c: encode("rec", user_id, c.id))
     try:
         result = ctx.catalog.recommend(user_id, match.title.id if match.title else title)
     except AmbiguousTitle as e:
-        return pick(person.lang, title, e.candidates, lambda c: encode("rec", user_id, c.id))
+        return pick(ctx, person, title, e.candidates, lambda c: encode("rec", user_id, c.id))
     return Reply(picks.recommendation(person.lang, result))
 
 
@@ -71,17 +71,17 @@ async def for_asker(ctx: Context, person: Person, title: str) -> Reply:
         # no title is called that: said before anything else ("No title called “1917”")
         if not match.candidates:
             return Reply(t(lang, "not_found", text=echo(title)))
-        return pick(lang, title, match.candidates, choose)
+        return pick(ctx, person, title, match.candidates, choose)
     ratings = await ctx.stored(ctx.store.ratings_async(person.user_id))
     if not ratings:
         rate = [[Button(t(lang, "menu_rate"), encode("menu", "rate"))]]
         return Reply(t(lang, "recommend_rate_first"), rate)
     if match.title is None:
-        return pick(lang, title, match.candidates, choose)
+        return pick(ctx, person, title, match.candidates, choose)
     try:
         result = ctx.catalog.recommend_for_ratings(ratings, match.title.id)
     except AmbiguousTitle as e:
-        return pick(lang, title, e.candidates, choose)
+        return pick(ctx, person, title, e.candidates, choose)
     card = [[Button(t(lang, "open_card"), encode("card", result.title.id))]]
     return Reply(picks.recommendation(lang, result), card)
 

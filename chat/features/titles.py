@@ -16,6 +16,7 @@ from ..callbacks import Callback, ExpiredMenu, encode
 from ..context import Context, echo
 from ..i18n import platform_name, t
 from ..limits import BUTTON_TEXT_MAX, clip
+from ..pending import Question
 from ..provenance import demo_ratings
 from ..registry import REGISTRY
 from ..replies import Button, Html, Keyboard, Person, Reply, esc
@@ -120,7 +121,7 @@ async def similar(ctx: Context, person: Person, rest: str) -> Reply:
         return similar_page(ctx, person, match.title.id, 0)
     if not match.candidates:
         return Reply(t(lang, "not_found", text=echo(rest)))
-    return pick(lang, rest, match.candidates, lambda c: encode("sim", c.id, 0))
+    return pick(ctx, person, rest, match.candidates, lambda c: encode("sim", c.id, 0))
 
 
 def similar_page(ctx: Context, person: Person, title_id: str, page: int) -> Reply:
@@ -149,14 +150,20 @@ def listed(chunk: Sequence[RecommendedTitle], page: int, nav: list[Button]) -> K
 
 
 def pick(
-    lang: str, text: str, candidates: Sequence[SearchHit], data: Callable[[SearchHit], str]
+    ctx: Context,
+    person: Person,
+    text: str,
+    candidates: Sequence[SearchHit],
+    data: Callable[[SearchHit], str],
 ) -> Reply:
-    """ "Which one?" with a button per candidate title."""
+    """ "Which one?" with a button per candidate title; a typed reply that names one of them
+    ("2", "the U.K. one", "la de 2001") presses its button (chat/choices.py)."""
     labelled = views.candidate_labels(candidates[:CANDIDATES])
-    buttons = [[Button(label, data(c))] for c, label in labelled]
+    choices = tuple((label, data(c)) for c, label in labelled)
+    ctx.pending.ask(person.user_id, Question(choices=choices))
     # none is named by the text ("1917" -> Reply 1997, Kruty 1918): say so, then offer them
     key = "pick_loose" if all(is_loose(c.match) for c in candidates) else "pick_title"
-    return Reply(t(lang, key, text=echo(text)), buttons)
+    return Reply(t(person.lang, key, text=echo(text)), [[Button(*c)] for c in choices])
 
 
 def is_loose(match: float) -> bool:

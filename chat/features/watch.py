@@ -38,7 +38,7 @@ async def watch(ctx: Context, person: Person, rest: str) -> Reply:
     if not match.candidates:
         return Reply(t(person.lang, "not_found", text=echo(rest)))
     return pick(
-        person.lang, rest, match.candidates, lambda c: encode("wa", c.id, owner=person.user_id)
+        ctx, person, rest, match.candidates, lambda c: encode("wa", c.id, owner=person.user_id)
     )
 
 
