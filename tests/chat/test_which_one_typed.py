@@ -76,7 +76,7 @@ async def test_anything_else_is_a_new_search(small: Commands, lang: str, answer:
 async def test_recommend_typed_is_the_press(small: Commands, lang: str, answer: str) -> None:
     """/recommend's "Which one?" too: the typed reply answers what pressing the button does."""
     person = PEOPLE[lang]
-    small.store.add(person.user_id, "ns902", 4.0)  # /recommend asks which one once rated
+    await small.store.add_async(person.user_id, "ns902", 4.0)  # it asks which one once rated
     [asked] = [r async for r in small.on_text(person, "/recommend the office")]
     assert asked.keyboard is not None
     [uk] = [b.data for row in asked.keyboard for b in row if "(U.K.)" in b.text]
