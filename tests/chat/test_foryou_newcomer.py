@@ -45,7 +45,10 @@ async def test_foryou_follows_one_to_three_ratings(
 ) -> None:
     liked, rated = await _rate_then_foryou(catalog, tmp_path, 5, n)
     disliked, rated_again = await _rate_then_foryou(catalog, tmp_path, 1, n)
-    assert rated == rated_again and len(liked) == len(disliked) == 10  # /rate's same titles
+    # /rate's same titles; compared as sets: the store lists a person's ratings oldest first by
+    # the second they were given (title id within one second), so two rated across a second's
+    # turn come back in the other order (seen once in seven runs on a busy machine)
+    assert sorted(rated) == sorted(rated_again) and len(liked) == len(disliked) == 10
     rec = catalog.recommender
     assert rec is not None
     nobody = rec.top_n_for(rec.fold_in({}), 10, exclude=rated)
