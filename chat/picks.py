@@ -61,6 +61,10 @@ def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> lis
     lines: list[str] = []
     if common:
         lines.append(t(lang, "picks_alike", n=len(items), figure=" · ".join(common)))
+    whys = [because(lang, item) for item in items]
+    usual = _usual_reason(items, whys)
+    if usual is not None:
+        lines.append(t(lang, "picks_usual_reason", reason=usual))
     for i, item in enumerate(items, start=start + 1):
         line = f"{i}. {title_ref(lang, item.title)}"
         if item.predicted is not None:
@@ -73,11 +77,30 @@ def title_lines(lang: str, items: Sequence[RecommendedTitle], start: int) -> lis
             line += f" — {number(lang, item.estimate, 1)}★"
         elif item.similarity is not None:
             line += f" — {percent(lang, 100 * item.similarity)}"
-        why = because(lang, item)
-        if why:
+        why = whys[i - start - 1]
+        if why and why != usual:
             line += f"\n    <i>{why}</i>"
         lines.append(line)
     return lines
+
+
+USUAL_AT_LEAST = 3  # a general reason on this many lines or more is said once, above them
+
+
+def _usual_reason(items: Sequence[RecommendedTitle], whys: list[Html | None]) -> Html | None:
+    """The general reason ("rated highly by nearly everyone") most lines of the page carry, when
+    at least USUAL_AT_LEAST do: a newcomer with two ratings gets it under nine picks of ten, and
+    repeated it hides the line that differs ("because you liked …"). Reasons naming a title are
+    never merged: each says something of its own pick."""
+    general = [
+        why
+        for item, why in zip(items, whys, strict=True)
+        if why is not None and item.reason_code in ("similar_taste", "popular")
+    ]
+    if not general:
+        return None
+    best = max(set(general), key=general.count)
+    return best if general.count(best) >= USUAL_AT_LEAST else None
 
 
 def _figures(

@@ -6,6 +6,8 @@ the figures chosen so both cases occur."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from catalog.results import RecommendedTitle, TitleRef
@@ -50,3 +52,28 @@ def test_stars_stay_on_the_lines_when_they_differ(lang: str) -> None:
     top8 = "top 8%" if lang == "en" else "entre el 8\u00a0% mejor"
     assert len(lines) == 2 and lines[0].endswith(f"— 4{mark}9★ · {share}")
     assert lines[1].endswith(f"— 4{mark}7★ · {top8}")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_reason_most_picks_share_is_said_once(lang: str) -> None:
+    """Seen on the real titles: after two ratings nine lines of ten read "rated highly by nearly
+    everyone"; said once above, the one line with its own reason stands out."""
+    page = _page([4.93, 4.71, 4.6, 4.5, 4.4], [0.02, 0.9, 2.0, 3.0, 4.0])
+    liked = TitleRef("ns9", "Liked Title", "netflix", "movie", 2019)
+    page = [
+        replace(x, reason_code="liked", because=liked)
+        if k == 2
+        else replace(x, reason_code="popular")
+        for k, x in enumerate(page)
+    ]
+    lines = [plain_text(x) for x in picks.title_lines(lang, page, 0)]
+    popular = "rated highly by nearly everyone" if lang == "en" else "muy bien valorado en general"
+    header = [x for x in lines if popular in x]
+    assert len(header) == 1 and not header[0].startswith(("1.", "2.", "3.")), lines
+    assert "\n".join(lines).count("Liked Title") == 1  # the own reason stays on its line
+    # two general reasons only: each stays on its line
+    page = [
+        replace(x, reason_code="popular" if k < 2 else "similar_taste") for k, x in enumerate(page)
+    ]
+    lines = [plain_text(x) for x in picks.title_lines(lang, page, 0)]
+    assert "\n".join(lines).count(popular) == 2
