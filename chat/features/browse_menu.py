@@ -58,6 +58,9 @@ COLUMNS: dict[Step, int] = {"platform": 2, "kind": 2, "genre": 2, "decade": 3, "
 Option = tuple[str, str, str | None]
 
 
+FIRST_DECADE, LAST_DECADE = 1000, 9990  # what a 4-digit callback field can say of a decade
+
+
 def start() -> tuple[str, ...]:
     """A bare /browse: every filter still to ask, best rated first, page 0."""
     return (UNSET,) * len(STEPS) + (CODE_OF_SORT["score"], "0")
@@ -83,12 +86,17 @@ def query_of(fields: tuple[str, ...]) -> BrowseQuery:
     index = int(genre) if genre.isdigit() else None
     if index is not None and index >= len(GENRES):
         raise ExpiredMenu(f"genre {index} no longer exists")
+    decade = int(when[1:]) if when[:1] in ("d", PICK_YEAR) else None
+    # The menu only makes real decades (1920, 2010); a forged "y0000" would build "d0" buttons
+    # that no callback accepts (found by the slow callback fuzzer): refused like a stale menu.
+    if decade is not None and not (FIRST_DECADE <= decade <= LAST_DECADE and decade % 10 == 0):
+        raise ExpiredMenu(f"no decade {decade}")
     return BrowseQuery(
         platform=PLATFORM_OF_LETTER.get(platform),
         kind=KIND_OF_CODE.get(kind),
         genre=GENRES[index] if index is not None else None,
         year=int(when) if when.isdigit() else None,
-        decade=int(when[1:]) if when[:1] in ("d", PICK_YEAR) else None,
+        decade=decade,
         min_score=float(score) if score not in (ANY, UNSET) else None,
         sort=SORT_OF_CODE.get(sort, "score"),
     )
