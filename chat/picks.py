@@ -99,7 +99,7 @@ def _usual_reason(items: Sequence[RecommendedTitle], whys: list[Html | None]) ->
     ]
     if not general:
         return None
-    best = max(set(general), key=general.count)
+    best = max(general, key=general.count)  # the first such line's on a tie: the same every run
     return best if general.count(best) >= USUAL_AT_LEAST else None
 
 
